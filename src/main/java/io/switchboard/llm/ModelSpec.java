@@ -1,0 +1,29 @@
+package io.switchboard.llm;
+
+/**
+ * A model as configured by name.
+ *
+ * @param name the name users and API clients pick it by
+ * @param provider the configured provider that serves it
+ * @param upstreamId the model id sent to the provider
+ * @param contextWindow tokens the model reads at most, input and output together
+ * @param maxOutputTokens the default and upper bound of an answer's length
+ * @param price what a million tokens cost
+ * @param vision whether the model reads images
+ * @param demo whether this is the built-in demo model (labelled in every answer)
+ */
+public record ModelSpec(String name, String provider, String upstreamId, int contextWindow, int maxOutputTokens,
+		Price price, boolean vision, boolean demo) {
+
+	public ModelSpec {
+		if (name == null || name.isBlank()) {
+			throw new IllegalArgumentException("model name must not be blank");
+		}
+		if (contextWindow <= 0 || maxOutputTokens <= 0 || maxOutputTokens >= contextWindow) {
+			throw new IllegalArgumentException("model " + name + ": need 0 < maxOutputTokens (" + maxOutputTokens
+					+ ") < contextWindow (" + contextWindow + ")");
+		}
+		price = price == null ? Price.FREE : price;
+	}
+
+}
