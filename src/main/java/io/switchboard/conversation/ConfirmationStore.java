@@ -1,0 +1,46 @@
+package io.switchboard.conversation;
+
+import java.time.Instant;
+
+import org.springframework.jdbc.core.simple.JdbcClient;
+import org.springframework.stereotype.Repository;
+
+/** Destructive actions waiting for the user to confirm them. */
+@Repository
+class ConfirmationStore {
+
+	private final JdbcClient jdbc;
+
+	ConfirmationStore(JdbcClient jdbc) {
+		this.jdbc = jdbc;
+	}
+
+	void put(UserId user, String action, String argument, Instant expiresAt) {
+		jdbc.sql("DELETE FROM pending_confirmations WHERE user_id = ? AND action = ?")
+			.params(user.value(), action)
+			.update();
+		jdbc.sql("INSERT INTO pending_confirmations (user_id, action, argument, expires_at) VALUES (?, ?, ?, ?)")
+			.params(user.value(), action, argument, expiresAt.toEpochMilli())
+			.update();
+	}
+
+	/**
+	 * Takes the pending confirmation if it matches and has not expired; true if one was
+	 * taken.
+	 */
+	boolean take(UserId user, String action, String argument, Instant now) {
+		int taken = jdbc.sql("""
+				DELETE FROM pending_confirmations
+				 WHERE user_id = ? AND action = ? AND argument = ? AND expires_at >= ?""")
+			.params(user.value(), action, argument, now.toEpochMilli())
+			.update();
+		return taken > 0;
+	}
+
+	void cancel(UserId user, String action) {
+		jdbc.sql("DELETE FROM pending_confirmations WHERE user_id = ? AND action = ?")
+			.params(user.value(), action)
+			.update();
+	}
+
+}

@@ -1,0 +1,475 @@
+package io.switchboard.conversation;
+
+import java.time.Clock;
+import java.time.Instant;
+import java.util.List;
+import java.util.Optional;
+
+import io.switchboard.llm.ModelCatalog;
+
+import org.springframework.dao.DuplicateKeyException;
+import org.springframework.stereotype.Service;
+import org.springframework.transaction.support.TransactionTemplate;
+
+/**
+ * Users, sessions, topics and messages, and the rules of who may do what with them. Every
+ * channel goes through here, so the rules hold the same on every platform:
+ * <ul>
+ * <li>a session created in a group or channel starts public, anywhere else private;</li>
+ * <li>anyone may read and chat in a public session; a private one answers only its
+ * owner;</li>
+ * <li>only the owner changes or removes a session;</li>
+ * <li>a user in state {@code new} starts a session with their next message,
+ * {@code active} continues the current one, {@code disabled} is not answered.</li>
+ * </ul>
+ */
+@Service
+public class Conversations {
+
+	private static final int MAX_SEQ_RETRIES = 5;
+
+	private final UserStore users;
+
+	private final SessionStore sessions;
+
+	private final MessageStore messages;
+
+	private final ConfirmationStore confirmations;
+
+	private final PartsCodec parts;
+
+	private final ModelCatalog models;
+
+	private final ConversationProperties properties;
+
+	private final TransactionTemplate transactions;
+
+	private final Clock clock;
+
+	Conversations(UserStore users, SessionStore sessions, MessageStore messages, ConfirmationStore confirmations,
+			PartsCodec parts, ModelCatalog models, ConversationProperties properties, TransactionTemplate transactions,
+			Clock clock) {
+		this.users = users;
+		this.sessions = sessions;
+		this.messages = messages;
+		this.confirmations = confirmations;
+		this.parts = parts;
+		this.models = models;
+		this.properties = properties;
+		this.transactions = transactions;
+		this.clock = clock;
+	}
+
+	// ----------------------------------------------------------------- users
+
+	/**
+	 * The user behind a platform identity, created on first contact in the configured
+	 * initial state.
+	 */
+	public User identify(PlatformUserId identity, String displayName) {
+		Optional<User> known = users.findByIdentity(identity);
+		if (known.isPresent()) {
+			return known.get();
+		}
+		String name = displayName == null || displayName.isBlank() ? identity.id() : displayName.strip();
+		try {
+			return transactions.execute(status -> {
+				Instant now = clock.instant();
+				UserId id = users.insert(name, UserRole.MEMBER, properties.initialState(),
+						properties.attachNewSessions(), now);
+				if (properties.showPublicSessions()) {
+					users.updateSetting(id, UserStore.Setting.SHOW_PUBLIC_SESSIONS, true, now);
+				}
+				users.insertIdentity(identity, id, name, now);
+				return users.find(id).orElseThrow();
+			});
+		}
+		catch (DuplicateKeyException raced) {
+			// another message of the same person created them a moment ago
+			return users.findByIdentity(identity).orElseThrow(() -> raced);
+		}
+	}
+
+	/**
+	 * Creates a user with an identity, e.g. for a web account; the caller picks the role.
+	 */
+	public User createUser(PlatformUserId identity, String displayName, UserRole role) {
+		return transactions.execute(status -> {
+			Instant now = clock.instant();
+			UserId id = users.insert(displayName, role, properties.initialState(), properties.attachNewSessions(), now);
+			users.insertIdentity(identity, id, displayName, now);
+			return users.find(id).orElseThrow();
+		});
+	}
+
+	public Optional<User> findUser(UserId id) {
+		return users.find(id);
+	}
+
+	public Optional<User> findUser(PlatformUserId identity) {
+		return users.findByIdentity(identity);
+	}
+
+	public User user(UserId id) {
+		return users.find(id).orElseThrow(() -> new ConversationException.NotFound("No such user."));
+	}
+
+	public long userCount() {
+		return users.count();
+	}
+
+	public User setDefaultModel(UserId id, String model) {
+		requireModel(model);
+		return setUser(id, UserStore.Setting.DEFAULT_MODEL, model);
+	}
+
+	public User setDefaultSystemPrompt(UserId id, String systemPrompt) {
+		return setUser(id, UserStore.Setting.DEFAULT_SYSTEM_PROMPT, blankToNull(systemPrompt));
+	}
+
+	/** Sets the longest answer the user wants; {@code null} means the model's default. */
+	public User setMaxOutputTokens(UserId id, Integer maxOutputTokens) {
+		if (maxOutputTokens != null && (maxOutputTokens < 16 || maxOutputTokens > 200_000)) {
+			throw new ConversationException.Invalid("Max tokens must be between 16 and 200000.");
+		}
+		return setUser(id, UserStore.Setting.MAX_OUTPUT_TOKENS, maxOutputTokens);
+	}
+
+	public User setState(UserId id, UserState state) {
+		return setUser(id, UserStore.Setting.STATE, state.dbValue());
+	}
+
+	public User setMode(UserId id, ChatMode mode) {
+		return setUser(id, UserStore.Setting.MODE, mode.name().toLowerCase(java.util.Locale.ROOT));
+	}
+
+	public User setShowPublicSessions(UserId id, boolean show) {
+		return setUser(id, UserStore.Setting.SHOW_PUBLIC_SESSIONS, show);
+	}
+
+	public User setAttachNewSessions(UserId id, boolean attach) {
+		return setUser(id, UserStore.Setting.ATTACH_NEW_SESSIONS, attach);
+	}
+
+	public User setRole(UserId id, UserRole role) {
+		return setUser(id, UserStore.Setting.ROLE, role.name().toLowerCase(java.util.Locale.ROOT));
+	}
+
+	public User rename(UserId id, String displayName) {
+		if (displayName == null || displayName.isBlank()) {
+			throw new ConversationException.Invalid("A name must not be empty.");
+		}
+		return setUser(id, UserStore.Setting.DISPLAY_NAME, displayName.strip());
+	}
+
+	/** Removes every session the user owns, with their messages. */
+	public int clearSessions(UserId id) {
+		return transactions.execute(status -> {
+			List<SessionId> owned = sessions.owned(id);
+			for (SessionId session : owned) {
+				users.detachSession(session);
+				sessions.delete(session);
+			}
+			users.setCurrentSession(id, null,
+					user(id).state() == UserState.DISABLED ? UserState.DISABLED : UserState.NEW, clock.instant());
+			return owned.size();
+		});
+	}
+
+	private User setUser(UserId id, UserStore.Setting setting, Object value) {
+		user(id);
+		users.updateSetting(id, setting, value, clock.instant());
+		return user(id);
+	}
+
+	// ------------------------------------------------------ confirmations
+
+	/**
+	 * Remembers that the user asked for a destructive action that needs a confirmation.
+	 */
+	public void requestConfirmation(UserId user, String action, String argument) {
+		confirmations.put(user, action, argument, clock.instant().plus(properties.confirmationTimeout()));
+	}
+
+	/**
+	 * Whether a matching, unexpired confirmation was pending; it is used up either way.
+	 */
+	public boolean confirm(UserId user, String action, String argument) {
+		return confirmations.take(user, action, argument, clock.instant());
+	}
+
+	public void cancelConfirmation(UserId user, String action) {
+		confirmations.cancel(user, action);
+	}
+
+	// ---------------------------------------------------------------- sessions
+
+	/**
+	 * A session the viewer may see; someone else's private session reads as not found.
+	 */
+	public Session session(UserId viewer, SessionId id) {
+		return sessions.find(id)
+			.filter(session -> session.isOpenTo(viewer))
+			.orElseThrow(() -> new ConversationException.NotFound(
+					"Session " + id + " does not exist or is private to its owner."));
+	}
+
+	/**
+	 * The viewer's sessions, and the public ones when they chose to see them, newest
+	 * first.
+	 */
+	public List<Session> sessionsFor(User viewer, int limit, int offset) {
+		return sessions.listVisible(viewer.id(), viewer.showPublicSessions(), limit, offset);
+	}
+
+	/**
+	 * The viewer's own sessions and every public one, newest first (the web page lists
+	 * both).
+	 */
+	public List<Session> ownAndPublicSessions(UserId viewer, int limit, int offset) {
+		return sessions.listVisible(viewer, true, limit, offset);
+	}
+
+	public long countSessionsFor(User viewer) {
+		return sessions.countVisible(viewer.id(), viewer.showPublicSessions());
+	}
+
+	/**
+	 * Creates a session owned by the user, public when made in a group, with the user's
+	 * default model and system prompt.
+	 */
+	public Session createSession(UserId ownerId, Place place, String title, boolean makeCurrent) {
+		User owner = user(ownerId);
+		return transactions.execute(status -> {
+			Instant now = clock.instant();
+			SessionId id = sessions.insert(owner.id(), titleOrDefault(title), modelFor(owner),
+					owner.defaultSystemPrompt(), place.startsPublic(), place, now);
+			if (makeCurrent) {
+				users.setCurrentSession(owner.id(), id, activeUnlessDisabled(owner), now);
+			}
+			return sessions.find(id).orElseThrow();
+		});
+	}
+
+	/**
+	 * The session that commands without a session number act on: the thread's session in
+	 * a thread, else the user's current session, if they may still use it.
+	 */
+	public Optional<Session> currentSession(User user, Place place) {
+		Optional<Session> session = place.isThread() ? sessions.findByThread(place)
+				: Optional.ofNullable(user.currentSession()).flatMap(sessions::find);
+		return session.filter(found -> found.isOpenTo(user.id()));
+	}
+
+	/** Makes a session the user's current one and their state active. */
+	public Session useSession(UserId userId, SessionId id) {
+		Session session = session(userId, id);
+		User user = user(userId);
+		users.setCurrentSession(userId, id, activeUnlessDisabled(user), clock.instant());
+		return session;
+	}
+
+	public Session renameSession(UserId actor, SessionId id, String title) {
+		if (title == null || title.isBlank()) {
+			throw new ConversationException.Invalid("A session title must not be empty.");
+		}
+		return changeSession(actor, id, SessionStore.Setting.TITLE, truncate(title.strip(), 200));
+	}
+
+	public Session setSessionPublic(UserId actor, SessionId id, boolean isPublic) {
+		return changeSession(actor, id, SessionStore.Setting.PUBLIC, isPublic);
+	}
+
+	public Session setSessionModel(UserId actor, SessionId id, String model) {
+		requireModel(model);
+		return changeSession(actor, id, SessionStore.Setting.MODEL, model);
+	}
+
+	public Session setSessionSystemPrompt(UserId actor, SessionId id, String systemPrompt) {
+		return changeSession(actor, id, SessionStore.Setting.SYSTEM_PROMPT, blankToNull(systemPrompt));
+	}
+
+	/** Removes a session and its messages. Only the owner may. */
+	public void removeSession(UserId actor, SessionId id) {
+		owned(actor, id);
+		transactions.executeWithoutResult(status -> {
+			users.detachSession(id);
+			sessions.delete(id);
+		});
+	}
+
+	/**
+	 * Starts a new topic: the context starts empty, the history is kept. Anyone who may
+	 * chat in the session may, since in a shared session they share the context too.
+	 */
+	public Session startNewTopic(UserId actor, SessionId id) {
+		session(actor, id);
+		sessions.startNewTopic(id, clock.instant());
+		return sessions.find(id).orElseThrow();
+	}
+
+	private Session changeSession(UserId actor, SessionId id, SessionStore.Setting setting, Object value) {
+		owned(actor, id);
+		sessions.update(id, setting, value, clock.instant());
+		return sessions.find(id).orElseThrow();
+	}
+
+	private Session owned(UserId actor, SessionId id) {
+		Session session = session(actor, id);
+		if (!session.isOwnedBy(actor)) {
+			throw new ConversationException.NotAllowed("Only the owner of session " + id + " may change it.");
+		}
+		return session;
+	}
+
+	// ------------------------------------------------------------------- chat
+
+	/**
+	 * Decides which session a user's message goes to, writing nothing.
+	 * @param explicit the session the user named (the web page does), or {@code null}
+	 * @param firstText the message's text, a fresh session's title comes from it
+	 */
+	public SessionChoice chooseSession(User user, Place place, SessionId explicit, String firstText) {
+		if (explicit != null) {
+			return new SessionChoice.Existing(session(user.id(), explicit));
+		}
+		if (place.isThread()) {
+			Optional<Session> thread = sessions.findByThread(place);
+			if (thread.isPresent()) {
+				if (!thread.get().isOpenTo(user.id())) {
+					throw new ConversationException.NotAllowed("This thread's session is private to its owner.");
+				}
+				return new SessionChoice.Existing(thread.get());
+			}
+			return fresh(user, place, firstText, false);
+		}
+		if (user.state() == UserState.NEW || user.currentSession() == null) {
+			return fresh(user, place, firstText, user.state() != UserState.NEW || user.attachNewSessions());
+		}
+		Optional<Session> current = sessions.find(user.currentSession());
+		if (current.isEmpty()) {
+			return fresh(user, place, firstText, true);
+		}
+		if (!current.get().isOpenTo(user.id())) {
+			throw new ConversationException.NotAllowed("Your current session " + current.get().id()
+					+ " is now private to its owner. Pick another with /session use, or start one with /session new.");
+		}
+		return new SessionChoice.Existing(current.get());
+	}
+
+	/**
+	 * Records a question and its answer in one transaction, creating a fresh session
+	 * first. The order numbers are taken inside the transaction, so concurrent exchanges
+	 * in one session never collide.
+	 */
+	public Exchange recordExchange(User author, SessionChoice choice, List<MessagePart> question, int questionTokens,
+			String answer, int answerTokens, AnswerRecord record) {
+		DuplicateKeyException last = null;
+		for (int attempt = 0; attempt < MAX_SEQ_RETRIES; attempt++) {
+			try {
+				return transactions.execute(status -> {
+					Instant now = clock.instant();
+					SessionId id = switch (choice) {
+						case SessionChoice.Existing existing -> existing.session().id();
+						case SessionChoice.Fresh fresh -> createFresh(author, fresh, now);
+					};
+					// touching the session first locks its row (PostgreSQL) for the rest
+					// of the
+					// transaction, so concurrent exchanges take their order numbers one
+					// after another
+					sessions.touch(id, now);
+					int topic = choice.topic();
+					int seq = messages.nextSeq(id, topic);
+					messages.insert(id, topic, seq, MessageRole.USER, author.id(), parts.write(question),
+							questionTokens, null, now);
+					messages.insert(id, topic, seq + 1, MessageRole.ASSISTANT, null,
+							parts.write(List.of(new MessagePart.Text(answer))), answerTokens, record, now);
+					users.touch(author.id(), now);
+					List<StoredMessage> written = messages.newestFirst(id, topic, seq + 2, 2);
+					return new Exchange(sessions.find(id).orElseThrow(), written.get(1), written.get(0));
+				});
+			}
+			catch (DuplicateKeyException collided) {
+				last = collided;
+			}
+		}
+		throw last;
+	}
+
+	private SessionId createFresh(User author, SessionChoice.Fresh fresh, Instant now) {
+		SessionId id = sessions.insert(author.id(), fresh.title(), fresh.model(), fresh.systemPrompt(),
+				fresh.isPublic(), fresh.place(), now);
+		if (fresh.makeCurrent()) {
+			users.setCurrentSession(author.id(), id, activeUnlessDisabled(author), now);
+		}
+		return id;
+	}
+
+	/**
+	 * Up to {@code limit} messages of a topic written before {@code beforeSeq}, newest
+	 * first: context assembly pages through these until its budget is full.
+	 */
+	public List<StoredMessage> contextPage(SessionId session, int topic, int beforeSeq, int limit) {
+		return messages.newestFirst(session, topic, beforeSeq, limit);
+	}
+
+	/** The last messages of a session the viewer may see, oldest first. */
+	public List<StoredMessage> recentMessages(UserId viewer, SessionId id, int limit) {
+		session(viewer, id);
+		return messages.recent(id, limit);
+	}
+
+	public long messageCount(SessionId id) {
+		return messages.count(id);
+	}
+
+	private SessionChoice.Fresh fresh(User user, Place place, String firstText, boolean makeCurrent) {
+		return new SessionChoice.Fresh(place, titleFrom(firstText), modelFor(user), user.defaultSystemPrompt(),
+				place.startsPublic(), makeCurrent);
+	}
+
+	private String modelFor(User user) {
+		return models.findOrDefault(user.defaultModel()).name();
+	}
+
+	private void requireModel(String model) {
+		if (models.find(model).isEmpty()) {
+			throw new ConversationException.Invalid("Unknown model \"" + model + "\". Known models: "
+					+ String.join(", ", models.all().stream().map(m -> m.name()).toList()) + ".");
+		}
+	}
+
+	/**
+	 * A title from a first message: its first line, cut at a word near the configured
+	 * length.
+	 */
+	String titleFrom(String text) {
+		String line = text == null ? "" : text.strip().lines().findFirst().orElse("").strip();
+		if (line.isEmpty()) {
+			return titleOrDefault(null);
+		}
+		if (line.length() <= properties.titleLength()) {
+			return line;
+		}
+		String cut = line.substring(0, properties.titleLength());
+		int space = cut.lastIndexOf(' ');
+		return (space > properties.titleLength() / 2 ? cut.substring(0, space) : cut).strip() + "…";
+	}
+
+	private String titleOrDefault(String title) {
+		return title == null || title.isBlank() ? "New session" : truncate(title.strip(), 200);
+	}
+
+	private static UserState activeUnlessDisabled(User user) {
+		return user.state() == UserState.DISABLED ? UserState.DISABLED : UserState.ACTIVE;
+	}
+
+	private static String blankToNull(String text) {
+		return text == null || text.isBlank() ? null : text.strip();
+	}
+
+	private static String truncate(String text, int max) {
+		return text.length() <= max ? text : text.substring(0, max);
+	}
+
+}

@@ -1,0 +1,104 @@
+package io.switchboard.conversation;
+
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.time.Instant;
+import java.util.List;
+
+import org.springframework.jdbc.core.RowMapper;
+import org.springframework.jdbc.core.simple.JdbcClient;
+import org.springframework.stereotype.Repository;
+
+/**
+ * Messages. Every read is bounded and goes through the {@code (session_id, topic, seq)}
+ * index, so reading a turn's context costs the same for ten messages as for a hundred
+ * thousand.
+ */
+@Repository
+class MessageStore {
+
+	private static final String SELECT_MESSAGE = """
+			SELECT id, session_id, topic, seq, role, author_id, content, token_count, model, provider, tokens_in,
+			       tokens_out, cost_nanos, latency_ms, context_omitted, finish_reason, created_at
+			  FROM messages
+			""";
+
+	private final JdbcClient jdbc;
+
+	private final RowMapper<StoredMessage> mapper;
+
+	MessageStore(JdbcClient jdbc, PartsCodec parts) {
+		this.jdbc = jdbc;
+		this.mapper = (row, index) -> map(row, parts);
+	}
+
+	/** The next order number in a topic (seed 000's dialog_order). */
+	int nextSeq(SessionId session, int topic) {
+		return jdbc.sql("SELECT COALESCE(MAX(seq), 0) + 1 FROM messages WHERE session_id = ? AND topic = ?")
+			.params(session.value(), topic)
+			.query(Integer.class)
+			.single();
+	}
+
+	void insert(SessionId session, int topic, int seq, MessageRole role, UserId author, String content, int tokenCount,
+			AnswerRecord answer, Instant now) {
+		jdbc.sql("""
+				INSERT INTO messages (session_id, topic, seq, role, author_id, content, token_count, model, provider,
+				                      tokens_in, tokens_out, cost_nanos, latency_ms, context_omitted, finish_reason,
+				                      created_at)
+				VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)""")
+			.params(session.value(), topic, seq, role.name().toLowerCase(java.util.Locale.ROOT),
+					author == null ? null : author.value(), content, tokenCount, answer == null ? null : answer.model(),
+					answer == null ? null : answer.provider(), answer == null ? null : answer.tokensIn(),
+					answer == null ? null : answer.tokensOut(), answer == null ? null : answer.costNanos(),
+					answer == null ? null : answer.latencyMillis(), answer == null ? null : answer.contextOmitted(),
+					answer == null ? null : answer.finishReason(), now.toEpochMilli())
+			.update();
+	}
+
+	/**
+	 * Up to {@code limit} messages of a topic older than {@code beforeSeq}, newest first.
+	 */
+	List<StoredMessage> newestFirst(SessionId session, int topic, int beforeSeq, int limit) {
+		return jdbc.sql(SELECT_MESSAGE + """
+				WHERE session_id = ? AND topic = ? AND seq < ?
+				ORDER BY seq DESC
+				LIMIT ?""").params(session.value(), topic, beforeSeq, limit).query(mapper).list();
+	}
+
+	/**
+	 * The last {@code limit} messages of a session across topics, oldest first, for
+	 * display.
+	 */
+	List<StoredMessage> recent(SessionId session, int limit) {
+		List<StoredMessage> newest = jdbc.sql(SELECT_MESSAGE + """
+				WHERE session_id = ?
+				ORDER BY topic DESC, seq DESC
+				LIMIT ?""").params(session.value(), limit).query(mapper).list();
+		return newest.reversed();
+	}
+
+	long count(SessionId session) {
+		return jdbc.sql("SELECT COUNT(*) FROM messages WHERE session_id = ?")
+			.param(session.value())
+			.query(Long.class)
+			.single();
+	}
+
+	private static StoredMessage map(ResultSet row, PartsCodec parts) throws SQLException {
+		long author = row.getLong("author_id");
+		UserId authorId = row.wasNull() ? null : new UserId(author);
+		AnswerRecord answer = null;
+		String model = row.getString("model");
+		if (model != null) {
+			answer = new AnswerRecord(model, row.getString("provider"), row.getInt("tokens_in"),
+					row.getInt("tokens_out"), row.getLong("cost_nanos"), row.getLong("latency_ms"),
+					row.getInt("context_omitted"), row.getString("finish_reason"));
+		}
+		return new StoredMessage(row.getLong("id"), new SessionId(row.getLong("session_id")), row.getInt("topic"),
+				row.getInt("seq"), MessageRole.valueOf(row.getString("role").toUpperCase(java.util.Locale.ROOT)),
+				authorId, parts.read(row.getString("content")), row.getInt("token_count"), answer,
+				Instant.ofEpochMilli(row.getLong("created_at")));
+	}
+
+}

@@ -1,0 +1,43 @@
+package io.switchboard.media;
+
+import java.time.Duration;
+
+import org.springframework.http.CacheControl;
+import org.springframework.http.HttpStatus;
+import org.springframework.http.MediaType;
+import org.springframework.http.ResponseEntity;
+import org.springframework.web.bind.annotation.GetMapping;
+import org.springframework.web.bind.annotation.PathVariable;
+import org.springframework.web.bind.annotation.RequestParam;
+import org.springframework.web.bind.annotation.RestController;
+
+/** Serves stored images to whoever holds a valid signed link. */
+@RestController
+class MediaController {
+
+	private final MediaStore store;
+
+	private final MediaLinks links;
+
+	MediaController(MediaStore store, MediaLinks links) {
+		this.store = store;
+		this.links = links;
+	}
+
+	@GetMapping("/media/{sha256:[0-9a-f]{64}}")
+	ResponseEntity<byte[]> image(@PathVariable String sha256, @RequestParam(defaultValue = "0") long exp,
+			@RequestParam(required = false) String sig) {
+		if (!links.verify(sha256, exp, sig)) {
+			return ResponseEntity.status(HttpStatus.FORBIDDEN).build();
+		}
+		return store.load(sha256)
+			.map(media -> ResponseEntity.ok()
+				.contentType(MediaType.parseMediaType(media.ref().mimeType()))
+				// content-addressed: the bytes behind a key never change
+				.cacheControl(CacheControl.maxAge(Duration.ofDays(1)).cachePrivate().immutable())
+				.header("X-Content-Type-Options", "nosniff")
+				.body(media.bytes()))
+			.orElseGet(() -> ResponseEntity.notFound().build());
+	}
+
+}
