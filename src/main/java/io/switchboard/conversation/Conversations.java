@@ -114,6 +114,11 @@ public class Conversations {
 		return users.find(id).orElseThrow(() -> new ConversationException.NotFound("No such user."));
 	}
 
+	/** Every user, oldest first, a page at a time (for admins). */
+	public List<User> users(int limit, int offset) {
+		return users.list(limit, offset);
+	}
+
 	public long userCount() {
 		return users.count();
 	}
@@ -443,7 +448,7 @@ public class Conversations {
 	 * A title from a first message: its first line, cut at a word near the configured
 	 * length.
 	 */
-	String titleFrom(String text) {
+	public String titleFrom(String text) {
 		String line = text == null ? "" : text.strip().lines().findFirst().orElse("").strip();
 		if (line.isEmpty()) {
 			return titleOrDefault(null);

@@ -3,6 +3,7 @@ package io.switchboard.conversation;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.time.Instant;
+import java.util.List;
 import java.util.Optional;
 
 import org.springframework.jdbc.core.simple.JdbcClient;
@@ -60,6 +61,13 @@ class UserStore {
 				VALUES (?, ?, ?, ?, ?)""")
 			.params(identity.platform(), identity.id(), user.value(), displayName, now.toEpochMilli())
 			.update();
+	}
+
+	List<User> list(int limit, int offset) {
+		return jdbc.sql(SELECT_USER + " ORDER BY u.id LIMIT ? OFFSET ?")
+			.params(limit, offset)
+			.query(UserStore::map)
+			.list();
 	}
 
 	long count() {

@@ -1,7 +1,5 @@
 package io.switchboard.storage;
 
-import java.awt.image.BufferedImage;
-import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.time.Instant;
 import java.time.LocalDate;
@@ -13,8 +11,6 @@ import java.util.UUID;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
-
-import javax.imageio.ImageIO;
 
 import io.switchboard.conversation.AnswerRecord;
 import io.switchboard.conversation.ConversationException;
@@ -317,7 +313,7 @@ abstract class StorageContract {
 
 	@Test
 	void imagesAreStoredOnceByContentAndOnlyRealImagesAreAccepted() throws IOException {
-		byte[] png = png(7, 5);
+		byte[] png = Images.png(7, 5);
 		MediaRef ref = media.store(png);
 		assertThat(ref.mimeType()).isEqualTo("image/png");
 		assertThat(ref.width()).isEqualTo(7);
@@ -332,7 +328,7 @@ abstract class StorageContract {
 	@Test
 	void messagePartsKeepTheirImages() throws IOException {
 		User user = newUser("line");
-		MediaRef image = media.store(png(3, 3));
+		MediaRef image = media.store(Images.png(3, 3));
 		User fresh = conversations.user(user.id());
 		List<MessagePart> parts = List.of(new MessagePart.Image(image.sha256(), image.mimeType(), 3, 3),
 				new MessagePart.Text("what is this?"));
@@ -357,12 +353,5 @@ abstract class StorageContract {
 				new UsageRow(user.id().value(), "other", LocalDate.parse("2026-11-20"), 1, 1, 1, 1));
 	}
 
-	static byte[] png(int width, int height) throws IOException {
-		BufferedImage image = new BufferedImage(width, height, BufferedImage.TYPE_INT_RGB);
-		image.setRGB(0, 0, 0xFF0000);
-		ByteArrayOutputStream out = new ByteArrayOutputStream();
-		ImageIO.write(image, "png", out);
-		return out.toByteArray();
-	}
 
 }

@@ -1,0 +1,231 @@
+package io.switchboard.channel.web;
+
+import java.time.ZoneOffset;
+import java.time.format.DateTimeFormatter;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+
+import io.switchboard.conversation.AnswerRecord;
+import io.switchboard.conversation.ConversationException;
+import io.switchboard.conversation.Conversations;
+import io.switchboard.conversation.MessagePart;
+import io.switchboard.conversation.MessageRole;
+import io.switchboard.conversation.Place;
+import io.switchboard.conversation.Session;
+import io.switchboard.conversation.SessionId;
+import io.switchboard.conversation.StoredMessage;
+import io.switchboard.conversation.User;
+import io.switchboard.llm.ModelCatalog;
+import io.switchboard.media.MediaLinks;
+
+import org.springframework.http.HttpStatus;
+import org.springframework.security.core.annotation.AuthenticationPrincipal;
+import org.springframework.stereotype.Controller;
+import org.springframework.ui.Model;
+import org.springframework.web.bind.annotation.ExceptionHandler;
+import org.springframework.web.bind.annotation.GetMapping;
+import org.springframework.web.bind.annotation.PathVariable;
+import org.springframework.web.bind.annotation.PostMapping;
+import org.springframework.web.bind.annotation.RequestParam;
+import org.springframework.web.bind.annotation.ResponseStatus;
+import org.springframework.web.servlet.mvc.support.RedirectAttributes;
+
+/**
+ * The chat page: my sessions and the public ones, one session's messages and settings,
+ * and the actions on a session. Sending a message is {@link ChatStreamController}'s.
+ */
+@Controller
+class ChatController {
+
+	static final int HISTORY_SHOWN = 200;
+
+	static final int SESSIONS_LISTED = 100;
+
+	private static final DateTimeFormatter TIME = DateTimeFormatter.ofPattern("yyyy-MM-dd HH:mm")
+		.withZone(ZoneOffset.UTC);
+
+	private final Conversations conversations;
+
+	private final ModelCatalog models;
+
+	private final MarkdownRenderer markdown;
+
+	private final MediaLinks links;
+
+	ChatController(Conversations conversations, ModelCatalog models, MarkdownRenderer markdown, MediaLinks links) {
+		this.conversations = conversations;
+		this.models = models;
+		this.markdown = markdown;
+		this.links = links;
+	}
+
+	@GetMapping("/")
+	String home(@AuthenticationPrincipal WebPrincipal me, Model model) {
+		User user = conversations.user(me.userId());
+		List<Session> sessions = conversations.ownAndPublicSessions(me.userId(), 1, 0);
+		if (user.currentSession() != null) {
+			try {
+				return "redirect:/sessions/" + conversations.session(me.userId(), user.currentSession()).id().value();
+			}
+			catch (ConversationException.NotFound gone) {
+				// fall through to the newest visible one
+			}
+		}
+		if (!sessions.isEmpty() && sessions.getFirst().isOwnedBy(me.userId())) {
+			return "redirect:/sessions/" + sessions.getFirst().id().value();
+		}
+		addPage(me, null, model);
+		return "web/chat";
+	}
+
+	@GetMapping("/sessions/{id}")
+	String session(@AuthenticationPrincipal WebPrincipal me, @PathVariable long id, Model model) {
+		Session session = conversations.session(me.userId(), new SessionId(id));
+		addPage(me, session, model);
+		return "web/chat";
+	}
+
+	@GetMapping("/sessions/sidebar")
+	String sidebar(@AuthenticationPrincipal WebPrincipal me, @RequestParam(required = false) Long current,
+			Model model) {
+		model.addAttribute("sessions", conversations.ownAndPublicSessions(me.userId(), SESSIONS_LISTED, 0));
+		model.addAttribute("currentId", current);
+		model.addAttribute("me", me);
+		return "web/chat :: sidebar";
+	}
+
+	@PostMapping("/sessions")
+	String create(@AuthenticationPrincipal WebPrincipal me, @RequestParam(defaultValue = "") String title) {
+		Session session = conversations.createSession(me.userId(), Place.web(), title.isBlank() ? null : title, true);
+		return "redirect:/sessions/" + session.id().value();
+	}
+
+	@PostMapping("/sessions/{id}/settings")
+	String settings(@AuthenticationPrincipal WebPrincipal me, @PathVariable long id, @RequestParam String title,
+			@RequestParam String model, @RequestParam(defaultValue = "") String systemPrompt,
+			@RequestParam(defaultValue = "false") boolean isPublic, RedirectAttributes redirect) {
+		SessionId sessionId = new SessionId(id);
+		try {
+			Session session = conversations.session(me.userId(), sessionId);
+			if (!session.title().equals(title.strip())) {
+				conversations.renameSession(me.userId(), sessionId, title);
+			}
+			if (!session.model().equals(model)) {
+				conversations.setSessionModel(me.userId(), sessionId, model);
+			}
+			String prompt = systemPrompt.isBlank() ? null : systemPrompt.strip();
+			if (!java.util.Objects.equals(session.systemPrompt(), prompt)) {
+				conversations.setSessionSystemPrompt(me.userId(), sessionId, prompt);
+			}
+			if (session.isPublic() != isPublic) {
+				conversations.setSessionPublic(me.userId(), sessionId, isPublic);
+			}
+			redirect.addFlashAttribute("flash", "Settings saved.");
+		}
+		catch (ConversationException.Invalid | ConversationException.NotAllowed refused) {
+			redirect.addFlashAttribute("error", refused.getMessage());
+		}
+		return "redirect:/sessions/" + id;
+	}
+
+	@PostMapping("/sessions/{id}/topic")
+	String newTopic(@AuthenticationPrincipal WebPrincipal me, @PathVariable long id, RedirectAttributes redirect) {
+		Session session = conversations.startNewTopic(me.userId(), new SessionId(id));
+		redirect.addFlashAttribute("flash", "New topic " + session.currentTopic()
+				+ ": the model starts fresh, earlier messages stay below the line.");
+		return "redirect:/sessions/" + id;
+	}
+
+	@PostMapping("/sessions/{id}/use")
+	String use(@AuthenticationPrincipal WebPrincipal me, @PathVariable long id) {
+		conversations.useSession(me.userId(), new SessionId(id));
+		return "redirect:/sessions/" + id;
+	}
+
+	@PostMapping("/sessions/{id}/delete")
+	String delete(@AuthenticationPrincipal WebPrincipal me, @PathVariable long id, RedirectAttributes redirect) {
+		try {
+			conversations.removeSession(me.userId(), new SessionId(id));
+			redirect.addFlashAttribute("flash", "Session removed.");
+			return "redirect:/";
+		}
+		catch (ConversationException.NotAllowed refused) {
+			redirect.addFlashAttribute("error", refused.getMessage());
+			return "redirect:/sessions/" + id;
+		}
+	}
+
+	@ExceptionHandler(ConversationException.NotFound.class)
+	@ResponseStatus(HttpStatus.NOT_FOUND)
+	String notFound(ConversationException.NotFound missing, Model model) {
+		model.addAttribute("message", missing.getMessage());
+		return "web/not-found";
+	}
+
+	private void addPage(WebPrincipal me, Session session, Model model) {
+		model.addAttribute("me", me);
+		model.addAttribute("user", conversations.user(me.userId()));
+		model.addAttribute("sessions", conversations.ownAndPublicSessions(me.userId(), SESSIONS_LISTED, 0));
+		model.addAttribute("models", models.all());
+		model.addAttribute("demoOnly", models.demoOnly());
+		model.addAttribute("chatSession", session);
+		model.addAttribute("currentId", session == null ? null : session.id().value());
+		if (session != null) {
+			model.addAttribute("owner", session.isOwnedBy(me.userId()));
+			model.addAttribute("ownerName",
+					conversations.findUser(session.owner()).map(User::displayName).orElse("someone"));
+			model.addAttribute("sessionModel", models.findOrDefault(session.model()));
+			model.addAttribute("messages",
+					views(conversations.recentMessages(me.userId(), session.id(), HISTORY_SHOWN)));
+		}
+		else {
+			model.addAttribute("messages", List.of());
+			model.addAttribute("sessionModel", models.findOrDefault(conversations.user(me.userId()).defaultModel()));
+		}
+	}
+
+	private List<MessageView> views(List<StoredMessage> messages) {
+		List<MessageView> views = new ArrayList<>(messages.size() + 4);
+		int topic = -1;
+		for (StoredMessage message : messages) {
+			if (topic != -1 && message.topic() != topic) {
+				views.add(new MessageView("topic", "New topic", null, List.of(), null, null));
+			}
+			topic = message.topic();
+			List<String> images = message.parts()
+				.stream()
+				.filter(MessagePart.Image.class::isInstance)
+				.map(part -> links.path(((MessagePart.Image) part).sha256()))
+				.toList();
+			String time = TIME.format(message.createdAt());
+			if (message.role() == MessageRole.USER) {
+				views.add(new MessageView("user", message.text(), null, images, null, time));
+			}
+			else {
+				views.add(new MessageView("assistant", message.text(), markdown.render(message.text()), images,
+						meta(message.answer()), time));
+			}
+		}
+		return views;
+	}
+
+	static String meta(AnswerRecord answer) {
+		if (answer == null) {
+			return null;
+		}
+		StringBuilder meta = new StringBuilder(answer.model());
+		meta.append(" · ").append(answer.tokensIn()).append(" in / ").append(answer.tokensOut()).append(" out");
+		if (answer.costNanos() > 0) {
+			meta.append(" · $").append(String.format(Locale.ROOT, "%.5f", answer.costNanos() / 1e9));
+		}
+		if (answer.contextOmitted() > 0) {
+			meta.append(" · ").append(answer.contextOmitted()).append(" earlier messages left out of the context");
+		}
+		if ("length".equals(answer.finishReason())) {
+			meta.append(" · cut at the length limit");
+		}
+		return meta.toString();
+	}
+
+}

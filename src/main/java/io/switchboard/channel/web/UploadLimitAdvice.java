@@ -1,0 +1,26 @@
+package io.switchboard.channel.web;
+
+import java.util.Map;
+
+import org.springframework.http.HttpStatus;
+import org.springframework.http.MediaType;
+import org.springframework.http.ResponseEntity;
+import org.springframework.web.bind.annotation.ExceptionHandler;
+import org.springframework.web.bind.annotation.RestControllerAdvice;
+import org.springframework.web.multipart.MaxUploadSizeExceededException;
+
+/**
+ * An upload over {@code spring.servlet.multipart.max-file-size} is refused before any
+ * controller runs, so it is answered here: a 413 with a message the page shows.
+ */
+@RestControllerAdvice
+class UploadLimitAdvice {
+
+	@ExceptionHandler(MaxUploadSizeExceededException.class)
+	ResponseEntity<Map<String, String>> tooLarge(MaxUploadSizeExceededException tooLarge) {
+		return ResponseEntity.status(HttpStatus.PAYLOAD_TOO_LARGE)
+			.contentType(MediaType.APPLICATION_JSON)
+			.body(Map.of("error", "The upload is too large."));
+	}
+
+}

@@ -1,0 +1,252 @@
+// The chat page: sends a message and shows the answer as it streams in (Server-Sent Events
+// read from the POST response). Answer text is shown with textContent while it streams; the
+// final Markdown arrives rendered and sanitized by the server.
+(function () {
+	'use strict';
+
+	const composer = document.getElementById('composer');
+	const input = document.getElementById('message-input');
+	const imageInput = document.getElementById('image-input');
+	const preview = document.getElementById('image-preview');
+	const messages = document.getElementById('messages');
+	const sendButton = document.getElementById('send');
+
+	document.querySelectorAll('form.confirm').forEach(function (form) {
+		form.addEventListener('submit', function (event) {
+			if (!window.confirm(form.dataset.confirm)) {
+				event.preventDefault();
+			}
+		});
+	});
+
+	if (!composer) {
+		return;
+	}
+
+	function csrfHeaders() {
+		const token = document.querySelector('meta[name="_csrf"]');
+		const header = document.querySelector('meta[name="_csrf_header"]');
+		const headers = { 'Accept': 'text/event-stream, application/json' };
+		if (token && header) {
+			headers[header.content] = token.content;
+		}
+		return headers;
+	}
+
+	function scrollDown() {
+		messages.scrollTop = messages.scrollHeight;
+		window.scrollTo(0, document.body.scrollHeight);
+	}
+
+	function bubble(role) {
+		const empty = document.getElementById('empty-chat');
+		if (empty) {
+			empty.remove();
+		}
+		const element = document.createElement('div');
+		element.className = 'message ' + role;
+		const body = document.createElement('div');
+		body.className = 'body';
+		element.appendChild(body);
+		messages.appendChild(element);
+		return element;
+	}
+
+	function showImages(element, urls) {
+		if (!urls || urls.length === 0) {
+			return;
+		}
+		const images = document.createElement('div');
+		images.className = 'images';
+		urls.forEach(function (url) {
+			const img = document.createElement('img');
+			img.src = url;
+			img.alt = 'attached image';
+			images.appendChild(img);
+		});
+		element.insertBefore(images, element.firstChild);
+	}
+
+	function showActions(element, actions) {
+		if (!actions || actions.length === 0) {
+			return;
+		}
+		const row = document.createElement('div');
+		row.className = 'reply-actions';
+		actions.forEach(function (action) {
+			const button = document.createElement('button');
+			button.type = 'button';
+			button.textContent = action.label;
+			button.className = action.style === 'danger' ? 'danger' : (action.style === 'primary' ? 'primary' : '');
+			button.addEventListener('click', function () {
+				send(action.command, null);
+			});
+			row.appendChild(button);
+		});
+		element.appendChild(row);
+	}
+
+	function refreshSidebar(sessionId) {
+		if (window.htmx) {
+			window.htmx.ajax('GET', '/sessions/sidebar' + (sessionId ? '?current=' + sessionId : ''),
+				{ target: '#sidebar', swap: 'outerHTML' });
+		}
+	}
+
+	// Reads "event: x\ndata: {...}\n\n" blocks from a streamed response body.
+	async function readEvents(response, onEvent) {
+		const reader = response.body.getReader();
+		const decoder = new TextDecoder();
+		let buffer = '';
+		for (;;) {
+			const { value, done } = await reader.read();
+			if (done) {
+				break;
+			}
+			buffer += decoder.decode(value, { stream: true });
+			let boundary;
+			while ((boundary = buffer.search(/\r?\n\r?\n/)) >= 0) {
+				const block = buffer.slice(0, boundary);
+				buffer = buffer.slice(boundary).replace(/^\r?\n\r?\n/, '');
+				let name = 'message';
+				const data = [];
+				block.split(/\r?\n/).forEach(function (line) {
+					if (line.startsWith('event:')) {
+						name = line.slice(6).trim();
+					} else if (line.startsWith('data:')) {
+						data.push(line.slice(5).replace(/^ /, ''));
+					}
+				});
+				if (data.length > 0) {
+					onEvent(name, JSON.parse(data.join('\n')));
+				}
+			}
+		}
+	}
+
+	async function send(text, file) {
+		const form = new FormData();
+		form.append('text', text || '');
+		if (file) {
+			form.append('image', file);
+		}
+		if (composer.dataset.sessionId) {
+			form.append('sessionId', composer.dataset.sessionId);
+		}
+		const question = bubble('user');
+		question.querySelector('.body').textContent = text || '';
+		if (file) {
+			showImages(question, [URL.createObjectURL(file)]);
+		}
+		scrollDown();
+		sendButton.disabled = true;
+		let answer = null;
+		try {
+			const response = await fetch(composer.action, { method: 'POST', body: form, headers: csrfHeaders() });
+			if (!response.ok) {
+				let message = 'The server refused the message (' + response.status + ').';
+				try {
+					message = (await response.json()).error || message;
+				} catch (ignored) { /* not JSON */ }
+				question.classList.add('refused');
+				const error = bubble('error');
+				error.querySelector('.body').textContent = message;
+				return;
+			}
+			await readEvents(response, function (name, data) {
+				switch (name) {
+					case 'started':
+						answer = bubble('assistant streaming');
+						if (data.demo) {
+							answer.classList.add('demo');
+						}
+						if (!composer.dataset.sessionId && data.sessionId) {
+							composer.dataset.sessionId = data.sessionId;
+							window.history.replaceState(null, '', '/sessions/' + data.sessionId);
+						}
+						break;
+					case 'delta':
+						answer.querySelector('.body').textContent += data.text;
+						scrollDown();
+						break;
+					case 'done': {
+						const body = answer.querySelector('.body');
+						body.classList.add('markdown');
+						body.innerHTML = data.html; // rendered and sanitized by the server
+						answer.classList.remove('streaming');
+						const meta = document.createElement('div');
+						meta.className = 'meta';
+						meta.textContent = data.meta;
+						answer.appendChild(meta);
+						const title = document.getElementById('session-title');
+						if (title && data.sessionTitle) {
+							title.textContent = data.sessionTitle;
+						}
+						refreshSidebar(data.sessionId);
+						break;
+					}
+					case 'notice': {
+						const notice = bubble('notice');
+						const body = notice.querySelector('.body');
+						body.classList.add('markdown');
+						body.innerHTML = data.html; // rendered and sanitized by the server
+						showActions(notice, data.actions);
+						refreshSidebar(composer.dataset.sessionId);
+						break;
+					}
+					case 'error': {
+						if (answer) {
+							answer.remove();
+						}
+						const error = bubble('error');
+						error.querySelector('.body').textContent = data.message;
+						break;
+					}
+				}
+				scrollDown();
+			});
+		} catch (failure) {
+			const error = bubble('error');
+			error.querySelector('.body').textContent = 'The connection to the server was lost.';
+		} finally {
+			sendButton.disabled = false;
+			scrollDown();
+		}
+	}
+
+	composer.addEventListener('submit', function (event) {
+		event.preventDefault();
+		const text = input.value;
+		const file = imageInput.files.length > 0 ? imageInput.files[0] : null;
+		if (!text.trim() && !file) {
+			return;
+		}
+		input.value = '';
+		imageInput.value = '';
+		preview.hidden = true;
+		preview.textContent = '';
+		send(text, file);
+	});
+
+	input.addEventListener('keydown', function (event) {
+		if (event.key === 'Enter' && !event.shiftKey && !event.isComposing) {
+			event.preventDefault();
+			composer.requestSubmit();
+		}
+	});
+
+	imageInput.addEventListener('change', function () {
+		preview.textContent = '';
+		if (imageInput.files.length === 0) {
+			preview.hidden = true;
+			return;
+		}
+		const img = document.createElement('img');
+		img.src = URL.createObjectURL(imageInput.files[0]);
+		img.alt = 'image to send';
+		preview.appendChild(img);
+		preview.hidden = false;
+	});
+
+	scrollDown();
+})();
