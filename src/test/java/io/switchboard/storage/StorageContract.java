@@ -353,5 +353,4 @@ abstract class StorageContract {
 				new UsageRow(user.id().value(), "other", LocalDate.parse("2026-11-20"), 1, 1, 1, 1));
 	}
 
-
 }

@@ -14,6 +14,7 @@ import org.springframework.web.multipart.MaxUploadSizeExceededException;
  * controller runs, so it is answered here: a 413 with a message the page shows.
  */
 @RestControllerAdvice
+@org.springframework.core.annotation.Order(org.springframework.core.Ordered.HIGHEST_PRECEDENCE)
 class UploadLimitAdvice {
 
 	@ExceptionHandler(MaxUploadSizeExceededException.class)

@@ -67,8 +67,9 @@ class WebAccountStore {
 			.param(tokenHash)
 			.query((row, i) -> {
 				long used = row.getLong(4);
+				Instant usedAt = row.wasNull() ? null : Instant.ofEpochMilli(used);
 				return new Invitation(row.getString(1), new UserId(row.getLong(2)),
-						Instant.ofEpochMilli(row.getLong(3)), row.wasNull() ? null : Instant.ofEpochMilli(used));
+						Instant.ofEpochMilli(row.getLong(3)), usedAt);
 			})
 			.optional();
 	}

@@ -1,0 +1,139 @@
+package io.switchboard.testsupport;
+
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.net.CookieManager;
+import java.net.URI;
+import java.net.URLEncoder;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.util.Map;
+import java.util.UUID;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import java.util.stream.Collectors;
+
+/**
+ * A browser without a browser: a cookie-keeping HTTP client that signs in through the
+ * real sign-in form and sends the CSRF token the pages carry, for tests of the web pages
+ * over real HTTP.
+ */
+public final class WebSession {
+
+	private static final Pattern HIDDEN_CSRF = Pattern.compile("name=\"_csrf\" value=\"([^\"]+)\"");
+
+	private static final Pattern META_CSRF = Pattern.compile("name=\"_csrf\" content=\"([^\"]+)\"");
+
+	private final String base;
+
+	private final HttpClient http;
+
+	private String csrf;
+
+	public WebSession(int port) {
+		this.base = "http://127.0.0.1:" + port;
+		this.http = HttpClient.newBuilder()
+			.cookieHandler(new CookieManager())
+			.followRedirects(HttpClient.Redirect.NEVER)
+			.version(HttpClient.Version.HTTP_1_1)
+			.build();
+	}
+
+	/**
+	 * Signs in through the form; returns the redirect target (ends with {@code ?error} on
+	 * failure).
+	 */
+	public String signIn(String username, String password) {
+		get("/login");
+		HttpResponse<String> response = postForm("/login", Map.of("username", username, "password", password));
+		return response.headers().firstValue("Location").orElse("");
+	}
+
+	public HttpResponse<String> get(String path) {
+		HttpResponse<String> response = send(HttpRequest.newBuilder(uri(path)).GET());
+		remember(response.body());
+		return response;
+	}
+
+	public HttpResponse<String> postForm(String path, Map<String, String> fields) {
+		String body = fields.entrySet()
+			.stream()
+			.map(field -> encode(field.getKey()) + "=" + encode(field.getValue()))
+			.collect(Collectors.joining("&"));
+		if (csrf != null) {
+			body += (body.isEmpty() ? "" : "&") + "_csrf=" + encode(csrf);
+		}
+		return send(HttpRequest.newBuilder(uri(path))
+			.header("Content-Type", "application/x-www-form-urlencoded")
+			.POST(HttpRequest.BodyPublishers.ofString(body)));
+	}
+
+	/**
+	 * A multipart POST as the chat page's script sends it, the CSRF token in a header.
+	 */
+	public HttpResponse<String> postMultipart(String path, Map<String, String> fields, String fileField,
+			String fileName, byte[] file) {
+		String boundary = "----switchboard" + UUID.randomUUID();
+		ByteArrayOutputStream body = new ByteArrayOutputStream();
+		fields.forEach((name, value) -> write(body, "--" + boundary + "\r\nContent-Disposition: form-data; name=\""
+				+ name + "\"\r\n\r\n" + value + "\r\n"));
+		if (file != null) {
+			write(body, "--" + boundary + "\r\nContent-Disposition: form-data; name=\"" + fileField + "\"; filename=\""
+					+ fileName + "\"\r\nContent-Type: application/octet-stream\r\n\r\n");
+			body.writeBytes(file);
+			write(body, "\r\n");
+		}
+		write(body, "--" + boundary + "--\r\n");
+		HttpRequest.Builder request = HttpRequest.newBuilder(uri(path))
+			.header("Content-Type", "multipart/form-data; boundary=" + boundary)
+			.header("Accept", "text/event-stream, application/json")
+			.POST(HttpRequest.BodyPublishers.ofByteArray(body.toByteArray()));
+		if (csrf != null) {
+			request.header("X-CSRF-TOKEN", csrf);
+		}
+		return send(request);
+	}
+
+	public String csrf() {
+		return csrf;
+	}
+
+	private HttpResponse<String> send(HttpRequest.Builder request) {
+		try {
+			return http.send(request.build(), HttpResponse.BodyHandlers.ofString());
+		}
+		catch (IOException failed) {
+			throw new IllegalStateException(failed);
+		}
+		catch (InterruptedException interrupted) {
+			Thread.currentThread().interrupt();
+			throw new IllegalStateException(interrupted);
+		}
+	}
+
+	private void remember(String page) {
+		Matcher hidden = HIDDEN_CSRF.matcher(page);
+		Matcher meta = META_CSRF.matcher(page);
+		if (meta.find()) {
+			csrf = meta.group(1);
+		}
+		else if (hidden.find()) {
+			csrf = hidden.group(1);
+		}
+	}
+
+	private URI uri(String path) {
+		return URI.create(base + path);
+	}
+
+	private static String encode(String value) {
+		return URLEncoder.encode(value, StandardCharsets.UTF_8);
+	}
+
+	private static void write(ByteArrayOutputStream out, String text) {
+		out.writeBytes(text.getBytes(StandardCharsets.UTF_8));
+	}
+
+}
