@@ -64,6 +64,9 @@ public abstract class FakeChatServer extends FakeHttpServer {
 		record Drop() implements Twist {
 		}
 
+		record Cut() implements Twist {
+		}
+
 	}
 
 	private final String apiKey;
@@ -187,6 +190,15 @@ public abstract class FakeChatServer extends FakeHttpServer {
 		return this;
 	}
 
+	/**
+	 * Makes the next streamed answer end cleanly after its first piece, without the
+	 * vendor's end-of-answer events, as a proxy that gives up might.
+	 */
+	public FakeChatServer cutNextStreamAfterFirstPiece() {
+		twists.add(new Twist.Cut());
+		return this;
+	}
+
 	/** The newest request's body as JSON. */
 	public JsonNode lastRequestJson() {
 		return lastRequest().json();
@@ -262,6 +274,9 @@ public abstract class FakeChatServer extends FakeHttpServer {
 					}
 					case Twist.Drop drop -> {
 						steps.add(new Step.Drop());
+						return Reply.Stream.events(steps).withFirstByteDelay(firstByteDelay);
+					}
+					case Twist.Cut cut -> {
 						return Reply.Stream.events(steps).withFirstByteDelay(firstByteDelay);
 					}
 				}

@@ -140,8 +140,8 @@ public class FakeHttpServer implements AutoCloseable {
 		// the exchange, which would end the chunked answer cleanly; the server then drops
 		// the connection mid-answer, as a crashing upstream would
 		write(exchange, reply);
-		exchange.close();
 		finishedReplies.incrementAndGet();
+		exchange.close();
 	}
 
 	private RecordedRequest record(HttpExchange exchange) throws IOException {

@@ -161,7 +161,6 @@ abstract class ChatProviderContract {
 
 		assertThat(finishedWhenFirstPieceArrived).hasValue(0);
 		assertThat(pieces).containsExactly("First", " second", " third");
-		assertThat(fake.finishedReplies()).isEqualTo(1);
 	}
 
 	@Test
@@ -318,6 +317,18 @@ abstract class ChatProviderContract {
 	@Test
 	void connectionDroppedMidStreamMeansProviderUnavailable() {
 		fake.replyInPieces("Half", " an answer").dropNextStreamAfterFirstPiece();
+		List<String> pieces = new ArrayList<>();
+
+		assertThatThrownBy(() -> provider().stream(request("Hi"), pieces::add))
+			.isInstanceOf(LlmException.ProviderUnavailable.class);
+		assertThat(pieces).containsExactly("Half");
+	}
+
+	@Test
+	void streamThatEndsBeforeTheAnswerIsCompleteIsAFailure() {
+		// a clean end without the vendor's end-of-answer events must not pass for a
+		// complete answer
+		fake.replyInPieces("Half", " an answer").cutNextStreamAfterFirstPiece();
 		List<String> pieces = new ArrayList<>();
 
 		assertThatThrownBy(() -> provider().stream(request("Hi"), pieces::add))

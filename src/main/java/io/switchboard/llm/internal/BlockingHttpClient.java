@@ -2,10 +2,7 @@ package io.switchboard.llm.internal;
 
 import java.io.IOException;
 import java.io.InputStream;
-import java.io.OutputStream;
 import java.io.UncheckedIOException;
-import java.net.HttpRetryException;
-import java.net.HttpURLConnection;
 import java.net.SocketTimeoutException;
 import java.net.URI;
 import java.nio.charset.StandardCharsets;
@@ -27,16 +24,15 @@ import dev.langchain4j.http.client.sse.ServerSentEventParser;
 
 /**
  * LangChain4j's HTTP client interface, done entirely on the calling thread with
- * {@link HttpURLConnection}. LangChain4j's own JDK client streams on a pool thread, which
- * would hold a second thread per answer and hand pieces out on it; this one parses the
- * event stream on the caller's thread, so every streaming callback arrives there, in
- * order, and the call returns when the stream has ended.
+ * {@link Http}. LangChain4j's own JDK client streams on a pool thread, which would hold a
+ * second thread per answer and hand pieces out on it; this one parses the event stream on
+ * the caller's thread, so every streaming callback arrives there, in order, and the call
+ * returns when the stream has ended.
  *
  * <p>
  * Two more reasons it exists: the read timeout bounds every read, so a stream that goes
- * silent midway fails instead of hanging (the JDK client's request timeout only covers
- * the wait for the headers), and error answers keep their {@code Retry-After} header
- * (LangChain4j's {@code HttpException} drops headers).
+ * silent midway fails instead of hanging, and error answers keep their
+ * {@code Retry-After} header (LangChain4j's {@code HttpException} drops headers).
  */
 public final class BlockingHttpClient implements HttpClient {
 
@@ -73,20 +69,23 @@ public final class BlockingHttpClient implements HttpClient {
 	@Override
 	public SuccessfulHttpResponse execute(HttpRequest request) {
 		try {
-			HttpURLConnection connection = send(request);
-			int status = status(connection);
-			if (status < 200 || status > 299) {
-				throw failure(connection, status);
+			Http.Answer answer = send(request);
+			if (!answer.successful()) {
+				throw failure(answer);
 			}
 			byte[] body;
-			try (InputStream in = connection.getInputStream()) {
+			try (InputStream in = answer.body()) {
 				body = in.readAllBytes();
 			}
 			Optional<RuntimeException> rejected = check.reject(new String(body, StandardCharsets.UTF_8));
 			if (rejected.isPresent()) {
 				throw rejected.get();
 			}
-			return SuccessfulHttpResponse.builder().statusCode(status).headers(headers(connection)).body(body).build();
+			return SuccessfulHttpResponse.builder()
+				.statusCode(answer.status())
+				.headers(answer.headers())
+				.body(body)
+				.build();
 		}
 		catch (SocketTimeoutException timeout) {
 			throw new TimeoutException(timeout);
@@ -100,16 +99,16 @@ public final class BlockingHttpClient implements HttpClient {
 	public void execute(HttpRequest request, ServerSentEventParser parser, ServerSentEventListener listener) {
 		CheckedListener checked = new CheckedListener(listener, check);
 		try {
-			HttpURLConnection connection = send(request);
-			int status = status(connection);
-			if (status < 200 || status > 299) {
-				checked.onError(failure(connection, status));
+			Http.Answer answer = send(request);
+			if (!answer.successful()) {
+				checked.onError(failure(answer));
 				return;
 			}
-			checked.onOpen(SuccessfulHttpResponse.builder().statusCode(status).headers(headers(connection)).build());
-			try (InputStream body = connection.getInputStream()) {
-				parser.parse(body, checked); // blocks until the stream ends, calling back
-												// here
+			checked
+				.onOpen(SuccessfulHttpResponse.builder().statusCode(answer.status()).headers(answer.headers()).build());
+			try (InputStream body = answer.body()) {
+				// blocks until the stream ends, calling back on this thread
+				parser.parse(body, checked);
 			}
 			if (!checked.failed) {
 				listener.onClose();
@@ -120,65 +119,18 @@ public final class BlockingHttpClient implements HttpClient {
 		}
 	}
 
-	private HttpURLConnection send(HttpRequest request) throws IOException {
-		HttpURLConnection connection = (HttpURLConnection) URI.create(request.url()).toURL().openConnection();
-		connection.setConnectTimeout(millis(connectTimeout));
-		connection.setReadTimeout(millis(readTimeout));
-		connection.setRequestMethod(request.method().name());
-		request.headers()
-			.forEach((name, values) -> values.forEach(value -> connection.addRequestProperty(name, value)));
-		if (connection.getRequestProperty("Accept") == null) {
-			connection.setRequestProperty("Accept", "application/json, text/event-stream");
+	private Http.Answer send(HttpRequest request) throws IOException {
+		Map<String, List<String>> headers = new LinkedHashMap<>(request.headers());
+		if (headers.keySet().stream().noneMatch("Accept"::equalsIgnoreCase)) {
+			headers.put("Accept", List.of("application/json, text/event-stream"));
 		}
-		if (request.body() != null) {
-			byte[] body = request.body().getBytes(StandardCharsets.UTF_8);
-			connection.setDoOutput(true);
-			// a fixed length also stops HttpURLConnection from silently sending a POST
-			// twice
-			connection.setFixedLengthStreamingMode(body.length);
-			try (OutputStream out = connection.getOutputStream()) {
-				out.write(body);
-			}
-		}
-		return connection;
+		byte[] body = request.body() == null ? null : request.body().getBytes(StandardCharsets.UTF_8);
+		return Http.send(URI.create(request.url()), request.method().name(), headers, body, connectTimeout,
+				readTimeout);
 	}
 
-	private static int status(HttpURLConnection connection) throws IOException {
-		try {
-			return connection.getResponseCode();
-		}
-		catch (HttpRetryException authenticationChallenge) {
-			// a 401 with WWW-Authenticate on a streamed POST surfaces as this
-			return authenticationChallenge.responseCode();
-		}
-	}
-
-	private static HttpStatusException failure(HttpURLConnection connection, int status) {
-		String body = "";
-		try (InputStream error = connection.getErrorStream()) {
-			if (error != null) {
-				body = new String(error.readAllBytes(), StandardCharsets.UTF_8);
-			}
-		}
-		catch (IOException unreadable) {
-			// the status alone still says what happened
-		}
-		return new HttpStatusException(status, body, connection.getHeaderField("retry-after"));
-	}
-
-	private static Map<String, List<String>> headers(HttpURLConnection connection) {
-		Map<String, List<String>> headers = new LinkedHashMap<>();
-		connection.getHeaderFields().forEach((name, values) -> {
-			if (name != null) { // the status line
-				headers.put(name, values);
-			}
-		});
-		return headers;
-	}
-
-	private static int millis(Duration duration) {
-		// 0 would mean "wait forever" to HttpURLConnection
-		return (int) Math.clamp(duration.toMillis(), 1, Integer.MAX_VALUE);
+	private static HttpStatusException failure(Http.Answer answer) {
+		return new HttpStatusException(answer.status(), answer.text(), answer.header("retry-after"));
 	}
 
 	/**

@@ -82,7 +82,10 @@ public final class LangChain4jChat {
 		if (collector.failure() != null) {
 			throw translate(collector.failure());
 		}
-		if (collector.completed() == null) {
+		// Anthropic ends an answer with message_stop, Gemini only with a finish reason
+		// (its
+		// LangChain4j model reports completion whenever the connection closes)
+		if (collector.completed() == null || collector.completed().finishReason() == null) {
 			throw failures.unavailable(0, "the answer stream ended before the answer was complete", null);
 		}
 		// the pieces handed out are the answer, whatever LangChain4j joined them into
