@@ -48,9 +48,12 @@ public class ModelCatalog {
 					model.maxOutputTokens(), new Price(model.inputPrice(), model.outputPrice()), model.vision(), demo));
 		});
 		if (models.isEmpty()) {
+			models.put(DEMO, new ModelSpec(DEMO, DEMO, DEMO, 16_384, 1_024, Price.FREE, true, true));
+		}
+		if (models.values().stream().anyMatch(model -> DEMO.equals(model.provider()))) {
+			// a model may name the built-in demo provider without configuring it
 			providers.putIfAbsent(DEMO, new LlmProperties.Provider(LlmProperties.ProviderType.DEMO, null, null,
 					"Authorization", java.time.Duration.ofSeconds(1), java.time.Duration.ofSeconds(30), Map.of()));
-			models.put(DEMO, new ModelSpec(DEMO, DEMO, DEMO, 16_384, 1_024, Price.FREE, true, true));
 		}
 		String defaultName = properties.defaultModel();
 		if (defaultName != null && !defaultName.isBlank() && !models.containsKey(defaultName)) {
