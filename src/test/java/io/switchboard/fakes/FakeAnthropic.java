@@ -2,6 +2,7 @@ package io.switchboard.fakes;
 
 import java.net.URI;
 import java.util.ArrayList;
+import java.util.Base64;
 import java.util.List;
 import java.util.concurrent.atomic.AtomicInteger;
 
@@ -50,6 +51,36 @@ public final class FakeAnthropic extends FakeChatServer {
 	public FakeAnthropic stopReason(String stopReason) {
 		this.stopReason = stopReason;
 		return this;
+	}
+
+	/** {@code system}, a string or a list of text blocks. */
+	@Override
+	public String systemPrompt(JsonNode request) {
+		return text(request.path("system"));
+	}
+
+	@Override
+	public Integer maxTokens(JsonNode request) {
+		return request.path("max_tokens").isNumber() ? request.get("max_tokens").asInt() : null;
+	}
+
+	@Override
+	public Double temperature(JsonNode request) {
+		return request.path("temperature").isNumber() ? request.get("temperature").asDouble() : null;
+	}
+
+	/** {@code image} blocks with a {@code base64} source. */
+	@Override
+	public List<Image> images(JsonNode request) {
+		List<Image> images = new ArrayList<>();
+		request.path("messages").forEach(message -> message.path("content").forEach(block -> {
+			JsonNode source = block.path("source");
+			if ("image".equals(block.path("type").asText()) && "base64".equals(source.path("type").asText())) {
+				images.add(new Image(source.path("media_type").asText(),
+						Base64.getDecoder().decode(source.path("data").asText())));
+			}
+		}));
+		return images;
 	}
 
 	@Override

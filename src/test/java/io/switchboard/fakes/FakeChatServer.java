@@ -49,6 +49,16 @@ public abstract class FakeChatServer extends FakeHttpServer {
 	public record Usage(int input, int output) {
 	}
 
+	/** An inline image as the vendor received it. */
+	public record Image(String mimeType, byte[] data) {
+
+		@Override
+		public String toString() {
+			return "Image[" + mimeType + ", " + data.length + " bytes]";
+		}
+
+	}
+
 	/** What happens to the next streamed answer after its first piece. */
 	private sealed interface Twist {
 
@@ -203,6 +213,25 @@ public abstract class FakeChatServer extends FakeHttpServer {
 	public JsonNode lastRequestJson() {
 		return lastRequest().json();
 	}
+
+	/**
+	 * The system prompt of a request, read from the vendor's field ({@code ""} when
+	 * none).
+	 */
+	public abstract String systemPrompt(JsonNode request);
+
+	/**
+	 * The answer's token limit of a request, from the vendor's field, or {@code null}.
+	 */
+	public abstract Integer maxTokens(JsonNode request);
+
+	/**
+	 * The sampling temperature of a request, from the vendor's field, or {@code null}.
+	 */
+	public abstract Double temperature(JsonNode request);
+
+	/** The inline images of a request, from the vendor's image parts, in order. */
+	public abstract List<Image> images(JsonNode request);
 
 	@Override
 	public void reset() {

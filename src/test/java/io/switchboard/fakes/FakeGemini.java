@@ -1,6 +1,8 @@
 package io.switchboard.fakes;
 
 import java.net.URI;
+import java.util.ArrayList;
+import java.util.Base64;
 import java.util.List;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.regex.Matcher;
@@ -57,6 +59,40 @@ public final class FakeGemini extends FakeChatServer {
 	public FakeGemini finishReason(String finishReason) {
 		this.finishReason = finishReason;
 		return this;
+	}
+
+	/** {@code systemInstruction.parts[].text}. */
+	@Override
+	public String systemPrompt(JsonNode request) {
+		return text(request.path("systemInstruction"));
+	}
+
+	/** {@code generationConfig.maxOutputTokens}. */
+	@Override
+	public Integer maxTokens(JsonNode request) {
+		JsonNode max = request.path("generationConfig").path("maxOutputTokens");
+		return max.isNumber() ? max.asInt() : null;
+	}
+
+	/** {@code generationConfig.temperature}. */
+	@Override
+	public Double temperature(JsonNode request) {
+		JsonNode temperature = request.path("generationConfig").path("temperature");
+		return temperature.isNumber() ? temperature.asDouble() : null;
+	}
+
+	/** {@code inlineData} parts. */
+	@Override
+	public List<Image> images(JsonNode request) {
+		List<Image> images = new ArrayList<>();
+		request.path("contents").forEach(content -> content.path("parts").forEach(part -> {
+			JsonNode inline = part.path("inlineData");
+			if (inline.isObject()) {
+				images.add(new Image(inline.path("mimeType").asText(),
+						Base64.getDecoder().decode(inline.path("data").asText())));
+			}
+		}));
+		return images;
 	}
 
 	@Override

@@ -2,6 +2,7 @@ package io.switchboard.fakes;
 
 import java.net.URI;
 import java.util.ArrayList;
+import java.util.Base64;
 import java.util.List;
 import java.util.concurrent.atomic.AtomicInteger;
 
@@ -63,6 +64,57 @@ public final class FakeOpenAi extends FakeChatServer {
 	public FakeOpenAi models(String... ids) {
 		this.models = List.of(ids);
 		return this;
+	}
+
+	/** System (and {@code developer}) messages' text. */
+	@Override
+	public String systemPrompt(JsonNode request) {
+		StringBuilder text = new StringBuilder();
+		request.path("messages").forEach(message -> {
+			String role = message.path("role").asText();
+			if (role.equals("system") || role.equals("developer")) {
+				text.append(text(message.path("content")));
+			}
+		});
+		return text.toString();
+	}
+
+	/** {@code max_tokens}, or the newer {@code max_completion_tokens}. */
+	@Override
+	public Integer maxTokens(JsonNode request) {
+		JsonNode max = request.hasNonNull("max_tokens") ? request.get("max_tokens")
+				: request.path("max_completion_tokens");
+		return max.isNumber() ? max.asInt() : null;
+	}
+
+	@Override
+	public Double temperature(JsonNode request) {
+		return request.path("temperature").isNumber() ? request.get("temperature").asDouble() : null;
+	}
+
+	/** {@code image_url} parts holding a {@code data:} URL. */
+	@Override
+	public List<Image> images(JsonNode request) {
+		List<Image> images = new ArrayList<>();
+		for (String url : imageUrls(request)) {
+			int comma = url.indexOf(',');
+			if (url.startsWith("data:") && comma > 0 && url.substring(0, comma).endsWith(";base64")) {
+				images.add(new Image(url.substring("data:".length(), url.indexOf(';')),
+						Base64.getDecoder().decode(url.substring(comma + 1))));
+			}
+		}
+		return images;
+	}
+
+	/** Every {@code image_url} part's URL, data URLs and remote ones alike. */
+	public List<String> imageUrls(JsonNode request) {
+		List<String> urls = new ArrayList<>();
+		request.path("messages").forEach(message -> message.path("content").forEach(part -> {
+			if ("image_url".equals(part.path("type").asText())) {
+				urls.add(part.path("image_url").path("url").asText());
+			}
+		}));
+		return urls;
 	}
 
 	@Override

@@ -2,7 +2,6 @@ package io.switchboard.llm;
 
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.Base64;
 import java.util.List;
 import java.util.Map;
 
@@ -27,40 +26,6 @@ class AnthropicChatProviderTest extends ChatProviderContract {
 	@Override
 	protected LlmProperties.ProviderType type() {
 		return LlmProperties.ProviderType.ANTHROPIC;
-	}
-
-	@Override
-	protected String systemPromptIn(JsonNode request) {
-		JsonNode system = request.path("system");
-		if (system.isTextual()) {
-			return system.asText();
-		}
-		StringBuilder text = new StringBuilder();
-		system.forEach(block -> text.append(block.path("text").asText()));
-		return text.toString();
-	}
-
-	@Override
-	protected int maxTokensIn(JsonNode request) {
-		return request.path("max_tokens").asInt();
-	}
-
-	@Override
-	protected double temperatureIn(JsonNode request) {
-		return request.path("temperature").asDouble();
-	}
-
-	@Override
-	protected SentImage imageIn(JsonNode request) {
-		for (JsonNode block : request.path("messages").path(0).path("content")) {
-			if ("image".equals(block.path("type").asText())) {
-				JsonNode source = block.path("source");
-				assertThat(source.path("type").asText()).isEqualTo("base64");
-				return new SentImage(source.path("media_type").asText(),
-						Base64.getDecoder().decode(source.path("data").asText()));
-			}
-		}
-		throw new AssertionError("no image block in " + request);
 	}
 
 	@Override
@@ -96,7 +61,7 @@ class AnthropicChatProviderTest extends ChatProviderContract {
 		assertThat(texts(messages.get(0))).containsExactly("first", "second");
 		assertThat(texts(messages.get(1))).containsExactly("one\n\ntwo");
 		assertThat(texts(messages.get(2))).containsExactly("third");
-		assertThat(systemPromptIn(fake.lastRequestJson())).isEqualTo("Be kind.");
+		assertThat(fake.systemPrompt(fake.lastRequestJson())).isEqualTo("Be kind.");
 		assertThat(response.text()).isEqualTo("Echo: third");
 	}
 

@@ -1,6 +1,5 @@
 package io.switchboard.llm;
 
-import java.util.Base64;
 import java.util.List;
 
 import com.fasterxml.jackson.databind.JsonNode;
@@ -20,35 +19,6 @@ class GeminiChatProviderTest extends ChatProviderContract {
 	@Override
 	protected LlmProperties.ProviderType type() {
 		return LlmProperties.ProviderType.GEMINI;
-	}
-
-	@Override
-	protected String systemPromptIn(JsonNode request) {
-		StringBuilder text = new StringBuilder();
-		request.path("systemInstruction").path("parts").forEach(part -> text.append(part.path("text").asText()));
-		return text.toString();
-	}
-
-	@Override
-	protected int maxTokensIn(JsonNode request) {
-		return request.path("generationConfig").path("maxOutputTokens").asInt();
-	}
-
-	@Override
-	protected double temperatureIn(JsonNode request) {
-		return request.path("generationConfig").path("temperature").asDouble();
-	}
-
-	@Override
-	protected SentImage imageIn(JsonNode request) {
-		for (JsonNode part : request.path("contents").path(0).path("parts")) {
-			if (part.has("inlineData")) {
-				JsonNode inline = part.path("inlineData");
-				return new SentImage(inline.path("mimeType").asText(),
-						Base64.getDecoder().decode(inline.path("data").asText()));
-			}
-		}
-		throw new AssertionError("no inlineData part in " + request);
 	}
 
 	@Override

@@ -1,6 +1,5 @@
 package io.switchboard.llm;
 
-import java.util.Base64;
 import java.util.List;
 
 import com.fasterxml.jackson.databind.JsonNode;
@@ -20,36 +19,6 @@ class OpenAiCompatibleChatProviderTest extends ChatProviderContract {
 	@Override
 	protected LlmProperties.ProviderType type() {
 		return LlmProperties.ProviderType.OPENAI;
-	}
-
-	@Override
-	protected String systemPromptIn(JsonNode request) {
-		JsonNode first = request.path("messages").path(0);
-		assertThat(first.path("role").asText()).isEqualTo("system");
-		return first.path("content").asText();
-	}
-
-	@Override
-	protected int maxTokensIn(JsonNode request) {
-		return request.path("max_tokens").asInt();
-	}
-
-	@Override
-	protected double temperatureIn(JsonNode request) {
-		return request.path("temperature").asDouble();
-	}
-
-	@Override
-	protected SentImage imageIn(JsonNode request) {
-		for (JsonNode part : request.path("messages").path(0).path("content")) {
-			if ("image_url".equals(part.path("type").asText())) {
-				String url = part.path("image_url").path("url").asText();
-				assertThat(url).startsWith("data:");
-				String mimeType = url.substring("data:".length(), url.indexOf(';'));
-				return new SentImage(mimeType, Base64.getDecoder().decode(url.substring(url.indexOf(',') + 1)));
-			}
-		}
-		throw new AssertionError("no image_url part in " + request);
 	}
 
 	@Override
