@@ -109,9 +109,8 @@ public class ChatModels {
 			throw interrupted.cause();
 		}
 		catch (ConsumerFailed consumerFailed) {
-			// the caller's own failure (e.g. its client went away): not the model's
-			// fault,
-			// so it goes back unchanged rather than as ProviderUnavailable
+			// the caller's own failure (its client went away, say) is not the
+			// model's: it goes back unchanged, not as ProviderUnavailable
 			outcome = "consumer_failed";
 			throw consumerFailed.cause();
 		}

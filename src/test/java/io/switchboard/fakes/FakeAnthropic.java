@@ -195,8 +195,7 @@ public final class FakeAnthropic extends FakeChatServer {
 			case UNAUTHORIZED -> error(401, "authentication_error", "invalid x-api-key");
 			case CONTEXT_TOO_LONG ->
 				error(400, "invalid_request_error", "prompt is too long: 208656 tokens > 200000 maximum");
-			// Claude's streaming classifiers stop the answer with a 200 and stop_reason
-			// refusal
+			// Claude's classifiers stop an answer: a 200 with stop_reason refusal
 			case CONTENT_FILTERED -> {
 				JsonNode body = request.json();
 				yield message(request, body, "I can", "refusal");

@@ -90,8 +90,9 @@ public class FakeHttpServer implements AutoCloseable {
 	}
 
 	/**
-	 * How many replies have been written completely: a stream counts once its last piece
-	 * is sent, so a test can tell whether a piece arrived before the stream ended.
+	 * How many replies have been sent completely. A reply counts just before its last
+	 * bytes leave, so a client holding a whole answer always sees it counted, and a
+	 * client handed a piece while this is still 0 got it before the answer was complete.
 	 */
 	public int finishedReplies() {
 		return finishedReplies.get();
@@ -140,7 +141,6 @@ public class FakeHttpServer implements AutoCloseable {
 		// the exchange, which would end the chunked answer cleanly; the server then drops
 		// the connection mid-answer, as a crashing upstream would
 		write(exchange, reply);
-		finishedReplies.incrementAndGet();
 		exchange.close();
 	}
 
@@ -162,6 +162,7 @@ public class FakeHttpServer implements AutoCloseable {
 			case Reply.Whole whole -> {
 				pause(whole.firstByteDelay());
 				whole.headers().forEach((name, value) -> exchange.getResponseHeaders().add(name, value));
+				finishedReplies.incrementAndGet();
 				exchange.sendResponseHeaders(whole.status(), whole.body().length == 0 ? -1 : whole.body().length);
 				try (OutputStream out = exchange.getResponseBody()) {
 					out.write(whole.body());
@@ -187,7 +188,8 @@ public class FakeHttpServer implements AutoCloseable {
 						case Step.Drop drop -> throw new Abort();
 					}
 				}
-				out.close();
+				finishedReplies.incrementAndGet();
+				out.close(); // the last chunk
 			}
 			case Reply.Hang hang -> awaitClosing();
 		}

@@ -250,8 +250,7 @@ public final class FakeOpenAi extends FakeChatServer {
 					"This model's maximum context length is 128000 tokens. However, your messages resulted in "
 							+ "130512 tokens. Please reduce the length of the messages.",
 					"invalid_request_error", "messages", "context_length_exceeded");
-			// Azure OpenAI's content filter, the form OpenAI-compatible servers report it
-			// in
+			// Azure's content filter, as OpenAI-compatible servers report it
 			case CONTENT_FILTERED -> error(400,
 					"The response was filtered due to the prompt triggering Azure OpenAI's content management policy. "
 							+ "Please modify your prompt and retry.",

@@ -46,8 +46,7 @@ class AnthropicChatProviderTest extends ChatProviderContract {
 
 	@Test
 	void reshapesTheConversationToStartWithTheUserAndAlternate() {
-		// the fake rejects, as Anthropic does, a leading assistant turn and repeated
-		// roles
+		// like Anthropic, the fake rejects a leading assistant turn and repeats
 		ChatRequest request = new ChatRequest(model(),
 				List.of(ChatMessage.system("Be kind."), ChatMessage.assistant("Welcome! Ask me anything."),
 						ChatMessage.user("first"), ChatMessage.user("second"), ChatMessage.user("  "),

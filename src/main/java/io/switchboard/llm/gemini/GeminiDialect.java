@@ -111,8 +111,8 @@ final class GeminiDialect implements Vendor {
 			return json == null || json.isBlank() ? JSON.createObjectNode() : JSON.readTree(json);
 		}
 		catch (IOException notJson) {
-			return JSON.createObjectNode(); // e.g. a proxy's HTML error page: the status
-											// decides
+			// e.g. a proxy's HTML error page: the status decides
+			return JSON.createObjectNode();
 		}
 	}
 

@@ -29,11 +29,11 @@ public final class Failures {
 	}
 
 	public LlmException.ProviderUnavailable unavailable(int httpStatus, String message, Throwable cause) {
-		return new LlmException.ProviderUnavailable(provider, httpStatus, safe(message), cause);
+		return new LlmException.ProviderUnavailable(provider, httpStatus, safe(message), scrub(cause));
 	}
 
 	public LlmException.ProviderTimeout timeout(String message, Throwable cause) {
-		return new LlmException.ProviderTimeout(provider, safe(message), cause);
+		return new LlmException.ProviderTimeout(provider, safe(message), scrub(cause));
 	}
 
 	public LlmException.AuthenticationFailed authenticationFailed(int httpStatus, String message) {
@@ -50,6 +50,29 @@ public final class Failures {
 
 	public LlmException.ContentFiltered contentFiltered(int httpStatus, String message) {
 		return new LlmException.ContentFiltered(provider, httpStatus, safe(message));
+	}
+
+	/**
+	 * The cause itself when no message in its chain mentions the key, else a copy of the
+	 * chain with the key cut out, keeping each class name and stack trace for debugging.
+	 */
+	Throwable scrub(Throwable cause) {
+		if (cause == null || apiKey == null || !mentionsKey(cause)) {
+			return cause;
+		}
+		RuntimeException copy = new RuntimeException(
+				cause.getClass().getName() + ": " + safe(String.valueOf(cause.getMessage())), scrub(cause.getCause()));
+		copy.setStackTrace(cause.getStackTrace());
+		return copy;
+	}
+
+	private boolean mentionsKey(Throwable cause) {
+		for (Throwable link = cause; link != null; link = link.getCause() == link ? null : link.getCause()) {
+			if (String.valueOf(link.getMessage()).contains(apiKey)) {
+				return true;
+			}
+		}
+		return false;
 	}
 
 	/** The message with the API key replaced. */

@@ -10,6 +10,12 @@ import java.util.List;
 import java.util.Optional;
 import java.util.function.Consumer;
 
+import dev.langchain4j.exception.AuthenticationException;
+import dev.langchain4j.exception.ContentFilteredException;
+import dev.langchain4j.exception.InternalServerException;
+import dev.langchain4j.exception.InvalidRequestException;
+import dev.langchain4j.exception.ModelNotFoundException;
+import dev.langchain4j.exception.RateLimitException;
 import dev.langchain4j.exception.TimeoutException;
 import dev.langchain4j.exception.UnsupportedFeatureException;
 import dev.langchain4j.model.chat.ChatModel;
@@ -72,19 +78,17 @@ public final class LangChain4jChat {
 				throw translate(failure);
 			}
 		}
-		switch (collector.consumerFailure()) {
-			case null -> {
-			}
-			case RuntimeException broke -> throw broke;
-			case Error broke -> throw broke;
-			default -> throw new IllegalStateException(collector.consumerFailure());
+		if (collector.consumerFailure() instanceof RuntimeException broke) {
+			throw broke;
+		}
+		if (collector.consumerFailure() instanceof Error broke) {
+			throw broke;
 		}
 		if (collector.failure() != null) {
 			throw translate(collector.failure());
 		}
-		// Anthropic ends an answer with message_stop, Gemini only with a finish reason
-		// (its
-		// LangChain4j model reports completion whenever the connection closes)
+		// Anthropic ends an answer with message_stop, Gemini only with a finish
+		// reason: LangChain4j's Gemini model completes whenever the stream closes
 		if (collector.completed() == null || collector.completed().finishReason() == null) {
 			throw failures.unavailable(0, "the answer stream ended before the answer was complete", null);
 		}
@@ -153,6 +157,31 @@ public final class LangChain4jChat {
 			if (cause instanceof SocketTimeoutException || cause instanceof HttpTimeoutException
 					|| cause instanceof TimeoutException) {
 				return failures.timeout("no answer within the configured timeout", cause);
+			}
+		}
+		// LangChain4j's own classification, for failures that carry no HTTP answer
+		for (Throwable cause : chain) {
+			switch (cause) {
+				case RateLimitException limited -> {
+					return failures.rateLimited(limited.getMessage(), 0);
+				}
+				case AuthenticationException refused -> {
+					return failures.authenticationFailed(0, refused.getMessage());
+				}
+				case ContentFilteredException filtered -> {
+					return failures.contentFiltered(0, filtered.getMessage());
+				}
+				case InvalidRequestException invalid -> {
+					return failures.invalidRequest(0, invalid.getMessage());
+				}
+				case ModelNotFoundException notFound -> {
+					return failures.invalidRequest(404, notFound.getMessage());
+				}
+				case InternalServerException serverError -> {
+					return failures.unavailable(0, serverError.getMessage(), null);
+				}
+				default -> {
+				}
 			}
 		}
 		for (Throwable cause : chain) {

@@ -131,8 +131,7 @@ public final class OpenAiCompatibleChatProvider implements ChatProvider {
 					broken);
 		}
 		if (!done && finish == null) {
-			// neither [DONE] nor a finish reason: whoever closed the stream cut the
-			// answer
+			// neither [DONE] nor a finish reason: the stream was cut short
 			throw new LlmException.ProviderUnavailable(name, response.status(),
 					"the answer stream ended before the answer was complete", null);
 		}
