@@ -35,15 +35,22 @@ public class ChatModels {
 		this.retryConfig = RetryConfig.custom()
 			.maxAttempts(properties.retry().maxAttempts())
 			.retryOnException(LlmException.Retriable.class::isInstance)
-			.intervalBiFunction(
-					(Integer attempt, io.github.resilience4j.core.functions.Either<Throwable, Object> outcome) -> {
-						if (outcome.isLeft() && outcome.getLeft() instanceof LlmException.RateLimited limited
-								&& limited.retryAfterSeconds() > 0) {
-							return Math.min(limited.retryAfterSeconds() * 1000, MAX_RETRY_AFTER_MILLIS);
-						}
-						return initialMillis << (attempt - 1);
-					})
+			.intervalBiFunction((Integer attempt,
+					io.github.resilience4j.core.functions.Either<Throwable, Object> outcome) -> waitMillis(attempt,
+							outcome.isLeft() ? outcome.getLeft() : null, initialMillis))
 			.build();
+	}
+
+	/**
+	 * The wait before retrying after failed attempt number {@code attempt}: what a rate
+	 * limit asked for, capped so that one answer never waits long, else a backoff that
+	 * doubles each time.
+	 */
+	static long waitMillis(int attempt, Throwable failure, long initialMillis) {
+		if (failure instanceof LlmException.RateLimited limited && limited.retryAfterSeconds() > 0) {
+			return Math.min(limited.retryAfterSeconds() * 1000, MAX_RETRY_AFTER_MILLIS);
+		}
+		return initialMillis << (attempt - 1);
 	}
 
 	/** Calls the request's model and returns its whole answer. */
@@ -63,7 +70,12 @@ public class ChatModels {
 		Consumer<String> tracking = text -> {
 			if (!text.isEmpty()) {
 				started.set(true);
-				onText.accept(text);
+				try {
+					onText.accept(text);
+				}
+				catch (RuntimeException consumerBroke) {
+					throw new ConsumerFailed(consumerBroke);
+				}
 			}
 		};
 		return call(request, () -> {
@@ -96,6 +108,12 @@ public class ChatModels {
 			outcome = interrupted.getCause().getClass().getSimpleName();
 			throw interrupted.cause();
 		}
+		catch (ConsumerFailed consumerFailed) {
+			// the caller's own failure (its client went away, say) is not the
+			// model's: it goes back unchanged, not as ProviderUnavailable
+			outcome = "consumer_failed";
+			throw consumerFailed.cause();
+		}
 		catch (LlmException failure) {
 			outcome = failure.getClass().getSimpleName();
 			throw failure;
@@ -117,6 +135,19 @@ public class ChatModels {
 			throw new IllegalStateException("no provider named " + model.provider() + " for model " + model.name());
 		}
 		return provider;
+	}
+
+	/** Carries an exception thrown by {@code onText} past the retry and the adapter. */
+	private static final class ConsumerFailed extends RuntimeException {
+
+		ConsumerFailed(RuntimeException cause) {
+			super(cause.getMessage(), cause, false, false);
+		}
+
+		RuntimeException cause() {
+			return (RuntimeException) getCause();
+		}
+
 	}
 
 	/** Carries a retriable failure past the retry once text has been handed out. */

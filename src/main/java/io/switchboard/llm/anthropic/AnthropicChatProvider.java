@@ -2,21 +2,58 @@ package io.switchboard.llm.anthropic;
 
 import java.util.function.Consumer;
 
+import dev.langchain4j.model.anthropic.AnthropicChatModel;
+import dev.langchain4j.model.anthropic.AnthropicStreamingChatModel;
+
 import io.switchboard.llm.ChatProvider;
 import io.switchboard.llm.ChatRequest;
 import io.switchboard.llm.ChatResponse;
 import io.switchboard.llm.LlmProperties;
 import io.switchboard.llm.TokenCounter;
+import io.switchboard.llm.internal.BlockingHttpClient;
+import io.switchboard.llm.internal.Failures;
+import io.switchboard.llm.internal.LangChain4jChat;
+
+import org.springframework.boot.context.properties.source.InvalidConfigurationPropertyValueException;
 
 /**
- * Anthropic's protocol through LangChain4j. (Being written: see the llm adapter work.)
+ * Anthropic's Messages API through LangChain4j: the system message goes in the
+ * {@code system} field, images as base64 {@code image} blocks, and the conversation is
+ * reshaped to start with the user and alternate roles, as Anthropic requires.
  */
 public final class AnthropicChatProvider implements ChatProvider {
 
+	static final String DEFAULT_BASE_URL = "https://api.anthropic.com/v1/";
+
 	private final String name;
+
+	private final LangChain4jChat chat;
 
 	public AnthropicChatProvider(String name, LlmProperties.Provider settings, TokenCounter tokens) {
 		this.name = name;
+		if (settings.apiKey() == null || settings.apiKey().isBlank()) {
+			throw new InvalidConfigurationPropertyValueException("switchboard.llm.providers." + name + ".api-key", "",
+					"Anthropic needs an API key.");
+		}
+		Failures failures = new Failures(name, settings.apiKey());
+		String baseUrl = settings.baseUrl() == null ? DEFAULT_BASE_URL : settings.baseUrl().toString();
+		BlockingHttpClient.Builder http = BlockingHttpClient.builder()
+			.connectTimeout(settings.connectTimeout())
+			.readTimeout(settings.readTimeout());
+		AnthropicChatModel chatModel = AnthropicChatModel.builder()
+			.httpClientBuilder(http)
+			.baseUrl(baseUrl)
+			.apiKey(settings.apiKey())
+			.customHeaders(settings.headers())
+			.maxRetries(0) // ChatModels retries, with metrics and Retry-After
+			.build();
+		AnthropicStreamingChatModel streamingModel = AnthropicStreamingChatModel.builder()
+			.httpClientBuilder(http)
+			.baseUrl(baseUrl)
+			.apiKey(settings.apiKey())
+			.customHeaders(settings.headers())
+			.build();
+		this.chat = new LangChain4jChat(chatModel, streamingModel, new AnthropicDialect(failures), failures, tokens);
 	}
 
 	@Override
@@ -26,12 +63,12 @@ public final class AnthropicChatProvider implements ChatProvider {
 
 	@Override
 	public ChatResponse chat(ChatRequest request) {
-		throw new UnsupportedOperationException("not yet");
+		return chat.chat(request);
 	}
 
 	@Override
 	public ChatResponse stream(ChatRequest request, Consumer<String> onText) {
-		throw new UnsupportedOperationException("not yet");
+		return chat.stream(request, onText);
 	}
 
 }

@@ -5,12 +5,12 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.io.InputStreamReader;
 import java.net.ConnectException;
+import java.net.SocketTimeoutException;
 import java.net.URI;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
-import java.net.http.HttpResponse;
-import java.net.http.HttpTimeoutException;
 import java.nio.charset.StandardCharsets;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
 import java.util.function.Consumer;
 
 import com.fasterxml.jackson.databind.JsonNode;
@@ -28,11 +28,14 @@ import io.switchboard.llm.LlmException;
 import io.switchboard.llm.LlmProperties;
 import io.switchboard.llm.TokenCounter;
 import io.switchboard.llm.TokenUsage;
+import io.switchboard.llm.internal.Http;
 
 /**
  * OpenAI's chat completions protocol, spoken by OpenAI, Azure's compatible endpoint,
  * Ollama, vLLM, LM Studio, OpenRouter, DeepSeek and others. A direct HTTP client rather
- * than an SDK, so that streamed pieces are handed on the moment they arrive.
+ * than an SDK, so that streamed pieces are handed on the moment they arrive; {@link Http}
+ * bounds every read by the read timeout, so a stream that falls silent midway fails
+ * instead of hanging.
  */
 public final class OpenAiCompatibleChatProvider implements ChatProvider {
 
@@ -46,8 +49,6 @@ public final class OpenAiCompatibleChatProvider implements ChatProvider {
 
 	private final TokenCounter tokens;
 
-	private final HttpClient http;
-
 	private final URI completionsUri;
 
 	public OpenAiCompatibleChatProvider(String name, LlmProperties.Provider settings, ObjectMapper json,
@@ -58,11 +59,6 @@ public final class OpenAiCompatibleChatProvider implements ChatProvider {
 		this.tokens = tokens;
 		URI base = settings.baseUrl() == null ? DEFAULT_BASE_URL : settings.baseUrl();
 		this.completionsUri = URI.create(stripSlash(base.toString()) + "/chat/completions");
-		this.http = HttpClient.newBuilder()
-			.connectTimeout(settings.connectTimeout())
-			// plain-text local servers (Ollama, vLLM) often mishandle an h2c upgrade
-			.version("http".equals(base.getScheme()) ? HttpClient.Version.HTTP_1_1 : HttpClient.Version.HTTP_2)
-			.build();
 	}
 
 	@Override
@@ -72,7 +68,7 @@ public final class OpenAiCompatibleChatProvider implements ChatProvider {
 
 	@Override
 	public ChatResponse chat(ChatRequest request) {
-		HttpResponse<InputStream> response = send(request, false);
+		Http.Answer response = send(request, false);
 		try (InputStream body = response.body()) {
 			JsonNode answer = json.readTree(body);
 			JsonNode choice = answer.path("choices").path(0);
@@ -80,18 +76,22 @@ public final class OpenAiCompatibleChatProvider implements ChatProvider {
 			FinishReason finish = finishReason(choice.path("finish_reason").asText(null));
 			return new ChatResponse(text, usage(answer.path("usage"), request, text), finish);
 		}
+		catch (SocketTimeoutException timeout) {
+			throw new LlmException.ProviderTimeout(name, "answer stalled: " + timeout.getMessage(), timeout);
+		}
 		catch (IOException broken) {
-			throw new LlmException.ProviderUnavailable(name, response.statusCode(),
+			throw new LlmException.ProviderUnavailable(name, response.status(),
 					"unreadable answer: " + broken.getMessage(), broken);
 		}
 	}
 
 	@Override
 	public ChatResponse stream(ChatRequest request, Consumer<String> onText) {
-		HttpResponse<InputStream> response = send(request, true);
+		Http.Answer response = send(request, true);
 		StringBuilder text = new StringBuilder();
 		JsonNode usage = null;
 		FinishReason finish = null;
+		boolean done = false;
 		try (BufferedReader lines = new BufferedReader(
 				new InputStreamReader(response.body(), StandardCharsets.UTF_8))) {
 			String line;
@@ -101,11 +101,12 @@ public final class OpenAiCompatibleChatProvider implements ChatProvider {
 				}
 				String data = line.substring(5).strip();
 				if ("[DONE]".equals(data)) {
+					done = true;
 					break;
 				}
 				JsonNode chunk = json.readTree(data);
 				if (chunk.has("error")) {
-					throw errorFrom(response.statusCode(), chunk, response);
+					throw errorFrom(response.status(), chunk, null);
 				}
 				if (chunk.hasNonNull("usage") && chunk.get("usage").isObject()) {
 					usage = chunk.get("usage");
@@ -122,37 +123,41 @@ public final class OpenAiCompatibleChatProvider implements ChatProvider {
 				}
 			}
 		}
-		catch (HttpTimeoutException timeout) {
+		catch (SocketTimeoutException timeout) {
 			throw new LlmException.ProviderTimeout(name, "stream stalled: " + timeout.getMessage(), timeout);
 		}
 		catch (IOException broken) {
-			throw new LlmException.ProviderUnavailable(name, response.statusCode(),
-					"stream broken: " + broken.getMessage(), broken);
+			throw new LlmException.ProviderUnavailable(name, response.status(), "stream broken: " + broken.getMessage(),
+					broken);
+		}
+		if (!done && finish == null) {
+			// neither [DONE] nor a finish reason: the stream was cut short
+			throw new LlmException.ProviderUnavailable(name, response.status(),
+					"the answer stream ended before the answer was complete", null);
 		}
 		String answer = text.toString();
 		return new ChatResponse(answer, usage(usage, request, answer), finish);
 	}
 
-	private HttpResponse<InputStream> send(ChatRequest request, boolean stream) {
-		HttpRequest.Builder http = HttpRequest.newBuilder(completionsUri)
-			.timeout(settings.readTimeout())
-			.header("Content-Type", "application/json")
-			.header("Accept", stream ? "text/event-stream" : "application/json")
-			.POST(HttpRequest.BodyPublishers.ofByteArray(body(request, stream)));
+	private Http.Answer send(ChatRequest request, boolean stream) {
+		Map<String, List<String>> headers = new LinkedHashMap<>();
+		headers.put("Content-Type", List.of("application/json"));
+		headers.put("Accept", List.of(stream ? "text/event-stream" : "application/json"));
 		if (settings.apiKey() != null && !settings.apiKey().isBlank()) {
 			if ("Authorization".equalsIgnoreCase(settings.apiKeyHeader())) {
-				http.header("Authorization", "Bearer " + settings.apiKey());
+				headers.put("Authorization", List.of("Bearer " + settings.apiKey()));
 			}
 			else {
-				http.header(settings.apiKeyHeader(), settings.apiKey());
+				headers.put(settings.apiKeyHeader(), List.of(settings.apiKey()));
 			}
 		}
-		settings.headers().forEach(http::header);
-		HttpResponse<InputStream> response;
+		settings.headers().forEach((header, value) -> headers.put(header, List.of(value)));
+		Http.Answer response;
 		try {
-			response = this.http.send(http.build(), HttpResponse.BodyHandlers.ofInputStream());
+			response = Http.send(completionsUri, "POST", headers, body(request, stream), settings.connectTimeout(),
+					settings.readTimeout());
 		}
-		catch (HttpTimeoutException timeout) {
+		catch (SocketTimeoutException timeout) {
 			throw new LlmException.ProviderTimeout(name, "no answer within " + settings.readTimeout(), timeout);
 		}
 		catch (ConnectException refused) {
@@ -162,20 +167,16 @@ public final class OpenAiCompatibleChatProvider implements ChatProvider {
 		catch (IOException broken) {
 			throw new LlmException.ProviderUnavailable(name, 0, "request failed: " + broken.getMessage(), broken);
 		}
-		catch (InterruptedException interrupted) {
-			Thread.currentThread().interrupt();
-			throw new LlmException.ProviderTimeout(name, "interrupted", interrupted);
-		}
-		if (response.statusCode() >= 300) {
+		if (response.status() >= 300) {
+			String text = response.text();
 			JsonNode error;
-			try (InputStream body = response.body()) {
-				byte[] bytes = body.readAllBytes();
-				error = bytes.length == 0 ? json.createObjectNode() : json.readTree(bytes);
+			try {
+				error = text.isBlank() ? json.createObjectNode() : json.readTree(text);
 			}
 			catch (IOException unreadable) {
 				error = json.createObjectNode();
 			}
-			throw errorFrom(response.statusCode(), error, response);
+			throw errorFrom(response.status(), error, response.header("retry-after"));
 		}
 		return response;
 	}
@@ -219,15 +220,12 @@ public final class OpenAiCompatibleChatProvider implements ChatProvider {
 		}
 	}
 
-	private LlmException errorFrom(int status, JsonNode body, HttpResponse<?> response) {
+	private LlmException errorFrom(int status, JsonNode body, String retryAfterHeader) {
 		JsonNode error = body.path("error");
-		String message = error.isTextual() ? error.asText() : error.path("message").asText("HTTP " + status);
+		String message = redact(error.isTextual() ? error.asText() : error.path("message").asText("HTTP " + status));
 		String code = error.path("code").asText("") + " " + error.path("type").asText("");
 		if (status == 429) {
-			long retryAfter = response.headers()
-				.firstValue("retry-after")
-				.map(OpenAiCompatibleChatProvider::seconds)
-				.orElse(0L);
+			long retryAfter = retryAfterHeader == null ? 0 : seconds(retryAfterHeader);
 			return new LlmException.RateLimited(name, message, retryAfter);
 		}
 		if (status == 401 || status == 403) {
@@ -243,6 +241,12 @@ public final class OpenAiCompatibleChatProvider implements ChatProvider {
 			return new LlmException.ProviderUnavailable(name, status, message, null);
 		}
 		return new LlmException.InvalidRequest(name, status, message);
+	}
+
+	/** Some servers echo the key they were sent in their errors. */
+	private String redact(String message) {
+		String key = settings.apiKey();
+		return key == null || key.isBlank() ? message : message.replace(key, "[redacted]");
 	}
 
 	private TokenUsage usage(JsonNode usage, ChatRequest request, String answer) {

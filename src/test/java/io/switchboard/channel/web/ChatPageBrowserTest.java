@@ -1,0 +1,129 @@
+package io.switchboard.channel.web;
+
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.microsoft.playwright.BrowserContext;
+import com.microsoft.playwright.Locator;
+import com.microsoft.playwright.Page;
+import com.microsoft.playwright.assertions.LocatorAssertions;
+import com.microsoft.playwright.options.FilePayload;
+import io.switchboard.fakes.FakeChatServer;
+import io.switchboard.fakes.FakeOpenAi;
+import io.switchboard.storage.Images;
+import io.switchboard.testsupport.Browser;
+import io.switchboard.testsupport.IntegrationTest;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+
+import org.springframework.boot.test.web.server.LocalServerPort;
+import org.springframework.test.context.DynamicPropertyRegistry;
+import org.springframework.test.context.DynamicPropertySource;
+
+import static com.microsoft.playwright.assertions.PlaywrightAssertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThat;
+
+/**
+ * The web chat in real Chromium against a fake OpenAI server: first-run setup, a streamed answer,
+ * and an uploaded image that reaches the model as an image part.
+ */
+@IntegrationTest
+class ChatPageBrowserTest {
+
+	static final FakeOpenAi openai = FakeOpenAi.start("sk-test-key");
+
+	static Browser browser;
+
+	@LocalServerPort
+	int port;
+
+	@DynamicPropertySource
+	static void fakeOpenAi(DynamicPropertyRegistry registry) {
+		registry.add("switchboard.llm.providers.fake-openai.type", () -> "openai");
+		registry.add("switchboard.llm.providers.fake-openai.base-url", () -> openai.baseUrl().toString());
+		registry.add("switchboard.llm.providers.fake-openai.api-key", openai::apiKey);
+		registry.add("switchboard.llm.models.gpt-test.provider", () -> "fake-openai");
+		registry.add("switchboard.llm.models.gpt-test.upstream-model", () -> "gpt-4o-mini");
+		registry.add("switchboard.llm.models.gpt-test.context-window", () -> "32000");
+		registry.add("switchboard.llm.models.gpt-test.vision", () -> "true");
+	}
+
+	@BeforeAll
+	static void launch() {
+		browser = Browser.launch();
+	}
+
+	@AfterAll
+	static void shutDown() {
+		if (browser != null) {
+			browser.close();
+		}
+		openai.close();
+	}
+
+	@Test
+	void signInChatWithAStreamedAnswerAndAskAboutAnImage() throws Exception {
+		try (BrowserContext context = browser.newContext(port)) {
+			Page page = context.newPage();
+
+			// a new server asks for the first account, which becomes the admin and is signed in
+			page.navigate("/");
+			assertThat(page).hasURL(java.util.regex.Pattern.compile(".*/setup$"));
+			page.fill("input[name=username]", "ada");
+			page.fill("input[name=displayName]", "Ada Lovelace");
+			page.fill("input[name=password]", "analytical-engine");
+			page.fill("input[name=passwordAgain]", "analytical-engine");
+			page.click("button[type=submit]");
+			assertThat(page.locator("#composer")).isVisible();
+			assertThat(page.locator(".topbar .who")).hasText("Ada Lovelace");
+
+			// a streamed answer: pieces show one by one, then the Markdown is rendered
+			openai.replyInPieces("Tea ", "is ", "a ", "**brewed** ", "drink.");
+			openai.pieceDelay(Duration.ofMillis(250));
+			page.fill("#message-input", "What is tea?");
+			page.keyboard().press("Enter");
+			Locator answer = page.locator(".message.assistant").last();
+			assertThat(page.locator(".message.assistant.streaming")).hasCount(1);
+			assertThat(answer.locator(".body")).containsText("Tea is");
+			assertThat(answer.locator(".body strong"), new LocatorAssertions.IsVisibleOptions().setTimeout(10_000))
+				.isVisible();
+			assertThat(answer.locator(".body")).hasText("Tea is a brewed drink.");
+			assertThat(page.locator(".message.assistant.streaming")).hasCount(0);
+			assertThat(answer.locator(".meta")).containsText("gpt-test");
+			assertThat(page.locator(".message.user").first()).hasText("What is tea?");
+			JsonNode chat = openai.lastRequestJson();
+			assertThat(chat.path("model").asText()).isEqualTo("gpt-4o-mini");
+			assertThat(chat.path("stream").asBoolean()).isTrue();
+			assertThat(page.locator("#sidebar .sessions li.current")).containsText("What is tea?");
+
+			// an uploaded image reaches the model as an image part, next to the question
+			byte[] png = Images.png(32, 24);
+			openai.replyInPieces("A ", "tiny ", "red ", "dot.");
+			openai.pieceDelay(Duration.ZERO);
+			page.setInputFiles("#image-input", new FilePayload("dot.png", "image/png", png));
+			assertThat(page.locator("#image-preview img")).isVisible();
+			page.fill("#message-input", "What is in this picture?");
+			page.click("#send");
+			assertThat(page.locator(".message.assistant").last().locator(".body")).hasText("A tiny red dot.");
+			assertThat(page.locator(".message.user").last().locator("img")).isVisible();
+
+			JsonNode withImage = openai.lastRequestJson();
+			List<FakeChatServer.Image> images = openai.images(withImage);
+			assertThat(images).hasSize(1);
+			assertThat(images.getFirst().mimeType()).isEqualTo("image/png");
+			assertThat(images.getFirst().data()).isEqualTo(png);
+			assertThat(withImage.toString()).contains("What is in this picture?").contains("What is tea?");
+
+			// after a reload the conversation is still there, image included
+			page.reload();
+			assertThat(page.locator(".message.assistant")).hasCount(2);
+			assertThat(page.locator(".message.user img")).isVisible();
+			page.screenshot(new Page.ScreenshotOptions().setPath(Path.of("target/screenshots/chat.png"))
+				.setFullPage(true));
+		}
+	}
+
+}
