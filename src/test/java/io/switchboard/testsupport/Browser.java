@@ -12,8 +12,8 @@ import com.microsoft.playwright.Playwright;
 import org.junit.jupiter.api.Assumptions;
 
 /**
- * Debian's Chromium driven by Playwright, headless, with the flags this sandbox needs. Browser
- * tests skip with a visible message when Chromium is not installed, unless
+ * Debian's Chromium driven by Playwright, headless, with the flags this sandbox needs.
+ * Browser tests skip with a visible message when Chromium is not installed, unless
  * {@code SWITCHBOARD_REQUIRE_BROWSER=true} (CI) makes them mandatory.
  */
 public final class Browser implements AutoCloseable {
@@ -50,8 +50,8 @@ public final class Browser implements AutoCloseable {
 
 	/** A fresh browser profile (its own cookies) on the given server. */
 	public BrowserContext newContext(int port) {
-		return browser.newContext(new NewContextOptions().setBaseURL("http://127.0.0.1:" + port)
-			.setViewportSize(1280, 900));
+		return browser
+			.newContext(new NewContextOptions().setBaseURL("http://127.0.0.1:" + port).setViewportSize(1280, 900));
 	}
 
 	@Override

@@ -9,6 +9,7 @@ import com.microsoft.playwright.BrowserContext;
 import com.microsoft.playwright.Locator;
 import com.microsoft.playwright.Page;
 import com.microsoft.playwright.assertions.LocatorAssertions;
+import com.microsoft.playwright.assertions.PlaywrightAssertions;
 import com.microsoft.playwright.options.FilePayload;
 import io.switchboard.fakes.FakeChatServer;
 import io.switchboard.fakes.FakeOpenAi;
@@ -23,12 +24,11 @@ import org.springframework.boot.test.web.server.LocalServerPort;
 import org.springframework.test.context.DynamicPropertyRegistry;
 import org.springframework.test.context.DynamicPropertySource;
 
-import static com.microsoft.playwright.assertions.PlaywrightAssertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThat;
 
 /**
- * The web chat in real Chromium against a fake OpenAI server: first-run setup, a streamed answer,
- * and an uploaded image that reaches the model as an image part.
+ * The web chat in real Chromium against a fake OpenAI server: first-run setup, a streamed
+ * answer, and an uploaded image that reaches the model as an image part.
  */
 @IntegrationTest
 class ChatPageBrowserTest {
@@ -69,16 +69,17 @@ class ChatPageBrowserTest {
 		try (BrowserContext context = browser.newContext(port)) {
 			Page page = context.newPage();
 
-			// a new server asks for the first account, which becomes the admin and is signed in
+			// a new server asks for the first account, which becomes the admin and is
+			// signed in
 			page.navigate("/");
-			assertThat(page).hasURL(java.util.regex.Pattern.compile(".*/setup$"));
+			PlaywrightAssertions.assertThat(page).hasURL(java.util.regex.Pattern.compile(".*/setup$"));
 			page.fill("input[name=username]", "ada");
 			page.fill("input[name=displayName]", "Ada Lovelace");
 			page.fill("input[name=password]", "analytical-engine");
 			page.fill("input[name=passwordAgain]", "analytical-engine");
 			page.click("button[type=submit]");
-			assertThat(page.locator("#composer")).isVisible();
-			assertThat(page.locator(".topbar .who")).hasText("Ada Lovelace");
+			PlaywrightAssertions.assertThat(page.locator("#composer")).isVisible();
+			PlaywrightAssertions.assertThat(page.locator(".topbar .who")).hasText("Ada Lovelace");
 
 			// a streamed answer: pieces show one by one, then the Markdown is rendered
 			openai.replyInPieces("Tea ", "is ", "a ", "**brewed** ", "drink.");
@@ -86,29 +87,30 @@ class ChatPageBrowserTest {
 			page.fill("#message-input", "What is tea?");
 			page.keyboard().press("Enter");
 			Locator answer = page.locator(".message.assistant").last();
-			assertThat(page.locator(".message.assistant.streaming")).hasCount(1);
-			assertThat(answer.locator(".body")).containsText("Tea is");
-			assertThat(answer.locator(".body strong"), new LocatorAssertions.IsVisibleOptions().setTimeout(10_000))
-				.isVisible();
-			assertThat(answer.locator(".body")).hasText("Tea is a brewed drink.");
-			assertThat(page.locator(".message.assistant.streaming")).hasCount(0);
-			assertThat(answer.locator(".meta")).containsText("gpt-test");
-			assertThat(page.locator(".message.user").first()).hasText("What is tea?");
+			PlaywrightAssertions.assertThat(page.locator(".message.assistant.streaming")).hasCount(1);
+			PlaywrightAssertions.assertThat(answer.locator(".body")).containsText("Tea is");
+			PlaywrightAssertions.assertThat(answer.locator(".body strong"))
+				.isVisible(new LocatorAssertions.IsVisibleOptions().setTimeout(10_000));
+			PlaywrightAssertions.assertThat(answer.locator(".body")).hasText("Tea is a brewed drink.");
+			PlaywrightAssertions.assertThat(page.locator(".message.assistant.streaming")).hasCount(0);
+			PlaywrightAssertions.assertThat(answer.locator(".meta")).containsText("gpt-test");
+			PlaywrightAssertions.assertThat(page.locator(".message.user").first()).hasText("What is tea?");
 			JsonNode chat = openai.lastRequestJson();
 			assertThat(chat.path("model").asText()).isEqualTo("gpt-4o-mini");
 			assertThat(chat.path("stream").asBoolean()).isTrue();
-			assertThat(page.locator("#sidebar .sessions li.current")).containsText("What is tea?");
+			PlaywrightAssertions.assertThat(page.locator("#sidebar .sessions li.current")).containsText("What is tea?");
 
 			// an uploaded image reaches the model as an image part, next to the question
 			byte[] png = Images.png(32, 24);
 			openai.replyInPieces("A ", "tiny ", "red ", "dot.");
 			openai.pieceDelay(Duration.ZERO);
 			page.setInputFiles("#image-input", new FilePayload("dot.png", "image/png", png));
-			assertThat(page.locator("#image-preview img")).isVisible();
+			PlaywrightAssertions.assertThat(page.locator("#image-preview img")).isVisible();
 			page.fill("#message-input", "What is in this picture?");
 			page.click("#send");
-			assertThat(page.locator(".message.assistant").last().locator(".body")).hasText("A tiny red dot.");
-			assertThat(page.locator(".message.user").last().locator("img")).isVisible();
+			PlaywrightAssertions.assertThat(page.locator(".message.assistant").last().locator(".body"))
+				.hasText("A tiny red dot.");
+			PlaywrightAssertions.assertThat(page.locator(".message.user").last().locator("img")).isVisible();
 
 			JsonNode withImage = openai.lastRequestJson();
 			List<FakeChatServer.Image> images = openai.images(withImage);
@@ -119,10 +121,10 @@ class ChatPageBrowserTest {
 
 			// after a reload the conversation is still there, image included
 			page.reload();
-			assertThat(page.locator(".message.assistant")).hasCount(2);
-			assertThat(page.locator(".message.user img")).isVisible();
-			page.screenshot(new Page.ScreenshotOptions().setPath(Path.of("target/screenshots/chat.png"))
-				.setFullPage(true));
+			PlaywrightAssertions.assertThat(page.locator(".message.assistant")).hasCount(2);
+			PlaywrightAssertions.assertThat(page.locator(".message.user img")).isVisible();
+			page.screenshot(
+					new Page.ScreenshotOptions().setPath(Path.of("target/screenshots/chat.png")).setFullPage(true));
 		}
 	}
 
