@@ -143,11 +143,14 @@ public class ContextAssemblyBenchmark {
 					+ "&transaction_mode=IMMEDIATE");
 		}
 		args.add("--spring.main.banner-mode=off");
+		// the web channel needs a servlet application (HttpSecurity); a random port
+		// keeps it out of the way of anything else running
+		args.add("--server.port=0");
 		args.add("--spring.thymeleaf.check-template-location=false");
 		args.add("--logging.level.root=WARN");
 		args.add("--logging.level.io.switchboard=WARN");
 		this.context = new SpringApplicationBuilder(SwitchboardApplication.class).profiles("test")
-			.web(WebApplicationType.NONE)
+			.web(WebApplicationType.SERVLET)
 			.run(args.toArray(String[]::new));
 
 		this.conversations = this.context.getBean(Conversations.class);
