@@ -33,7 +33,11 @@ public record ImageJob(ImageJobId id, UserId owner, JobKind kind, ImageJobId par
 		candidates = candidates == null ? List.of() : List.copyOf(candidates);
 	}
 
-	/** What a user may do next with this job: nothing until it has succeeded. */
+	/**
+	 * The buttons to show under this job's result: U1-U4, V1-V4 and reroll under candidates, Vary
+	 * (Strong) and Vary (Subtle) under an upscale; nothing until it has succeeded. (Subtle
+	 * variations of a candidate, S1-S4, are allowed too but not shown as buttons.)
+	 */
 	public List<ImageAction> actions() {
 		if (state != JobState.SUCCEEDED) {
 			return List.of();
@@ -44,13 +48,13 @@ public record ImageJob(ImageJobId id, UserId owner, JobKind kind, ImageJobId par
 				actions.add(new ImageAction.Upscale(i));
 			}
 			for (int i = 1; i <= candidates.size(); i++) {
-				actions.add(new ImageAction.Vary(i));
+				actions.add(new ImageAction.VaryStrong(i));
 			}
 			actions.add(new ImageAction.Reroll());
 		}
 		else {
-			actions.add(new ImageAction.VaryStrong());
-			actions.add(new ImageAction.VarySubtle());
+			actions.add(new ImageAction.VaryStrong(null));
+			actions.add(new ImageAction.VarySubtle(null));
 		}
 		return List.copyOf(actions);
 	}
