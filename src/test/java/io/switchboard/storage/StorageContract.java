@@ -56,6 +56,18 @@ abstract class StorageContract {
 	@Autowired
 	UsageLedger usage;
 
+	@Autowired
+	io.switchboard.channel.ChannelInbox inbox;
+
+	@Test
+	void platformEventsAreTakenInOnce() {
+		String id = UUID.randomUUID().toString();
+		assertThat(inbox.accept("nowhere", id, "{}")).isTrue();
+		assertThat(inbox.accept("nowhere", id, "{}")).isFalse();
+		assertThat(inbox.seen("nowhere", id)).isTrue();
+		assertThat(inbox.seen("nowhere", "other")).isFalse();
+	}
+
 	static final AnswerRecord ANSWER = new AnswerRecord("demo", "demo", 10, 5, 1234, 42, 0, "stop");
 
 	User newUser(String platform) {
