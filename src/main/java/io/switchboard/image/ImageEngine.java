@@ -131,7 +131,7 @@ class ImageEngine {
 					: entry.provider().poll(providerJob, job.providerTaskId());
 			return switch (update) {
 				case ProviderUpdate.Working working -> {
-					JobState state = working.progress() > 0 || job.state() == JobState.RUNNING ? JobState.RUNNING
+					JobState state = working.started() || job.state() == JobState.RUNNING ? JobState.RUNNING
 							: JobState.SUBMITTED;
 					boolean changed = state != job.state() || working.progress() != job.progress()
 							|| !working.taskId().equals(job.providerTaskId());
