@@ -1,0 +1,324 @@
+package io.switchboard.channel.slack;
+
+import java.net.URI;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.atomic.AtomicInteger;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import io.switchboard.channel.ChannelInbox;
+import io.switchboard.conversation.Conversations;
+import io.switchboard.conversation.PlatformUserId;
+import io.switchboard.conversation.User;
+import io.switchboard.fakes.FakeOpenAi;
+import io.switchboard.fakes.FakeSlack;
+import io.switchboard.fakes.Json;
+import io.switchboard.storage.Images;
+import io.switchboard.testsupport.IntegrationTest;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+import org.springframework.beans.factory.annotation.Autowired;
+import org.springframework.boot.test.web.server.LocalServerPort;
+import org.springframework.test.context.DynamicPropertyRegistry;
+import org.springframework.test.context.DynamicPropertySource;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+/**
+ * The Slack channel over the HTTP Events API, against a fake Slack (Web API, private
+ * files, response URLs, and Slack's signed requests to us) and a fake OpenAI server.
+ */
+@IntegrationTest
+class SlackChannelTest {
+
+	static final FakeSlack slack = new FakeSlack().user("UADA", "Ada").user("UBOB", "Bob");
+
+	static final FakeOpenAi openai = FakeOpenAi.start();
+
+	static final AtomicInteger ts = new AtomicInteger();
+
+	@DynamicPropertySource
+	static void fakes(DynamicPropertyRegistry registry) {
+		registry.add("switchboard.slack.bot-token", () -> FakeSlack.BOT_TOKEN);
+		registry.add("switchboard.slack.signing-secret", () -> FakeSlack.SIGNING_SECRET);
+		registry.add("switchboard.slack.api-url", () -> slack.apiUrl().toString());
+		registry.add("switchboard.slack.update-interval", () -> "300ms");
+		registry.add("switchboard.slack.channels.CQUIET.respond", () -> "mentions");
+		registry.add("switchboard.slack.channels.COFF.respond", () -> "off");
+		registry.add("switchboard.llm.providers.fake-openai.type", () -> "openai");
+		registry.add("switchboard.llm.providers.fake-openai.base-url", () -> openai.baseUrl().toString());
+		registry.add("switchboard.llm.models.gpt-test.provider", () -> "fake-openai");
+		registry.add("switchboard.llm.models.gpt-test.upstream-model", () -> "gpt-4o-mini");
+		registry.add("switchboard.llm.models.gpt-test.context-window", () -> "32000");
+		registry.add("switchboard.llm.models.gpt-test.vision", () -> "true");
+		registry.add("switchboard.llm.models.gpt-other.provider", () -> "fake-openai");
+		registry.add("switchboard.llm.models.gpt-other.upstream-model", () -> "gpt-4o");
+	}
+
+	@AfterAll
+	static void stopFakes() {
+		slack.close();
+		openai.close();
+	}
+
+	@LocalServerPort
+	int port;
+
+	@Autowired
+	ChannelInbox inbox;
+
+	@Autowired
+	Conversations conversations;
+
+	@BeforeEach
+	void reset() {
+		openai.reset();
+	}
+
+	URI events() {
+		return URI.create("http://127.0.0.1:" + port + "/slack/events");
+	}
+
+	static String nextTs() {
+		return "1800000000." + String.format("%06d", ts.incrementAndGet());
+	}
+
+	static String eventId() {
+		return "Ev" + java.util.UUID.randomUUID().toString().replace("-", "").substring(0, 12).toUpperCase();
+	}
+
+	/** Posts a person's message and returns its ts. */
+	String say(String channel, String user, String text, String threadTs) {
+		String at = nextTs();
+		FakeSlack.Delivery delivery = slack.deliverEvent(events(), eventId(),
+				FakeSlack.message(channel, channel.startsWith("D") ? "im" : "channel", user, text, at, threadTs), null);
+		assertThat(delivery.status()).isEqualTo(200);
+		return at;
+	}
+
+	FakeSlack.Message awaitAnswer(String channel, String threadTs, String containing) {
+		await().atMost(Duration.ofSeconds(20))
+			.until(() -> slack.thread(channel, threadTs).stream().anyMatch(m -> m.text().contains(containing)));
+		return slack.thread(channel, threadTs)
+			.stream()
+			.filter(m -> m.text().contains(containing))
+			.findFirst()
+			.orElseThrow();
+	}
+
+	String lastUserPrompt() {
+		JsonNode messages = openai.lastRequestJson().path("messages");
+		return Json.write(messages);
+	}
+
+	@Test
+	void aQuestionInAChannelIsAnsweredInAThreadUnderIt() {
+		String question = say("CGENERAL", "UADA", "What is a thread?", null);
+
+		FakeSlack.Message answer = awaitAnswer("CGENERAL", question, "Echo: What is a thread?");
+		assertThat(answer.threadTs()).isEqualTo(question);
+		assertThat(answer.versions().getFirst().text()).isEqualTo(ThreadReply.PLACEHOLDER);
+		// the person became a user under their Slack name
+		assertThat(conversations.findUser(new PlatformUserId("slack", "UADA")))
+			.hasValueSatisfying(user -> assertThat(user.displayName()).isEqualTo("Ada"));
+	}
+
+	@Test
+	void aFollowUpInTheThreadContinuesItsSessionAndAnotherThreadDoesNotSeeIt() {
+		String first = say("CGENERAL", "UADA", "My favourite fruit is the mango.", null);
+		awaitAnswer("CGENERAL", first, "Echo: My favourite fruit is the mango.");
+
+		say("CGENERAL", "UADA", "Which fruit do I like?", first);
+		awaitAnswer("CGENERAL", first, "Echo: Which fruit do I like?");
+		assertThat(lastUserPrompt()).contains("mango");
+
+		String second = say("CGENERAL", "UADA", "Which fruit do I like, again?", null);
+		awaitAnswer("CGENERAL", second, "Echo: Which fruit do I like, again?");
+		assertThat(lastUserPrompt()).doesNotContain("mango");
+
+		// someone else in the first thread shares its (public) session
+		say("CGENERAL", "UBOB", "And what about me?", first);
+		awaitAnswer("CGENERAL", first, "Echo: And what about me?");
+		assertThat(lastUserPrompt()).contains("mango");
+	}
+
+	@Test
+	void theAnswerStreamsIntoThePlaceholderAtASteadyPaceAsSlackMrkdwn() {
+		openai.replyInPieces("**Streams**", " arrive", " one", " by", " one", " and", " the", " message", " grows",
+				" with", " them.");
+		openai.pieceDelay(Duration.ofMillis(150));
+		String question = say("CGENERAL", "UADA", "Stream something", null);
+
+		FakeSlack.Message answer = awaitAnswer("CGENERAL", question, "grows with them.");
+		List<String> texts = answer.versions().stream().map(FakeSlack.Version::text).toList();
+		assertThat(texts.getFirst()).isEqualTo(ThreadReply.PLACEHOLDER);
+		assertThat(texts.getLast()).isEqualTo("*Streams* arrive one by one and the message grows with them.");
+		// updated while the answer was still being written, each time with more of it
+		assertThat(texts.size()).isGreaterThanOrEqualTo(4);
+		for (int i = 2; i < texts.size(); i++) {
+			assertThat(texts.get(i).length()).isGreaterThanOrEqualTo(texts.get(i - 1).length());
+		}
+		// never faster than the configured pace (the final update comes when the answer
+		// is complete)
+		List<FakeSlack.Version> versions = answer.versions();
+		for (int i = 2; i < versions.size() - 1; i++) {
+			long gap = versions.get(i).atNanos() - versions.get(i - 1).atNanos();
+			assertThat(Duration.ofNanos(gap)).isGreaterThanOrEqualTo(Duration.ofMillis(250));
+		}
+	}
+
+	@Test
+	void aLongAnswerContinuesInFurtherReplies() {
+		StringBuilder longAnswer = new StringBuilder();
+		for (int i = 0; i < 200; i++) {
+			longAnswer.append("Line ").append(i).append(" of a long answer that goes on and on.\n\n");
+		}
+		openai.reply(longAnswer.toString());
+		String question = say("CGENERAL", "UADA", "Write a lot", null);
+		await().atMost(Duration.ofSeconds(20))
+			.until(() -> slack.thread("CGENERAL", question)
+				.stream()
+				.anyMatch(m -> m.text().contains("Line 199 of a long answer")));
+		List<FakeSlack.Message> replies = slack.thread("CGENERAL", question);
+		assertThat(replies).hasSizeGreaterThanOrEqualTo(3);
+		assertThat(replies).allSatisfy(reply -> assertThat(reply.text().length()).isLessThanOrEqualTo(3500));
+		assertThat(replies.getFirst().text()).startsWith("Line 0 of a long answer");
+	}
+
+	@Test
+	void aRetriedEventIsAnsweredOnceAndSoIsAMentionOfTheSameMessage() {
+		String at = nextTs();
+		String id = eventId();
+		JsonNode event = FakeSlack.message("CGENERAL", "channel", "UADA",
+				"<@" + FakeSlack.BOT_USER + "> Only once, please", at, null);
+		assertThat(slack.deliverEvent(events(), id, event, null).status()).isEqualTo(200);
+		assertThat(slack.deliverEvent(events(), id, event, 1).status()).isEqualTo(200);
+		assertThat(slack.deliverEvent(events(), id, event, 2).status()).isEqualTo(200);
+		assertThat(
+				slack
+					.deliverEvent(events(), eventId(),
+							FakeSlack.mention("CGENERAL", "UADA", "<@" + FakeSlack.BOT_USER + "> Only once, please", at,
+									null),
+							null)
+					.status())
+			.isEqualTo(200);
+		assertThat(inbox.seen("slack", "event:" + id)).isTrue();
+
+		awaitAnswer("CGENERAL", at, "Echo: Only once, please");
+		await().during(Duration.ofSeconds(2)).atMost(Duration.ofSeconds(5)).until(() -> true);
+		assertThat(slack.thread("CGENERAL", at)).hasSize(1);
+		assertThat(openai.requests()).hasSize(1);
+	}
+
+	@Test
+	void aBadSignatureOrAStaleTimestampIsRefusedWithNothingStored() {
+		String at = nextTs();
+		String id = eventId();
+		String body = Json.write(
+				slack.eventCallback(id, FakeSlack.message("CGENERAL", "channel", "UADA", "Forged question", at, null)));
+		long now = Instant.now().getEpochSecond();
+
+		FakeSlack.Delivery forged = slack.deliverSigned(events(), "application/json", body, now, "not-the-secret",
+				Map.of());
+		assertThat(forged.status()).isEqualTo(401);
+		FakeSlack.Delivery stale = slack.deliverSigned(events(), "application/json", body, now - 6 * 60,
+				FakeSlack.SIGNING_SECRET, Map.of());
+		assertThat(stale.status()).isEqualTo(401);
+
+		assertThat(inbox.seen("slack", "event:" + id)).isFalse();
+		await().during(Duration.ofSeconds(1)).atMost(Duration.ofSeconds(3)).until(() -> true);
+		assertThat(slack.thread("CGENERAL", at)).isEmpty();
+		assertThat(openai.requests()).isEmpty();
+	}
+
+	@Test
+	void theUrlVerificationChallengeIsAnswered() {
+		FakeSlack.Delivery answer = slack.deliver(events(), "application/json",
+				"{\"token\":\"legacy\",\"challenge\":\"3eZbrw1aBm2rZgRNFdxV2595E9CY3gmdALWMmHkvFXO7tYXAYM8P\","
+						+ "\"type\":\"url_verification\"}",
+				Map.of());
+		assertThat(answer.status()).isEqualTo(200);
+		assertThat(answer.body()).isEqualTo("3eZbrw1aBm2rZgRNFdxV2595E9CY3gmdALWMmHkvFXO7tYXAYM8P");
+	}
+
+	@Test
+	void theBotsOwnMessagesAndOtherBotsAreNotAnswered() {
+		String own = say("CGENERAL", FakeSlack.BOT_USER, "I am the bot", null);
+		String at = nextTs();
+		slack.deliverEvent(events(), eventId(),
+				FakeSlack.message("CGENERAL", "channel", "UOTHERBOT", "beep", at, null)
+					.put("subtype", "bot_message")
+					.put("bot_id", "BOTHER"),
+				null);
+		await().during(Duration.ofSeconds(2)).atMost(Duration.ofSeconds(4)).until(() -> true);
+		assertThat(slack.thread("CGENERAL", own)).isEmpty();
+		assertThat(slack.thread("CGENERAL", at)).isEmpty();
+		assertThat(openai.requests()).isEmpty();
+	}
+
+	@Test
+	void aChannelOnMentionsAnswersOnlyMentionsAndThenItsThreads() {
+		String plain = say("CQUIET", "UADA", "Nobody asked you", null);
+		String called = say("CQUIET", "UADA", "<@" + FakeSlack.BOT_USER + "> what is 2 + 2?", null);
+		awaitAnswer("CQUIET", called, "Echo: what is 2 + 2?");
+		say("CQUIET", "UADA", "and 3 + 3?", called);
+		awaitAnswer("CQUIET", called, "Echo: and 3 + 3?");
+		assertThat(slack.thread("CQUIET", plain)).isEmpty();
+
+		String off = say("COFF", "UADA", "<@" + FakeSlack.BOT_USER + "> hello?", null);
+		await().during(Duration.ofSeconds(1)).atMost(Duration.ofSeconds(3)).until(() -> true);
+		assertThat(slack.thread("COFF", off)).isEmpty();
+	}
+
+	@Test
+	void aDirectMessageIsAnsweredInItsOwnThreadAsAPrivateSession() {
+		String first = say("DADA", "UADA", "Hello in private", null);
+		awaitAnswer("DADA", first, "Echo: Hello in private");
+		say("DADA", "UADA", "Still here?", first);
+		awaitAnswer("DADA", first, "Echo: Still here?");
+		assertThat(lastUserPrompt()).contains("Hello in private");
+		String second = say("DADA", "UADA", "A new thread", null);
+		awaitAnswer("DADA", second, "Echo: A new thread");
+		assertThat(lastUserPrompt()).doesNotContain("Hello in private");
+
+		User ada = conversations.findUser(new PlatformUserId("slack", "UADA")).orElseThrow();
+		assertThat(conversations.sessionsFor(ada, 50, 0)).anySatisfy(session -> {
+			assertThat(session.title()).isEqualTo("Hello in private");
+			assertThat(session.isPublic()).isFalse();
+		});
+	}
+
+	@Test
+	void anImageSharedWithAQuestionReachesTheModelAsImageAndText() throws Exception {
+		byte[] png = Images.png(64, 48);
+		slack.privateFile("FCAT", "cat.png", "image/png", png);
+		String at = nextTs();
+		slack.deliverEvent(events(), eventId(),
+				slack.messageWithFiles("CGENERAL", "UADA", "What is in it?", at, "FCAT"), null);
+
+		awaitAnswer("CGENERAL", at, "Echo: What is in it?");
+		List<FakeOpenAi.Image> images = openai.images(openai.lastRequestJson());
+		assertThat(images).hasSize(1);
+		assertThat(images.getFirst().mimeType()).isEqualTo("image/png");
+		assertThat(images.getFirst().data()).isEqualTo(png);
+		assertThat(slack.requests()).anySatisfy(request -> assertThat(request.path()).startsWith("/files-pri/")
+			.satisfies(path -> assertThat(request.header("Authorization")).isEqualTo("Bearer " + FakeSlack.BOT_TOKEN)));
+	}
+
+	@Test
+	void aFileThatIsNotAnImageIsRefusedWithoutCallingTheModel() {
+		slack.privateFile("FPDF", "report.pdf", "application/pdf", "%PDF-1.4 not an image".getBytes());
+		String at = nextTs();
+		slack.deliverEvent(events(), eventId(),
+				slack.messageWithFiles("CGENERAL", "UADA", "Summarise this", at, "FPDF"), null);
+		FakeSlack.Message refusal = awaitAnswer("CGENERAL", at, "report.pdf");
+		assertThat(refusal.text()).contains("only read images").contains("Nothing was sent");
+		assertThat(openai.requests()).isEmpty();
+	}
+
+}
