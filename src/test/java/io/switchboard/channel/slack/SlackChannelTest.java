@@ -321,4 +321,126 @@ class SlackChannelTest {
 		assertThat(openai.requests()).isEmpty();
 	}
 
+	@Test
+	void theSlashCommandRunsACommandAndAnswersOnlyItsUser() {
+		FakeSlack.Delivery help = slack.deliverCommand(events(), "/switchboard", "", "UADA", "CGENERAL");
+		assertThat(help.status()).isEqualTo(200);
+		await().atMost(Duration.ofSeconds(20)).until(() -> slack.responses().size() == 1);
+		JsonNode helpReply = slack.responses().getFirst();
+		assertThat(helpReply.path("response_type").asText()).isEqualTo("ephemeral");
+		assertThat(helpReply.path("text").asText()).contains("*Commands*").contains("`/session new [title]`");
+
+		// its buttons send their command back, answered the same way
+		slack.deliverInteraction(events(),
+				slack.ephemeralButtonPress("UADA", "CGENERAL", helpReply.path("blocks"), "cmd-2"));
+		await().atMost(Duration.ofSeconds(20)).until(() -> slack.responses().size() == 2);
+		assertThat(slack.responses().get(1).path("text").asText()).contains("*Models*").contains("gpt-other");
+
+		slack.deliverCommand(events(), "/switchboard", "user maxtokens 500", "UADA", "CGENERAL");
+		await().atMost(Duration.ofSeconds(20)).until(() -> slack.responses().size() == 3);
+		assertThat(slack.responses().get(2).path("text").asText()).isEqualTo("Longest answer: 500 tokens.");
+		assertThat(conversations.findUser(new PlatformUserId("slack", "UADA")).orElseThrow().maxOutputTokens())
+			.isEqualTo(500);
+		conversations.setMaxOutputTokens(conversations.findUser(new PlatformUserId("slack", "UADA")).orElseThrow().id(),
+				null);
+	}
+
+	@Test
+	void commandsWorkAsMessagesInAThreadAndItsButtonsSendThemBack() {
+		String thread = say("CGENERAL", "UBOB", "Remember the word kumquat.", null);
+		awaitAnswer("CGENERAL", thread, "Echo: Remember the word kumquat.");
+
+		say("CGENERAL", "UBOB", "<@" + FakeSlack.BOT_USER + "> /session info", thread);
+		FakeSlack.Message info = awaitAnswer("CGENERAL", thread, "Remember the word kumquat.\"");
+		assertThat(info.text()).contains("*Session #");
+		assertThat(Json.write(info.blocks())).contains("New topic");
+
+		slack.deliverInteraction(events(), slack.buttonPress("UBOB", info, buttonFor(info, "New topic")));
+		awaitAnswer("CGENERAL", thread, "New topic in session");
+
+		say("CGENERAL", "UBOB", "Which word?", thread);
+		awaitAnswer("CGENERAL", thread, "Echo: Which word?");
+		assertThat(lastUserPrompt()).doesNotContain("kumquat");
+	}
+
+	static String buttonFor(FakeSlack.Message message, String label) {
+		for (JsonNode block : message.blocks()) {
+			for (JsonNode element : block.path("elements")) {
+				if (label.equals(element.path("text").path("text").asText())) {
+					return element.path("action_id").asText();
+				}
+			}
+		}
+		throw new AssertionError("no button " + label + " in " + message.blocks());
+	}
+
+	@Test
+	void theAppHomeShowsAndChangesTheModelAndSystemPrompt() {
+		JsonNode opened = Json.read("{\"type\":\"app_home_opened\",\"user\":\"UCAROL\",\"channel\":\"DCAROL\","
+				+ "\"tab\":\"home\",\"event_ts\":\"" + nextTs() + "\"}");
+		assertThat(slack.deliverEvent(events(), eventId(), opened, null).status()).isEqualTo(200);
+		await().atMost(Duration.ofSeconds(20)).until(() -> homeOf("UCAROL") != null);
+		JsonNode home = homeOf("UCAROL");
+		assertThat(Json.write(home)).contains("gpt-test").contains("gpt-other").contains("_none_");
+
+		slack.deliverInteraction(events(), slack.homeSelect("UCAROL", home, SlackHome.MODEL_ACTION, "gpt-other"));
+		await().atMost(Duration.ofSeconds(20))
+			.until(() -> "gpt-other".equals(carol().defaultModel()) && viewsOf("UCAROL").size() == 2);
+		assertThat(homeOf("UCAROL").path("blocks").toString()).contains("\"initial_option\":{\"text\":{\"type\":"
+				+ "\"plain_text\",\"text\":\"gpt-other\",\"emoji\":true},\"value\":\"gpt-other\"}");
+
+		// the system prompt is edited in a modal
+		slack.deliverInteraction(events(), slack.homeButton("UCAROL", homeOf("UCAROL"), SlackHome.EDIT_SYSTEM_ACTION));
+		await().atMost(Duration.ofSeconds(10))
+			.until(() -> slack.views().stream().anyMatch(v -> "views.open".equals(v.path("fake_method").asText())));
+		JsonNode modal = slack.views()
+			.stream()
+			.filter(v -> "views.open".equals(v.path("fake_method").asText()))
+			.findFirst()
+			.orElseThrow();
+		assertThat(modal.path("callback_id").asText()).isEqualTo(SlackHome.SYSTEM_VIEW);
+
+		FakeSlack.Delivery tooLong = slack.deliverInteraction(events(), slack.viewSubmission("UCAROL", modal,
+				SlackHome.SYSTEM_BLOCK, SlackHome.SYSTEM_INPUT, "x".repeat(SlackHome.SYSTEM_MAX + 1)));
+		assertThat(tooLong.status()).isEqualTo(200);
+		assertThat(Json.read(tooLong.body()).path("response_action").asText()).isEqualTo("errors");
+		assertThat(carol().defaultSystemPrompt()).isNull();
+
+		FakeSlack.Delivery saved = slack.deliverInteraction(events(), slack.viewSubmission("UCAROL", modal,
+				SlackHome.SYSTEM_BLOCK, SlackHome.SYSTEM_INPUT, "Answer like a pirate."));
+		assertThat(saved.status()).isEqualTo(200);
+		assertThat(carol().defaultSystemPrompt()).isEqualTo("Answer like a pirate.");
+		await().atMost(Duration.ofSeconds(10))
+			.until(() -> homeOf("UCAROL").toString().contains("Answer like a pirate."));
+
+		// new sessions get both
+		String question = say("CGENERAL", "UCAROL", "Ahoy?", null);
+		awaitAnswer("CGENERAL", question, "Echo: Ahoy?");
+		assertThat(openai.lastRequestJson().path("model").asText()).isEqualTo("gpt-4o");
+		assertThat(openai.systemPrompt(openai.lastRequestJson())).isEqualTo("Answer like a pirate.");
+	}
+
+	User carol() {
+		return conversations.findUser(new PlatformUserId("slack", "UCAROL")).orElseThrow();
+	}
+
+	List<JsonNode> viewsOf(String user) {
+		return slack.views().stream().filter(view -> user.equals(view.path("fake_user_id").asText())).toList();
+	}
+
+	JsonNode homeOf(String user) {
+		List<JsonNode> views = viewsOf(user);
+		return views.isEmpty() ? null : views.getLast();
+	}
+
+	@Test
+	void aRateLimitedUpdateWaitsAndTheAnswerStillArrives() {
+		openai.replyInPieces("Slow", " down", " please.");
+		openai.pieceDelay(Duration.ofMillis(400));
+		slack.rateLimitNext("chat.update", 1);
+		String question = say("CGENERAL", "UADA", "Go slowly", null);
+		FakeSlack.Message answer = awaitAnswer("CGENERAL", question, "Slow down please.");
+		assertThat(answer.text()).isEqualTo("Slow down please.");
+	}
+
 }
