@@ -15,6 +15,7 @@ import io.switchboard.assistant.Assistant;
 import io.switchboard.assistant.ModeHandler;
 import io.switchboard.channel.ChannelInbox;
 import io.switchboard.conversation.Conversations;
+import io.switchboard.image.ImageJobs;
 import io.switchboard.llm.ModelCatalog;
 import io.switchboard.media.MediaProperties;
 import io.switchboard.media.MediaStore;
@@ -73,8 +74,9 @@ class SlackConfiguration {
 	}
 
 	@Bean
-	SlackImages slackImages(SlackApi api) {
-		return new SlackImages(api);
+	SlackImages slackImages(SlackApi api, SlackStore store, ImageJobs jobs, Conversations conversations,
+			MediaStore media, ExecutorService slackBackground) {
+		return new SlackImages(api, store, jobs, conversations, media, slackBackground);
 	}
 
 	@Bean

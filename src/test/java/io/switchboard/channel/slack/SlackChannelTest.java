@@ -50,6 +50,8 @@ class SlackChannelTest {
 		registry.add("switchboard.slack.update-interval", () -> "300ms");
 		registry.add("switchboard.slack.channels.CQUIET.respond", () -> "mentions");
 		registry.add("switchboard.slack.channels.COFF.respond", () -> "off");
+		registry.add("switchboard.image.demo.duration", () -> "600ms");
+		registry.add("db-scheduler.polling-interval", () -> "100ms");
 		registry.add("switchboard.llm.providers.fake-openai.type", () -> "openai");
 		registry.add("switchboard.llm.providers.fake-openai.base-url", () -> openai.baseUrl().toString());
 		registry.add("switchboard.llm.models.gpt-test.provider", () -> "fake-openai");
@@ -441,6 +443,107 @@ class SlackChannelTest {
 		String question = say("CGENERAL", "UADA", "Go slowly", null);
 		FakeSlack.Message answer = awaitAnswer("CGENERAL", question, "Slow down please.");
 		assertThat(answer.text()).isEqualTo("Slow down please.");
+	}
+
+	@Test
+	void imagineStartsAJobWhoseGridComesWithButtonsThatUpscaleVaryAndReroll() {
+		FakeSlack.Delivery started = slack.deliverCommand(events(), "/imagine", "a lighthouse at dawn", "UADA", "CART");
+		assertThat(started.status()).isEqualTo(200);
+		await().atMost(Duration.ofSeconds(20))
+			.until(() -> slack.responses().stream().anyMatch(r -> r.path("text").asText().contains("started")));
+
+		// the status message in the channel shows the progress, the grid and its buttons
+		// follow in its thread
+		FakeSlack.Message status = awaitTopLevel("CART", "a lighthouse at dawn", "is done.");
+		assertThat(status.versions().size()).isGreaterThanOrEqualTo(2);
+		FakeSlack.Message grid = awaitButtons("CART", status.ts(), "U1");
+		assertThat(labels(grid)).containsExactly("U1", "U2", "U3", "U4", "V1", "V2", "V3", "V4", "🔄 Reroll");
+		FakeSlack.Upload gridImage = uploadsIn("CART", status.ts()).getFirst();
+		assertThat(gridImage.bytes()).startsWith(new byte[] { (byte) 0x89, 'P', 'N', 'G' });
+		assertThat(gridImage.initialComment()).contains("a lighthouse at dawn").contains("candidates");
+
+		// U2 upscales candidate 2 (anyone in the channel may): the upscale comes with
+		// Vary (Strong) and Vary (Subtle)
+		slack.deliverInteraction(events(), slack.buttonPress("UBOB", grid, buttonFor(grid, "U2")));
+		FakeSlack.Message upscale = awaitButtons("CART", status.ts(), "Vary (Strong)");
+		assertThat(labels(upscale)).containsExactly("Vary (Strong)", "Vary (Subtle)");
+		await().atMost(Duration.ofSeconds(10)).until(() -> uploadsIn("CART", status.ts()).size() == 2);
+		assertThat(uploadsIn("CART", status.ts()).get(1).initialComment()).contains("upscale of");
+		assertThat(slack.responses())
+			.anySatisfy(r -> assertThat(r.path("text").asText()).isNotBlank().doesNotContain("started"));
+
+		// Vary (Subtle) on the upscale and Reroll on the grid each make four new
+		// candidates
+		slack.deliverInteraction(events(), slack.buttonPress("UADA", upscale, buttonFor(upscale, "Vary (Subtle)")));
+		slack.deliverInteraction(events(), slack.buttonPress("UADA", grid, buttonFor(grid, "🔄 Reroll")));
+		await().atMost(Duration.ofSeconds(30))
+			.until(() -> slack.thread("CART", status.ts())
+				.stream()
+				.filter(m -> m.blocks() != null && labels(m).contains("U1"))
+				.count() == 3);
+		assertThat(slack.thread("CART", status.ts()))
+			.anySatisfy(m -> assertThat(m.text()).contains("subtle variation of"))
+			.anySatisfy(m -> assertThat(m.text()).contains("reroll of"));
+	}
+
+	@Test
+	void inImageModeAMessageInAThreadBecomesAnImageJobThere() {
+		slack.deliverCommand(events(), "/switchboard", "mode image", "UDAN", "CART");
+		await().atMost(Duration.ofSeconds(20))
+			.until(() -> slack.responses().stream().anyMatch(r -> r.path("text").asText().startsWith("Image mode")));
+		String question = say("CART", "UDAN", "a red fox in the snow", null);
+		awaitAnswer("CART", question, "a red fox in the snow” is done.");
+		FakeSlack.Message grid = awaitButtons("CART", question, "U4");
+		assertThat(grid.threadTs()).isEqualTo(question);
+		assertThat(uploadsIn("CART", question)).hasSize(1);
+		assertThat(openai.requests()).isEmpty();
+		slack.deliverCommand(events(), "/switchboard", "mode chat", "UDAN", "CART");
+		await().atMost(Duration.ofSeconds(20))
+			.until(() -> slack.responses().stream().anyMatch(r -> r.path("text").asText().startsWith("Chat mode")));
+	}
+
+	FakeSlack.Message awaitTopLevel(String channel, String containing, String andContaining) {
+		await().atMost(Duration.ofSeconds(30))
+			.until(() -> slack.messages(channel)
+				.stream()
+				.anyMatch(m -> m.threadTs() == null && m.text().contains(containing)
+						&& m.text().contains(andContaining)));
+		return slack.messages(channel)
+			.stream()
+			.filter(m -> m.threadTs() == null && m.text().contains(containing))
+			.findFirst()
+			.orElseThrow();
+	}
+
+	FakeSlack.Message awaitButtons(String channel, String thread, String label) {
+		await().atMost(Duration.ofSeconds(30))
+			.until(() -> slack.thread(channel, thread)
+				.stream()
+				.anyMatch(m -> m.blocks() != null && labels(m).contains(label)));
+		return slack.thread(channel, thread)
+			.stream()
+			.filter(m -> m.blocks() != null && labels(m).contains(label))
+			.toList()
+			.getLast();
+	}
+
+	List<FakeSlack.Upload> uploadsIn(String channel, String thread) {
+		return slack.uploads()
+			.stream()
+			.filter(u -> channel.equals(u.channel()) && thread.equals(u.threadTs()))
+			.toList();
+	}
+
+	static List<String> labels(FakeSlack.Message message) {
+		List<String> labels = new java.util.ArrayList<>();
+		for (JsonNode block : message.blocks()) {
+			for (JsonNode element : block.path("elements")) {
+				if ("button".equals(element.path("type").asText())) {
+					labels.add(element.path("text").path("text").asText());
+				}
+			}
+		}
+		return labels;
 	}
 
 }
