@@ -47,7 +47,6 @@ class SlackConfiguration {
 	Slack slack(SlackProperties properties) {
 		SlackConfig config = new SlackConfig();
 		config.setMethodsEndpointUrlPrefix(properties.apiUrl().toString());
-		// Bolt's own retries would answer twice; the inbox retries instead
 		config.setPrettyResponseLoggingEnabled(false);
 		return Slack.getInstance(config);
 	}
@@ -114,9 +113,8 @@ class SlackConfiguration {
 	}
 
 	@Bean
-	SlackSocketMode slackSocketMode(App slackApp, SlackProperties properties) {
-		// in Events API mode it stays idle: Slack calls us
-		return new SlackSocketMode(slackApp,
+	SlackConnection slackConnection(App slackApp, SlackProperties properties) {
+		return new SlackConnection(slackApp,
 				properties.mode() == SlackProperties.Mode.SOCKET_MODE ? properties.appToken() : null);
 	}
 

@@ -107,4 +107,34 @@ class SlackSocketModeTest {
 		assertThat(response.body()).doesNotContain("x\"");
 	}
 
+	@Test
+	void aButtonPressArrivesOverTheSocket() {
+		FakeSlackSocketMode socket = slack.socketMode();
+		assertThat(socket.awaitConnection(Duration.ofSeconds(30))).isTrue();
+		int before = slack.responses().size();
+		socket.sendSlashCommand(slack.commandFields("/switchboard", "", "UADA", "CSOCK"));
+		await().atMost(Duration.ofSeconds(20)).until(() -> slack.responses().size() > before);
+		var help = slack.responses().getLast();
+		String envelope = socket
+			.sendInteraction(slack.ephemeralButtonPress("UADA", "CSOCK", help.path("blocks"), "cmd-2"));
+		await().atMost(Duration.ofSeconds(10)).until(() -> socket.acknowledged(envelope));
+		await().atMost(Duration.ofSeconds(20)).until(() -> slack.responses().size() > before + 1);
+		assertThat(slack.responses().getLast().path("text").asText()).contains("*Models*");
+	}
+
+	@Test
+	void whenSlackAsksTheAppReconnects() {
+		FakeSlackSocketMode socket = slack.socketMode();
+		assertThat(socket.awaitConnection(Duration.ofSeconds(30))).isTrue();
+		int opened = socket.connectionsOpened();
+		socket.sendDisconnect();
+		await().atMost(Duration.ofSeconds(30)).until(() -> socket.connectionsOpened() > opened);
+		assertThat(socket.awaitConnection(Duration.ofSeconds(10))).isTrue();
+		String ts = "1810000000.000100";
+		socket.sendEvent(slack.eventCallback("EvSOCKET9",
+				FakeSlack.message("CSOCK", "channel", "UADA", "After reconnecting", ts, null)), 0);
+		await().atMost(Duration.ofSeconds(20))
+			.until(() -> slack.thread("CSOCK", ts).stream().anyMatch(m -> m.text().equals("Echo: After reconnecting")));
+	}
+
 }

@@ -11,14 +11,17 @@ import org.slf4j.LoggerFactory;
 import org.springframework.context.SmartLifecycle;
 
 /**
- * Socket Mode: this server opens the WebSocket to Slack ({@code apps.connections.open}
- * with the app-level token), so no public URL is needed. Connecting happens in the
- * background and is retried with growing pauses, so a Slack outage at start-up does not
- * stop the server; once connected, the client reconnects by itself.
+ * Starts the Bolt app when the server starts. Over the Events API that is all: Slack
+ * calls us, and the app's first check of the bot token ({@code auth.test}) is done before
+ * the first request rather than during it. In Socket Mode this server opens the WebSocket
+ * to Slack ({@code apps.connections.open} with the app-level token), so no public URL is
+ * needed. Connecting happens in the background and is retried with growing pauses, so a
+ * Slack outage at start-up does not stop the server; once connected, the client
+ * reconnects by itself.
  */
-final class SlackSocketMode implements SmartLifecycle {
+final class SlackConnection implements SmartLifecycle {
 
-	private static final Logger log = LoggerFactory.getLogger(SlackSocketMode.class);
+	private static final Logger log = LoggerFactory.getLogger(SlackConnection.class);
 
 	private static final Duration MAX_PAUSE = Duration.ofMinutes(1);
 
@@ -32,7 +35,7 @@ final class SlackSocketMode implements SmartLifecycle {
 
 	private volatile Thread connector;
 
-	SlackSocketMode(App app, String appToken) {
+	SlackConnection(App app, String appToken) {
 		this.app = app;
 		this.appToken = appToken;
 	}
@@ -41,6 +44,15 @@ final class SlackSocketMode implements SmartLifecycle {
 	public void start() {
 		running = true;
 		if (appToken == null) {
+			Thread.ofVirtual().name("slack-app-start").start(() -> {
+				try {
+					app.start();
+				}
+				catch (RuntimeException failed) {
+					// Bolt tries again on the first request from Slack
+					log.warn("Slack app could not start yet: {}", failed.getMessage());
+				}
+			});
 			return;
 		}
 		connector = Thread.ofVirtual().name("slack-socket-mode-connect").start(this::connect);
