@@ -39,6 +39,8 @@ import org.springframework.validation.annotation.Validated;
  */
 @Validated
 @ConfigurationProperties("switchboard.line")
+@ConditionalOnLineChannel // also keeps the properties scan from binding (and checking)
+							// them
 record LineProperties(@NotBlank String channelSecret, @NotBlank String channelAccessToken,
 		@DefaultValue("/line/webhook") @NotNull @Pattern(regexp = "/[A-Za-z0-9/_.-]*",
 				message = "must be a path starting with /") String webhookPath,

@@ -47,8 +47,8 @@ class LineRichMenu {
 
 	/** The areas, left to right: label, command, colour. */
 	static final List<Button> BUTTONS = List.of(new Button("Chat", "/mode chat", new Color(0x06C755)),
-			new Button("Image", "/mode image", new Color(0x3B82F6)), new Button("New topic", "/new", new Color(0xF59E0B)),
-			new Button("Help", "/help", new Color(0x6B7280)));
+			new Button("Image", "/mode image", new Color(0x3B82F6)),
+			new Button("New topic", "/new", new Color(0xF59E0B)), new Button("Help", "/help", new Color(0x6B7280)));
 
 	private static final Logger log = LoggerFactory.getLogger(LineRichMenu.class);
 

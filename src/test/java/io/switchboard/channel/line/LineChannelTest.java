@@ -434,4 +434,33 @@ class LineChannelTest {
 		await().during(Duration.ofSeconds(1)).atMost(Duration.ofSeconds(3)).until(() -> line.sentTo(user).size() == 1);
 	}
 
+	@Test
+	void anAdminInstallsTheRichMenuAndOthersMayNot() throws Exception {
+		String member = newUser();
+		deliver(line.text(FakeLine.user(member), "/richmenu"));
+		assertThat(awaitSent(member, 1).getFirst().texts().getFirst()).contains("Only an admin");
+		assertThat(line.requestsTo("/v2/bot/richmenu")).isEmpty();
+
+		String admin = newUser();
+		deliver(line.text(FakeLine.user(admin), "/help"));
+		awaitSent(admin, 1);
+		conversations.setRole(conversations.findUser(new PlatformUserId("line", admin)).orElseThrow().id(),
+				io.switchboard.conversation.UserRole.ADMIN);
+
+		deliver(line.text(FakeLine.user(admin), "/richmenu"));
+
+		assertThat(awaitSent(admin, 2).get(1).texts().getFirst()).startsWith("Installed the LINE rich menu");
+		JsonNode menu = line.requestsTo("/v2/bot/richmenu").getFirst().json();
+		assertThat(menu.path("size").path("width").asInt()).isEqualTo(2500);
+		List<String> commands = new java.util.ArrayList<>();
+		menu.path("areas").forEach(area -> commands.add(area.path("action").path("data").asText()));
+		assertThat(commands).containsExactly("/mode chat", "/mode image", "/new", "/help");
+		String id = line.defaultRichMenu();
+		assertThat(line.richMenuImages().get(id)).startsWith("image/png");
+		byte[] picture = line.requestsTo("/v2/bot/richmenu/" + id + "/content").getFirst().body();
+		java.awt.image.BufferedImage image = javax.imageio.ImageIO.read(new java.io.ByteArrayInputStream(picture));
+		assertThat(image.getWidth()).isEqualTo(2500);
+		assertThat(image.getHeight()).isEqualTo(843);
+	}
+
 }
