@@ -118,8 +118,8 @@ class LineRichMenu {
 				g.fill(new RoundRectangle2D.Float(x + 20, 20, tile - 40, HEIGHT - 40, 60, 60));
 				g.setColor(Color.WHITE);
 				g.setStroke(new BasicStroke(18, BasicStroke.CAP_ROUND, BasicStroke.JOIN_ROUND));
-				icon(g, i, x + tile / 2, 300);
-				label(g, button.label(), x + tile / 2, 640);
+				icon(g, i, x + tile / 2, 300, button.colour());
+				label(g, button.label(), x + tile / 2, 640, tile - 120);
 			}
 		}
 		finally {
@@ -136,12 +136,16 @@ class LineRichMenu {
 	}
 
 	/** A simple line drawing: a speech bubble, a picture, a plus, a question mark. */
-	private static void icon(Graphics2D g, int which, int cx, int cy) {
+	private static void icon(Graphics2D g, int which, int cx, int cy, Color background) {
 		switch (which) {
 			case 0 -> {
 				g.drawRoundRect(cx - 150, cy - 110, 300, 190, 70, 70);
-				g.drawLine(cx - 70, cy + 80, cx - 110, cy + 140);
-				g.drawLine(cx - 110, cy + 140, cx - 10, cy + 80);
+				// open the bubble's edge where the tail leaves it
+				g.setColor(background);
+				g.fillRect(cx - 66, cy + 70, 52, 20);
+				g.setColor(Color.WHITE);
+				g.drawLine(cx - 70, cy + 80, cx - 110, cy + 150);
+				g.drawLine(cx - 110, cy + 150, cx - 10, cy + 80);
 			}
 			case 1 -> {
 				g.drawRect(cx - 150, cy - 120, 300, 240);
@@ -163,9 +167,14 @@ class LineRichMenu {
 		}
 	}
 
-	private static void label(Graphics2D g, String text, int cx, int baseline) {
+	private static void label(Graphics2D g, String text, int cx, int baseline, int maxWidth) {
 		try {
-			g.setFont(new Font(Font.SANS_SERIF, Font.BOLD, 110));
+			int size = 110;
+			g.setFont(new Font(Font.SANS_SERIF, Font.BOLD, size));
+			while (g.getFontMetrics().stringWidth(text) > maxWidth && size > 40) {
+				size -= 6;
+				g.setFont(new Font(Font.SANS_SERIF, Font.BOLD, size));
+			}
 			FontMetrics metrics = g.getFontMetrics();
 			g.drawString(text, cx - metrics.stringWidth(text) / 2, baseline);
 		}
