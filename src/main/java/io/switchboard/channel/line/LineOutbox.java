@@ -111,11 +111,11 @@ class LineOutbox {
 	void deliver(String key) {
 		List<Row> unsent = jdbc.sql("""
 				SELECT seq, chat_id, reply_token, reply_until, messages FROM line_outbox
-				WHERE event_id = ? AND sent_at IS NULL ORDER BY seq""")
-			.param(key)
-			.query((row, i) -> new Row(row.getInt(1), row.getString(2), row.getString(3),
-					(Long) row.getObject(4, Long.class), row.getString(5)))
-			.list();
+				WHERE event_id = ? AND sent_at IS NULL ORDER BY seq""").param(key).query((row, i) -> {
+			long replyUntil = row.getLong(4);
+			return new Row(row.getInt(1), row.getString(2), row.getString(3), row.wasNull() ? null : replyUntil,
+					row.getString(5));
+		}).list();
 		for (Row row : unsent) {
 			List<Message> messages = read(row.messages());
 			String how = row.seq() == 0 && replyable(row) && reply(row.replyToken(), messages) ? "reply"
