@@ -82,11 +82,11 @@ class LineEventHandler implements InboundEventHandler {
 
 	private final LineProperties properties;
 
-	private final List<LineEventExtension> extensions;
+	private final LineImages images;
 
 	LineEventHandler(Assistant assistant, Conversations conversations, MediaStore media,
 			MediaProperties mediaProperties, PendingPhotos photos, LineOutbox outbox, MessagingApiClient api,
-			MessagingApiBlobClient blobs, LineProperties properties, List<LineEventExtension> extensions) {
+			MessagingApiBlobClient blobs, LineProperties properties, LineImages images) {
 		this.assistant = assistant;
 		this.conversations = conversations;
 		this.media = media;
@@ -96,7 +96,7 @@ class LineEventHandler implements InboundEventHandler {
 		this.api = api;
 		this.blobs = blobs;
 		this.properties = properties;
-		this.extensions = extensions;
+		this.images = images;
 	}
 
 	@Override
@@ -111,11 +111,12 @@ class LineEventHandler implements InboundEventHandler {
 			outbox.deliver(eventId);
 			return;
 		}
-		for (LineEventExtension extension : extensions) {
-			if (extension.handles(eventId)) {
-				extension.handle(eventId, payload);
-				return;
-			}
+		if (eventId.startsWith(LineImages.EVENT_PREFIX)) {
+			// not LINE's event but ours: an image job finished
+			images.render(payload)
+				.ifPresent(delivery -> outbox.send(eventId, LineOutbox.Target.push(delivery.chatId()),
+						delivery.messages()));
+			return;
 		}
 		Event event = LineConfiguration.LINE_JSON.readValue(payload, Event.class);
 		if (event.mode() == EventMode.STANDBY) {
@@ -279,13 +280,10 @@ class LineEventHandler implements InboundEventHandler {
 			converse(eventId, chat, target, data.strip());
 			return;
 		}
-		for (LineEventExtension extension : extensions) {
-			if (extension.handlesPostback(data)) {
-				User user = conversations.identify(chat.sender(), displayName(chat));
-				LineEventExtension.Answer answer = extension.postback(user, chat, data);
-				send(eventId, target, answer.texts(), actions(chat, answer.actions()));
-				return;
-			}
+		if (LineImages.isButton(data)) {
+			User user = conversations.identify(chat.sender(), displayName(chat));
+			send(eventId, target, List.of(images.press(user, chat, data)), actions(chat, List.of()));
+			return;
 		}
 		log.debug("a LINE postback with unknown data {}", data);
 	}

@@ -64,6 +64,15 @@ class LineChannelTest {
 		registry.add("switchboard.llm.models.gpt-text.provider", () -> "fake-openai");
 		registry.add("switchboard.llm.models.gpt-text.upstream-model", () -> "gpt-3.5-turbo");
 		registry.add("switchboard.llm.models.gpt-text.context-window", () -> "16000");
+		// two demo image providers: a quick one, and one that always runs out of time
+		registry.add("db-scheduler.polling-interval", () -> "100ms");
+		registry.add("switchboard.image.demo.duration", () -> "1500ms");
+		registry.add("switchboard.image.default-provider", () -> "demo");
+		registry.add("switchboard.image.providers.demo.type", () -> "demo");
+		registry.add("switchboard.image.providers.demo.poll-interval", () -> "200ms");
+		registry.add("switchboard.image.providers.slow.type", () -> "demo");
+		registry.add("switchboard.image.providers.slow.timeout", () -> "300ms");
+		registry.add("switchboard.image.providers.slow.poll-interval", () -> "200ms");
 	}
 
 	@AfterAll
@@ -461,6 +470,123 @@ class LineChannelTest {
 		java.awt.image.BufferedImage image = javax.imageio.ImageIO.read(new java.io.ByteArrayInputStream(picture));
 		assertThat(image.getWidth()).isEqualTo(2500);
 		assertThat(image.getHeight()).isEqualTo(843);
+	}
+
+	// ------------------------------------------------------------ generation mode
+
+	static final java.util.regex.Pattern STARTED = java.util.regex.Pattern.compile("[Ii]mage #(\\d+) started");
+
+	static long startedJob(FakeLine.Sent sent) {
+		java.util.regex.Matcher started = STARTED.matcher(String.join("\n", sent.texts()));
+		assertThat(started.find()).as("a started notice in %s", sent.texts()).isTrue();
+		return Long.parseLong(started.group(1));
+	}
+
+	/** The postback data of the buttons of the result card. */
+	static List<String> buttons(FakeLine.Sent sent) {
+		List<String> data = new java.util.ArrayList<>();
+		sent.ofType("flex")
+			.getFirst()
+			.path("contents")
+			.path("footer")
+			.path("contents")
+			.forEach(row -> row.path("contents")
+				.forEach(button -> data.add(button.path("action").path("data").asText())));
+		return data;
+	}
+
+	void assertServedImage(JsonNode imageMessage) throws Exception {
+		for (String field : List.of("originalContentUrl", "previewImageUrl")) {
+			URI url = URI.create(imageMessage.path(field).asText());
+			assertThat(url.getScheme()).isEqualTo("https");
+			assertThat(url.getHost()).isEqualTo("bot.example.com");
+			// the signed link works without signing in (here on this server's own port)
+			java.net.http.HttpResponse<byte[]> image = java.net.http.HttpClient.newHttpClient()
+				.send(java.net.http.HttpRequest
+					.newBuilder(URI.create("http://127.0.0.1:" + port + url.getRawPath() + "?" + url.getRawQuery()))
+					.build(), java.net.http.HttpResponse.BodyHandlers.ofByteArray());
+			assertThat(image.statusCode()).isEqualTo(200);
+			assertThat(image.headers().firstValue("Content-Type"))
+				.hasValueSatisfying(type -> assertThat(type).matches("image/(png|jpeg)"));
+		}
+	}
+
+	@Test
+	void theWholeGenerationFlowWithButtons() throws Exception {
+		String user = newUser();
+
+		// switch with the quick reply every answer carries
+		deliver(line.postback(FakeLine.user(user), "/mode image"));
+		assertThat(awaitSent(user, 1).getFirst().texts().getFirst()).startsWith("Image mode");
+
+		// a text becomes the prompt of an origin job; the user is told it started
+		deliver(line.text(FakeLine.user(user), "a lighthouse at dawn, oil painting"));
+		FakeLine.Sent started = awaitSent(user, 2).get(1);
+		assertThat(started.how()).isEqualTo("reply");
+		long origin = startedJob(started);
+		assertThat(openai.requests()).isEmpty();
+
+		// the 2x2 grid arrives by push, with U1-U4, V1-V4 and reroll
+		FakeLine.Sent grid = awaitSent(user, 3).get(2);
+		assertThat(grid.how()).isEqualTo("push");
+		assertThat(grid.retryKey()).isNotNull();
+		assertServedImage(grid.ofType("image").getFirst());
+		assertThat(buttons(grid)).containsExactly("image:" + origin + ":U1", "image:" + origin + ":U2",
+				"image:" + origin + ":U3", "image:" + origin + ":U4", "image:" + origin + ":V1",
+				"image:" + origin + ":V2", "image:" + origin + ":V3", "image:" + origin + ":V4",
+				"image:" + origin + ":RR");
+		assertThat(grid.quickReplyData()).contains("image:" + origin + ":U1", "image:" + origin + ":RR");
+
+		// U2 upscales the second candidate
+		deliver(line.postback(FakeLine.user(user), "image:" + origin + ":U2"));
+		FakeLine.Sent upscaling = awaitSent(user, 4).get(3);
+		assertThat(upscaling.texts().getFirst()).startsWith("🎨 Upscaling candidate 2 of image #" + origin);
+		long upscale = startedJob(upscaling);
+
+		FakeLine.Sent upscaled = awaitSent(user, 5).get(4);
+		assertServedImage(upscaled.ofType("image").getFirst());
+		assertThat(buttons(upscaled)).containsExactly("image:" + upscale + ":VX", "image:" + upscale + ":VS");
+
+		// vary the upscale strongly: four new candidates
+		deliver(line.postback(FakeLine.user(user), "image:" + upscale + ":VX"));
+		long varied = startedJob(awaitSent(user, 6).get(5));
+		FakeLine.Sent variations = awaitSent(user, 7).get(6);
+		assertThat(buttons(variations)).hasSize(9).first().isEqualTo("image:" + varied + ":U1");
+
+		// a button on an upscale that it does not have is explained, nothing starts
+		deliver(line.postback(FakeLine.user(user), "image:" + upscale + ":U1"));
+		assertThat(awaitSent(user, 8).get(7).texts().getFirst()).contains("upscaled image");
+		await().during(Duration.ofSeconds(2)).atMost(Duration.ofSeconds(4)).until(() -> line.sentTo(user).size() == 8);
+
+		// /mode chat goes back to the model
+		deliver(line.text(FakeLine.user(user), "/mode chat"));
+		assertThat(awaitSent(user, 9).get(8).texts().getFirst()).startsWith("Chat mode");
+	}
+
+	@Test
+	void aFailedJobIsReportedWithItsReason() {
+		String user = newUser();
+		deliver(line.text(FakeLine.user(user), "/imagine a slow painting --provider slow"));
+		long job = startedJob(awaitSent(user, 1).getFirst());
+
+		FakeLine.Sent failed = awaitSent(user, 2).get(1);
+		assertThat(failed.how()).isEqualTo("push");
+		assertThat(failed.texts().getFirst()).startsWith("⚠️ Image #" + job + " failed: ")
+			.contains("did not finish within");
+	}
+
+	@Test
+	void someoneElsesJobsButtonsDoNothingInAnotherChat() {
+		String owner = newUser();
+		deliver(line.text(FakeLine.user(owner), "/imagine a red kite"));
+		long job = startedJob(awaitSent(owner, 1).getFirst());
+		awaitSent(owner, 2);
+
+		String stranger = newUser();
+		deliver(line.postback(FakeLine.user(stranger), "image:" + job + ":U1"));
+
+		assertThat(awaitSent(stranger, 1).getFirst().texts().getFirst()).contains("#" + job);
+		assertThat(line.sentTo(stranger).getFirst().texts().getFirst()).doesNotContain("started");
 	}
 
 }
