@@ -164,6 +164,12 @@ public final class FakeLine extends FakeHttpServer {
 		return this;
 	}
 
+	/** Stops serving a message's content, as LINE does after a while (404). */
+	public FakeLine forgetContent(String messageId) {
+		contents.remove(messageId);
+		return this;
+	}
+
 	/** A user's display name for the profile endpoints. */
 	public FakeLine profile(String userId, String displayName) {
 		profiles.put(userId, displayName);

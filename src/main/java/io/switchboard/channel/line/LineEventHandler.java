@@ -248,6 +248,15 @@ class LineEventHandler implements InboundEventHandler {
 			Thread.currentThread().interrupt();
 			throw new LineOutbox.LineUnavailable("interrupted while downloading a photo", interrupted);
 		}
+		catch (java.util.concurrent.ExecutionException failed) {
+			if (failed.getCause() instanceof com.linecorp.bot.messaging.client.MessagingApiClientException refused
+					&& refused.getCode() == 404) {
+				// LINE keeps what users send for a limited time only
+				throw new MediaRejected("LINE no longer has it; please send it again.");
+			}
+			throw new LineOutbox.LineUnavailable("downloading photo " + messageId + " failed: " + failed.getCause(),
+					failed.getCause());
+		}
 		catch (Exception failed) {
 			if (failed instanceof MediaRejected rejected) {
 				throw rejected;

@@ -263,6 +263,17 @@ class LineChannelTest {
 	}
 
 	@Test
+	void aPhotoLineNoLongerHasIsExplained() {
+		String user = newUser();
+		ObjectNode event = line.image(FakeLine.user(user), new byte[] { 1 });
+		line.forgetContent(event.path("message").path("id").asText());
+
+		deliver(event);
+
+		assertThat(awaitSent(user, 1).getFirst().texts().getFirst()).contains("no longer has it");
+	}
+
+	@Test
 	void anExpiredReplyTokenFallsBackToPushWithARetryKey() {
 		String user = newUser();
 		ObjectNode event = line.text(FakeLine.user(user), "Slow question");
