@@ -97,6 +97,10 @@ class LineEventHandler implements InboundEventHandler {
 		this.blobs = blobs;
 		this.properties = properties;
 		this.images = images;
+		if (!"https".equalsIgnoreCase(mediaProperties.publicBaseUrl().getScheme())) {
+			log.warn("switchboard.media.public-base-url is {}: LINE only shows images from HTTPS addresses",
+					mediaProperties.publicBaseUrl());
+		}
 	}
 
 	@Override
