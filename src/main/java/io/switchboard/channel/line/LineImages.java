@@ -1,0 +1,255 @@
+package io.switchboard.channel.line;
+
+import java.awt.Graphics2D;
+import java.awt.RenderingHints;
+import java.awt.image.BufferedImage;
+import java.io.ByteArrayInputStream;
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.net.URI;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+import java.util.Optional;
+
+import javax.imageio.ImageIO;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.linecorp.bot.messaging.model.FlexBox;
+import com.linecorp.bot.messaging.model.FlexBubble;
+import com.linecorp.bot.messaging.model.FlexButton;
+import com.linecorp.bot.messaging.model.FlexComponent;
+import com.linecorp.bot.messaging.model.FlexMessage;
+import com.linecorp.bot.messaging.model.FlexText;
+import com.linecorp.bot.messaging.model.ImageMessage;
+import com.linecorp.bot.messaging.model.Message;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import io.switchboard.assistant.Reply;
+import io.switchboard.conversation.User;
+import io.switchboard.image.ImageAction;
+import io.switchboard.image.ImageJob;
+import io.switchboard.image.ImageJobException;
+import io.switchboard.image.ImageJobId;
+import io.switchboard.image.ImageJobs;
+import io.switchboard.image.ImageOrigin;
+import io.switchboard.media.Media;
+import io.switchboard.media.MediaLinks;
+import io.switchboard.media.MediaRef;
+import io.switchboard.media.MediaStore;
+
+import org.springframework.stereotype.Component;
+
+/**
+ * Image generation on LINE (seed 000's Midjourney flow). A finished job arrives by push:
+ * the 2x2 grid as an image with buttons U1-U4, V1-V4 and reroll, an upscale with Vary
+ * (Strong) and Vary (Subtle); a failed one with its reason. Pressing a button posts
+ * {@code image:<job>:<code>} back, which starts the next job.
+ *
+ * <p>
+ * Finished jobs come here through the inbox ({@link LineImageUpdates}).
+ */
+@Component
+@ConditionalOnLineChannel
+class LineImages {
+
+	static final String EVENT_PREFIX = "image-job:";
+
+	static final String POSTBACK_PREFIX = "image:";
+
+	/** LINE's largest image message (original) and preview. */
+	static final long MAX_ORIGINAL = 10L * 1024 * 1024;
+
+	static final long MAX_PREVIEW = 1024 * 1024;
+
+	static final int PREVIEW_SIDE = 640;
+
+	private static final Logger log = LoggerFactory.getLogger(LineImages.class);
+
+	private final ImageJobs jobs;
+
+	private final MediaStore media;
+
+	private final MediaLinks links;
+
+	LineImages(ImageJobs jobs, MediaStore media, MediaLinks links) {
+		this.jobs = jobs;
+		this.media = media;
+		this.links = links;
+	}
+
+	/** Renders a finished job's update for its chat: what to push, and where. */
+	Optional<Delivery> render(String payload) throws IOException {
+		JsonNode data = LineConfiguration.LINE_JSON.readTree(payload);
+		ImageJobId id = new ImageJobId(data.path("job").asLong());
+		Optional<ImageJob> found = jobs.find(new io.switchboard.conversation.UserId(data.path("owner").asLong()), id);
+		if (found.isEmpty()) {
+			log.warn("image job {} is gone; nothing to deliver", id);
+			return Optional.empty();
+		}
+		ImageJob job = found.get();
+		LineChat chat = LineChat.of(job.origin().requester(), job.origin().place());
+		List<Message> messages = switch (job.state()) {
+			case SUCCEEDED -> result(job);
+			case FAILED -> List.of(text("⚠️ Image " + job.id() + " failed: "
+					+ (job.failureReason() == null ? "the provider gave no reason." : job.failureReason())));
+			case CANCELLED -> List.of(text("Image " + job.id() + " was cancelled."));
+			default -> List.of();
+		};
+		return messages.isEmpty() ? Optional.empty() : Optional.of(new Delivery(chat.chatId(), messages));
+	}
+
+	record Delivery(String chatId, List<Message> messages) {
+	}
+
+	/** Whether postback data is an image button's. */
+	static boolean isButton(String data) {
+		return data.startsWith(POSTBACK_PREFIX);
+	}
+
+	/**
+	 * Carries out a pressed button: {@code image:<job>:<code>}. The answer says the new
+	 * job started, or why not.
+	 */
+	String press(User user, LineChat chat, String data) {
+		String[] parts = data.substring(POSTBACK_PREFIX.length()).split(":", 2);
+		Optional<ImageAction> action = parts.length == 2 ? ImageAction.parse(parts[1]) : Optional.empty();
+		long jobId;
+		try {
+			jobId = Long.parseLong(parts[0]);
+		}
+		catch (NumberFormatException notANumber) {
+			jobId = -1;
+		}
+		if (action.isEmpty() || jobId < 0) {
+			return "That button is not one I know.";
+		}
+		try {
+			ImageJob started = jobs.act(user.id(), new ImageJobId(jobId), action.get(),
+					new ImageOrigin(chat.sender(), chat.place()));
+			return "🎨 " + describe(action.get()) + " of image #" + jobId + ": image " + started.id()
+					+ " started. It arrives here when it is ready.";
+		}
+		catch (ImageJobException refused) {
+			return refused.getMessage();
+		}
+	}
+
+	private static String describe(ImageAction action) {
+		return switch (action) {
+			case ImageAction.Upscale upscale -> "Upscaling candidate " + upscale.index();
+			case ImageAction.VaryStrong vary when vary.index() != null ->
+				"Varying candidate " + vary.index() + " strongly";
+			case ImageAction.VaryStrong vary -> "Varying strongly";
+			case ImageAction.VarySubtle vary when vary.index() != null ->
+				"Varying candidate " + vary.index() + " subtly";
+			case ImageAction.VarySubtle vary -> "Varying subtly";
+			case ImageAction.Reroll reroll -> "Rerolling";
+		};
+	}
+
+	/** The result image, then its buttons in a card (they stay usable later on). */
+	private List<Message> result(ImageJob job) {
+		MediaRef image = job.kind().producesCandidates() && job.grid() != null ? job.grid()
+				: job.candidates().getFirst().image();
+		URI original = links.publicUrl(forLine(image, MAX_ORIGINAL, 0).sha256());
+		URI preview = links.publicUrl(forLine(image, MAX_PREVIEW, PREVIEW_SIDE).sha256());
+		List<Message> messages = new ArrayList<>();
+		messages.add(new ImageMessage(null, null, original, preview));
+		List<ImageAction> actions = job.actions();
+		if (!actions.isEmpty()) {
+			messages.add(buttons(job, actions));
+		}
+		return messages;
+	}
+
+	private static FlexMessage buttons(ImageJob job, List<ImageAction> actions) {
+		String prompt = LineMessages.truncate(job.prompt(), 120);
+		String what = job.kind().producesCandidates() ? "Upscale (U) or vary (V) a candidate, or reroll:"
+				: "Vary this image:";
+		List<FlexComponent> rows = new ArrayList<>();
+		rows.add(new FlexText.Builder().text("Image " + job.id()).weight(FlexText.Weight.BOLD).size("md").build());
+		rows.add(new FlexText.Builder().text(prompt).wrap(true).size("sm").color("#555555").build());
+		rows.add(new FlexText.Builder().text(what).wrap(true).size("xs").color("#888888").margin("md").build());
+		List<FlexComponent> footer = new ArrayList<>();
+		List<FlexComponent> row = new ArrayList<>();
+		Character group = null;
+		for (ImageAction action : actions) {
+			char kind = action.code().charAt(0);
+			if (!row.isEmpty() && (row.size() == 4 || group == null || group != kind)) {
+				footer.add(new FlexBox.Builder(FlexBox.Layout.HORIZONTAL, row).spacing("sm").build());
+				row = new ArrayList<>();
+			}
+			group = kind;
+			row.add(new FlexButton.Builder(LineMessages.postback(action.label(), data(job, action)))
+				.style(kind == 'U' ? FlexButton.Style.PRIMARY : FlexButton.Style.SECONDARY)
+				.height(FlexButton.Height.SM)
+				.build());
+		}
+		if (!row.isEmpty()) {
+			footer.add(new FlexBox.Builder(FlexBox.Layout.HORIZONTAL, row).spacing("sm").build());
+		}
+		FlexBubble bubble = new FlexBubble.Builder().body(new FlexBox.Builder(FlexBox.Layout.VERTICAL, rows).build())
+			.footer(new FlexBox.Builder(FlexBox.Layout.VERTICAL, footer).spacing("sm").build())
+			.build();
+		List<Reply.Action> quick = actions.stream()
+			.map(action -> Reply.Action.of(action.label(), data(job, action)))
+			.toList();
+		return new FlexMessage(LineMessages.quickReply(quick), null, "Image " + job.id() + " is ready: "
+				+ String.join(", ", actions.stream().map(ImageAction::code).toList()), bubble);
+	}
+
+	static String data(ImageJob job, ImageAction action) {
+		return POSTBACK_PREFIX + job.id().value() + ":" + action.code();
+	}
+
+	private static Message text(String text) {
+		return LineMessages.texts(List.of(text), List.of()).getFirst();
+	}
+
+	/**
+	 * The image as LINE takes it: JPEG or PNG, within the size limit, and for a preview
+	 * at most {@code side} pixels across. A fitting image is used as it is; anything else
+	 * is made into a JPEG and stored as well.
+	 */
+	private MediaRef forLine(MediaRef image, long maxBytes, int side) {
+		boolean typeOk = image.mimeType().equals("image/png") || image.mimeType().equals("image/jpeg");
+		boolean sizeOk = image.sizeBytes() <= maxBytes
+				&& (side == 0 || Math.max(image.width(), image.height()) <= side * 2);
+		if (typeOk && sizeOk) {
+			return image;
+		}
+		Optional<Media> stored = media.load(image.sha256());
+		if (stored.isEmpty()) {
+			return image;
+		}
+		try {
+			BufferedImage source = ImageIO.read(new ByteArrayInputStream(stored.get().bytes()));
+			if (source == null) {
+				return image;
+			}
+			int longest = Math.max(source.getWidth(), source.getHeight());
+			double scale = side == 0 ? 1 : Math.min(1.0, (double) side / longest);
+			int width = Math.max(1, (int) Math.round(source.getWidth() * scale));
+			int height = Math.max(1, (int) Math.round(source.getHeight() * scale));
+			BufferedImage scaled = new BufferedImage(width, height, BufferedImage.TYPE_INT_RGB);
+			Graphics2D g = scaled.createGraphics();
+			try {
+				g.setRenderingHint(RenderingHints.KEY_INTERPOLATION, RenderingHints.VALUE_INTERPOLATION_BILINEAR);
+				g.drawImage(source, 0, 0, width, height, java.awt.Color.WHITE, null);
+			}
+			finally {
+				g.dispose();
+			}
+			ByteArrayOutputStream jpeg = new ByteArrayOutputStream();
+			ImageIO.write(scaled, "jpeg", jpeg);
+			return media.store(jpeg.toByteArray());
+		}
+		catch (IOException | RuntimeException unreadable) {
+			log.warn("could not make image {} fit LINE: {}", image.sha256(), unreadable.toString());
+			return image;
+		}
+	}
+
+}
