@@ -4,15 +4,18 @@ import java.util.Locale;
 import java.util.Optional;
 
 /**
- * What a user can do with a finished job, as Midjourney's buttons. On four candidates: U1-U4
- * (upscale one), V1-V4 (vary one strongly, as Midjourney's high-variation default does) and
- * reroll; vary one subtly is there too for APIs and studios (S1-S4). On an upscaled image: Vary
- * (Strong) and Vary (Subtle). Each has a short code that channels put in their buttons' ids, read
- * back with {@link #parse(String)}.
+ * What a user can do with a finished job, as Midjourney's buttons. On four candidates:
+ * U1-U4 (upscale one), V1-V4 (vary one strongly, as Midjourney's high-variation default
+ * does) and reroll; vary one subtly is there too for APIs and studios (S1-S4). On an
+ * upscaled image: Vary (Strong) and Vary (Subtle). Each has a short code that channels
+ * put in their buttons' ids, read back with {@link #parse(String)}.
  */
 public sealed interface ImageAction {
 
-	/** The button code: {@code U1}-{@code U4}, {@code V1}-{@code V4}, {@code S1}-{@code S4}, {@code VX}, {@code VS}, {@code RR}. */
+	/**
+	 * The button code: {@code U1}-{@code U4}, {@code V1}-{@code V4},
+	 * {@code S1}-{@code S4}, {@code VX}, {@code VS}, {@code RR}.
+	 */
 	String code();
 
 	/** The button label, e.g. {@code U2} or {@code Vary (Strong)}. */
@@ -21,7 +24,10 @@ public sealed interface ImageAction {
 	/** The kind of job the action starts. */
 	JobKind kind();
 
-	/** The candidate acted on (1-4), or {@code null} when the action takes the whole parent. */
+	/**
+	 * The candidate acted on (1-4), or {@code null} when the action takes the whole
+	 * parent.
+	 */
 	Integer index();
 
 	/** Upscale candidate {@code index} (1-4). */
@@ -48,7 +54,10 @@ public sealed interface ImageAction {
 
 	}
 
-	/** Vary strongly: candidate {@code index}, or the upscaled image when {@code index} is null. */
+	/**
+	 * Vary strongly: candidate {@code index}, or the upscaled image when {@code index} is
+	 * null.
+	 */
 	record VaryStrong(Integer index) implements ImageAction {
 
 		public VaryStrong {
@@ -74,7 +83,10 @@ public sealed interface ImageAction {
 
 	}
 
-	/** Vary subtly: candidate {@code index}, or the upscaled image when {@code index} is null. */
+	/**
+	 * Vary subtly: candidate {@code index}, or the upscaled image when {@code index} is
+	 * null.
+	 */
 	record VarySubtle(Integer index) implements ImageAction {
 
 		public VarySubtle {

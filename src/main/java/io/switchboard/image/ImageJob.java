@@ -34,9 +34,10 @@ public record ImageJob(ImageJobId id, UserId owner, JobKind kind, ImageJobId par
 	}
 
 	/**
-	 * The buttons to show under this job's result: U1-U4, V1-V4 and reroll under candidates, Vary
-	 * (Strong) and Vary (Subtle) under an upscale; nothing until it has succeeded. (Subtle
-	 * variations of a candidate, S1-S4, are allowed too but not shown as buttons.)
+	 * The buttons to show under this job's result: U1-U4, V1-V4 and reroll under
+	 * candidates, Vary (Strong) and Vary (Subtle) under an upscale; nothing until it has
+	 * succeeded. (Subtle variations of a candidate, S1-S4, are allowed too but not shown
+	 * as buttons.)
 	 */
 	public List<ImageAction> actions() {
 		if (state != JobState.SUCCEEDED) {
