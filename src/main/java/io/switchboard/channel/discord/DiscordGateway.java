@@ -16,6 +16,7 @@ import net.dv8tion.jda.api.JDA;
 import net.dv8tion.jda.api.JDABuilder;
 import net.dv8tion.jda.api.entities.channel.middleman.MessageChannel;
 import net.dv8tion.jda.api.exceptions.InvalidTokenException;
+import net.dv8tion.jda.api.hooks.EventListener;
 import net.dv8tion.jda.api.requests.GatewayIntent;
 import net.dv8tion.jda.api.requests.RestConfig;
 import net.dv8tion.jda.api.utils.SessionControllerAdapter;
@@ -49,7 +50,7 @@ class DiscordGateway implements SmartLifecycle {
 
 	private final GatewayLeases leases;
 
-	private final DiscordListener listener;
+	private final EventListener listener;
 
 	private final Clock clock;
 
@@ -67,7 +68,7 @@ class DiscordGateway implements SmartLifecycle {
 	private record Connection(JDA jda, long renewedAt) {
 	}
 
-	DiscordGateway(DiscordProperties properties, GatewayLeases leases, DiscordListener listener, Clock clock) {
+	DiscordGateway(DiscordProperties properties, GatewayLeases leases, EventListener listener, Clock clock) {
 		this.properties = properties;
 		this.leases = leases;
 		this.listener = listener;
@@ -151,7 +152,11 @@ class DiscordGateway implements SmartLifecycle {
 		return Optional.ofNullable(connections.get(0)).map(Connection::jda);
 	}
 
-	void tick() {
+	/**
+	 * One round of renewals and take-overs; one at a time, so a shard is never connected
+	 * twice.
+	 */
+	synchronized void tick() {
 		if (!running || refused) {
 			return;
 		}
