@@ -165,12 +165,20 @@ public final class FakeDiscord implements AutoCloseable {
 
 	// ------------------------------------------------------------------ people
 
-	/** A person on Discord, with a DM channel to the bot. */
-	public record User(long id, String name, long dmChannelId) {
+	/** A person (or another bot) on Discord, with a DM channel to our bot. */
+	public record User(long id, String name, long dmChannelId, boolean bot) {
 	}
 
 	public User user(String name) {
-		User user = new User(nextId(), name, nextId());
+		return register(new User(nextId(), name, nextId(), false));
+	}
+
+	/** Another application's bot, whose messages ours must ignore. */
+	public User otherBot(String name) {
+		return register(new User(nextId(), name, nextId(), true));
+	}
+
+	private User register(User user) {
 		users.put(user.id(), user);
 		dmChannels.put(user.dmChannelId(), user);
 		return user;
@@ -703,7 +711,7 @@ public final class FakeDiscord implements AutoCloseable {
 			.put("global_name", capitalized(user.name()))
 			.put("discriminator", "0")
 			.putNull("avatar")
-			.put("bot", false)
+			.put("bot", user.bot())
 			.put("public_flags", 0);
 	}
 
