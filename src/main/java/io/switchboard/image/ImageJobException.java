@@ -29,8 +29,33 @@ public sealed class ImageJobException extends RuntimeException
 	/** Refused before any work: a banned prompt, a full queue, an unknown provider. */
 	public static final class Rejected extends ImageJobException {
 
+		private final Reason reason;
+
 		public Rejected(String message) {
+			this(message, Reason.INVALID);
+		}
+
+		public Rejected(String message, Reason reason) {
 			super(message);
+			this.reason = reason;
+		}
+
+		/** Why it was refused, for APIs that answer with different statuses. */
+		public Reason reason() {
+			return reason;
+		}
+
+		public enum Reason {
+
+			/** Bad settings or an empty or overlong prompt. */
+			INVALID,
+			/** The prompt holds a word this server does not draw. */
+			BANNED,
+			/** Too many jobs wait for the provider already; try again later. */
+			QUEUE_FULL,
+			/** No provider of the asked name is configured. */
+			UNKNOWN_PROVIDER
+
 		}
 
 	}
