@@ -18,12 +18,18 @@ CREATE TABLE discord_answers (
 CREATE INDEX discord_answers_session ON discord_answers (session_id);
 
 -- The Discord message that shows an image job (its progress, then its grid or upscale).
--- A row is claimed before the message exists (message_id NULL), so only one message is
--- ever made for a job.
+-- The row is written with the message, under a per-job lock, so one message is made per
+-- job; "rendered" is what the message shows (state and progress), so an update that
+-- changes nothing is not sent, and "finished" rows are done. The holder of the gateway
+-- sweeps unfinished rows, so jobs worked on by other nodes are shown too.
 CREATE TABLE discord_image_messages (
-    job_id      BIGINT NOT NULL PRIMARY KEY,
-    channel_id  BIGINT NOT NULL,
-    message_id  BIGINT,
-    rendered    TEXT,
-    created_at  BIGINT NOT NULL
+    job_id      BIGINT  NOT NULL PRIMARY KEY,
+    owner_id    BIGINT  NOT NULL,
+    channel_id  BIGINT  NOT NULL,
+    message_id  BIGINT  NOT NULL,
+    rendered    TEXT    NOT NULL,
+    finished    BOOLEAN NOT NULL,
+    created_at  BIGINT  NOT NULL,
+    updated_at  BIGINT  NOT NULL
 );
+CREATE INDEX discord_image_messages_unfinished ON discord_image_messages (finished);

@@ -16,9 +16,8 @@ import org.springframework.stereotype.Component;
 
 /**
  * The bot's application commands, registered when it connects: {@code /user},
- * {@code /session}, {@code /imagine} (when image generation is available) and the message
- * command "Session info". They replace whatever was registered before, globally or in the
- * configured servers.
+ * {@code /session}, {@code /imagine} and the message command "Session info". They replace
+ * whatever was registered before, globally or in the configured servers.
  */
 @Component
 class SlashCommands {
@@ -27,11 +26,8 @@ class SlashCommands {
 
 	private final DiscordProperties properties;
 
-	private final DiscordImages images;
-
-	SlashCommands(DiscordProperties properties, DiscordImages images) {
+	SlashCommands(DiscordProperties properties) {
 		this.properties = properties;
-		this.images = images;
 	}
 
 	List<CommandData> definitions() {
@@ -47,10 +43,10 @@ class SlashCommands {
 			.addOptions(new OptionData(OptionType.STRING, "name", "A new name for the session").setMaxLength(200),
 					new OptionData(OptionType.STRING, "system_msg", "The session's system message (\"-\" removes it)")
 						.setMaxLength(4000)));
-		if (images.available()) {
-			commands.add(Commands.slash("imagine", "Draw four pictures from a prompt")
-				.addOptions(new OptionData(OptionType.STRING, "prompt", "What to draw", true).setMaxLength(4000)));
-		}
+		commands.add(Commands.slash("imagine", "Draw four pictures from a prompt")
+			.addOptions(new OptionData(OptionType.STRING, "prompt",
+					"What to draw; options such as --ar 16:9, --no text, --seed 42 go at the end", true)
+				.setMaxLength(4000)));
 		commands.add(Commands.message(SessionPanel.SESSION_INFO));
 		return commands;
 	}

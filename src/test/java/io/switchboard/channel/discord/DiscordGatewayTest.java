@@ -111,7 +111,7 @@ class DiscordGatewayTest {
 
 	@Test
 	void commandsAreRegisteredGloballyWhenNoServersAreConfigured() {
-		SlashCommands commands = new SlashCommands(properties(FakeDiscord.TOKEN, List.of()), new DiscordImages());
+		SlashCommands commands = new SlashCommands(properties(FakeDiscord.TOKEN, List.of()));
 		nodeA = node(FakeDiscord.TOKEN, new ListenerAdapter() {
 			@Override
 			public void onReady(ReadyEvent event) {
@@ -121,7 +121,7 @@ class DiscordGatewayTest {
 		nodeA.start();
 		waitFor(WAIT, () -> !discord.globalCommands().isEmpty(), "global commands");
 		assertThat(discord.globalCommands()).extracting(command -> command.path("name").asText())
-			.containsExactlyInAnyOrder("user", "session", "Session info");
+			.containsExactlyInAnyOrder("user", "session", "imagine", "Session info");
 		assertThat(discord.guildCommands(FakeDiscord.GUILD_ID)).isEmpty();
 	}
 

@@ -30,7 +30,8 @@ class DiscordPanelsTest extends DiscordTestBase {
 	void theCommandsAreRegisteredInTheConfiguredServerAtStart() {
 		waitFor(WAIT, () -> !discord.guildCommands(FakeDiscord.GUILD_ID).isEmpty(), "the commands");
 		List<JsonNode> commands = discord.guildCommands(FakeDiscord.GUILD_ID);
-		assertThat(commands).extracting(c -> c.path("name").asText()).contains("user", "session", "Session info");
+		assertThat(commands).extracting(c -> c.path("name").asText())
+			.containsExactlyInAnyOrder("user", "session", "imagine", "Session info");
 		assertThat(discord.globalCommands()).isEmpty();
 		JsonNode user = command(commands, "user");
 		assertThat(user.path("options")).extracting(o -> o.path("name").asText())
@@ -40,6 +41,7 @@ class DiscordPanelsTest extends DiscordTestBase {
 		JsonNode session = command(commands, "session");
 		assertThat(session.path("options")).extracting(o -> o.path("name").asText())
 			.containsExactly("name", "system_msg");
+		assertThat(command(commands, "imagine").path("options").get(0).path("required").asBoolean()).isTrue();
 		assertThat(command(commands, "Session info").path("type").asInt()).isEqualTo(3);
 	}
 

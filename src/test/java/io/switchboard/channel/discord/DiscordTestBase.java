@@ -33,6 +33,9 @@ abstract class DiscordTestBase {
 	/** The edit pace of streamed answers in these tests. */
 	static final Duration EDIT_INTERVAL = Duration.ofMillis(200);
 
+	/** The pace of image progress edits in these tests. */
+	static final Duration IMAGE_PROGRESS_INTERVAL = Duration.ofMillis(300);
+
 	static final FakeDiscord discord = FakeDiscord.start();
 
 	static final FakeOpenAi openai = FakeOpenAi.start();
@@ -59,6 +62,10 @@ abstract class DiscordTestBase {
 		registry.add("switchboard.llm.models.gpt-other.upstream-model", () -> "gpt-4o");
 		registry.add("switchboard.llm.models.gpt-other.context-window", () -> "64000");
 		registry.add("switchboard.llm.default-model", () -> "gpt-test");
+		// the demo image provider takes 2 s, polled every 0.5 s: progress to show
+		registry.add("switchboard.image.demo.duration", () -> "2s");
+		registry.add("db-scheduler.polling-interval", () -> "100ms");
+		registry.add("switchboard.discord.image-progress-interval", IMAGE_PROGRESS_INTERVAL::toString);
 	}
 
 	@BeforeEach
