@@ -113,6 +113,12 @@ public final class FakeDiscord implements AutoCloseable {
 
 	private final AtomicInteger commandRegistrations = new AtomicInteger();
 
+	private final AtomicInteger heartbeats = new AtomicInteger();
+
+	private final AtomicInteger resumes = new AtomicInteger();
+
+	private volatile int heartbeatInterval = 41_250;
+
 	private FakeDiscord() {
 		gateway = new Gateway();
 		gateway.setReuseAddr(true);
@@ -201,6 +207,22 @@ public final class FakeDiscord implements AutoCloseable {
 	/** How many clients are connected and ready now. */
 	public int readyConnections() {
 		return gateway.readyConnections();
+	}
+
+	/** The heartbeat interval HELLO asks for (Discord's is about 41 s). */
+	public FakeDiscord heartbeatInterval(Duration interval) {
+		this.heartbeatInterval = (int) interval.toMillis();
+		return this;
+	}
+
+	/** Heartbeats received (each answered with an ACK). */
+	public int heartbeats() {
+		return heartbeats.get();
+	}
+
+	/** RESUMEs received (each answered with RESUMED). */
+	public int resumes() {
+		return resumes.get();
 	}
 
 	/** Every IDENTIFY payload received. */
@@ -1295,7 +1317,7 @@ public final class FakeDiscord implements AutoCloseable {
 			boolean compress = query != null && query.contains("compress=zlib-stream");
 			connections.put(socket, new Connection(compress));
 			ObjectNode hello = Json.object().put("op", 10).putNull("s").putNull("t");
-			hello.putObject("d").put("heartbeat_interval", 41_250);
+			hello.putObject("d").put("heartbeat_interval", heartbeatInterval);
 			send(socket, hello);
 		}
 
@@ -1313,9 +1335,13 @@ public final class FakeDiscord implements AutoCloseable {
 		public void onMessage(WebSocket socket, String text) {
 			JsonNode payload = Json.read(text);
 			switch (payload.path("op").asInt()) {
-				case 1 -> send(socket, Json.object().put("op", 11));
+				case 1 -> {
+					heartbeats.incrementAndGet();
+					send(socket, Json.object().put("op", 11));
+				}
 				case 2 -> identify(socket, payload.path("d"));
 				case 6 -> {
+					resumes.incrementAndGet();
 					Connection connection = connections.get(socket);
 					if (connection != null) {
 						connection.ready = true;

@@ -85,8 +85,14 @@ final class ChatReply implements ReplySink {
 
 	private void started(ReplyEvent.AnswerStarted started) {
 		demo = started.demo();
-		// sent in the background: the model starts at once
-		writing = question.addReaction(Discord.WRITING).submit();
+		try {
+			// sent in the background: the model starts at once
+			writing = question.addReaction(Discord.WRITING).submit();
+		}
+		catch (RuntimeException notAllowed) {
+			// no permission to react here: the answer still comes
+			log.debug("cannot react to message {}: {}", question.getId(), notAllowed.toString());
+		}
 		pump = Thread.ofVirtual().name("discord-answer-" + question.getId()).start(this::pump);
 	}
 
@@ -190,7 +196,7 @@ final class ChatReply implements ReplySink {
 	private void swapReaction(boolean done) {
 		try {
 			if (writing != null) {
-				writing.join();
+				writing.exceptionally(failed -> null).join();
 				question.removeReaction(Discord.WRITING).complete();
 			}
 			if (done) {

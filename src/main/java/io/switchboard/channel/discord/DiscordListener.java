@@ -122,7 +122,7 @@ class DiscordListener extends ListenerAdapter {
 		}
 		catch (RuntimeException failure) {
 			log.error("could not handle a Discord interaction", failure);
-			String message = "⚠️ Something went wrong on the server; nothing was changed.";
+			String message = "⚠️ Something went wrong on the server. Please try again in a moment.";
 			if (event.isAcknowledged()) {
 				event.getHook().sendMessage(message).setEphemeral(true).queue(null, ignored -> {
 				});

@@ -135,7 +135,7 @@ class SessionPanel {
 					return conversations.setSessionPublic(user.id(), sessionId, !session.isPublic());
 				});
 			}
-			case "remove" -> askToRemove(event, user(event), sessionId);
+			case "remove" -> askToRemove(event, acknowledgedWithNewMessage(event), sessionId);
 			case "remove:yes", "remove:no" -> {
 				event.deferEdit().queue();
 				User user = identify(event);
@@ -226,7 +226,7 @@ class SessionPanel {
 			.append(Discord.abbreviate(session.title(), 100))
 			.append("\"\n");
 		head.append("Creator: **")
-			.append(name(session.owner() == null ? null : session.owner()))
+			.append(name(session.owner()))
 			.append("** · ")
 			.append(session.isPublic() ? "public" : "private")
 			.append(" · model `")
@@ -310,8 +310,11 @@ class SessionPanel {
 				Discord.displayName(interaction.getUser(), interaction.getMember()));
 	}
 
-	/** For buttons that reply with a new private message: acknowledged first. */
-	private User user(ButtonInteractionEvent event) {
+	/**
+	 * For buttons answered with a new private message (a question to confirm): acknowledges
+	 * first, then finds who pressed it.
+	 */
+	private User acknowledgedWithNewMessage(ButtonInteractionEvent event) {
 		event.deferReply(true).queue();
 		return identify(event);
 	}

@@ -110,6 +110,26 @@ class DiscordGatewayTest {
 	}
 
 	@Test
+	void heartbeatsAreAcknowledgedAndADroppedConnectionIsResumed() {
+		discord.heartbeatInterval(Duration.ofMillis(300));
+		nodeA = node(FakeDiscord.TOKEN, new ListenerAdapter() {
+		});
+		nodeA.start();
+		discord.awaitReady(WAIT);
+		// unanswered heartbeats would make JDA reconnect after two of them
+		waitFor(WAIT, () -> discord.heartbeats() >= 5, "five heartbeats");
+		assertThat(discord.identifies()).hasSize(1);
+		assertThat(discord.resumes()).isZero();
+		assertThat(nodeA.connected().getFirst().getGatewayPing()).isGreaterThanOrEqualTo(0);
+
+		discord.dropConnections();
+		waitFor(WAIT, () -> discord.resumes() == 1 && discord.readyConnections() == 1, "the session resumed");
+		assertThat(discord.identifies()).as("resumed, not identified again").hasSize(1);
+		waitFor(WAIT, () -> nodeA.connected().getFirst().getStatus() == net.dv8tion.jda.api.JDA.Status.CONNECTED,
+				"JDA connected again");
+	}
+
+	@Test
 	void commandsAreRegisteredGloballyWhenNoServersAreConfigured() {
 		SlashCommands commands = new SlashCommands(properties(FakeDiscord.TOKEN, List.of()));
 		nodeA = node(FakeDiscord.TOKEN, new ListenerAdapter() {
@@ -123,6 +143,10 @@ class DiscordGatewayTest {
 		assertThat(discord.globalCommands()).extracting(command -> command.path("name").asText())
 			.containsExactlyInAnyOrder("user", "session", "imagine", "Session info");
 		assertThat(discord.guildCommands(FakeDiscord.GUILD_ID)).isEmpty();
+		// usable in servers and in DMs with the bot
+		assertThat(discord.globalCommands())
+			.allSatisfy(command -> assertThat(command.path("contexts")).extracting(context -> context.asInt())
+				.containsExactlyInAnyOrder(0, 1));
 	}
 
 	@Test
