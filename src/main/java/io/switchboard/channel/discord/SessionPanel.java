@@ -311,8 +311,8 @@ class SessionPanel {
 	}
 
 	/**
-	 * For buttons answered with a new private message (a question to confirm): acknowledges
-	 * first, then finds who pressed it.
+	 * For buttons answered with a new private message (a question to confirm):
+	 * acknowledges first, then finds who pressed it.
 	 */
 	private User acknowledgedWithNewMessage(ButtonInteractionEvent event) {
 		event.deferReply(true).queue();
