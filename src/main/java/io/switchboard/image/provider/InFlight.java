@@ -47,6 +47,11 @@ final class InFlight {
 			return java.util.Optional.of(call.join());
 		}
 		catch (CompletionException failed) {
+			if (failed.getCause() instanceof ImageProviderException.Retriable retriable) {
+				// the call that carried the job failed: it must be sent again, not asked
+				// about
+				throw new ImageProviderException.Retriable(retriable.getMessage(), retriable.getCause(), true);
+			}
 			if (failed.getCause() instanceof RuntimeException cause) {
 				throw cause;
 			}
