@@ -47,10 +47,7 @@ class DiscordListener extends ListenerAdapter {
 
 	@Override
 	public void onReady(ReadyEvent event) {
-		// one shard registers for all: commands belong to the application, not a shard
-		if (event.getJDA().getShardInfo().getShardId() == 0) {
-			slashCommands.register(event.getJDA());
-		}
+		slashCommands.register(event.getJDA());
 	}
 
 	@Override

@@ -51,21 +51,29 @@ class SlashCommands {
 		return commands;
 	}
 
-	/** Registers the commands, in the configured servers or else globally. */
+	/**
+	 * Registers the commands, in the configured servers or else globally: global ones
+	 * from shard 0 only, a server's from the shard that has it.
+	 */
 	void register(JDA jda) {
 		List<CommandData> commands = definitions();
 		if (properties.commandGuilds().isEmpty()) {
-			jda.updateCommands()
-				.addCommands(commands)
-				.queue(done -> log.info("registered {} Discord commands globally", done.size()),
-						failure -> log.warn("could not register the Discord commands: {}", failure.toString()));
+			if (jda.getShardInfo().getShardId() == 0) {
+				jda.updateCommands()
+					.addCommands(commands)
+					.queue(done -> log.info("registered {} Discord commands globally", done.size()),
+							failure -> log.warn("could not register the Discord commands: {}", failure.toString()));
+			}
 			return;
 		}
 		for (String guildId : properties.commandGuilds()) {
 			Guild guild = jda.getGuildById(guildId);
 			if (guild == null) {
-				log.warn("cannot register commands in Discord server {}: the bot is not a member "
-						+ "(switchboard.discord.command-guilds)", guildId);
+				if (properties.shards() == 1) {
+					log.warn("cannot register commands in Discord server {}: the bot is not a member "
+							+ "(switchboard.discord.command-guilds)", guildId);
+				}
+				// with several shards, the shard that has the server registers there
 				continue;
 			}
 			guild.updateCommands()

@@ -110,6 +110,20 @@ class DiscordImagesTest extends DiscordTestBase {
 	}
 
 	@Test
+	void inADmTheJobMessageComesInTheDm() {
+		FakeDiscord.User fred = person("fred");
+		discord.slash(fred, fred.dmChannelId(), "imagine", Map.of("prompt", "a snowy owl")).awaitOriginal(WAIT);
+		waitFor(WAIT,
+				() -> discord.botMessagesIn(fred.dmChannelId())
+					.stream()
+					.anyMatch(m -> m.content().startsWith("**a snowy owl**") && !m.files().isEmpty()),
+				"the grid in the DM");
+		FakeMessage grid = discord.botMessagesIn(fred.dmChannelId()).getFirst();
+		assertThat(grid.customIds()).hasSize(9);
+		assertThat(discord.botMessagesIn(CHANNEL)).noneMatch(m -> m.content().contains("a snowy owl"));
+	}
+
+	@Test
 	void aButtonOfAJobThatIsNotThereIsRefusedPrivately() {
 		FakeDiscord.User carol = person("carol");
 		discord.slash(carol, CHANNEL, "imagine", Map.of("prompt", "a quiet harbour")).awaitOriginal(WAIT);
