@@ -3,7 +3,9 @@ package io.switchboard.channel.discord;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.EnumSet;
+import java.util.HashSet;
 import java.util.List;
+import java.util.Set;
 
 import io.switchboard.assistant.Reply;
 import io.switchboard.conversation.Place;
@@ -77,7 +79,7 @@ final class Discord {
 	 */
 	static List<ActionRow> buttons(List<Reply.Action> actions) {
 		List<Button> buttons = new ArrayList<>();
-		java.util.Set<String> ids = new java.util.HashSet<>();
+		Set<String> ids = new HashSet<>();
 		for (Reply.Action action : actions) {
 			String id = CustomIds.command(action.command());
 			// a message's custom ids must be unique; five rows of five is all it holds

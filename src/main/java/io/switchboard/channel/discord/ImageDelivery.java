@@ -9,6 +9,7 @@ import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.locks.ReentrantLock;
 
+import io.switchboard.conversation.PlaceKind;
 import io.switchboard.conversation.UserId;
 import io.switchboard.image.ImageAction;
 import io.switchboard.image.ImageJob;
@@ -21,12 +22,15 @@ import io.switchboard.media.Media;
 import io.switchboard.media.MediaRef;
 import io.switchboard.media.MediaStore;
 import net.dv8tion.jda.api.JDA;
+import net.dv8tion.jda.api.entities.Message;
 import net.dv8tion.jda.api.entities.channel.middleman.MessageChannel;
 import net.dv8tion.jda.api.interactions.components.ActionRow;
 import net.dv8tion.jda.api.interactions.components.buttons.Button;
 import net.dv8tion.jda.api.utils.FileUpload;
 import net.dv8tion.jda.api.utils.messages.MessageCreateBuilder;
+import net.dv8tion.jda.api.utils.messages.MessageCreateData;
 import net.dv8tion.jda.api.utils.messages.MessageEditBuilder;
+import net.dv8tion.jda.api.utils.messages.MessageEditData;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -122,7 +126,7 @@ class ImageDelivery implements SmartLifecycle {
 				return;
 			}
 			if (row.isEmpty()) {
-				var created = channel.get().sendMessage(create(job)).complete();
+				Message created = channel.get().sendMessage(create(job)).complete();
 				messages.insert(id.value(), owner.value(), channel.get().getIdLong(), created.getIdLong(), shown,
 						finished);
 			}
@@ -166,7 +170,7 @@ class ImageDelivery implements SmartLifecycle {
 			return channel;
 		}
 		// a DM not in the cache (after a restart): open it again by the person's id
-		if (job.origin().place().kind() == io.switchboard.conversation.PlaceKind.DIRECT) {
+		if (job.origin().place().kind() == PlaceKind.DIRECT) {
 			Optional<JDA> jda = gateway.directMessages();
 			if (jda.isPresent()) {
 				return Optional.of(jda.get().openPrivateChannelById(job.origin().requester().id()).complete());
@@ -175,7 +179,7 @@ class ImageDelivery implements SmartLifecycle {
 		return Optional.empty();
 	}
 
-	private net.dv8tion.jda.api.utils.messages.MessageCreateData create(ImageJob job) {
+	private MessageCreateData create(ImageJob job) {
 		return new MessageCreateBuilder().setContent(text(job))
 			.setComponents(buttons(job))
 			.setFiles(files(job))
@@ -183,7 +187,7 @@ class ImageDelivery implements SmartLifecycle {
 			.build();
 	}
 
-	private net.dv8tion.jda.api.utils.messages.MessageEditData edit(ImageJob job) {
+	private MessageEditData edit(ImageJob job) {
 		MessageEditBuilder edit = new MessageEditBuilder().setContent(text(job))
 			.setComponents(buttons(job))
 			.setAllowedMentions(Discord.NO_MENTIONS);

@@ -2,6 +2,7 @@ package io.switchboard.channel.discord;
 
 import java.util.ArrayList;
 import java.util.List;
+import java.util.function.Supplier;
 
 import io.switchboard.conversation.ConversationException;
 import io.switchboard.conversation.Conversations;
@@ -11,6 +12,7 @@ import io.switchboard.conversation.Session;
 import io.switchboard.conversation.SessionId;
 import io.switchboard.conversation.StoredMessage;
 import io.switchboard.conversation.User;
+import io.switchboard.conversation.UserId;
 import net.dv8tion.jda.api.entities.Message;
 import net.dv8tion.jda.api.events.interaction.command.MessageContextInteractionEvent;
 import net.dv8tion.jda.api.events.interaction.command.SlashCommandInteractionEvent;
@@ -160,7 +162,7 @@ class SessionPanel {
 	}
 
 	/** Changes a session and shows the panel again, or says why it may not. */
-	private void act(InteractionHook hook, User user, java.util.function.Supplier<Session> change) {
+	private void act(InteractionHook hook, User user, Supplier<Session> change) {
 		Session changed;
 		try {
 			changed = change.get();
@@ -296,7 +298,7 @@ class SessionPanel {
 		return message.author() == null ? "User" : name(message.author());
 	}
 
-	private String name(io.switchboard.conversation.UserId id) {
+	private String name(UserId id) {
 		return id == null ? "?" : conversations.findUser(id).map(User::displayName).orElse("?");
 	}
 

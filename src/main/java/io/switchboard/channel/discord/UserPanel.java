@@ -9,6 +9,7 @@ import io.switchboard.conversation.Session;
 import io.switchboard.conversation.SessionId;
 import io.switchboard.conversation.User;
 import io.switchboard.conversation.UserState;
+import net.dv8tion.jda.api.entities.Member;
 import net.dv8tion.jda.api.events.interaction.command.SlashCommandInteractionEvent;
 import net.dv8tion.jda.api.events.interaction.component.ButtonInteractionEvent;
 import net.dv8tion.jda.api.events.interaction.component.StringSelectInteractionEvent;
@@ -279,7 +280,7 @@ class UserPanel {
 		return conversations.findUser(session.owner()).map(User::displayName).orElse("?");
 	}
 
-	User identify(net.dv8tion.jda.api.entities.User user, net.dv8tion.jda.api.entities.Member member) {
+	private User identify(net.dv8tion.jda.api.entities.User user, Member member) {
 		return conversations.identify(Discord.identity(user), Discord.displayName(user, member));
 	}
 

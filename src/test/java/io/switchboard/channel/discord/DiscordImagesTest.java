@@ -4,9 +4,9 @@ import java.util.List;
 import java.util.Map;
 import java.util.function.Predicate;
 
-import io.switchboard.fakes.FakeDiscord;
 import io.switchboard.fakes.FakeDiscord.Component;
 import io.switchboard.fakes.FakeDiscord.FakeMessage;
+import io.switchboard.fakes.FakeDiscord;
 import io.switchboard.image.ImageJob;
 import io.switchboard.image.ImageJobId;
 import io.switchboard.image.ImageJobs;

@@ -8,9 +8,9 @@ import io.switchboard.conversation.Place;
 import io.switchboard.conversation.Session;
 import io.switchboard.conversation.User;
 import io.switchboard.conversation.UserState;
-import io.switchboard.fakes.FakeDiscord;
 import io.switchboard.fakes.FakeDiscord.Component;
 import io.switchboard.fakes.FakeDiscord.FakeMessage;
+import io.switchboard.fakes.FakeDiscord;
 import org.junit.jupiter.api.Test;
 
 import static io.switchboard.fakes.FakeDiscord.waitFor;

@@ -2,7 +2,6 @@ package io.switchboard.channel.discord;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
-
 import javax.sql.DataSource;
 
 import io.switchboard.testsupport.Postgres;
