@@ -8,7 +8,11 @@ import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Optional;
 import java.util.Set;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.Executor;
+import java.util.concurrent.Executors;
 
 import com.github.kagkarlsson.scheduler.SchedulerClient;
 import com.github.kagkarlsson.scheduler.task.TaskInstance;
@@ -63,6 +67,11 @@ class ImageEngine {
 	private final MeterRegistry meters;
 
 	private final Clock clock;
+
+	/** Per job, its last update still being handed to listeners. */
+	private final ConcurrentHashMap<Long, CompletableFuture<Void>> publishing = new ConcurrentHashMap<>();
+
+	private final Executor listeners = Executors.newVirtualThreadPerTaskExecutor();
 
 	ImageEngine(JobStore store, ImageProviders providers, ImageProperties properties, MediaStore media,
 			@Lazy SchedulerClient scheduler, TransactionTemplate transactions, ApplicationEventPublisher events,
@@ -278,20 +287,40 @@ class ImageEngine {
 							() -> new ImageProviderException.Refused("The image to work on is no longer stored.")));
 	}
 
-	/** Publishes a change after the surrounding transaction commits (at once if none). */
+	/**
+	 * Publishes a change once the surrounding transaction has committed (at once if there
+	 * is none). Listeners run on a virtual thread of their own rather than inside the
+	 * committing transaction's completion, where the connection is still bound (and on
+	 * SQLite still holds the write lock), so a listener may use the database freely. One
+	 * job's updates reach listeners in the order they were made.
+	 */
 	void publish(ImageJob job) {
-		ImageJobUpdated event = new ImageJobUpdated(job);
 		if (TransactionSynchronizationManager.isSynchronizationActive()) {
 			TransactionSynchronizationManager.registerSynchronization(new TransactionSynchronization() {
 				@Override
 				public void afterCommit() {
-					events.publishEvent(event);
+					dispatch(job);
 				}
 			});
 		}
 		else {
-			events.publishEvent(event);
+			dispatch(job);
 		}
+	}
+
+	private void dispatch(ImageJob job) {
+		long id = job.id().value();
+		CompletableFuture<Void> sent = publishing.compute(id,
+				(key, previous) -> (previous == null ? CompletableFuture.<Void>completedFuture(null) : previous)
+					.thenRunAsync(() -> {
+						try {
+							events.publishEvent(new ImageJobUpdated(job));
+						}
+						catch (RuntimeException failure) {
+							log.warn("a listener of image job {} failed: {}", id, failure.toString());
+						}
+					}, listeners));
+		sent.whenComplete((done, failure) -> publishing.remove(id, sent));
 	}
 
 	void count(String provider, String outcome) {
