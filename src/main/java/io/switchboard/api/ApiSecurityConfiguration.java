@@ -19,6 +19,7 @@ import org.springframework.security.core.context.SecurityContextImpl;
 import org.springframework.security.web.SecurityFilterChain;
 import org.springframework.security.web.authentication.UsernamePasswordAuthenticationFilter;
 import org.springframework.security.web.context.RequestAttributeSecurityContextRepository;
+import org.springframework.security.web.servlet.util.matcher.PathPatternRequestMatcher;
 import org.springframework.web.filter.OncePerRequestFilter;
 
 /**
@@ -34,7 +35,10 @@ class ApiSecurityConfiguration {
 	@Bean
 	@Order(10)
 	SecurityFilterChain apiSecurity(HttpSecurity http, ApiKeys keys) throws Exception {
-		http.securityMatcher("/v1/**")
+		// matched on the whole path: the endpoints are not behind the DispatcherServlet,
+		// so
+		// an MVC-aware matcher would not see them
+		http.securityMatcher(PathPatternRequestMatcher.withDefaults().matcher("/v1/**"))
 			.csrf(AbstractHttpConfigurer::disable)
 			.cors(AbstractHttpConfigurer::disable)
 			.formLogin(AbstractHttpConfigurer::disable)
@@ -62,7 +66,7 @@ class ApiSecurityConfiguration {
 	}
 
 	@Bean
-	ServletRegistrationBean<GatewayServlet> gatewayServlet(GatewayServlet servlet) {
+	ServletRegistrationBean<GatewayServlet> gatewayServletRegistration(GatewayServlet servlet) {
 		ServletRegistrationBean<GatewayServlet> registration = new ServletRegistrationBean<>(servlet, "/v1/*");
 		registration.setName("openai-gateway");
 		registration.setLoadOnStartup(1);

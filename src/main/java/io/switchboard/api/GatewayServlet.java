@@ -225,6 +225,7 @@ class GatewayServlet extends HttpServlet {
 				Outcome outcome = target.passThrough() ? passThrough(target, chat, caller, response, session != null)
 						: translated(target, chat, caller, response, session != null);
 				finish(caller, target, chat, outcome, session);
+				closeQuietly(response);
 				return;
 			}
 			catch (Retry retry) {
@@ -376,7 +377,8 @@ class GatewayServlet extends HttpServlet {
 					whole.write(buffer, 0, read);
 				}
 			}
-			out.close(); // the client has the whole answer now; the bookkeeping follows
+			// the output is closed (and the client has it all) once the call is counted,
+			// so the next request of a key with limits sees this one's tokens
 			return wholeOutcome(chat, whole.toByteArray(), overhead);
 		}
 	}
@@ -500,9 +502,7 @@ class GatewayServlet extends HttpServlet {
 			response.setContentType("application/json");
 			response.setContentLength(body.length);
 			response.setHeader(OVERHEAD_HEADER, millis(overhead));
-			ServletOutputStream out = response.getOutputStream();
-			out.write(body);
-			out.close();
+			response.getOutputStream().write(body);
 			return new Outcome(200, answer.usage().inputTokens(), answer.usage().outputTokens(), answer.text(),
 					overhead, false);
 		}
@@ -620,13 +620,23 @@ class GatewayServlet extends HttpServlet {
 				out.write(Translation.chunk(mapper, id, created, model, null, null, null, answer.usage()));
 			}
 			out.write("data: [DONE]\n\n".getBytes(StandardCharsets.US_ASCII));
-			out.close();
+			out.flush();
 		}
 
 		void fail(OpenAiError error) {
 			writeQuietly(out, error.event());
 		}
 
+	}
+
+	/** Ends the response now, so the client has all of it before the servlet returns. */
+	private static void closeQuietly(HttpServletResponse response) {
+		try {
+			response.getOutputStream().close();
+		}
+		catch (IOException | IllegalStateException gone) {
+			// the client left, or nothing is open
+		}
 	}
 
 	private static void writeQuietly(OutputStream out, byte[] bytes) {
