@@ -33,6 +33,11 @@ PIDS=()
 cleanup() { for pid in "${PIDS[@]}"; do kill "$pid" 2>/dev/null || true; done; rm -rf "$WORK"; }
 trap cleanup EXIT
 
+for port in $GATEWAY $FAST $SLOW; do
+	if curl -s -o /dev/null "http://127.0.0.1:$port/"; then echo "bench: port $port is in use" >&2; exit 1; fi
+done
+trap 'echo "bench: failed at line $LINENO" >&2' ERR
+
 if [ -z "${SKIP_BUILD:-}" ]; then ./mvnw -B -q -DskipTests package; fi
 JAR=$(ls target/switchboard-*.jar | grep -v original | head -n1)
 

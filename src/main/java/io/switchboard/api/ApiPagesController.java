@@ -64,8 +64,11 @@ class ApiPagesController {
 			.orElseThrow(() -> new ResponseStatusException(HttpStatus.FORBIDDEN));
 	}
 
-	/** A key with its owner's name, for the list. */
-	record KeyRow(ApiKey key, String owner, String limits) {
+	/**
+	 * A key with its owner's name, for the list (plain values: the page's expressions
+	 * read properties, they do not call methods on package-private types).
+	 */
+	record KeyRow(ApiKey key, String owner, String limits, boolean revoked) {
 	}
 
 	@GetMapping("/api-keys")
@@ -80,7 +83,7 @@ class ApiPagesController {
 			.map(key -> new KeyRow(key,
 					names.computeIfAbsent(key.userId(),
 							id -> conversations.findUser(id).map(User::displayName).orElse("user " + id)),
-					describe(key)))
+					describe(key), key.revoked()))
 			.toList();
 		model.addAttribute("me", me);
 		model.addAttribute("rows", rows);
