@@ -48,7 +48,7 @@ java -Xms1g -Xmx1g -XX:+UseParallelGC ${GATEWAY_JAVA_OPTS:-} -jar "$JAR" \
 	--server.port=$GATEWAY --server.address=127.0.0.1 \
 	--server.tomcat.max-connections=12000 --server.tomcat.accept-count=8192 \
 	--spring.datasource.url="jdbc:sqlite:$WORK/bench.db?journal_mode=WAL&busy_timeout=10000&foreign_keys=true&synchronous=NORMAL&transaction_mode=IMMEDIATE" \
-	--logging.level.root=WARN --logging.level.io.switchboard=WARN \
+	--logging.level.root=WARN --logging.level.io.switchboard=${GATEWAY_LOG_LEVEL:-WARN} \
 	--switchboard.llm.providers.fast.type=openai --switchboard.llm.providers.fast.base-url=http://127.0.0.1:$FAST/v1 \
 	--switchboard.llm.providers.slow.type=openai --switchboard.llm.providers.slow.base-url=http://127.0.0.1:$SLOW/v1 \
 	--switchboard.llm.providers.slow.read-timeout=30s \
@@ -74,6 +74,8 @@ KEY=$(curl -s -c "$JAR_COOKIES" -b "$JAR_COOKIES" "http://127.0.0.1:$GATEWAY/api
 [ -n "$KEY" ] || { echo "bench: could not make an API key" >&2; exit 1; }
 export KEY
 
+DIRECT="http://127.0.0.1:$FAST/v1/chat/completions"
+THROUGH="http://127.0.0.1:$GATEWAY/v1/chat/completions"
 PLAIN='{"model":"bench","messages":[{"role":"user","content":"Say hello"}],"max_tokens":16}'
 STREAM='{"model":"bench","stream":true,"messages":[{"role":"user","content":"Say hello"}],"max_tokens":16}'
 SLOW_STREAM='{"model":"slow","stream":true,"messages":[{"role":"user","content":"Say hello slowly"}]}'
@@ -86,13 +88,12 @@ run() { # name, connections, threads, url, body, key, [extra wrk args]
 	log "### $name: wrk -t$threads -c$connections -d$DURATION --latency $*"
 	BODY="$body" KEY="$key" wrk -t"$threads" -c"$connections" -d"$DURATION" --latency "$@" -s bench/post.lua "$url" 2>&1 | tee -a "$OUT"
 }
-log "# $(date -u +%FT%TZ) $(nproc) cores, $(java -version 2>&1 | head -n1)"
+log "# $(date -u +%FT%TZ) $(nproc) cores, $(java -version 2>&1 | head -n1), load average $(cut -d' ' -f1-3 /proc/loadavg)"
+if [ "${ONLY:-}" != "streams" ]; then
 # warm the JIT on both paths first
 BODY="$PLAIN" wrk -t2 -c32 -d5s -s bench/post.lua "http://127.0.0.1:$GATEWAY/v1/chat/completions" >/dev/null
 BODY="$STREAM" wrk -t2 -c32 -d5s -s bench/post.lua "http://127.0.0.1:$GATEWAY/v1/chat/completions" >/dev/null
 
-DIRECT="http://127.0.0.1:$FAST/v1/chat/completions"
-THROUGH="http://127.0.0.1:$GATEWAY/v1/chat/completions"
 run "direct, non-streaming, 32 connections" 32 2 "$DIRECT" "$PLAIN" ""
 run "gateway, non-streaming, 32 connections" 32 2 "$THROUGH" "$PLAIN" "$KEY"
 run "direct, streaming, 32 connections" 32 2 "$DIRECT" "$STREAM" ""
@@ -116,14 +117,18 @@ log "### time to first byte, streaming, curl x200"
 log "direct:  $(ttfb "$DIRECT" "")"
 log "gateway: $(ttfb "$THROUGH" "$KEY")"
 
+fi
+
 # 5,000 concurrent streams against the slow upstream, sampling the gateway's heap every second.
 log ""
-log "### 5000 concurrent streams, slow upstream (2 s per answer)"
+log "### ${STREAMS:-5000} concurrent streams, slow upstream (2 s per answer)"
 # heap in use = survivors + eden + old generation, in KB, from jstat every second
 jstat -gc $GATEWAY_PID 1000 > "$WORK/heap.log" 2>/dev/null & PIDS+=($!)
-run "gateway, slow streams, 5000 connections" 5000 2 "$THROUGH" "$SLOW_STREAM" "$KEY" --timeout 10s
+run "gateway, slow streams, ${STREAMS:-5000} connections" ${STREAMS:-5000} 2 "$THROUGH" "$SLOW_STREAM" "$KEY" --timeout 10s
 sleep 1
 log "heap in use, peak over the run (jstat, -Xmx1g): $(awk 'NR==1 {for (i=1;i<=NF;i++) col[$i]=i; next}
 	{used=$col["S0U"]+$col["S1U"]+$col["EU"]+$col["OU"]; if (used>max) max=used} END {printf "%.0f MB", max/1024}' "$WORK/heap.log")"
 log "garbage collections: $(tail -n1 "$WORK/heap.log")"
+log "gateway warnings: $(grep -cE ' (WARN|ERROR) ' "$WORK/gateway.log" || true)"
+grep -E ' (WARN|ERROR|INFO) ' "$WORK/gateway.log" | cut -c1-300 | sort | uniq -c | sort -rn | head -n 5 | tee -a "$OUT" || true
 log "recorded calls: $(curl -s "http://127.0.0.1:$GATEWAY/actuator/prometheus" | grep -E '^switchboard_api_calls_(dropped|queued)' | tr '\n' ' ')"
