@@ -22,6 +22,7 @@ import org.junit.jupiter.api.TestMethodOrder;
 
 import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.boot.test.web.server.LocalServerPort;
+import org.springframework.test.context.TestPropertySource;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -30,6 +31,7 @@ import static org.assertj.core.api.Assertions.assertThat;
  * through the assistant's front door, on the demo model (no provider configured).
  */
 @IntegrationTest
+@TestPropertySource(properties = "switchboard.image.demo.duration=200ms")
 @TestMethodOrder(MethodOrderer.OrderAnnotation.class)
 class ApiPagesTest {
 
@@ -178,6 +180,59 @@ class ApiPagesTest {
 			.filter(ReplyEvent.Notice.class::isInstance)
 			.map(event -> ((ReplyEvent.Notice) event).reply().text())
 			.reduce("", String::concat);
+	}
+
+	@Test
+	@Order(5)
+	void imagesAreGeneratedInOpenAisFormatAsBase64OrLinks() throws Exception {
+		WebSession web = admin();
+		web.get("/api-keys");
+		Matcher secret = SECRET.matcher(web.postForm("/api-keys", Map.of("name", "images")).body());
+		assertThat(secret.find()).isTrue();
+		com.openai.client.OpenAIClient client = com.openai.client.okhttp.OpenAIOkHttpClient.builder()
+			.apiKey(secret.group())
+			.baseUrl("http://127.0.0.1:" + port + "/v1")
+			.maxRetries(0)
+			.timeout(java.time.Duration.ofSeconds(60))
+			.build();
+		com.openai.models.images.ImagesResponse base64 = client.images()
+			.generate(com.openai.models.images.ImageGenerateParams.builder()
+				.prompt("a lighthouse at dusk")
+				.n(2)
+				.responseFormat(com.openai.models.images.ImageGenerateParams.ResponseFormat.B64_JSON)
+				.build());
+		assertThat(base64.data()).hasValueSatisfying(images -> {
+			assertThat(images).hasSize(2);
+			byte[] png = java.util.Base64.getDecoder().decode(images.getFirst().b64Json().orElseThrow());
+			assertThat(png).startsWith(new byte[] { (byte) 0x89, 'P', 'N', 'G' });
+		});
+
+		com.openai.models.images.ImagesResponse linked = client.images()
+			.generate(com.openai.models.images.ImageGenerateParams.builder().prompt("a lighthouse at dawn").build());
+		String url = linked.data().orElseThrow().getFirst().url().orElseThrow();
+		java.net.URI link = java.net.URI.create(url);
+		HttpResponse<byte[]> image = java.net.http.HttpClient.newHttpClient()
+			.send(java.net.http.HttpRequest
+				.newBuilder(
+						java.net.URI.create("http://127.0.0.1:" + port + link.getRawPath() + "?" + link.getRawQuery()))
+				.build(), HttpResponse.BodyHandlers.ofByteArray());
+		assertThat(image.statusCode()).isEqualTo(200);
+		assertThat(image.headers().firstValue("Content-Type"))
+			.hasValueSatisfying(type -> assertThat(type).startsWith("image/"));
+
+		java.net.http.HttpClient http = java.net.http.HttpClient.newHttpClient();
+		for (String bad : java.util.List.of("{\"n\":1}", "{\"prompt\":\"x\",\"n\":5}",
+				"{\"prompt\":\"x\",\"size\":\"big\"}", "{\"prompt\":\"x\",\"response_format\":\"gif\"}",
+				"{\"prompt\":")) {
+			HttpResponse<String> refused = http.send(java.net.http.HttpRequest
+				.newBuilder(java.net.URI.create("http://127.0.0.1:" + port + "/v1/images/generations"))
+				.header("Authorization", "Bearer " + secret.group())
+				.header("Content-Type", "application/json")
+				.POST(java.net.http.HttpRequest.BodyPublishers.ofString(bad))
+				.build(), HttpResponse.BodyHandlers.ofString());
+			assertThat(refused.statusCode()).as(bad).isEqualTo(400);
+			assertThat(refused.body()).contains("\"error\"");
+		}
 	}
 
 }
