@@ -51,6 +51,10 @@ class RoutingTest {
 
 	static final FakeAnthropic anthropic = FakeAnthropic.start("sk-ant");
 
+	static final FakeOpenAi picky = FakeOpenAi.start();
+
+	static final FakeOpenAi guarded = FakeOpenAi.start("expected-key");
+
 	static void provider(DynamicPropertyRegistry registry, String name, FakeOpenAi fake) {
 		registry.add("switchboard.llm.providers." + name + ".type", () -> "openai");
 		registry.add("switchboard.llm.providers." + name + ".base-url", () -> fake.baseUrl().toString());
@@ -89,6 +93,12 @@ class RoutingTest {
 		registry.add("switchboard.llm.models.spare.upstream-model", () -> "gpt-spare");
 
 		registry.add("switchboard.llm.models.alone.provider", () -> "lonely");
+		provider(registry, "picky", picky);
+		registry.add("switchboard.llm.models.picky.provider", () -> "picky");
+		registry.add("switchboard.llm.providers.guarded.type", () -> "openai");
+		registry.add("switchboard.llm.providers.guarded.base-url", () -> guarded.baseUrl().toString());
+		registry.add("switchboard.llm.providers.guarded.api-key", () -> "wrong-key");
+		registry.add("switchboard.llm.models.guarded.provider", () -> "guarded");
 
 		registry.add("switchboard.llm.models.claude.provider", () -> "anthropic");
 		registry.add("switchboard.api.routes.claude.fallbacks[0]", () -> "spare");
@@ -97,7 +107,7 @@ class RoutingTest {
 	@AfterAll
 	static void stopFakes() {
 		for (var fake : new java.util.ArrayList<AutoCloseable>(
-				java.util.List.of(east, west, first, second, backup, lonely, anthropic))) {
+				java.util.List.of(east, west, first, second, backup, lonely, anthropic, picky, guarded))) {
 			try {
 				fake.close();
 			}
@@ -202,16 +212,18 @@ class RoutingTest {
 
 	@Test
 	void anUpstreamsRefusalOfTheRequestReachesTheClientAndARefusedUpstreamKeyIsOurs() throws Exception {
-		second.reset();
-		first.failNext(Failure.CONTEXT_TOO_LONG);
-		// the weighted order is random: whichever of the two gets it refuses
-		second.failNext(Failure.CONTEXT_TOO_LONG);
-		HttpResponse<String> refused = chat("primary", false);
-		if (refused.statusCode() == 200) {
-			return; // both cooled down by an earlier test: the spare answered
-		}
+		picky.failNext(Failure.CONTEXT_TOO_LONG);
+		HttpResponse<String> refused = chat("picky", false);
 		assertThat(refused.statusCode()).isEqualTo(400);
-		assertThat(Json.read(refused.body()).get("error").get("code").asText()).isEqualTo("context_length_exceeded");
+		JsonNode error = Json.read(refused.body()).get("error");
+		assertThat(error.get("code").asText()).isEqualTo("context_length_exceeded");
+		assertThat(error.get("message").asText()).contains("maximum context length");
+		// a refusal is not a failure of the deployment: it answers the next request
+		assertThat(chat("picky", false).statusCode()).isEqualTo(200);
+
+		HttpResponse<String> ours = chat("guarded", false);
+		assertThat(ours.statusCode()).isEqualTo(502);
+		assertThat(ours.body()).contains("upstream_auth_failed").doesNotContain("wrong-key");
 	}
 
 }
