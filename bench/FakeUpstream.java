@@ -58,13 +58,13 @@ public class FakeUpstream {
 			socket.setTcpNoDelay(true);
 			InputStream in = new BufferedInputStream(socket.getInputStream(), 16384);
 			OutputStream out = socket.getOutputStream();
-			byte[] body = new byte[1 << 20];
 			while (true) {
 				int length = readHead(in);
 				if (length < 0) {
 					return;
 				}
-				int read = in.readNBytes(body, 0, Math.min(length, body.length));
+				byte[] body = in.readNBytes(Math.min(length, 1 << 20));
+				int read = body.length;
 				if (contains(body, read, "\"stream\":true")) {
 					stream(out, delay, contains(body, read, "\"include_usage\":true"));
 				}

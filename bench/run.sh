@@ -30,7 +30,11 @@ GATEWAY=18090 FAST=18091 SLOW=18092
 WORK=$(mktemp -d)
 OUT=${OUT:-bench/results.txt}
 PIDS=()
-cleanup() { for pid in "${PIDS[@]}"; do kill "$pid" 2>/dev/null || true; done; rm -rf "$WORK"; }
+cleanup() {
+	for pid in "${PIDS[@]}"; do kill "$pid" 2>/dev/null || true; done
+	cp "$WORK/gateway.log" "${OUT%.txt}-gateway.log" 2>/dev/null || true
+	rm -rf "$WORK"
+}
 trap cleanup EXIT
 
 for port in $GATEWAY $FAST $SLOW; do
@@ -124,7 +128,10 @@ log ""
 log "### ${STREAMS:-5000} concurrent streams, slow upstream (2 s per answer)"
 # heap in use = survivors + eden + old generation, in KB, from jstat every second
 jstat -gc $GATEWAY_PID 1000 > "$WORK/heap.log" 2>/dev/null & PIDS+=($!)
-run "gateway, slow streams, ${STREAMS:-5000} connections" ${STREAMS:-5000} 2 "$THROUGH" "$SLOW_STREAM" "$KEY" --timeout 10s
+if [ -n "${DUMP:-}" ]; then
+	( sleep 6; jcmd $GATEWAY_PID Thread.dump_to_file -format=text "$DUMP" >/dev/null ) &
+fi
+DURATION=${STREAM_DURATION:-30s} run "gateway, slow streams, ${STREAMS:-5000} connections" ${STREAMS:-5000} 2 "$THROUGH" "$SLOW_STREAM" "$KEY" --timeout 20s
 sleep 1
 log "heap in use, peak over the run (jstat, -Xmx1g): $(awk 'NR==1 {for (i=1;i<=NF;i++) col[$i]=i; next}
 	{used=$col["S0U"]+$col["S1U"]+$col["EU"]+$col["OU"]; if (used>max) max=used} END {printf "%.0f MB", max/1024}' "$WORK/heap.log")"

@@ -23,6 +23,7 @@ import jakarta.servlet.http.HttpServletResponse;
 
 import org.apache.hc.core5.http.ClassicHttpResponse;
 import org.apache.hc.core5.http.HttpEntity;
+import org.apache.hc.core5.http.NoHttpResponseException;
 
 import io.switchboard.conversation.AnswerRecord;
 import io.switchboard.conversation.ConversationException;
@@ -149,6 +150,10 @@ class GatewayServlet extends HttpServlet {
 				response.reset();
 				refused.writeTo(response);
 			}
+		}
+		catch (IOException clientGone) {
+			// the client went away while its answer was being written: nothing to tell it
+			log.debug("API client left during {} {}: {}", method, path, clientGone.getMessage());
 		}
 		catch (RuntimeException unexpected) {
 			log.error("API request {} {} failed", method, path, unexpected);
@@ -308,18 +313,28 @@ class GatewayServlet extends HttpServlet {
 			HttpServletResponse response, boolean collectText) throws IOException {
 		byte[] upstreamBody = chat.upstreamBody(target.upstreamModel());
 		long upstreamStart = System.nanoTime();
-		ClassicHttpResponse answer;
+		ClassicHttpResponse sent;
 		try {
-			answer = upstream.send(target.settings(), target.baseUrl(), "/chat/completions", upstreamBody,
-					chat.stream());
+			sent = upstream.send(target.settings(), target.baseUrl(), "/chat/completions", upstreamBody, chat.stream());
 		}
 		catch (SocketTimeoutException timeout) {
 			throw new Retry(false, 0, "no answer in time");
 		}
+		catch (NoHttpResponseException closed) {
+			// a kept-alive connection the upstream had just closed: not the deployment's
+			// failure, and nothing was answered; once more on a fresh connection
+			try {
+				sent = upstream.send(target.settings(), target.baseUrl(), "/chat/completions", upstreamBody,
+						chat.stream());
+			}
+			catch (IOException unreachable) {
+				throw new Retry(false, 0, "unreachable: " + unreachable.getMessage());
+			}
+		}
 		catch (IOException unreachable) {
 			throw new Retry(false, 0, "unreachable: " + unreachable.getMessage());
 		}
-		try (answer) {
+		try (ClassicHttpResponse answer = sent) {
 			long headersAt = System.nanoTime();
 			int status = answer.getCode();
 			if (status < 200 || status >= 300) {
