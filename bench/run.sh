@@ -100,6 +100,7 @@ BODY="$STREAM" wrk -t2 -c32 -d5s -s bench/post.lua "http://127.0.0.1:$GATEWAY/v1
 
 run "direct, non-streaming, 32 connections" 32 2 "$DIRECT" "$PLAIN" ""
 run "gateway, non-streaming, 32 connections" 32 2 "$THROUGH" "$PLAIN" "$KEY"
+if [ "${ONLY:-}" != "plain" ]; then
 run "direct, streaming, 32 connections" 32 2 "$DIRECT" "$STREAM" ""
 run "gateway, streaming, 32 connections" 32 2 "$THROUGH" "$STREAM" "$KEY"
 run "direct, non-streaming, 1 connection" 1 1 "$DIRECT" "$PLAIN" ""
@@ -120,9 +121,12 @@ log ""
 log "### time to first byte, streaming, curl x200"
 log "direct:  $(ttfb "$DIRECT" "")"
 log "gateway: $(ttfb "$THROUGH" "$KEY")"
+fi
 
 fi
 
+if [ -n "${GATEWAY_JFR:-}" ]; then jcmd $GATEWAY_PID JFR.dump filename="$GATEWAY_JFR" >/dev/null; fi
+[ "${ONLY:-}" = "plain" ] && exit 0
 # 5,000 concurrent streams against the slow upstream, sampling the gateway's heap every second.
 log ""
 log "### ${STREAMS:-5000} concurrent streams, slow upstream (2 s per answer)"

@@ -23,6 +23,8 @@ import org.springframework.security.web.SecurityFilterChain;
 import org.springframework.security.web.authentication.UsernamePasswordAuthenticationFilter;
 import org.springframework.security.web.context.RequestAttributeSecurityContextRepository;
 import org.springframework.security.web.servlet.util.matcher.PathPatternRequestMatcher;
+import org.springframework.web.context.request.RequestContextHolder;
+import org.springframework.web.context.request.ServletRequestAttributes;
 import org.springframework.web.filter.OncePerRequestFilter;
 
 /**
@@ -75,8 +77,17 @@ class ApiSecurityConfiguration {
 	 */
 	@Bean
 	ObservationPredicate gatewayOutOfHttpObservation() {
-		return (name, context) -> !(context instanceof ServerRequestObservationContext request
-				&& request.getCarrier() != null && request.getCarrier().getRequestURI().startsWith("/v1/"));
+		return (name, context) -> {
+			if (context instanceof ServerRequestObservationContext request) {
+				return request.getCarrier() == null || !request.getCarrier().getRequestURI().startsWith("/v1/");
+			}
+			// Spring Security observes every filter of the chain; not for the gateway
+			if (name.startsWith("spring.security.")
+					&& RequestContextHolder.getRequestAttributes() instanceof ServletRequestAttributes current) {
+				return !current.getRequest().getRequestURI().startsWith("/v1/");
+			}
+			return true;
+		};
 	}
 
 	@Bean
