@@ -132,6 +132,8 @@ log ""
 log "### ${STREAMS:-5000} concurrent streams, slow upstream (2 s per answer)"
 # heap in use = survivors + eden + old generation, in KB, from jstat every second
 jstat -gc $GATEWAY_PID 1000 > "$WORK/heap.log" 2>/dev/null & PIDS+=($!)
+DURATION=${STREAM_DURATION:-30s} run "direct, slow streams, ${STREAMS:-5000} connections" ${STREAMS:-5000} 2 \
+	"http://127.0.0.1:$SLOW/v1/chat/completions" "$SLOW_STREAM" "" --timeout 20s
 if [ -n "${DUMP:-}" ]; then
 	( sleep 6; jcmd $GATEWAY_PID Thread.dump_to_file -format=text "$DUMP" >/dev/null ) &
 fi
