@@ -35,6 +35,7 @@ import io.switchboard.conversation.User;
 import io.switchboard.conversation.UserRole;
 import io.switchboard.conversation.UserState;
 import io.switchboard.fakes.FakeAnthropic;
+import io.switchboard.fakes.FakeGemini;
 import io.switchboard.fakes.FakeOpenAi;
 import io.switchboard.fakes.Json;
 import io.switchboard.testsupport.IntegrationTest;
@@ -64,6 +65,8 @@ class GatewayTest {
 
 	static final FakeAnthropic anthropic = FakeAnthropic.start("sk-ant-secret");
 
+	static final FakeGemini gemini = FakeGemini.start("gemini-secret");
+
 	@DynamicPropertySource
 	static void upstreams(DynamicPropertyRegistry registry) {
 		registry.add("switchboard.llm.providers.openai.type", () -> "openai");
@@ -79,6 +82,11 @@ class GatewayTest {
 		registry.add("switchboard.llm.models.claude-test.provider", () -> "anthropic");
 		registry.add("switchboard.llm.models.claude-test.upstream-model", () -> "claude-sonnet-4-5");
 		registry.add("switchboard.llm.models.claude-test.vision", () -> "true");
+		registry.add("switchboard.llm.providers.gemini.type", () -> "gemini");
+		registry.add("switchboard.llm.providers.gemini.base-url", () -> gemini.baseUrl().toString());
+		registry.add("switchboard.llm.providers.gemini.api-key", gemini::apiKey);
+		registry.add("switchboard.llm.models.gemini-test.provider", () -> "gemini");
+		registry.add("switchboard.llm.models.gemini-test.upstream-model", () -> "gemini-2.5-flash");
 		registry.add("switchboard.llm.retry.max-attempts", () -> "1");
 		registry.add("switchboard.api.max-request-size", () -> "16KB");
 	}
@@ -87,6 +95,7 @@ class GatewayTest {
 	static void stopFakes() {
 		openai.close();
 		anthropic.close();
+		gemini.close();
 	}
 
 	@LocalServerPort
@@ -107,12 +116,16 @@ class GatewayTest {
 	@Autowired
 	UsageLedger ledger;
 
+	@Autowired
+	io.micrometer.core.instrument.MeterRegistry meters;
+
 	final HttpClient http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build();
 
 	@BeforeEach
 	void resetFakes() {
 		openai.reset();
 		anthropic.reset();
+		gemini.reset();
 	}
 
 	User user(String name) {
@@ -299,10 +312,42 @@ class GatewayTest {
 	}
 
 	@Test
+	void geminiModelsAreTranslatedBothWaysAndCallsShowInPrometheus() throws Exception {
+		User gil = user("gil");
+		OpenAIClient client = client(key(gil, ApiKey.Limits.NONE));
+		gemini.replyInPieces("Ciao", " mondo");
+		ChatCompletion whole = client.chat()
+			.completions()
+			.create(ChatCompletionCreateParams.builder().model("gemini-test").addUserMessage("Hello").build());
+		assertThat(whole.choices().getFirst().message().content()).hasValue("Ciao mondo");
+		assertThat(gemini.lastRequest().path()).contains("gemini-2.5-flash");
+		StringBuilder text = new StringBuilder();
+		try (StreamResponse<ChatCompletionChunk> stream = client.chat()
+			.completions()
+			.createStreaming(ChatCompletionCreateParams.builder().model("gemini-test").addUserMessage("Hi").build())) {
+			stream.stream()
+				.forEach(chunk -> chunk.choices().forEach(choice -> choice.delta().content().ifPresent(text::append)));
+		}
+		assertThat(text).hasToString("Ciao mondo");
+		assertThat(callsOf(gil, 2)).hasSize(2);
+
+		// what /actuator/prometheus exports (tests run without the exporter)
+		assertThat(meters.find("switchboard.api.requests")
+			.tag("model", "gemini-test")
+			.timers()
+			.stream()
+			.mapToLong(io.micrometer.core.instrument.Timer::count)
+			.sum()).isEqualTo(2);
+		assertThat(meters.find("switchboard.api.tokens").tag("model", "gemini-test").tag("direction", "out").counter())
+			.isNotNull();
+		assertThat(meters.find("switchboard.api.overhead").summary()).isNotNull();
+	}
+
+	@Test
 	void modelsAreListedAsTheKeyMaySeeThem() {
 		User eve = user("eve");
 		assertThat(client(key(eve, ApiKey.Limits.NONE)).models().list().data()).extracting(Model::id)
-			.containsExactly("gpt-test", "claude-test");
+			.containsExactly("gpt-test", "claude-test", "gemini-test");
 		OpenAIClient limited = client(key(eve, new ApiKey.Limits(Set.of("claude-test"), null, null, null)));
 		assertThat(limited.models().list().data()).extracting(Model::id).containsExactly("claude-test");
 		assertThatThrownBy(() -> limited.chat()
