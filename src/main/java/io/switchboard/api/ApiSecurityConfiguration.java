@@ -16,7 +16,6 @@ import org.springframework.context.annotation.Configuration;
 import org.springframework.core.annotation.Order;
 import org.springframework.security.config.annotation.web.builders.HttpSecurity;
 import org.springframework.security.config.annotation.web.configurers.AbstractHttpConfigurer;
-import org.springframework.security.config.http.SessionCreationPolicy;
 import org.springframework.security.core.context.SecurityContextHolder;
 import org.springframework.security.core.context.SecurityContextImpl;
 import org.springframework.security.web.SecurityFilterChain;
@@ -52,7 +51,8 @@ class ApiSecurityConfiguration {
 			.requestCache(AbstractHttpConfigurer::disable)
 			.anonymous(AbstractHttpConfigurer::disable)
 			.headers(AbstractHttpConfigurer::disable)
-			.sessionManagement(session -> session.sessionCreationPolicy(SessionCreationPolicy.STATELESS))
+			// stateless: the context lives in the request only, no session is ever made
+			.sessionManagement(AbstractHttpConfigurer::disable)
 			.securityContext(
 					context -> context.securityContextRepository(new RequestAttributeSecurityContextRepository()))
 			.addFilterBefore(new ApiKeyFilter(keys), UsernamePasswordAuthenticationFilter.class)

@@ -40,6 +40,9 @@ class Upstream implements DisposableBean {
 
 	private final CloseableHttpClient client;
 
+	/** One request configuration per provider, made once rather than per request. */
+	private final java.util.concurrent.ConcurrentHashMap<LlmProperties.Provider, RequestConfig> configs = new java.util.concurrent.ConcurrentHashMap<>();
+
 	Upstream(ApiProperties properties) {
 		this.pool = PoolingHttpClientConnectionManagerBuilder.create()
 			.setMaxConnTotal(properties.upstreamMaxConnections())
@@ -99,10 +102,11 @@ class Upstream implements DisposableBean {
 			throws IOException {
 		var built = request.build();
 		var context = org.apache.hc.client5.http.protocol.HttpClientContext.create();
-		context.setRequestConfig(RequestConfig.custom()
-			.setResponseTimeout(Timeout.ofMilliseconds(Math.max(1, provider.readTimeout().toMillis())))
-			.setConnectionRequestTimeout(Timeout.ofSeconds(10))
-			.build());
+		context.setRequestConfig(configs.computeIfAbsent(provider,
+				settings -> RequestConfig.custom()
+					.setResponseTimeout(Timeout.ofMilliseconds(Math.max(1, settings.readTimeout().toMillis())))
+					.setConnectionRequestTimeout(Timeout.ofSeconds(10))
+					.build()));
 		// no target host: the client takes it from the request's URI
 		return client.executeOpen(null, built, context);
 	}
