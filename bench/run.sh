@@ -48,7 +48,7 @@ JAR=$(ls target/switchboard-*.jar | grep -v original | head -n1)
 java -XX:+UseSerialGC -Xmx256m bench/FakeUpstream.java $FAST > "$WORK/fast.log" 2>&1 & PIDS+=($!)
 java -XX:+UseSerialGC -Xmx512m bench/FakeUpstream.java $SLOW 2000 > "$WORK/slow.log" 2>&1 & PIDS+=($!)
 
-java -Xms1g -Xmx1g -XX:+UseParallelGC ${GATEWAY_JAVA_OPTS:-} -jar "$JAR" \
+java -Xms1g -Xmx1g ${GATEWAY_GC:--XX:+UseG1GC} ${GATEWAY_JAVA_OPTS:-} -jar "$JAR" \
 	--server.port=$GATEWAY --server.address=127.0.0.1 \
 	--server.tomcat.max-connections=12000 --server.tomcat.accept-count=8192 \
 	--spring.datasource.url="jdbc:sqlite:$WORK/bench.db?journal_mode=WAL&busy_timeout=10000&foreign_keys=true&synchronous=NORMAL&transaction_mode=IMMEDIATE" \
@@ -134,12 +134,16 @@ log "### ${STREAMS:-5000} concurrent streams, slow upstream (2 s per answer)"
 jstat -gc $GATEWAY_PID 1000 > "$WORK/heap.log" 2>/dev/null & PIDS+=($!)
 DURATION=${STREAM_DURATION:-30s} run "direct, slow streams, ${STREAMS:-5000} connections" ${STREAMS:-5000} 2 \
 	"http://127.0.0.1:$SLOW/v1/chat/completions" "$SLOW_STREAM" "" --timeout 20s
+# the live heap in the middle of the run: a full collection, then what is left
+( sleep 15; jcmd $GATEWAY_PID GC.run >/dev/null; jcmd $GATEWAY_PID GC.heap_info > "$WORK/live.txt" ) &
 if [ -n "${DUMP:-}" ]; then
 	( sleep 6; jcmd $GATEWAY_PID Thread.dump_to_file -format=text "$DUMP" >/dev/null ) &
 fi
 DURATION=${STREAM_DURATION:-30s} run "gateway, slow streams, ${STREAMS:-5000} connections" ${STREAMS:-5000} 2 "$THROUGH" "$SLOW_STREAM" "$KEY" --timeout 20s
 sleep 1
-log "heap in use, peak over the run (jstat, -Xmx1g): $(awk 'NR==1 {for (i=1;i<=NF;i++) col[$i]=i; next}
+if [ -n "${HISTO:-}" ]; then jcmd $GATEWAY_PID GC.class_histogram > "$HISTO" 2>&1; fi
+log "live heap 15 s into the run (after a full collection): $(grep -oE 'used [0-9]+K' "$WORK/live.txt" | head -n1)"
+log "heap in use incl. garbage, peak over the run (jstat, -Xmx1g): $(awk 'NR==1 {for (i=1;i<=NF;i++) col[$i]=i; next}
 	{used=$col["S0U"]+$col["S1U"]+$col["EU"]+$col["OU"]; if (used>max) max=used} END {printf "%.0f MB", max/1024}' "$WORK/heap.log")"
 log "garbage collections: $(tail -n1 "$WORK/heap.log")"
 log "gateway warnings: $(grep -cE ' (WARN|ERROR) ' "$WORK/gateway.log" || true)"

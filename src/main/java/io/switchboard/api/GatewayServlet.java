@@ -343,6 +343,9 @@ class GatewayServlet extends HttpServlet {
 			HttpEntity entity = answer.getEntity();
 			long before = upstreamStart - caller.arrivedAt();
 			if (chat.stream()) {
+				// each read is flushed at once: a large response buffer would only hold
+				// memory
+				response.setBufferSize(2048);
 				response.setStatus(200);
 				response.setContentType("text/event-stream; charset=utf-8");
 				response.setHeader("Cache-Control", "no-cache");

@@ -133,7 +133,12 @@ class ImageGenerations {
 		if (done.state() != JobState.SUCCEEDED) {
 			OpenAiError error;
 			if (!done.state().finished()) {
-				jobs.cancel(caller.owner().id(), done.id());
+				try {
+					jobs.cancel(caller.owner().id(), done.id());
+				}
+				catch (ImageJobException finishedMeanwhile) {
+					// it finished as we gave up: the answer is a timeout all the same
+				}
 				error = new OpenAiError(504, "The image was not ready within " + timeout.toSeconds() + " s.",
 						"server_error", null, "timeout", 0);
 			}

@@ -28,7 +28,9 @@ final class SseRelay {
 
 	private final StringBuilder text;
 
-	private byte[] buffer = new byte[16 * 1024];
+	// small, since thousands of streams may be open at once; an event larger than it
+	// grows it
+	private byte[] buffer = new byte[2 * 1024];
 
 	private int length;
 

@@ -9,7 +9,9 @@ import org.apache.hc.client5.http.config.ConnectionConfig;
 import org.apache.hc.client5.http.config.RequestConfig;
 import org.apache.hc.client5.http.impl.classic.CloseableHttpClient;
 import org.apache.hc.client5.http.impl.classic.HttpClients;
+import org.apache.hc.client5.http.impl.io.ManagedHttpClientConnectionFactory;
 import org.apache.hc.client5.http.impl.io.PoolingHttpClientConnectionManager;
+import org.apache.hc.core5.http.config.Http1Config;
 import org.apache.hc.client5.http.impl.io.PoolingHttpClientConnectionManagerBuilder;
 import org.apache.hc.core5.http.ClassicHttpResponse;
 import org.apache.hc.core5.http.ContentType;
@@ -51,6 +53,10 @@ class Upstream implements DisposableBean {
 			// second
 			.setPoolConcurrencyPolicy(PoolConcurrencyPolicy.LAX)
 			.setConnPoolPolicy(PoolReusePolicy.LIFO)
+			// 4 KB buffers rather than 8: every open stream holds a connection
+			.setConnectionFactory(ManagedHttpClientConnectionFactory.builder()
+				.http1Config(Http1Config.custom().setBufferSize(4096).setChunkSizeHint(4096).build())
+				.build())
 			.setDefaultConnectionConfig(ConnectionConfig.custom()
 				.setConnectTimeout(Timeout.ofSeconds(10))
 				.setValidateAfterInactivity(TimeValue.ofSeconds(2))
