@@ -135,14 +135,15 @@ jstat -gc $GATEWAY_PID 1000 > "$WORK/heap.log" 2>/dev/null & PIDS+=($!)
 DURATION=${STREAM_DURATION:-30s} run "direct, slow streams, ${STREAMS:-5000} connections" ${STREAMS:-5000} 2 \
 	"http://127.0.0.1:$SLOW/v1/chat/completions" "$SLOW_STREAM" "" --timeout 20s
 # the live heap in the middle of the run: a full collection, then what is left
-( sleep 15; jcmd $GATEWAY_PID GC.run >/dev/null; jcmd $GATEWAY_PID GC.heap_info > "$WORK/live.txt" ) &
+# (the class histogram collects first and counts only what is reachable)
+( sleep 15; jcmd $GATEWAY_PID GC.class_histogram > "$WORK/live.txt"; [ -z "${HISTO:-}" ] || cp "$WORK/live.txt" "$HISTO" ) &
 if [ -n "${DUMP:-}" ]; then
 	( sleep 6; jcmd $GATEWAY_PID Thread.dump_to_file -format=text "$DUMP" >/dev/null ) &
 fi
 DURATION=${STREAM_DURATION:-30s} run "gateway, slow streams, ${STREAMS:-5000} connections" ${STREAMS:-5000} 2 "$THROUGH" "$SLOW_STREAM" "$KEY" --timeout 20s
 sleep 1
 if [ -n "${HISTO:-}" ]; then jcmd $GATEWAY_PID GC.class_histogram > "$HISTO" 2>&1; fi
-log "live heap 15 s into the run (after a full collection): $(grep -oE 'used [0-9]+K' "$WORK/live.txt" | head -n1)"
+log "live heap 15 s into the run (reachable objects, class histogram): $(tail -n1 "$WORK/live.txt" | awk '{printf "%.0f MB", $3/1048576}')"
 log "heap in use incl. garbage, peak over the run (jstat, -Xmx1g): $(awk 'NR==1 {for (i=1;i<=NF;i++) col[$i]=i; next}
 	{used=$col["S0U"]+$col["S1U"]+$col["EU"]+$col["OU"]; if (used>max) max=used} END {printf "%.0f MB", max/1024}' "$WORK/heap.log")"
 log "garbage collections: $(tail -n1 "$WORK/heap.log")"
