@@ -11,7 +11,14 @@ PIDS=()
 cleanup() { for pid in "${PIDS[@]}"; do kill "$pid" 2>/dev/null || true; done; rm -rf "$WORK"; }
 trap cleanup EXIT
 
-free_port() { python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1]); s.close()'; }
+# a port nothing answers on (never 8080)
+free_port() {
+	local port
+	while true; do
+		port=$(shuf -i 20000-59999 -n 1)
+		curl -s -o /dev/null --max-time 1 "http://127.0.0.1:$port/" || { echo "$port"; return; }
+	done
+}
 UPSTREAM=$(free_port)
 PORT=$(free_port)
 

@@ -24,6 +24,7 @@ import org.apache.hc.core5.util.TimeValue;
 import org.apache.hc.core5.util.Timeout;
 
 import io.switchboard.llm.LlmProperties;
+import io.switchboard.llm.ModelCatalog;
 
 import org.springframework.beans.factory.DisposableBean;
 import org.springframework.stereotype.Component;
@@ -45,7 +46,21 @@ class Upstream implements DisposableBean {
 	/** One request configuration per provider, made once rather than per request. */
 	private final java.util.concurrent.ConcurrentHashMap<LlmProperties.Provider, RequestConfig> configs = new java.util.concurrent.ConcurrentHashMap<>();
 
-	Upstream(ApiProperties properties) {
+	Upstream(ApiProperties properties, ModelCatalog catalog) {
+		// each provider's connect timeout, by the host and port it answers at
+		java.util.Map<String, Timeout> connectTimeouts = new java.util.HashMap<>();
+		catalog.providers().values().forEach(provider -> {
+			if (provider.type() == LlmProperties.ProviderType.OPENAI) {
+				URI base = provider.baseUrl() == null ? Router.OPENAI_BASE_URL : provider.baseUrl();
+				connectTimeouts.merge(hostAndPort(base), Timeout.ofMilliseconds(provider.connectTimeout().toMillis()),
+						(a, b) -> a.compareTo(b) <= 0 ? a : b);
+			}
+		});
+		ConnectionConfig defaults = ConnectionConfig.custom()
+			.setConnectTimeout(Timeout.ofSeconds(10))
+			.setValidateAfterInactivity(TimeValue.ofSeconds(2))
+			.setTimeToLive(TimeValue.ofMinutes(10))
+			.build();
 		this.pool = PoolingHttpClientConnectionManagerBuilder.create()
 			.setMaxConnTotal(properties.upstreamMaxConnections())
 			.setMaxConnPerRoute(properties.upstreamMaxConnections())
@@ -57,11 +72,11 @@ class Upstream implements DisposableBean {
 			.setConnectionFactory(ManagedHttpClientConnectionFactory.builder()
 				.http1Config(Http1Config.custom().setBufferSize(4096).setChunkSizeHint(4096).build())
 				.build())
-			.setDefaultConnectionConfig(ConnectionConfig.custom()
-				.setConnectTimeout(Timeout.ofSeconds(10))
-				.setValidateAfterInactivity(TimeValue.ofSeconds(2))
-				.setTimeToLive(TimeValue.ofMinutes(10))
-				.build())
+			.setConnectionConfigResolver(route -> {
+				Timeout connect = connectTimeouts
+					.get(route.getTargetHost().getHostName() + ":" + route.getTargetHost().getPort());
+				return connect == null ? defaults : ConnectionConfig.copy(defaults).setConnectTimeout(connect).build();
+			})
 			.build();
 		this.client = HttpClients.custom()
 			.setConnectionManager(pool)
@@ -128,6 +143,11 @@ class Upstream implements DisposableBean {
 		else {
 			request.addHeader(provider.apiKeyHeader(), key);
 		}
+	}
+
+	private static String hostAndPort(URI uri) {
+		int port = uri.getPort() >= 0 ? uri.getPort() : "https".equalsIgnoreCase(uri.getScheme()) ? 443 : 80;
+		return uri.getHost() + ":" + port;
 	}
 
 	static String join(URI base, String path) {
