@@ -20,15 +20,24 @@ public class UsageLedger {
 
 	/** Adds one call. One upsert, so concurrent calls of a user never lose a count. */
 	public void record(long userId, String model, int tokensIn, int tokensOut, long costNanos, Instant at) {
+		record(userId, model, 1, tokensIn, tokensOut, costNanos, at);
+	}
+
+	/**
+	 * Adds several calls of one user and model on the day of {@code at} at once, for
+	 * callers that record in batches (the API gateway).
+	 */
+	public void record(long userId, String model, long requests, long tokensIn, long tokensOut, long costNanos,
+			Instant at) {
 		jdbc.sql("""
 				INSERT INTO usage_ledger (user_id, model, day, requests, tokens_in, tokens_out, cost_nanos)
-				VALUES (?, ?, ?, 1, ?, ?, ?)
+				VALUES (?, ?, ?, ?, ?, ?, ?)
 				ON CONFLICT (user_id, model, day) DO UPDATE SET
-				    requests = usage_ledger.requests + 1,
+				    requests = usage_ledger.requests + excluded.requests,
 				    tokens_in = usage_ledger.tokens_in + excluded.tokens_in,
 				    tokens_out = usage_ledger.tokens_out + excluded.tokens_out,
 				    cost_nanos = usage_ledger.cost_nanos + excluded.cost_nanos""")
-			.params(userId, model, day(at).toString(), tokensIn, tokensOut, costNanos)
+			.params(userId, model, day(at).toString(), requests, tokensIn, tokensOut, costNanos)
 			.update();
 	}
 

@@ -1,0 +1,16 @@
+package io.switchboard.api;
+
+/**
+ * One call through the API as it is recorded.
+ *
+ * @param model the model that answered (a fallback's name when one did)
+ * @param upstream the deployment that answered: provider and upstream model id
+ * @param latencyMillis from the request's arrival to its last byte
+ * @param overheadMicros the gateway's own time: before the upstream was called and
+ * between the upstream's answer and ours
+ * @param status the HTTP status the client got
+ * @param at epoch milliseconds
+ */
+record ApiCall(long keyId, long userId, String model, String upstream, int tokensIn, int tokensOut, long costNanos,
+		int latencyMillis, int overheadMicros, int status, boolean streamed, long at) {
+}

@@ -1,0 +1,209 @@
+package io.switchboard.api;
+
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ConcurrentLinkedQueue;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.locks.LockSupport;
+
+import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.DistributionSummary;
+import io.micrometer.core.instrument.Gauge;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.Timer;
+
+import io.switchboard.usage.UsageLedger;
+
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.springframework.context.SmartLifecycle;
+import org.springframework.stereotype.Component;
+import org.springframework.transaction.support.TransactionTemplate;
+
+/**
+ * Records calls off the request path: a request only adds its call to a queue; a
+ * background thread writes what has gathered every {@code usage-flush-interval} in one
+ * transaction (one batch insert into {@code api_calls}, one usage-ledger upsert per user,
+ * model and day) and updates the Prometheus metrics. The queue is bounded: if the
+ * database falls that far behind, calls are counted as dropped rather than slowing
+ * answers down. Stopping the server writes what is left.
+ */
+@Component
+class CallRecorder implements SmartLifecycle {
+
+	private static final Logger log = LoggerFactory.getLogger(CallRecorder.class);
+
+	private static final int MAX_BATCH = 20_000;
+
+	private final ApiCallStore calls;
+
+	private final UsageLedger ledger;
+
+	private final TransactionTemplate transactions;
+
+	private final MeterRegistry meters;
+
+	private final long intervalNanos;
+
+	private final int capacity;
+
+	private final ConcurrentLinkedQueue<ApiCall> queue = new ConcurrentLinkedQueue<>();
+
+	private final AtomicInteger queued = new AtomicInteger();
+
+	private final Counter dropped;
+
+	private final DistributionSummary overhead;
+
+	private volatile Thread flusher;
+
+	private volatile boolean running;
+
+	CallRecorder(ApiCallStore calls, UsageLedger ledger, TransactionTemplate transactions, MeterRegistry meters,
+			ApiProperties properties) {
+		this.calls = calls;
+		this.ledger = ledger;
+		this.transactions = transactions;
+		this.meters = meters;
+		this.intervalNanos = properties.usageFlushInterval().toNanos();
+		this.capacity = properties.usageQueueCapacity();
+		this.dropped = Counter.builder("switchboard.api.calls.dropped")
+			.description("API calls not recorded because the recording queue was full")
+			.register(meters);
+		this.overhead = DistributionSummary.builder("switchboard.api.overhead")
+			.description("The gateway's own time per call, in milliseconds")
+			.baseUnit("milliseconds")
+			.publishPercentiles(0.5, 0.99)
+			.register(meters);
+		Gauge.builder("switchboard.api.calls.queued", queued, AtomicInteger::get)
+			.description("API calls waiting to be written")
+			.register(meters);
+	}
+
+	/** Queues a call; never blocks. */
+	void record(ApiCall call) {
+		if (queued.incrementAndGet() > capacity) {
+			queued.decrementAndGet();
+			dropped.increment();
+			return;
+		}
+		queue.add(call);
+	}
+
+	/** Writes everything queued so far, now (tests; and the flusher itself). */
+	synchronized void flush() {
+		while (!queue.isEmpty()) {
+			List<ApiCall> batch = new ArrayList<>(Math.min(queued.get(), MAX_BATCH));
+			ApiCall call;
+			while (batch.size() < MAX_BATCH && (call = queue.poll()) != null) {
+				batch.add(call);
+			}
+			queued.addAndGet(-batch.size());
+			try {
+				write(batch);
+			}
+			catch (RuntimeException failed) {
+				// the calls are lost for the ledger, but answers go on; say so loudly
+				log.error("could not record {} API calls: {}", batch.size(), failed.getMessage(), failed);
+				dropped.increment(batch.size());
+			}
+			measure(batch);
+		}
+	}
+
+	private void write(List<ApiCall> batch) {
+		Map<LedgerKey, long[]> sums = new HashMap<>();
+		for (ApiCall call : batch) {
+			if (call.status() < 400) {
+				long[] sum = sums.computeIfAbsent(new LedgerKey(call.userId(), call.model(), call.at() / 86_400_000L),
+						key -> new long[4]);
+				sum[0]++;
+				sum[1] += call.tokensIn();
+				sum[2] += call.tokensOut();
+				sum[3] += call.costNanos();
+			}
+		}
+		transactions.executeWithoutResult(status -> {
+			calls.insert(batch);
+			sums.forEach((key, sum) -> ledger.record(key.userId(), key.model(), sum[0], sum[1], sum[2], sum[3],
+					Instant.ofEpochMilli(key.day() * 86_400_000L)));
+		});
+	}
+
+	private void measure(List<ApiCall> batch) {
+		for (ApiCall call : batch) {
+			String status = Integer.toString(call.status());
+			Timer.builder("switchboard.api.requests")
+				.description("Calls through the OpenAI-compatible API, from arrival to last byte")
+				.tags("model", call.model(), "upstream", call.upstream(), "status", status, "stream",
+						Boolean.toString(call.streamed()))
+				.register(meters)
+				.record(call.latencyMillis(), TimeUnit.MILLISECONDS);
+			if (call.tokensIn() > 0) {
+				meters.counter("switchboard.api.tokens", "model", call.model(), "direction", "in")
+					.increment(call.tokensIn());
+			}
+			if (call.tokensOut() > 0) {
+				meters.counter("switchboard.api.tokens", "model", call.model(), "direction", "out")
+					.increment(call.tokensOut());
+			}
+			if (call.costNanos() > 0) {
+				meters.counter("switchboard.api.cost.usd", "model", call.model()).increment(call.costNanos() / 1e9);
+			}
+			overhead.record(call.overheadMicros() / 1000.0);
+		}
+	}
+
+	private void run() {
+		while (running) {
+			LockSupport.parkNanos(intervalNanos);
+			try {
+				flush();
+			}
+			catch (RuntimeException unexpected) {
+				log.error("API call recording failed", unexpected);
+			}
+		}
+	}
+
+	@Override
+	public void start() {
+		running = true;
+		flusher = Thread.ofPlatform().daemon().name("api-call-recorder").start(this::run);
+	}
+
+	@Override
+	public void stop() {
+		running = false;
+		Thread thread = flusher;
+		if (thread != null) {
+			LockSupport.unpark(thread);
+			try {
+				thread.join(5_000);
+			}
+			catch (InterruptedException interrupted) {
+				Thread.currentThread().interrupt();
+			}
+		}
+		flush();
+	}
+
+	@Override
+	public boolean isRunning() {
+		return running;
+	}
+
+	@Override
+	public int getPhase() {
+		// stops after the web server (which stops at a higher phase) so late calls land
+		return 0;
+	}
+
+	private record LedgerKey(long userId, String model, long day) {
+	}
+
+}

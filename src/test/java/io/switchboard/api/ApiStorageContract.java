@@ -1,0 +1,133 @@
+package io.switchboard.api;
+
+import java.time.Instant;
+import java.time.LocalDate;
+import java.time.ZoneOffset;
+import java.util.List;
+import java.util.Set;
+import java.util.UUID;
+
+import io.switchboard.conversation.Conversations;
+import io.switchboard.conversation.PlatformUserId;
+import io.switchboard.conversation.User;
+import io.switchboard.conversation.UserRole;
+import io.switchboard.usage.UsageLedger;
+import org.junit.jupiter.api.Test;
+
+import org.springframework.beans.factory.annotation.Autowired;
+import org.springframework.boot.test.context.SpringBootTest;
+import org.springframework.test.context.ActiveProfiles;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/**
+ * The API's tables on every supported database: keys (only hashes), batched calls, the
+ * sums behind limits and the usage page, and batched ledger entries.
+ */
+@SpringBootTest(webEnvironment = SpringBootTest.WebEnvironment.MOCK)
+@ActiveProfiles("test")
+abstract class ApiStorageContract {
+
+	@Autowired
+	ApiKeyStore keys;
+
+	@Autowired
+	ApiCallStore calls;
+
+	@Autowired
+	UsageLedger ledger;
+
+	@Autowired
+	CallRecorder recorder;
+
+	@Autowired
+	Conversations conversations;
+
+	User user() {
+		return conversations.createUser(new PlatformUserId("test", UUID.randomUUID().toString()), "Tess",
+				UserRole.MEMBER);
+	}
+
+	@Test
+	void keysAreStoredByHashWithTheirLimitsAndRevokedOnce() {
+		User owner = user();
+		Instant now = Instant.parse("2026-03-04T05:06:07Z");
+		ApiKey made = keys.insert(owner.id(), "laptop", "hash-" + UUID.randomUUID(), "sk-sb-abcd…wxyz",
+				new ApiKey.Limits(Set.of("b", "a"), 60, 100_000L, 5_000_000_000L), now);
+		assertThat(made.allowedModels()).containsExactlyInAnyOrder("a", "b");
+		assertThat(made.requestsPerMinute()).isEqualTo(60);
+		assertThat(made.tokensPerDay()).isEqualTo(100_000L);
+		assertThat(made.spendPerMonthNanos()).isEqualTo(5_000_000_000L);
+		assertThat(made.createdAt()).isEqualTo(now);
+		assertThat(made.revoked()).isFalse();
+		ApiKey open = keys.insert(owner.id(), "open", "hash-" + UUID.randomUUID(), "sk-sb-efgh…", ApiKey.Limits.NONE,
+				now.plusSeconds(1));
+		assertThat(open.allowedModels()).isEmpty();
+		assertThat(open.requestsPerMinute()).isNull();
+		assertThat(open.tokensPerDay()).isNull();
+
+		assertThat(keys.findByHash(keys.hashOf(made.id()))).contains(made);
+		assertThat(keys.forUser(owner.id())).extracting(ApiKey::name).containsExactly("open", "laptop");
+		assertThat(keys.revoke(made.id(), now.plusSeconds(5))).isTrue();
+		assertThat(keys.revoke(made.id(), now.plusSeconds(9))).isFalse();
+		assertThat(keys.find(made.id()).orElseThrow().revokedAt()).isEqualTo(now.plusSeconds(5));
+		assertThat(keys.all()).extracting(ApiKey::id).contains(made.id(), open.id());
+	}
+
+	@Test
+	void callsAreWrittenInBatchesAndSummedForLimitsAndReports() {
+		User owner = user();
+		ApiKey key = keys.insert(owner.id(), "k", "hash-" + UUID.randomUUID(), "hint", ApiKey.Limits.NONE,
+				Instant.now());
+		long day = LocalDate.of(2026, 3, 4).atStartOfDay(ZoneOffset.UTC).toInstant().toEpochMilli();
+		calls.insert(List.of(
+				new ApiCall(key.id(), owner.id().value(), "gpt", "openai/gpt-4o", 10, 5, 100, 12, 80, 200, false,
+						day + 1000),
+				new ApiCall(key.id(), owner.id().value(), "gpt", "openai/gpt-4o", 20, 10, 200, 15, 90, 200, true,
+						day + 2000),
+				new ApiCall(key.id(), owner.id().value(), "claude", "anthropic/claude", 0, 0, 0, 3, 50, 503, false,
+						day + 86_400_000L)));
+		assertThat(calls.tokensSince(key.id(), day)).isEqualTo(45);
+		assertThat(calls.tokensSince(key.id(), day + 1500)).isEqualTo(30);
+		assertThat(calls.spendSince(key.id(), day)).isEqualTo(300);
+		assertThat(calls.sums("model", owner.id().value(), day))
+			.extracting(ApiCallStore.Sum::group, ApiCallStore.Sum::requests, ApiCallStore.Sum::failures)
+			.containsExactly(org.assertj.core.groups.Tuple.tuple("claude", 1L, 1L),
+					org.assertj.core.groups.Tuple.tuple("gpt", 2L, 0L));
+		List<ApiCallStore.Sum> perDay = calls.sums("day", owner.id().value(), day);
+		assertThat(perDay).extracting(ApiCallStore.Sum::group)
+			.containsExactly(Long.toString(LocalDate.of(2026, 3, 4).toEpochDay()),
+					Long.toString(LocalDate.of(2026, 3, 5).toEpochDay()));
+		assertThat(perDay.getFirst().costNanos()).isEqualTo(300);
+		assertThat(calls.sums("key_id", null, day)).anySatisfy(sum -> {
+			assertThat(sum.group()).isEqualTo(Long.toString(key.id()));
+			assertThat(sum.tokensIn()).isEqualTo(30);
+		});
+		assertThat(calls.recent(owner.id().value(), 10)).hasSize(3).first().satisfies(call -> {
+			assertThat(call.status()).isEqualTo(503);
+			assertThat(call.streamed()).isFalse();
+		});
+	}
+
+	@Test
+	void theRecorderAddsCallsToTheLedgerOnePerUserModelAndDay() {
+		User owner = user();
+		ApiKey key = keys.insert(owner.id(), "k", "hash-" + UUID.randomUUID(), "hint", ApiKey.Limits.NONE,
+				Instant.now());
+		long now = System.currentTimeMillis();
+		for (int i = 0; i < 50; i++) {
+			recorder.record(new ApiCall(key.id(), owner.id().value(), "gpt", "openai/gpt", 3, 2, 7, 1, 1,
+					i % 10 == 0 ? 502 : 200, false, now));
+		}
+		recorder.flush();
+		LocalDate today = LocalDate.now(ZoneOffset.UTC);
+		assertThat(ledger.forUser(owner.id().value(), today.minusDays(1), today.plusDays(1))).singleElement()
+			.satisfies(row -> {
+				assertThat(row.requests()).isEqualTo(45); // failed calls are not usage
+				assertThat(row.tokensIn()).isEqualTo(135);
+				assertThat(row.costNanos()).isEqualTo(315);
+			});
+		assertThat(calls.recent(owner.id().value(), 100)).hasSize(50);
+	}
+
+}
