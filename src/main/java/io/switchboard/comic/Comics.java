@@ -163,6 +163,11 @@ public class Comics {
 		return properties.presets();
 	}
 
+	/** How strips are composed unless the user picks otherwise. */
+	public Layout defaultLayout() {
+		return properties.defaultLayout();
+	}
+
 	/** The model that writes the comic's story and prompts. */
 	public ModelSpec storyModel(Comic comic) {
 		return writer.storyModel(comic);
