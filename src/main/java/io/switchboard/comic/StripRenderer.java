@@ -114,7 +114,7 @@ class StripRenderer {
 			Rectangle titleBox = new Rectangle(MARGIN, MARGIN, width - 2 * MARGIN, TITLE_BAND - 12);
 			drawTitle(g, title == null ? "" : title, titleBox);
 
-			float textSize = Math.max(12f, cellW / 24f);
+			float textSize = Math.max(12f, cellW / 20f);
 			List<Rectangle> cells = new ArrayList<>(4);
 			List<Rectangle> captions = new ArrayList<>(4);
 			List<Rectangle> balloons = new ArrayList<>(4);
