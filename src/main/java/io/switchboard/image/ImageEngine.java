@@ -131,7 +131,7 @@ class ImageEngine {
 					: entry.provider().poll(providerJob, job.providerTaskId());
 			return switch (update) {
 				case ProviderUpdate.Working working -> {
-					JobState state = working.progress() > 0 || job.state() == JobState.RUNNING ? JobState.RUNNING
+					JobState state = working.started() || job.state() == JobState.RUNNING ? JobState.RUNNING
 							: JobState.SUBMITTED;
 					boolean changed = state != job.state() || working.progress() != job.progress()
 							|| !working.taskId().equals(job.providerTaskId());
@@ -164,7 +164,7 @@ class ImageEngine {
 		catch (ImageProviderException.Retriable retriable) {
 			log.info("image job {}: {} failed for now: {}", stored.id(), entry.name(), retriable.getMessage(),
 					retriable.getCause());
-			return retry(stored, false, retriable.getMessage(),
+			return retry(stored, retriable.resend(), retriable.getMessage(),
 					properties.retryBackoff().multipliedBy(1L << Math.min(10, stored.attempts())));
 		}
 		catch (MediaRejected rejected) {
@@ -295,7 +295,7 @@ class ImageEngine {
 
 	static String words(Duration duration) {
 		if (duration.toSeconds() < 120) {
-			return duration.toSeconds() + " seconds";
+			return duration.toSeconds() == 1 ? "1 second" : duration.toSeconds() + " seconds";
 		}
 		if (duration.toMinutes() < 120) {
 			return duration.toMinutes() + " minutes";

@@ -166,7 +166,7 @@ public class ImageJobs {
 					"The image provider " + p.provider() + " that made " + p.id()
 							+ " is no longer configured on this server.",
 					ImageJobException.Rejected.Reason.UNKNOWN_PROVIDER));
-		entry.provider().problemWith(work, p.kind() == JobKind.UPSCALE).ifPresent(problem -> {
+		entry.provider().problemWith(action.kind(), p.kind() == JobKind.UPSCALE).ifPresent(problem -> {
 			throw new ImageJobException.NotAllowed(problem);
 		});
 		// an upscale keeps the seed it enlarges; new candidates need a new one

@@ -81,6 +81,8 @@ public record ImageProperties(Map<String, @Valid Provider> providers, String def
 	 * @param model the model or checkpoint (OpenAI: {@code gpt-image-1},
 	 * {@code dall-e-3}, {@code dall-e-2})
 	 * @param maxConcurrent jobs this provider works on at once; more wait in the queue
+	 * (default: 1 for SD WebUI and ComfyUI, which draw one at a time; 3 for Midjourney; 4
+	 * otherwise)
 	 * @param maxQueued jobs that may wait for this provider; one more is refused
 	 * @param timeout overrides the global timeout for this provider
 	 * @param pollInterval the first wait between two looks at a running job; it grows as
@@ -99,7 +101,7 @@ public record ImageProperties(Map<String, @Valid Provider> providers, String def
 	 * remains as a fallback)
 	 */
 	public record Provider(@NotNull ProviderType type, URI baseUrl, String apiKey, String username, String password,
-			String model, @DefaultValue("4") @Min(1) @Max(10000) int maxConcurrent,
+			String model, @Min(1) @Max(10000) Integer maxConcurrent,
 			@DefaultValue("100") @Min(0) @Max(100000) int maxQueued, Duration timeout,
 			@DefaultValue("2s") Duration pollInterval, @DefaultValue("10s") Duration maxPollInterval,
 			@DefaultValue("10s") Duration connectTimeout, @Min(64) @Max(4096) Integer width,

@@ -39,7 +39,9 @@ class ImageProviders {
 			}
 			Duration timeout = provider.timeout() == null ? properties.timeout() : provider.timeout();
 			entries.put(name,
-					new Entry(name, provider.type(), factory.create(name, provider), provider.maxConcurrent(),
+					new Entry(name, provider.type(), factory.create(name, provider),
+							provider.maxConcurrent() != null ? provider.maxConcurrent()
+									: defaultConcurrency(provider.type()),
 							provider.maxQueued(), timeout, provider.pollInterval(),
 							max(provider.pollInterval(), provider.maxPollInterval()),
 							provider.width() != null ? provider.width() : defaultSide(provider.type()),
@@ -77,6 +79,14 @@ class ImageProviders {
 
 	List<String> names() {
 		return new ArrayList<>(entries.keySet());
+	}
+
+	private static int defaultConcurrency(ImageProperties.ProviderType type) {
+		return switch (type) {
+			case SD_WEBUI, COMFYUI -> 1;
+			case MIDJOURNEY_PROXY -> 3;
+			default -> 4;
+		};
 	}
 
 	/** A candidate's side when nobody asks for one: what each backend draws best. */

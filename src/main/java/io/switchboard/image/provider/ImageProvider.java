@@ -37,11 +37,12 @@ public interface ImageProvider {
 	}
 
 	/**
-	 * Why this kind of work cannot be done here, or empty when it can.
+	 * Why this kind of job (as the user asked for it: a reroll is a
+	 * {@link JobKind#REROLL}) cannot be done here, or empty when it can.
 	 * @param onUpscale whether the work starts from an upscaled image rather than a
 	 * candidate
 	 */
-	default Optional<String> problemWith(JobKind work, boolean onUpscale) {
+	default Optional<String> problemWith(JobKind kind, boolean onUpscale) {
 		return Optional.empty();
 	}
 

@@ -17,12 +17,27 @@ public abstract sealed class ImageProviderException extends RuntimeException {
 	 */
 	public static final class Retriable extends ImageProviderException {
 
+		private final boolean resend;
+
 		public Retriable(String message, Throwable cause) {
-			super(message, cause);
+			this(message, cause, false);
 		}
 
 		public Retriable(String message) {
-			this(message, null);
+			this(message, null, false);
+		}
+
+		/**
+		 * @param resend whether the job must be sent again (the call that carried it
+		 * failed) rather than asked about again
+		 */
+		public Retriable(String message, Throwable cause, boolean resend) {
+			super(message, cause);
+			this.resend = resend;
+		}
+
+		public boolean resend() {
+			return resend;
 		}
 
 	}

@@ -12,17 +12,20 @@ public sealed interface ProviderUpdate {
 	 * @param taskId the id to poll with (the backend's, or a local one for calls in
 	 * flight)
 	 * @param progress percent done, 0-100
+	 * @param started whether the backend has begun drawing (rather than waiting in its
+	 * own queue)
 	 * @param ready completes when an answer has arrived, so the engine can look at once
 	 * rather than at the next poll; {@code null} when the backend must be asked
 	 */
-	record Working(String taskId, int progress, CompletionStage<?> ready) implements ProviderUpdate {
+	record Working(String taskId, int progress, boolean started, CompletionStage<?> ready) implements ProviderUpdate {
 
 		public Working {
 			progress = Math.max(0, Math.min(100, progress));
+			started = started || progress > 0;
 		}
 
 		public Working(String taskId, int progress) {
-			this(taskId, progress, null);
+			this(taskId, progress, progress > 0, null);
 		}
 
 	}
