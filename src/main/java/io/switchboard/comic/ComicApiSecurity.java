@@ -21,8 +21,8 @@ import org.springframework.security.web.SecurityFilterChain;
 class ComicApiSecurity {
 
 	@Bean
-	@Order(90)
-	SecurityFilterChain comicApiSecurity(HttpSecurity http) throws Exception {
+	@Order(91)
+	SecurityFilterChain comicApiFilterChain(HttpSecurity http) throws Exception {
 		http.securityMatcher("/api/comics/**")
 			.authorizeHttpRequests(requests -> requests.anyRequest().authenticated())
 			.exceptionHandling(errors -> errors

@@ -71,7 +71,7 @@ class ComicStore {
 	}
 
 	Optional<Comic> find(long id) {
-		return jdbc.sql(SELECT_COMIC + "WHERE id = ?")
+		return jdbc.sql(SELECT_COMIC + " WHERE id = ?")
 			.param(id)
 			.query(this::map)
 			.optional()
@@ -81,7 +81,7 @@ class ComicStore {
 	/** The owner's comics, newest work first. */
 	List<Comic> listByOwner(UserId owner, int limit, int offset) {
 		List<Comic> comics = jdbc
-			.sql(SELECT_COMIC + "WHERE owner_id = ? ORDER BY updated_at DESC, id DESC LIMIT ? OFFSET ?")
+			.sql(SELECT_COMIC + " WHERE owner_id = ? ORDER BY updated_at DESC, id DESC LIMIT ? OFFSET ?")
 			.params(owner.value(), limit, offset)
 			.query(this::map)
 			.list();
@@ -215,7 +215,7 @@ class ComicStore {
 	private Map<Long, List<Panel>> panels(List<Long> comicIds) {
 		String marks = String.join(", ", comicIds.stream().map(any -> "?").toList());
 		Map<Long, List<Panel>> byComic = new HashMap<>();
-		jdbc.sql(SELECT_PANELS + "WHERE comic_id IN (" + marks + ") ORDER BY comic_id, idx")
+		jdbc.sql(SELECT_PANELS + " WHERE comic_id IN (" + marks + ") ORDER BY comic_id, idx")
 			.params(comicIds.toArray())
 			.query((ResultSet row) -> {
 				long job = row.getLong("job_id");

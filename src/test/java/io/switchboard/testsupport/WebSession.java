@@ -96,6 +96,40 @@ public final class WebSession {
 		return send(request);
 	}
 
+	/**
+	 * A JSON request as a script on the pages sends it: the CSRF token in the
+	 * {@code X-CSRF-TOKEN} header (left out when {@code withCsrf} is false).
+	 */
+	public HttpResponse<String> json(String method, String path, String body, boolean withCsrf) {
+		HttpRequest.Builder request = HttpRequest.newBuilder(uri(path))
+			.header("Content-Type", "application/json")
+			.header("Accept", "application/json")
+			.method(method,
+					body == null ? HttpRequest.BodyPublishers.noBody() : HttpRequest.BodyPublishers.ofString(body));
+		if (withCsrf && csrf != null) {
+			request.header("X-CSRF-TOKEN", csrf);
+		}
+		return send(request);
+	}
+
+	public HttpResponse<String> json(String method, String path, String body) {
+		return json(method, path, body, true);
+	}
+
+	/** A GET of raw bytes (an image behind a signed link, say). */
+	public HttpResponse<byte[]> bytes(String path) {
+		try {
+			return http.send(HttpRequest.newBuilder(uri(path)).GET().build(), HttpResponse.BodyHandlers.ofByteArray());
+		}
+		catch (IOException failed) {
+			throw new IllegalStateException(failed);
+		}
+		catch (InterruptedException interrupted) {
+			Thread.currentThread().interrupt();
+			throw new IllegalStateException(interrupted);
+		}
+	}
+
 	public String csrf() {
 		return csrf;
 	}
