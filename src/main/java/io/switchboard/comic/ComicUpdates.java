@@ -9,6 +9,7 @@ import java.util.concurrent.CopyOnWriteArrayList;
 
 import io.switchboard.image.ImageJob;
 
+import org.springframework.context.SmartLifecycle;
 import org.springframework.stereotype.Component;
 import org.springframework.web.servlet.mvc.method.annotation.SseEmitter;
 
@@ -18,11 +19,13 @@ import org.springframework.web.servlet.mvc.method.annotation.SseEmitter;
  * so progress shows per panel without polling.
  */
 @Component
-class ComicUpdates {
+class ComicUpdates implements SmartLifecycle {
 
 	static final Duration TIMEOUT = Duration.ofMinutes(30);
 
 	private final Map<Long, List<SseEmitter>> watchers = new ConcurrentHashMap<>();
+
+	private volatile boolean running;
 
 	SseEmitter watch(ComicId comic) {
 		SseEmitter emitter = new SseEmitter(TIMEOUT.toMillis());
@@ -39,6 +42,27 @@ class ComicUpdates {
 			forget.run();
 		}
 		return emitter;
+	}
+
+	@Override
+	public void start() {
+		running = true;
+	}
+
+	/**
+	 * Ends every open stream before the web server's graceful shutdown, which would
+	 * otherwise wait for them (a page keeps its stream open as long as it is shown).
+	 */
+	@Override
+	public void stop() {
+		running = false;
+		watchers.values().forEach(list -> list.forEach(SseEmitter::complete));
+		watchers.clear();
+	}
+
+	@Override
+	public boolean isRunning() {
+		return running;
 	}
 
 	/** What a page needs to update one panel's progress. */
