@@ -62,7 +62,9 @@ class ComicFonts {
 			}
 		}
 		// Java's logical font last: on a desktop it may reach CJK fonts through the OS
-		fonts.add(new Font(Font.SANS_SERIF, Font.PLAIN, 1));
+		if (properties.systemFonts() || fonts.isEmpty()) {
+			fonts.add(new Font(Font.SANS_SERIF, Font.PLAIN, 1));
+		}
 		this.chain = List.copyOf(fonts);
 		this.loaded = List.copyOf(names);
 		List<String> uncovered = new ArrayList<>();
@@ -71,6 +73,11 @@ class ComicFonts {
 				uncovered.add(script);
 			}
 		});
+		if (!properties.systemFonts() && names.isEmpty()) {
+			// only the stand-in added above, which is not to be counted on
+			uncovered.clear();
+			uncovered.addAll(SAMPLES.keySet());
+		}
 		this.missing = List.copyOf(uncovered);
 		if (missing.isEmpty()) {
 			log.info("Comic fonts: {} cover {}", loaded.isEmpty() ? "Java's own fonts" : loaded, SAMPLES.keySet());

@@ -29,6 +29,8 @@ import org.springframework.validation.annotation.Validated;
  * order for each character; files that do not exist are skipped. The defaults are where
  * Linux distributions put Noto Sans CJK (Debian's {@code fonts-noto-cjk}), which covers
  * Korean, Japanese and Chinese
+ * @param systemFonts also try Java's logical {@code SansSerif} font after the files (on a
+ * desktop it reaches the operating system's fonts)
  * @param requireCjkFonts stop start-up when no font covers Korean, Japanese and Chinese
  * (instead of a warning)
  * @param panelSize the width of a panel in the strip, in pixels
@@ -44,7 +46,8 @@ import org.springframework.validation.annotation.Validated;
 @ConfigurationProperties("switchboard.comic")
 public record ComicProperties(String storyModel, String promptModel,
 		@DefaultValue("vertical") @NotNull Layout defaultLayout, List<Path> fonts,
-		@DefaultValue("false") boolean requireCjkFonts, @DefaultValue("512") @Min(128) @Max(2048) int panelSize,
+		@DefaultValue("true") boolean systemFonts, @DefaultValue("false") boolean requireCjkFonts,
+		@DefaultValue("512") @Min(128) @Max(2048) int panelSize,
 		@DefaultValue("2000") @Min(256) @Max(32000) int maxOutputTokens,
 		@DecimalMin("0.0") @DecimalMax("2.0") Double temperature, String negativePrompt,
 		@Valid @DefaultValue Image image, @DefaultValue("2s") Duration runPollInterval,

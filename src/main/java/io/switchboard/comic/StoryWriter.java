@@ -17,6 +17,7 @@ import io.switchboard.usage.UsageLedger;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
+import org.springframework.boot.context.properties.source.InvalidConfigurationPropertyValueException;
 import org.springframework.stereotype.Component;
 
 /**
@@ -72,6 +73,16 @@ class StoryWriter {
 		this.properties = properties;
 		this.usage = usage;
 		this.clock = clock;
+		requireModel(catalog, "switchboard.comic.story-model", properties.storyModel());
+		requireModel(catalog, "switchboard.comic.prompt-model", properties.promptModel());
+	}
+
+	private static void requireModel(ModelCatalog catalog, String property, String name) {
+		if (name != null && !name.isBlank() && catalog.find(name).isEmpty()) {
+			throw new InvalidConfigurationPropertyValueException(property, name,
+					"No model of that name is configured; known models: "
+							+ catalog.all().stream().map(ModelSpec::name).toList() + ".");
+		}
 	}
 
 	/**

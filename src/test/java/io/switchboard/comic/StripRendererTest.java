@@ -32,8 +32,8 @@ class StripRendererTest {
 	static final Color[] COLOURS = { new Color(200, 30, 30), new Color(30, 160, 40), new Color(30, 60, 200),
 			new Color(230, 200, 20) };
 
-	static final ComicProperties PROPERTIES = new ComicProperties(null, null, Layout.VERTICAL, null, false, 512, 2000,
-			null, null, null, Duration.ofSeconds(2), null);
+	static final ComicProperties PROPERTIES = new ComicProperties(null, null, Layout.VERTICAL, null, true, false, 512,
+			2000, null, null, null, Duration.ofSeconds(2), null);
 
 	final ComicFonts fonts = new ComicFonts(PROPERTIES);
 
