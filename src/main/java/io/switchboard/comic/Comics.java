@@ -426,14 +426,30 @@ public class Comics {
 		if (!PLATFORM.equals(job.origin().place().platform())) {
 			return;
 		}
-		for (long[] panel : store.panelsOfJob(job.id().value())) {
-			long comicId = panel[0];
-			int index = (int) panel[1];
-			if (job.state() == JobState.SUCCEEDED) {
-				chooseFirst(comicId, index, job);
-				store.find(comicId).filter(comic -> comic.runState() == RunState.RUNNING).ifPresent(comic -> {
+		// The event may come from a transaction's afterCommit, whose connection is still
+		// bound (on SQLite, holding the write lock again): the work runs on a thread of
+		// its own, with its own connection, once the publisher has let go.
+		Thread.ofVirtual().name("comic-panel-" + job.id().value()).start(() -> {
+			try {
+				panelJobChanged(job);
+			}
+			catch (RuntimeException failed) {
+				// a /comic run chooses for itself at its next look; the studio shows the
+				// job
+				log.warn("comic panel of image job {}: {}", job.id(), failed.toString());
+			}
+		});
+	}
+
+	private void panelJobChanged(ImageJob job) {
+		List<long[]> panels = store.panelsOfJob(job.id().value());
+		if (job.state() == JobState.SUCCEEDED) {
+			for (long[] panel : panels) {
+				chooseFirst(panel[0], (int) panel[1], job);
+				store.find(panel[0]).filter(comic -> comic.runState() == RunState.RUNNING).ifPresent(comic -> {
 					try {
-						scheduler.reschedule(TaskInstanceId.of(TASK, Long.toString(comicId)), clock.instant());
+						scheduler.reschedule(TaskInstanceId.of(TASK, Long.toString(comic.id().value())),
+								clock.instant());
 					}
 					catch (RuntimeException busy) {
 						// it is running right now, or already done: it looks again by
@@ -441,8 +457,8 @@ public class Comics {
 					}
 				});
 			}
-			updates.publish(new ComicId(comicId), index, job);
 		}
+		panels.forEach(panel -> updates.publish(new ComicId(panel[0]), (int) panel[1], job));
 	}
 
 	// ---- the steps' work, shared by the studio and /comic ----
@@ -493,7 +509,18 @@ public class Comics {
 			throw new ComicException.ImageRefused(refused.getMessage(),
 					refused.reason() == ImageJobException.Rejected.Reason.QUEUE_FULL);
 		}
-		store.setPanelJob(comic.id().value(), panel.index(), job.id(), clock.instant());
+		linkPanel(comic, panel.index(), job);
+	}
+
+	/**
+	 * Points the panel at its new job; a job that finished before that (the event found
+	 * no panel then) has its first candidate chosen here.
+	 */
+	private void linkPanel(Comic comic, int index, ImageJob job) {
+		store.setPanelJob(comic.id().value(), index, job.id(), clock.instant());
+		jobs.find(comic.owner(), job.id())
+			.filter(now -> now.state() == JobState.SUCCEEDED)
+			.ifPresent(done -> chooseFirst(comic.id().value(), index, done));
 	}
 
 	private Comic act(UserId viewer, ComicId id, int index, ImageAction action) {
@@ -517,7 +544,7 @@ public class Comics {
 			throw new ComicException.ImageRefused(refused.getMessage(),
 					refused.reason() == ImageJobException.Rejected.Reason.QUEUE_FULL);
 		}
-		store.setPanelJob(comic.id().value(), index, job.id(), clock.instant());
+		linkPanel(comic, index, job);
 		return reload(comic);
 	}
 
