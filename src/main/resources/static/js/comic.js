@@ -23,7 +23,7 @@
 	document.querySelectorAll('form.comic-form').forEach(function (form) {
 		form.addEventListener('submit', function (event) {
 			const busy = document.createElement('p');
-			busy.className = 'hint busy';
+			busy.className = 'hint comic-busy';
 			busy.textContent = form.dataset.busy || 'Working…';
 			form.appendChild(busy);
 			// disable after the browser has read the pressed button's name and value
@@ -67,9 +67,9 @@
 
 	// the "next" button appears once every panel has its image: reload the page then
 	function refreshNext() {
-		const cards = document.querySelectorAll('.panel-card');
+		const cards = document.querySelectorAll('.comic-panel-card');
 		const drawn = Array.prototype.every.call(cards, function (card) {
-			return card.querySelector('.panel-image') !== null;
+			return card.querySelector('.comic-panel-image') !== null;
 		});
 		if (drawn && document.getElementById('waiting-panels')) {
 			window.location.reload();
@@ -100,7 +100,7 @@
 	});
 	// a panel may have finished between the page's rendering and the stream's opening
 	events.addEventListener('hello', function () {
-		document.querySelectorAll('.panel-card').forEach(function (card) {
+		document.querySelectorAll('.comic-panel-card').forEach(function (card) {
 			if (card.dataset.state && ['queued', 'submitted', 'running'].indexOf(card.dataset.state) >= 0) {
 				refreshPanel(card.dataset.panel);
 			}

@@ -10,6 +10,8 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import io.switchboard.conversation.User;
 import io.switchboard.conversation.UserId;
 import io.switchboard.image.provider.MidjourneyProxyImageProvider;
+import io.switchboard.image.view.JobView;
+import io.switchboard.image.view.ProviderView;
 import io.switchboard.media.MediaLinks;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -80,16 +82,13 @@ class ImageApiController {
 			Long seed, Integer steps, Double cfgScale, String sampler) {
 	}
 
-	record Provider(String name, String type, boolean demo, boolean isDefault) {
-	}
-
 	@GetMapping("/providers")
-	List<Provider> providers() {
+	List<ProviderView> providers() {
 		String defaultName = providers.defaultProvider().name();
 		return providers.all()
 			.stream()
-			.map(entry -> new Provider(entry.name(), entry.type().name().toLowerCase().replace('_', '-'), entry.demo(),
-					entry.name().equals(defaultName)))
+			.map(entry -> new ProviderView(entry.name(), entry.type().name().toLowerCase().replace('_', '-'),
+					entry.demo(), entry.name().equals(defaultName)))
 			.toList();
 	}
 

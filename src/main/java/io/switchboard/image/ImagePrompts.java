@@ -46,6 +46,121 @@ class ImagePrompts {
 		};
 	}
 
+	/**
+	 * {@code /image} acts on jobs by text, so a platform's buttons can simply send a
+	 * command: {@code /image #12 U1} (or {@code V1}, {@code S1}, {@code VX}, {@code VS},
+	 * {@code RR}), {@code /image #12} for where a job is, {@code /image cancel #12},
+	 * {@code /image list}.
+	 */
+	@Bean
+	CommandExtension imageCommand(ImageJobs jobs, ImageProviders providers) {
+		return new CommandExtension() {
+			@Override
+			public String name() {
+				return "image";
+			}
+
+			@Override
+			public String help() {
+				return "`/image #id U1-U4 | V1-V4 | VX | VS | RR` upscale, vary or reroll an image · `/image #id` · `/image cancel #id` · `/image list`";
+			}
+
+			@Override
+			public void handle(User user, InboundMessage message, String arguments, ReplySink sink) {
+				sink.accept(new ReplyEvent.Notice(
+						imageCommandReply(jobs, providers, user, message, arguments == null ? "" : arguments.strip())));
+			}
+		};
+	}
+
+	static Reply imageCommandReply(ImageJobs jobs, ImageProviders providers, User user, InboundMessage message,
+			String arguments) {
+		String[] words = arguments.isEmpty() ? new String[0] : arguments.split("\\s+");
+		if (words.length == 0 || words[0].equalsIgnoreCase("list")) {
+			java.util.List<ImageJob> recent = jobs.list(user.id(), 5, 0);
+			if (recent.isEmpty()) {
+				return Reply.of("You have no images yet. Try `/imagine a lighthouse at dawn`.");
+			}
+			StringBuilder text = new StringBuilder("**Your latest images**\n");
+			java.util.List<Reply.Action> buttons = new java.util.ArrayList<>();
+			for (ImageJob job : recent) {
+				text.append(describe(job)).append('\n');
+				buttons.add(Reply.Action.of(job.id().toString(), "/image " + job.id()));
+			}
+			return new Reply(text.toString().strip(), buttons);
+		}
+		ImageJobId id = null;
+		String code = null;
+		boolean cancel = false;
+		for (String word : words) {
+			if (word.startsWith("#") && word.length() > 1) {
+				try {
+					id = new ImageJobId(Long.parseLong(word.substring(1)));
+				}
+				catch (NumberFormatException notAnId) {
+					return Reply.of("`" + word + "` is not an image number, such as `#12`.");
+				}
+			}
+			else if (word.equalsIgnoreCase("cancel")) {
+				cancel = true;
+			}
+			else if (ImageAction.parse(word).isPresent()) {
+				code = word;
+			}
+			else {
+				return Reply
+					.of("`/image` understands an image number (`#12`), an action (U1-U4, V1-V4, S1-S4, VX, VS, RR), `cancel` and `list`; not `"
+							+ word + "`.");
+			}
+		}
+		if (id == null) {
+			return Reply.of("Which image? Give its number, e.g. `/image #12 U1`.");
+		}
+		try {
+			if (cancel) {
+				return Reply.of("Image " + jobs.cancel(user.id(), id).id() + " is cancelled.");
+			}
+			if (code == null) {
+				ImageJob job = jobs.find(user.id(), id)
+					.orElseThrow(() -> new ImageJobException.NotFound(
+							"There is no image " + lookedFor(arguments) + " of yours."));
+				return new Reply(describe(job),
+						job.actions()
+							.stream()
+							.map(action -> Reply.Action.of(action.label(), "/image " + job.id() + " " + action.code()))
+							.toList());
+			}
+			ImageJob started = jobs.act(user.id(), id, ImageAction.parse(code).orElseThrow(),
+					new ImageOrigin(message.sender(), message.place()));
+			boolean demo = providers.find(started.provider()).map(ImageProviders.Entry::demo).orElse(false);
+			return Reply.of("🎨 Image " + started.id() + " started: " + ImageAction.parse(code).orElseThrow().label()
+					+ " of " + id + "." + (demo ? " _Demo provider: drawn locally, not by a real model._" : ""));
+		}
+		catch (ImageJobException refused) {
+			return Reply.of(refused.getMessage());
+		}
+	}
+
+	private static String lookedFor(String arguments) {
+		for (String word : arguments.split("\\s+")) {
+			if (word.startsWith("#")) {
+				return word;
+			}
+		}
+		return "";
+	}
+
+	private static String describe(ImageJob job) {
+		String prompt = job.prompt().length() > 80 ? job.prompt().substring(0, 80) + "…" : job.prompt();
+		String state = switch (job.state()) {
+			case RUNNING -> "running, " + job.progress() + "%";
+			case FAILED -> "failed: " + job.failureReason();
+			default -> job.state().name().toLowerCase(java.util.Locale.ROOT);
+		};
+		return "`" + job.id() + "` " + job.kind().name().toLowerCase(java.util.Locale.ROOT).replace('_', ' ') + " “"
+				+ prompt + "” · " + state;
+	}
+
 	@Bean
 	ModeHandler imageModeHandler(ImageJobs jobs, ImageProviders providers) {
 		return new ModeHandler() {

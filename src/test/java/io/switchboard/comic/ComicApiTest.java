@@ -147,7 +147,7 @@ class ComicApiTest {
 		assertThat(comic.path("layout").asText()).isEqualTo("vertical");
 		String strip = comic.path("stripUrl").asText();
 		assertThat(strip).matches("/media/[0-9a-f]{64}\\?exp=\\d+&sig=.+");
-		HttpResponse<byte[]> png = new WebSession(port).bytes(strip);
+		HttpResponse<byte[]> png = new WebSession(port).getBytes(strip);
 		assertThat(png.statusCode()).isEqualTo(200);
 		assertThat(png.headers().firstValue("Content-Type")).hasValue("image/png");
 		BufferedImage image = ImageIO.read(new ByteArrayInputStream(png.body()));

@@ -134,7 +134,7 @@ class ComicStudioBrowserTest {
 
 			// 4 · panels: progress, then the images, then another candidate for panel 1
 			PlaywrightAssertions.assertThat(page.locator("#panels-step")).isVisible();
-			PlaywrightAssertions.assertThat(page.locator(".panel-card .panel-image"))
+			PlaywrightAssertions.assertThat(page.locator(".comic-panel-card .comic-panel-image"))
 				.hasCount(4, new LocatorAssertions.HasCountOptions().setTimeout(30_000));
 			PlaywrightAssertions.assertThat(page.locator("#next"))
 				.isVisible(new LocatorAssertions.IsVisibleOptions().setTimeout(30_000));

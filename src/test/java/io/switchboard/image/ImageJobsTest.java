@@ -333,4 +333,58 @@ class ImageJobsTest {
 		finished(jobs.list(me.id(), 1, 0).getFirst());
 	}
 
+	@Test
+	void imageCommandActsOnJobsByTextSoButtonsCanSendIt() {
+		ImageJob grid = finished(jobs.imagine(me.id(), ImageRequest.of("a windmill"), origin));
+		RecordingSink sink = new RecordingSink();
+		assistant.handle(InboundMessage.text(origin.requester(), "Painter", origin.place(), "/image " + grid.id()),
+				sink);
+		assertThat(sink.notice().text()).contains(grid.id().toString()).contains("a windmill").contains("succeeded");
+		assertThat(sink.notice().actions()).extracting(io.switchboard.assistant.Reply.Action::command)
+			.contains("/image " + grid.id() + " U1", "/image " + grid.id() + " V4", "/image " + grid.id() + " RR");
+
+		sink.clear();
+		assistant.handle(
+				InboundMessage.text(origin.requester(), "Painter", origin.place(), "/image " + grid.id() + " U3"),
+				sink);
+		assertThat(sink.notice().text()).contains("started").contains("U3");
+		ImageJob upscale = jobs.list(me.id(), 1, 0).getFirst();
+		assertThat(upscale.kind()).isEqualTo(JobKind.UPSCALE);
+		assertThat(upscale.parentIndex()).isEqualTo(3);
+
+		sink.clear();
+		assistant.handle(
+				InboundMessage.text(origin.requester(), "Painter", origin.place(), "/image cancel " + upscale.id()),
+				sink);
+		assertThat(sink.notice().text()).contains("cancelled");
+		sink.clear();
+		assistant.handle(InboundMessage.text(origin.requester(), "Painter", origin.place(), "/image list"), sink);
+		assertThat(sink.notice().text()).contains(upscale.id().toString()).contains(grid.id().toString());
+		sink.clear();
+		assistant.handle(InboundMessage.text(origin.requester(), "Painter", origin.place(), "/image #x1 U1"), sink);
+		assertThat(sink.notice().text()).contains("not an image number");
+		sink.clear();
+		assistant.handle(InboundMessage.text(origin.requester(), "Painter", origin.place(), "/image #987654 U1"), sink);
+		assertThat(sink.notice().text()).contains("no image #987654");
+	}
+
+	@Test
+	void inAGroupAnyoneThereMayPressTheButtonsButNobodyElse() {
+		Place group = Place.group("discord", "channel-" + UUID.randomUUID());
+		ImageJob grid = finished(
+				jobs.imagine(me.id(), ImageRequest.of("a group portrait"), new ImageOrigin(origin.requester(), group)));
+		PlatformUserId friendId = new PlatformUserId("discord", "friend-" + UUID.randomUUID());
+		User friend = conversations.identify(friendId, "Friend");
+		ImageJob upscale = jobs.act(friend.id(), grid.id(), new ImageAction.Upscale(1),
+				new ImageOrigin(friendId, group));
+		assertThat(upscale.owner()).isEqualTo(friend.id());
+		assertThatThrownBy(() -> jobs.act(friend.id(), grid.id(), new ImageAction.Upscale(2),
+				new ImageOrigin(friendId, Place.group("discord", "another-channel"))))
+			.isInstanceOf(ImageJobException.NotFound.class);
+		assertThatThrownBy(() -> jobs.act(friend.id(), grid.id(), new ImageAction.Upscale(2),
+				new ImageOrigin(friendId, Place.direct("discord"))))
+			.isInstanceOf(ImageJobException.NotFound.class);
+		jobs.await(upscale.id(), WAIT);
+	}
+
 }

@@ -358,6 +358,20 @@ class ImageProvidersTest {
 	}
 
 	@Test
+	void midjourneysExistingAndQueuedAnswersAreFollowedLikeASubmission() {
+		ImageJob first = succeeded(imagine("mj", "a crane"));
+		// 21: the same task exists already; 22: queued at the proxy. Both carry a task id
+		// to follow.
+		mj.enqueue(FakeHttpServer.Reply.json(200, "{\"code\":21,\"description\":\"任务已存在\",\"result\":\""
+				+ first.providerTaskId() + "\",\"properties\":{}}"));
+		ImageJob existing = succeeded(imagine("mj", "a crane"));
+		assertThat(existing.providerTaskId()).isEqualTo(first.providerTaskId());
+		mj.enqueue(FakeHttpServer.Reply.json(200, "{\"code\":22,\"description\":\"排队中，前面还有1个任务\",\"result\":\""
+				+ first.providerTaskId() + "\",\"properties\":{\"numberOfQueues\":1}}"));
+		assertThat(succeeded(imagine("mj", "a crane")).candidates()).hasSize(4);
+	}
+
+	@Test
 	void aPromptMidjourneyBansFailsWithItsReason() {
 		ImageJob job = failed(imagine("mj", "a badword here"));
 		assertThat(job.failureReason()).contains("Midjourney refused the prompt").contains("badword");

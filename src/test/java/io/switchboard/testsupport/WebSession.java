@@ -116,8 +116,35 @@ public final class WebSession {
 		return json(method, path, body, true);
 	}
 
-	/** A GET of raw bytes (an image behind a signed link, say). */
-	public HttpResponse<byte[]> bytes(String path) {
+	/** A JSON POST as a page's script sends it, the CSRF token in a header. */
+	public HttpResponse<String> postJson(String path, String json) {
+		HttpRequest.Builder request = HttpRequest.newBuilder(uri(path))
+			.header("Content-Type", "application/json")
+			.header("Accept", "application/json")
+			.POST(HttpRequest.BodyPublishers.ofString(json));
+		if (csrf != null) {
+			request.header("X-CSRF-TOKEN", csrf);
+		}
+		return send(request);
+	}
+
+	/** A GET whose answer is read line by line as it arrives (Server-Sent Events). */
+	public HttpResponse<java.util.stream.Stream<String>> stream(String path) {
+		try {
+			return http.send(HttpRequest.newBuilder(uri(path)).header("Accept", "text/event-stream").GET().build(),
+					HttpResponse.BodyHandlers.ofLines());
+		}
+		catch (IOException failed) {
+			throw new IllegalStateException(failed);
+		}
+		catch (InterruptedException interrupted) {
+			Thread.currentThread().interrupt();
+			throw new IllegalStateException(interrupted);
+		}
+	}
+
+	/** A GET of bytes (an image). */
+	public HttpResponse<byte[]> getBytes(String path) {
 		try {
 			return http.send(HttpRequest.newBuilder(uri(path)).GET().build(), HttpResponse.BodyHandlers.ofByteArray());
 		}
