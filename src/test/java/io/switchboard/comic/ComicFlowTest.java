@@ -114,6 +114,9 @@ class ComicFlowTest {
 	@Autowired
 	Assistant assistant;
 
+	@Autowired
+	io.switchboard.usage.UsageLedger usage;
+
 	User me;
 
 	ImageOrigin studio;
@@ -285,6 +288,12 @@ class ComicFlowTest {
 		assertThat(image(grid.stripSha256()).getWidth())
 			.isEqualTo(2 * StripRenderer.MARGIN + 2 * 512 + StripRenderer.GUTTER);
 		assertThat(comics.list(me.id(), 10, 0)).extracting(Comic::id).containsExactly(id);
+		// the model calls are in the user's usage ledger like chat answers
+		java.time.LocalDate today = java.time.LocalDate.now(java.time.ZoneOffset.UTC);
+		assertThat(usage.forUser(me.id().value(), today.minusDays(1), today.plusDays(1)))
+			.filteredOn(row -> row.model().equals("gpt-test"))
+			.singleElement()
+			.satisfies(row -> assertThat(row.requests()).isEqualTo(3));
 	}
 
 	@Test
