@@ -2,6 +2,7 @@
 //  - fills genre and style from a chosen preset,
 //  - disables a form's buttons and says what is happening while the model writes,
 //  - asks before deleting,
+//  - follows a comic that makes itself (/comic) by reloading until it is done,
 //  - shows each panel's progress from server-sent events and swaps in the panel's
 //    server-rendered card when its image job has finished.
 (function () {
@@ -42,6 +43,11 @@
 	});
 
 	const studio = document.getElementById('studio');
+	// a comic making itself (/comic): look again every few seconds until it is done
+	if (studio && studio.dataset.running === 'true') {
+		window.setTimeout(function () { window.location.reload(); }, 3000);
+		return;
+	}
 	if (!studio || studio.dataset.step !== 'panels' || typeof window.EventSource === 'undefined') {
 		return;
 	}

@@ -52,9 +52,14 @@ class ComicCommand implements CommandExtension {
 			return;
 		}
 		String idea = comic.idea().length() > 200 ? comic.idea().substring(0, 200) + "…" : comic.idea();
+		// the web page has the studio at hand: a link to watch it being made; elsewhere
+		// the channel delivers the strip (ComicFinished)
+		String where = Comics.WEB.equals(message.place().platform())
+				? "[Watch it being made in the comic studio](/comics/" + comic.id().value() + ")."
+				: "The strip will follow here. It is also in your gallery under **Comics** on the web page, "
+						+ "where every step can be edited.";
 		sink.accept(new ReplyEvent.Notice(Reply.of("🖍️ Comic " + comic.id() + " started: “" + idea
-				+ "”. The story, four panels and the strip take a minute or two; the strip will follow here. "
-				+ "It is also in your gallery under **Comics** on the web page, where every step can be edited.")));
+				+ "”. The story, four panels and the strip take a minute or two. " + where)));
 	}
 
 }

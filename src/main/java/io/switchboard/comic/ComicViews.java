@@ -18,7 +18,7 @@ import org.springframework.stereotype.Component;
 class ComicViews {
 
 	/** The platform of web accounts (see the web channel). */
-	static final String WEB = "web";
+	static final String WEB = Comics.WEB;
 
 	private final Comics comics;
 

@@ -64,6 +64,9 @@ public class Comics {
 
 	static final String TASK = "comic-run";
 
+	/** The web page's platform (web accounts and the web chat). */
+	static final String WEB = "web";
+
 	static final int MAX_IDEA = 2000;
 
 	static final int MAX_GENRE = 100;

@@ -21,6 +21,7 @@ import io.switchboard.testsupport.Browser;
 import io.switchboard.testsupport.IntegrationTest;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
 import org.springframework.boot.test.web.server.LocalServerPort;
@@ -77,17 +78,57 @@ class ComicStudioBrowserTest {
 		sd.close();
 	}
 
+	@BeforeEach
+	void script() {
+		openai.reset();
+	}
+
+	/** Makes the first account on a new server, or signs in to it. */
+	static void enter(Page page) {
+		page.navigate("/");
+		if (page.url().endsWith("/setup")) {
+			page.fill("input[name=username]", "jeon");
+			page.fill("input[name=displayName]", "Jeon");
+			page.fill("input[name=password]", "four-panel-comic");
+			page.fill("input[name=passwordAgain]", "four-panel-comic");
+		}
+		else {
+			page.fill("input[name=username]", "jeon");
+			page.fill("input[name=password]", "four-panel-comic");
+		}
+		page.click("button[type=submit]");
+		PlaywrightAssertions.assertThat(page.locator("#nav-comics")).isVisible();
+	}
+
+	@Test
+	void slashComicInTheWebChatLeadsToTheStripBeingMade() {
+		try (BrowserContext context = browser.newContext(port)) {
+			Page page = context.newPage();
+			enter(page);
+			openai.replyNext(ComicScripts.STORY, ComicScripts.PROMPTS);
+			page.navigate("/");
+			page.fill("#message-input", "/comic 고양이가 바리스타가 되고 싶어 한다");
+			page.keyboard().press("Enter");
+			PlaywrightAssertions.assertThat(page.locator(".message.notice").last()).containsText("started");
+			page.locator(".message.notice")
+				.last()
+				.locator("a", new com.microsoft.playwright.Locator.LocatorOptions().setHasText("Watch it being made"))
+				.click();
+			PlaywrightAssertions.assertThat(page).hasURL(Pattern.compile(".*/comics/\\d+$"));
+			// the page follows the run until the strip is there
+			PlaywrightAssertions.assertThat(page.locator("#strip-image"))
+				.isVisible(new LocatorAssertions.IsVisibleOptions().setTimeout(60_000));
+			PlaywrightAssertions.assertThat(page.locator("#run-state")).hasText("/comic: finished");
+			PlaywrightAssertions.assertThat(page.locator("#comic-title")).hasText("고양이 바리스타");
+		}
+	}
+
 	@Test
 	void fromAnIdeaToADownloadedStrip() throws Exception {
 		List<String> problems = new CopyOnWriteArrayList<>();
 		try (BrowserContext context = browser.newContext(port)) {
 			Page page = context.newPage();
-			page.navigate("/");
-			page.fill("input[name=username]", "jeon");
-			page.fill("input[name=displayName]", "Jeon");
-			page.fill("input[name=password]", "four-panel-comic");
-			page.fill("input[name=passwordAgain]", "four-panel-comic");
-			page.click("button[type=submit]");
+			enter(page);
 			// from here on, on the studio's pages: no script error, no CSP violation, no
 			// failed request (but the browser's own favicon look-up)
 			page.onConsoleMessage(message -> {
@@ -118,6 +159,7 @@ class ComicStudioBrowserTest {
 			PlaywrightAssertions.assertThat(page.locator("#story-step")).isVisible();
 			PlaywrightAssertions.assertThat(page.locator("#story-title")).hasValue("고양이 바리스타");
 			PlaywrightAssertions.assertThat(page.locator("#caption-1")).hasValue("어느 월요일 아침");
+			page.fill("#story-title", "고양이 바리스타 2x2-test");
 			page.fill("#caption-4", "끝!!");
 			page.click("#rewrite-2");
 			PlaywrightAssertions.assertThat(page.locator("#flash")).hasText("Panel 2 was written anew.");
@@ -150,7 +192,7 @@ class ComicStudioBrowserTest {
 			page.click("#compose");
 			PlaywrightAssertions.assertThat(page.locator("#strip-image")).isVisible();
 			Download download = page.waitForDownload(() -> page.click("#download"));
-			assertThat(download.suggestedFilename()).isEqualTo("고양이 바리스타.png");
+			assertThat(download.suggestedFilename()).isEqualTo("고양이 바리스타 2x2-test.png");
 			Path file = Files.createTempFile("strip", ".png");
 			download.saveAs(file);
 			BufferedImage strip = ImageIO.read(file.toFile());
@@ -162,9 +204,10 @@ class ComicStudioBrowserTest {
 
 			// the gallery has it, and it reopens at the strip
 			page.click("#nav-comics");
-			PlaywrightAssertions.assertThat(page.locator(".comic-tile")).hasCount(1);
-			PlaywrightAssertions.assertThat(page.locator(".comic-tile .title")).hasText("고양이 바리스타");
-			page.click(".comic-tile a");
+			com.microsoft.playwright.Locator tile = page.locator(".comic-tile")
+				.filter(new com.microsoft.playwright.Locator.FilterOptions().setHasText("2x2-test"));
+			PlaywrightAssertions.assertThat(tile).hasCount(1);
+			tile.locator("a").click();
 			PlaywrightAssertions.assertThat(page.locator("#strip-image")).isVisible();
 			page.click("#step-story");
 			PlaywrightAssertions.assertThat(page.locator("#caption-4")).hasValue("끝!!");
