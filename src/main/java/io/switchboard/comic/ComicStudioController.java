@@ -53,7 +53,7 @@ class ComicStudioController {
 	@GetMapping("/comics")
 	String gallery(Authentication auth, Model model) {
 		User me = views.user(auth);
-		model.addAttribute("comics", comics.list(me.id(), Comics.MAX_LIST, 0).stream().map(views::view).toList());
+		model.addAttribute("comics", comics.list(me.id(), Comics.MAX_LIST, 0).stream().map(views::summary).toList());
 		addChoices(model);
 		return "comic/gallery";
 	}

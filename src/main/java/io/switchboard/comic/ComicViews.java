@@ -46,6 +46,14 @@ class ComicViews {
 		return ComicView.of(comic, jobs, comics.storyModel(comic), comics.missingFontScripts(), links);
 	}
 
+	/**
+	 * A comic without its jobs' progress and candidates (no look-up per panel), for the
+	 * gallery.
+	 */
+	ComicView summary(Comic comic) {
+		return ComicView.of(comic, Map.of(), comics.storyModel(comic), comics.missingFontScripts(), links);
+	}
+
 	String link(String sha256) {
 		return links.path(sha256);
 	}
