@@ -176,7 +176,9 @@ class ImageApiController {
 
 	@GetMapping(path = "/jobs/{id}/events", produces = "text/event-stream")
 	SseEmitter events(Authentication auth, @PathVariable long id) {
-		return streams.open(find(users.of(auth).id(), id), this::view);
+		UserId me = users.of(auth).id();
+		find(me, id);
+		return streams.open(id, () -> jobs.find(me, new ImageJobId(id)), this::view);
 	}
 
 	/**
@@ -193,7 +195,7 @@ class ImageApiController {
 			JsonNode task = body == null || body.length == 0 ? null : json.readTree(body);
 			MidjourneyProxyImageProvider.taskIdOf(task)
 				.flatMap(taskId -> store.findByTask(provider, taskId))
-				.ifPresent(jobId -> engine.wake(jobId, java.time.Instant.now()));
+				.ifPresent(jobId -> engine.wakeNow(jobId));
 		}
 		catch (java.io.IOException unreadable) {
 			log.debug("unreadable callback for {}: {}", provider, unreadable.getMessage());

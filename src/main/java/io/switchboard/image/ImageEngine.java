@@ -242,6 +242,11 @@ class ImageEngine {
 		ready.whenComplete((result, failure) -> wake(id, clock.instant()));
 	}
 
+	/** Brings a job's next step forward to now (a provider called back). */
+	void wakeNow(long id) {
+		wake(id, clock.instant());
+	}
+
 	/**
 	 * Brings a job's next step forward to {@code at}; harmless if it is running right
 	 * now.

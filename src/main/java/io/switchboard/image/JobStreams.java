@@ -4,9 +4,13 @@ import java.io.IOException;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicReference;
 import java.util.function.Function;
+import java.util.function.Supplier;
 
 import io.switchboard.image.view.JobView;
 
@@ -18,7 +22,9 @@ import org.springframework.web.servlet.mvc.method.annotation.SseEmitter;
 /**
  * Server-Sent Events of jobs' progress: each open stream is kept by job id and sent a
  * {@code job} event with the job's view on every change, then closed once the job has
- * finished. Streams wait without a thread (asynchronous requests).
+ * finished. Streams wait without a thread (asynchronous requests). Events are written on
+ * a virtual thread, never on the thread that changed the job (a slow browser must not
+ * hold up a job's step), and a stream that falls behind gets only the newest state.
  */
 @Component
 class JobStreams {
@@ -27,20 +33,19 @@ class JobStreams {
 
 	private final Map<Long, List<Stream>> streams = new ConcurrentHashMap<>();
 
-	private record Stream(SseEmitter emitter, Function<ImageJob, JobView> view) {
-	}
-
-	/** Opens a stream that starts with the job as it is now. */
-	SseEmitter open(ImageJob job, Function<ImageJob, JobView> view) {
+	/**
+	 * Opens a stream: registered first, then sent the job as it is now, so no change in
+	 * between is missed.
+	 */
+	SseEmitter open(long id, Supplier<Optional<ImageJob>> current, Function<ImageJob, JobView> view) {
 		SseEmitter emitter = new SseEmitter(STREAM_TIMEOUT.toMillis());
-		long id = job.id().value();
 		Stream stream = new Stream(emitter, view);
 		streams.computeIfAbsent(id, key -> new CopyOnWriteArrayList<>()).add(stream);
 		Runnable forget = () -> forget(id, stream);
 		emitter.onCompletion(forget);
 		emitter.onTimeout(forget);
 		emitter.onError(failure -> forget.run());
-		send(stream, job);
+		current.get().ifPresentOrElse(stream::offer, emitter::complete);
 		return emitter;
 	}
 
@@ -48,26 +53,7 @@ class JobStreams {
 	void on(ImageJobUpdated updated) {
 		List<Stream> open = streams.get(updated.job().id().value());
 		if (open != null) {
-			open.forEach(stream -> send(stream, updated.job()));
-		}
-	}
-
-	private void send(Stream stream, ImageJob job) {
-		try {
-			JobView view = stream.view().apply(job);
-			stream.emitter().send(SseEmitter.event().name("job").data(view, MediaType.APPLICATION_JSON));
-			if (job.state().finished()) {
-				stream.emitter().complete();
-			}
-		}
-		catch (IOException | IllegalStateException gone) {
-			// the browser went away, or the stream completed already
-			try {
-				stream.emitter().completeWithError(gone);
-			}
-			catch (RuntimeException alreadyDone) {
-				// nothing more to close
-			}
+			open.forEach(stream -> stream.offer(updated.job()));
 		}
 	}
 
@@ -80,6 +66,75 @@ class JobStreams {
 
 	int open() {
 		return streams.values().stream().mapToInt(List::size).sum();
+	}
+
+	/** One browser's stream: the newest state waiting to be sent, and who is sending. */
+	private static final class Stream {
+
+		private final SseEmitter emitter;
+
+		private final Function<ImageJob, JobView> view;
+
+		private final AtomicReference<ImageJob> pending = new AtomicReference<>();
+
+		private final AtomicBoolean sending = new AtomicBoolean();
+
+		private volatile boolean done;
+
+		Stream(SseEmitter emitter, Function<ImageJob, JobView> view) {
+			this.emitter = emitter;
+			this.view = view;
+		}
+
+		void offer(ImageJob job) {
+			// a finished state is the last word: a late progress event must not replace
+			// it
+			pending.accumulateAndGet(job,
+					(waiting, next) -> waiting != null && waiting.state().finished() && !next.state().finished()
+							? waiting : next);
+			if (sending.compareAndSet(false, true)) {
+				Thread.ofVirtual().name("image-stream").start(this::drain);
+			}
+		}
+
+		private void drain() {
+			while (true) {
+				ImageJob job = pending.getAndSet(null);
+				if (job == null) {
+					sending.set(false);
+					// something may have arrived between the read and the release
+					if (pending.get() == null || !sending.compareAndSet(false, true)) {
+						return;
+					}
+					continue;
+				}
+				send(job);
+			}
+		}
+
+		private void send(ImageJob job) {
+			if (done) {
+				return;
+			}
+			try {
+				emitter.send(SseEmitter.event().name("job").data(view.apply(job), MediaType.APPLICATION_JSON));
+				if (job.state().finished()) {
+					done = true;
+					emitter.complete();
+				}
+			}
+			catch (IOException | IllegalStateException gone) {
+				// the browser went away, or the stream completed already
+				done = true;
+				try {
+					emitter.completeWithError(gone);
+				}
+				catch (RuntimeException alreadyDone) {
+					// nothing more to close
+				}
+			}
+		}
+
 	}
 
 }

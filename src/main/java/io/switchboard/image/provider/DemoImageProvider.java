@@ -9,7 +9,6 @@ import java.awt.GradientPaint;
 import java.awt.Graphics2D;
 import java.awt.Polygon;
 import java.awt.RenderingHints;
-import java.awt.geom.AffineTransform;
 import java.awt.image.BufferedImage;
 import java.time.Clock;
 import java.time.Duration;
@@ -114,8 +113,9 @@ public final class DemoImageProvider implements ImageProvider {
 
 	private List<byte[]> vary(ProviderJob job, boolean strong) {
 		BufferedImage source = Images.toRgb(Images.read(job.sourceImage()));
-		int width = source.getWidth();
-		int height = source.getHeight();
+		// new candidates come at the job's size, whatever the size of the image varied
+		int width = side(job.settings().width(), source.getWidth());
+		int height = side(job.settings().height(), source.getHeight());
 		List<byte[]> images = new ArrayList<>(4);
 		for (int i = 1; i <= 4; i++) {
 			Random random = new Random(seed(job, i));
@@ -136,12 +136,11 @@ public final class DemoImageProvider implements ImageProvider {
 				else {
 					// the source nearly as it was, a little shifted, with a few small
 					// touches
-					double shift = 0.02;
-					AffineTransform keep = g.getTransform();
-					g.translate((random.nextDouble() - 0.5) * width * shift,
-							(random.nextDouble() - 0.5) * height * shift);
-					g.drawImage(source, 0, 0, null);
-					g.setTransform(keep);
+					// drawn a little larger than the frame, so the shift shows no edge
+					double dx = (random.nextDouble() - 0.5) * width * 0.03;
+					double dy = (random.nextDouble() - 0.5) * height * 0.03;
+					g.drawImage(source, (int) (dx - width * 0.02), (int) (dy - height * 0.02), (int) (width * 1.04),
+							(int) (height * 1.04), null);
 					shapes(g, random, width, height, 3 + random.nextInt(3), 0.35f, 0.4);
 				}
 				label(g, width, height, "demo · " + (strong ? "vary (strong) " : "vary (subtle) ") + i);
@@ -220,11 +219,16 @@ public final class DemoImageProvider implements ImageProvider {
 	}
 
 	private static void words(Graphics2D g, Random random, String prompt, int width, int height) {
-		String[] words = prompt.strip().split("\\s+");
+		// the prompt's meaningful words, each once, in an order of this candidate's own
+		List<String> words = new ArrayList<>(
+				new java.util.LinkedHashSet<>(List.of(prompt.strip().split("[\\s,.;:!?]+"))));
+		List<String> longer = words.stream().filter(word -> word.codePointCount(0, word.length()) > 2).toList();
+		if (!longer.isEmpty()) {
+			words = new ArrayList<>(longer);
+		}
+		java.util.Collections.shuffle(words, random);
 		int unit = Math.min(width, height);
-		int shown = Math.min(words.length, 6);
-		for (int i = 0; i < shown; i++) {
-			String word = words[random.nextInt(words.length)];
+		for (String word : words.subList(0, Math.min(words.size(), 4))) {
 			if (word.length() > 24) {
 				word = word.substring(0, 24);
 			}
