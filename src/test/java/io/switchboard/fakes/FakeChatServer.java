@@ -93,6 +93,8 @@ public abstract class FakeChatServer extends FakeHttpServer {
 
 	private final Queue<Twist> twists = new ConcurrentLinkedQueue<>();
 
+	private final Queue<String> nextReplies = new ConcurrentLinkedQueue<>();
+
 	protected FakeChatServer(String apiKey) {
 		this.apiKey = apiKey;
 	}
@@ -116,6 +118,15 @@ public abstract class FakeChatServer extends FakeHttpServer {
 	public FakeChatServer replyInPieces(String... pieces) {
 		this.fixedPieces = List.of(pieces);
 		this.fixedReply = String.join("", pieces);
+		return this;
+	}
+
+	/**
+	 * Answers the next requests with these texts, one each, in order, before the fixed
+	 * reply or the echo again (a script of structured answers, say).
+	 */
+	public FakeChatServer replyNext(String... texts) {
+		nextReplies.addAll(List.of(texts));
 		return this;
 	}
 
@@ -237,6 +248,7 @@ public abstract class FakeChatServer extends FakeHttpServer {
 	public void reset() {
 		super.reset();
 		twists.clear();
+		nextReplies.clear();
 		echo();
 		fixedUsage = null;
 		pieceDelay = Duration.ZERO;
@@ -250,6 +262,10 @@ public abstract class FakeChatServer extends FakeHttpServer {
 	 * The answer text for a request whose last user message says {@code lastUserText}.
 	 */
 	protected final String answerText(String lastUserText) {
+		String next = nextReplies.poll();
+		if (next != null) {
+			return next;
+		}
 		String fixed = fixedReply;
 		return fixed != null ? fixed : "Echo: " + lastUserText;
 	}

@@ -96,6 +96,26 @@ public final class WebSession {
 		return send(request);
 	}
 
+	/**
+	 * A JSON request as a script on the pages sends it: the CSRF token in the
+	 * {@code X-CSRF-TOKEN} header (left out when {@code withCsrf} is false).
+	 */
+	public HttpResponse<String> json(String method, String path, String body, boolean withCsrf) {
+		HttpRequest.Builder request = HttpRequest.newBuilder(uri(path))
+			.header("Content-Type", "application/json")
+			.header("Accept", "application/json")
+			.method(method,
+					body == null ? HttpRequest.BodyPublishers.noBody() : HttpRequest.BodyPublishers.ofString(body));
+		if (withCsrf && csrf != null) {
+			request.header("X-CSRF-TOKEN", csrf);
+		}
+		return send(request);
+	}
+
+	public HttpResponse<String> json(String method, String path, String body) {
+		return json(method, path, body, true);
+	}
+
 	/** A JSON POST as a page's script sends it, the CSRF token in a header. */
 	public HttpResponse<String> postJson(String path, String json) {
 		HttpRequest.Builder request = HttpRequest.newBuilder(uri(path))
