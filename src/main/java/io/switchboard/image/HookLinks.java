@@ -3,18 +3,10 @@ package io.switchboard.image;
 import java.net.URI;
 import java.net.URLEncoder;
 import java.nio.charset.StandardCharsets;
-import java.security.GeneralSecurityException;
-import java.security.MessageDigest;
-import java.security.SecureRandom;
-import java.time.Clock;
-import java.util.Base64;
-
-import javax.crypto.Mac;
-import javax.crypto.spec.SecretKeySpec;
 
 import io.switchboard.media.MediaProperties;
+import io.switchboard.system.Signatures;
 
-import org.springframework.jdbc.core.simple.JdbcClient;
 import org.springframework.stereotype.Component;
 
 /**
@@ -32,11 +24,11 @@ class HookLinks {
 
 	private final URI base;
 
-	private final byte[] key;
+	private final Signatures.Signer signer;
 
-	HookLinks(ImageProperties properties, MediaProperties media, JdbcClient jdbc, Clock clock) {
+	HookLinks(ImageProperties properties, MediaProperties media, Signatures signatures) {
 		this.base = properties.callbackBaseUrl() != null ? properties.callbackBaseUrl() : media.publicBaseUrl();
-		this.key = storedSecret(jdbc, clock).getBytes(StandardCharsets.UTF_8);
+		this.signer = signatures.stored(SECRET_NAME);
 	}
 
 	URI url(String provider) {
@@ -46,34 +38,11 @@ class HookLinks {
 	}
 
 	boolean verify(String provider, String signature) {
-		return signature != null && MessageDigest.isEqual(sign(provider).getBytes(StandardCharsets.US_ASCII),
-				signature.getBytes(StandardCharsets.US_ASCII));
+		return signer.verify("image-hook:" + provider, signature);
 	}
 
 	private String sign(String provider) {
-		try {
-			Mac mac = Mac.getInstance("HmacSHA256");
-			mac.init(new SecretKeySpec(key, "HmacSHA256"));
-			return Base64.getUrlEncoder()
-				.withoutPadding()
-				.encodeToString(mac.doFinal(("image-hook:" + provider).getBytes(StandardCharsets.UTF_8)));
-		}
-		catch (GeneralSecurityException impossible) {
-			throw new IllegalStateException(impossible);
-		}
-	}
-
-	private static String storedSecret(JdbcClient jdbc, Clock clock) {
-		byte[] random = new byte[32];
-		new SecureRandom().nextBytes(random);
-		// the first node to start wins; every other node reads the same value
-		jdbc.sql("INSERT INTO server_secrets (name, value, created_at) VALUES (?, ?, ?) ON CONFLICT (name) DO NOTHING")
-			.params(SECRET_NAME, Base64.getEncoder().encodeToString(random), clock.millis())
-			.update();
-		return jdbc.sql("SELECT value FROM server_secrets WHERE name = ?")
-			.param(SECRET_NAME)
-			.query(String.class)
-			.single();
+		return signer.sign("image-hook:" + provider);
 	}
 
 }

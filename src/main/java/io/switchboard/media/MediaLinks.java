@@ -1,18 +1,11 @@
 package io.switchboard.media;
 
 import java.net.URI;
-import java.nio.charset.StandardCharsets;
-import java.security.GeneralSecurityException;
-import java.security.MessageDigest;
-import java.security.SecureRandom;
 import java.time.Clock;
 import java.time.Instant;
-import java.util.Base64;
 
-import javax.crypto.Mac;
-import javax.crypto.spec.SecretKeySpec;
+import io.switchboard.system.Signatures;
 
-import org.springframework.jdbc.core.simple.JdbcClient;
 import org.springframework.stereotype.Component;
 
 /**
@@ -30,14 +23,13 @@ public class MediaLinks {
 
 	private final Clock clock;
 
-	private final byte[] key;
+	private final Signatures.Signer signer;
 
-	MediaLinks(MediaProperties properties, Clock clock, JdbcClient jdbc) {
+	MediaLinks(MediaProperties properties, Clock clock, Signatures signatures) {
 		this.properties = properties;
 		this.clock = clock;
-		this.key = (properties.signingKey() != null && !properties.signingKey().isBlank() ? properties.signingKey()
-				: storedSecret(jdbc, clock))
-			.getBytes(StandardCharsets.UTF_8);
+		this.signer = properties.signingKey() != null && !properties.signingKey().isBlank()
+				? Signatures.withKey(properties.signingKey()) : signatures.stored(SECRET_NAME);
 	}
 
 	/** A server-relative signed link, for pages this server renders. */
@@ -57,33 +49,11 @@ public class MediaLinks {
 		if (signature == null || Instant.ofEpochSecond(expires).isBefore(clock.instant())) {
 			return false;
 		}
-		return MessageDigest.isEqual(sign(sha256, expires).getBytes(StandardCharsets.US_ASCII),
-				signature.getBytes(StandardCharsets.US_ASCII));
+		return signer.verify(sha256 + ":" + expires, signature);
 	}
 
 	private String sign(String sha256, long expires) {
-		try {
-			Mac mac = Mac.getInstance("HmacSHA256");
-			mac.init(new SecretKeySpec(key, "HmacSHA256"));
-			byte[] signature = mac.doFinal((sha256 + ":" + expires).getBytes(StandardCharsets.US_ASCII));
-			return Base64.getUrlEncoder().withoutPadding().encodeToString(signature);
-		}
-		catch (GeneralSecurityException impossible) {
-			throw new IllegalStateException(impossible);
-		}
-	}
-
-	private static String storedSecret(JdbcClient jdbc, Clock clock) {
-		byte[] random = new byte[32];
-		new SecureRandom().nextBytes(random);
-		// the first node to start wins; every other node reads the same value
-		jdbc.sql("INSERT INTO server_secrets (name, value, created_at) VALUES (?, ?, ?) ON CONFLICT (name) DO NOTHING")
-			.params(SECRET_NAME, Base64.getEncoder().encodeToString(random), clock.millis())
-			.update();
-		return jdbc.sql("SELECT value FROM server_secrets WHERE name = ?")
-			.param(SECRET_NAME)
-			.query(String.class)
-			.single();
+		return signer.sign(sha256 + ":" + expires);
 	}
 
 }

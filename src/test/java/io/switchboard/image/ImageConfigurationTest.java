@@ -3,12 +3,10 @@ package io.switchboard.image;
 import java.nio.file.Path;
 import java.time.Duration;
 
-import io.switchboard.SwitchboardApplication;
+import io.switchboard.testsupport.StandaloneApplication;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
-import org.springframework.boot.WebApplicationType;
-import org.springframework.boot.builder.SpringApplicationBuilder;
 import org.springframework.context.ConfigurableApplicationContext;
 
 import static org.assertj.core.api.Assertions.assertThat;
@@ -21,23 +19,11 @@ class ImageConfigurationTest {
 	Path data;
 
 	private ConfigurableApplicationContext start(String... properties) {
-		String[] arguments = new String[properties.length + 3];
-		arguments[0] = "--spring.datasource.url=jdbc:sqlite:" + data.resolve("switchboard.db");
-		arguments[1] = "--server.port=0";
-		arguments[2] = "--spring.main.banner-mode=off";
-		for (int i = 0; i < properties.length; i++) {
-			arguments[i + 3] = "--" + properties[i];
-		}
-		return new SpringApplicationBuilder(SwitchboardApplication.class).web(WebApplicationType.SERVLET)
-			.run(arguments);
+		return StandaloneApplication.start(data.resolve("switchboard.db"), properties);
 	}
 
 	private static String messages(Throwable failure) {
-		StringBuilder all = new StringBuilder();
-		for (Throwable cause = failure; cause != null; cause = cause.getCause()) {
-			all.append(cause.getMessage()).append('\n');
-		}
-		return all.toString();
+		return StandaloneApplication.messages(failure);
 	}
 
 	@Test

@@ -7,7 +7,7 @@ import java.util.ArrayList;
 import java.util.List;
 
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import io.switchboard.SwitchboardApplication;
+import io.switchboard.testsupport.StandaloneApplication;
 import io.switchboard.fakes.FakeLine;
 import io.switchboard.fakes.FakeOpenAi;
 import org.junit.jupiter.api.AfterAll;
@@ -44,21 +44,14 @@ class LineConfigurationTest {
 	}
 
 	private ConfigurableApplicationContext start(String... properties) {
-		List<String> arguments = new ArrayList<>(List.of("--spring.datasource.url=jdbc:sqlite:" + data.resolve("sb.db"),
-				"--server.port=0", "--spring.main.banner-mode=off", "--db-scheduler.polling-interval=100ms"));
-		for (String property : properties) {
-			arguments.add("--" + property);
-		}
-		return new SpringApplicationBuilder(SwitchboardApplication.class).web(WebApplicationType.SERVLET)
-			.run(arguments.toArray(String[]::new));
+		String[] arguments = new String[properties.length + 1];
+		arguments[0] = "db-scheduler.polling-interval=100ms";
+		System.arraycopy(properties, 0, arguments, 1, properties.length);
+		return StandaloneApplication.start(data.resolve("sb.db"), arguments);
 	}
 
 	private static String messages(Throwable failure) {
-		StringBuilder all = new StringBuilder();
-		for (Throwable cause = failure; cause != null; cause = cause.getCause()) {
-			all.append(cause.getMessage()).append('\n');
-		}
-		return all.toString();
+		return StandaloneApplication.messages(failure);
 	}
 
 	private static String[] configured(String... more) {
