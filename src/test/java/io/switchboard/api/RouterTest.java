@@ -61,8 +61,7 @@ class RouterTest {
 						List.of(new ApiProperties.Deployment("a", "x", 1), new ApiProperties.Deployment("b", "y", 1)),
 						List.of("two")))));
 		var one = catalog().find("one").orElseThrow();
-		assertThat(router.plan(one)).extracting(Router.Target::label)
-			.containsExactlyInAnyOrder("a/x", "b/y", "b/two");
+		assertThat(router.plan(one)).extracting(Router.Target::label).containsExactlyInAnyOrder("a/x", "b/y", "b/two");
 		Router.Target first = router.plan(one).getFirst();
 		router.coolDown(first, 120);
 		assertThat(router.plan(one)).extracting(Router.Target::label).doesNotContain(first.label()).hasSize(2);
