@@ -59,6 +59,16 @@ final class Discord {
 		return new Place(PLATFORM, fromGuild ? PlaceKind.GROUP : PlaceKind.DIRECT, channel.getId(), null);
 	}
 
+	/** The channel id a place keeps (see {@link #place}); 0 when it has none. */
+	static long channelId(Place place) {
+		try {
+			return place.space() == null ? 0 : Long.parseLong(place.space());
+		}
+		catch (NumberFormatException notAChannel) {
+			return 0;
+		}
+	}
+
 	/** A time as Discord shows it, in each reader's own time zone. */
 	static String time(Instant instant, char style) {
 		return instant == null ? "never" : "<t:" + instant.getEpochSecond() + ":" + style + ">";

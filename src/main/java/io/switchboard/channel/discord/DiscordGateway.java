@@ -147,6 +147,20 @@ class DiscordGateway implements SmartLifecycle {
 		return Optional.empty();
 	}
 
+	/**
+	 * Where to post to a place: the channel by its id when this node holds its shard; a
+	 * DM not in the cache (after a restart) is opened again by the person's id.
+	 * @param channelId the channel, 0 when unknown
+	 * @param dmUser the person whose DM it is, or {@code null} for a server channel
+	 */
+	Optional<MessageChannel> channel(long channelId, String dmUser) {
+		Optional<MessageChannel> channel = channelId == 0 ? Optional.empty() : channel(channelId);
+		if (channel.isPresent() || dmUser == null) {
+			return channel;
+		}
+		return directMessages().map(jda -> jda.openPrivateChannelById(dmUser).complete());
+	}
+
 	/** The client of shard 0 (which receives DMs), if this node holds it. */
 	Optional<JDA> directMessages() {
 		return Optional.ofNullable(connections.get(0)).map(Connection::jda);

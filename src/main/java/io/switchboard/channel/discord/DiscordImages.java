@@ -22,7 +22,8 @@ import org.springframework.stereotype.Component;
  * starts an origin job, and the buttons under a job's result (U1-U4, V1-V4 and reroll
  * under four candidates, Vary (Strong) and Vary (Subtle) under an upscale) start the next
  * ones. Each job gets its own message in the channel, kept up to date by
- * {@link ImageDelivery}.
+ * {@link ImageDelivery}. {@code /comic idea:} starts a comic that makes itself, posted by
+ * {@link ComicDelivery}.
  */
 @Component
 class DiscordImages {
@@ -52,6 +53,22 @@ class DiscordImages {
 				Discord.displayName(event.getUser(), event.getMember()),
 				Discord.place(event.getMessageChannel(), event.isFromGuild()),
 				"/imagine " + (prompt == null ? "" : prompt.getAsString())), reply);
+		reply.finish();
+	}
+
+	/**
+	 * {@code /comic idea:...}: the shared {@code /comic} command answers privately that
+	 * the comic started; {@link ComicDelivery} posts the strip in the channel when it is
+	 * finished.
+	 */
+	void comic(SlashCommandInteractionEvent event) {
+		event.deferReply(true).queue();
+		OptionMapping idea = event.getOption("idea");
+		InteractionReply reply = new InteractionReply(event.getHook());
+		assistant.handle(InboundMessage.text(Discord.identity(event.getUser()),
+				Discord.displayName(event.getUser(), event.getMember()),
+				Discord.place(event.getMessageChannel(), event.isFromGuild()),
+				"/comic " + (idea == null ? "" : idea.getAsString())), reply);
 		reply.finish();
 	}
 

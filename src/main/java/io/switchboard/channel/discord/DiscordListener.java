@@ -67,6 +67,7 @@ class DiscordListener extends ListenerAdapter {
 				case "user" -> users.command(event);
 				case "session" -> sessions.command(event);
 				case "imagine" -> images.imagine(event);
+				case "comic" -> images.comic(event);
 				default -> event.reply("I do not know that command any more.").setEphemeral(true).queue();
 			}
 		});

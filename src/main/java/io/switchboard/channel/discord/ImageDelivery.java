@@ -21,7 +21,6 @@ import io.switchboard.image.JobState;
 import io.switchboard.media.Media;
 import io.switchboard.media.MediaRef;
 import io.switchboard.media.MediaStore;
-import net.dv8tion.jda.api.JDA;
 import net.dv8tion.jda.api.entities.Message;
 import net.dv8tion.jda.api.entities.channel.middleman.MessageChannel;
 import net.dv8tion.jda.api.interactions.components.ActionRow;
@@ -164,19 +163,9 @@ class ImageDelivery implements SmartLifecycle {
 	}
 
 	private Optional<MessageChannel> channel(ImageJob job, Optional<Long> known) {
-		long id = known.orElseGet(() -> parseId(job.origin().place().space()));
-		Optional<MessageChannel> channel = id == 0 ? Optional.empty() : gateway.channel(id);
-		if (channel.isPresent()) {
-			return channel;
-		}
-		// a DM not in the cache (after a restart): open it again by the person's id
-		if (job.origin().place().kind() == PlaceKind.DIRECT) {
-			Optional<JDA> jda = gateway.directMessages();
-			if (jda.isPresent()) {
-				return Optional.of(jda.get().openPrivateChannelById(job.origin().requester().id()).complete());
-			}
-		}
-		return Optional.empty();
+		long id = known.orElseGet(() -> Discord.channelId(job.origin().place()));
+		return gateway.channel(id,
+				job.origin().place().kind() == PlaceKind.DIRECT ? job.origin().requester().id() : null);
 	}
 
 	private MessageCreateData create(ImageJob job) {
@@ -280,15 +269,6 @@ class ImageDelivery implements SmartLifecycle {
 			case "image/gif" -> ".gif";
 			default -> ".png";
 		};
-	}
-
-	private static long parseId(String space) {
-		try {
-			return space == null ? 0 : Long.parseLong(space);
-		}
-		catch (NumberFormatException notAChannel) {
-			return 0;
-		}
 	}
 
 	// ------------------------------------------------------------- lifecycle

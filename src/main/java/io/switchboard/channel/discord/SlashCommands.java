@@ -16,8 +16,9 @@ import org.springframework.stereotype.Component;
 
 /**
  * The bot's application commands, registered when it connects: {@code /user},
- * {@code /session}, {@code /imagine} and the message command "Session info". They replace
- * whatever was registered before, globally or in the configured servers.
+ * {@code /session}, {@code /imagine}, {@code /comic} and the message command "Session
+ * info". They replace whatever was registered before, globally or in the configured
+ * servers.
  */
 @Component
 class SlashCommands {
@@ -47,6 +48,8 @@ class SlashCommands {
 			.addOptions(new OptionData(OptionType.STRING, "prompt",
 					"What to draw; options such as --ar 16:9, --no text, --seed 42 go at the end", true)
 				.setMaxLength(4000)));
+		commands.add(Commands.slash("comic", "Make a four-panel comic strip from an idea")
+			.addOptions(new OptionData(OptionType.STRING, "idea", "What the comic is about", true).setMaxLength(2000)));
 		commands.add(Commands.message(SessionPanel.SESSION_INFO));
 		return commands;
 	}

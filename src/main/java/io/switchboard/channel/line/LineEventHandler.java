@@ -84,9 +84,11 @@ class LineEventHandler implements InboundEventHandler {
 
 	private final LineImages images;
 
+	private final LineComics comics;
+
 	LineEventHandler(Assistant assistant, Conversations conversations, MediaStore media,
 			MediaProperties mediaProperties, PendingPhotos photos, LineOutbox outbox, MessagingApiClient api,
-			MessagingApiBlobClient blobs, LineProperties properties, LineImages images) {
+			MessagingApiBlobClient blobs, LineProperties properties, LineImages images, LineComics comics) {
 		this.assistant = assistant;
 		this.conversations = conversations;
 		this.media = media;
@@ -97,6 +99,7 @@ class LineEventHandler implements InboundEventHandler {
 		this.blobs = blobs;
 		this.properties = properties;
 		this.images = images;
+		this.comics = comics;
 		if (!"https".equalsIgnoreCase(mediaProperties.publicBaseUrl().getScheme())) {
 			log.warn("switchboard.media.public-base-url is {}: LINE only shows images from HTTPS addresses",
 					mediaProperties.publicBaseUrl());
@@ -118,6 +121,13 @@ class LineEventHandler implements InboundEventHandler {
 		if (eventId.startsWith(LineImages.EVENT_PREFIX)) {
 			// not LINE's event but ours: an image job finished
 			images.render(payload)
+				.ifPresent(delivery -> outbox.send(eventId, LineOutbox.Target.push(delivery.chatId()),
+						delivery.messages()));
+			return;
+		}
+		if (eventId.startsWith(LineComics.EVENT_PREFIX)) {
+			// ours too: a comic made by /comic is finished, or has failed
+			comics.render(payload)
 				.ifPresent(delivery -> outbox.send(eventId, LineOutbox.Target.push(delivery.chatId()),
 						delivery.messages()));
 			return;

@@ -5,6 +5,8 @@ import java.util.Locale;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 
 import io.switchboard.channel.ChannelInbox;
+import io.switchboard.comic.ComicFailed;
+import io.switchboard.comic.ComicFinished;
 import io.switchboard.image.ImageJob;
 import io.switchboard.image.ImageJobUpdated;
 
@@ -15,7 +17,9 @@ import org.springframework.stereotype.Component;
  * Hears the image engine's updates and takes the final one of each job asked for on LINE
  * into the {@link ChannelInbox}, under an id made of the job and its final state: it is
  * then delivered durably and once ({@link LineImages} renders it), even when the engine
- * says it twice or the process stops in between.
+ * says it twice or the process stops in between. Comics made by {@code /comic} on LINE
+ * are taken in the same way when they are finished or have failed ({@link LineComics}
+ * renders them).
  */
 @Component
 @ConditionalOnLineChannel
@@ -44,6 +48,25 @@ class LineImageUpdates {
 		inbox.accept(LineChat.PLATFORM,
 				LineImages.EVENT_PREFIX + job.id().value() + ":" + job.state().name().toLowerCase(Locale.ROOT),
 				payload.toString());
+	}
+
+	/**
+	 * Takes a comic made by {@code /comic} on LINE into the inbox: its strip is pushed.
+	 */
+	@EventListener
+	void on(ComicFinished finished) {
+		if (LineComics.isLine(finished.origin())) {
+			inbox.accept(LineChat.PLATFORM, LineComics.eventId(finished.comic(), "finished"),
+					LineComics.payload(finished));
+		}
+	}
+
+	/** Takes a comic that could not be made into the inbox: its reason is pushed. */
+	@EventListener
+	void on(ComicFailed failed) {
+		if (LineComics.isLine(failed.origin())) {
+			inbox.accept(LineChat.PLATFORM, LineComics.eventId(failed.comic(), "failed"), LineComics.payload(failed));
+		}
 	}
 
 }

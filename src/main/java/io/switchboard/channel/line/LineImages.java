@@ -65,6 +65,9 @@ class LineImages {
 
 	static final int PREVIEW_SIDE = 640;
 
+	/** How often an image made into a JPEG is made smaller again to fit a limit. */
+	private static final int MAX_SHRINKS = 4;
+
 	private static final Logger log = LoggerFactory.getLogger(LineImages.class);
 
 	private final ImageJobs jobs;
@@ -153,15 +156,23 @@ class LineImages {
 	private List<Message> result(ImageJob job) {
 		MediaRef image = job.kind().producesCandidates() && job.grid() != null ? job.grid()
 				: job.candidates().getFirst().image();
-		URI original = links.publicUrl(forLine(image, MAX_ORIGINAL, 0).sha256());
-		URI preview = links.publicUrl(forLine(image, MAX_PREVIEW, PREVIEW_SIDE).sha256());
 		List<Message> messages = new ArrayList<>();
-		messages.add(new ImageMessage(null, null, original, preview));
+		messages.add(imageMessage(image));
 		List<ImageAction> actions = job.actions();
 		if (!actions.isEmpty()) {
 			messages.add(buttons(job, actions));
 		}
 		return messages;
+	}
+
+	/**
+	 * An image message for a stored image: signed HTTPS links to the image and its
+	 * preview, each made to fit LINE's limits.
+	 */
+	ImageMessage imageMessage(MediaRef image) {
+		URI original = links.publicUrl(forLine(image, MAX_ORIGINAL, 0).sha256());
+		URI preview = links.publicUrl(forLine(image, MAX_PREVIEW, PREVIEW_SIDE).sha256());
+		return new ImageMessage(null, null, original, preview);
 	}
 
 	private static FlexMessage buttons(ImageJob job, List<ImageAction> actions) {
@@ -211,9 +222,10 @@ class LineImages {
 	/**
 	 * The image as LINE takes it: JPEG or PNG, within the size limit, and for a preview
 	 * at most {@code side} pixels across. A fitting image is used as it is; anything else
-	 * is made into a JPEG and stored as well.
+	 * is made into a JPEG and stored as well, smaller again while it is still over the
+	 * limit (a tall comic strip can be, even as a JPEG).
 	 */
-	private MediaRef forLine(MediaRef image, long maxBytes, int side) {
+	MediaRef forLine(MediaRef image, long maxBytes, int side) {
 		boolean typeOk = image.mimeType().equals("image/png") || image.mimeType().equals("image/jpeg");
 		boolean sizeOk = image.sizeBytes() <= maxBytes
 				&& (side == 0 || Math.max(image.width(), image.height()) <= side * 2);
@@ -231,25 +243,36 @@ class LineImages {
 			}
 			int longest = Math.max(source.getWidth(), source.getHeight());
 			double scale = side == 0 ? 1 : Math.min(1.0, (double) side / longest);
-			int width = Math.max(1, (int) Math.round(source.getWidth() * scale));
-			int height = Math.max(1, (int) Math.round(source.getHeight() * scale));
-			BufferedImage scaled = new BufferedImage(width, height, BufferedImage.TYPE_INT_RGB);
-			Graphics2D g = scaled.createGraphics();
-			try {
-				g.setRenderingHint(RenderingHints.KEY_INTERPOLATION, RenderingHints.VALUE_INTERPOLATION_BILINEAR);
-				g.drawImage(source, 0, 0, width, height, java.awt.Color.WHITE, null);
+			byte[] jpeg = jpeg(source, scale);
+			for (int attempt = 0; jpeg.length > maxBytes && attempt < MAX_SHRINKS; attempt++) {
+				// the bytes go roughly with the pixels, which go with the square of the
+				// scale
+				scale *= Math.sqrt((double) maxBytes / jpeg.length) * 0.9;
+				jpeg = jpeg(source, scale);
 			}
-			finally {
-				g.dispose();
-			}
-			ByteArrayOutputStream jpeg = new ByteArrayOutputStream();
-			ImageIO.write(scaled, "jpeg", jpeg);
-			return media.store(jpeg.toByteArray());
+			return media.store(jpeg);
 		}
 		catch (IOException | RuntimeException unreadable) {
 			log.warn("could not make image {} fit LINE: {}", image.sha256(), unreadable.toString());
 			return image;
 		}
+	}
+
+	private static byte[] jpeg(BufferedImage source, double scale) throws IOException {
+		int width = Math.max(1, (int) Math.round(source.getWidth() * scale));
+		int height = Math.max(1, (int) Math.round(source.getHeight() * scale));
+		BufferedImage scaled = new BufferedImage(width, height, BufferedImage.TYPE_INT_RGB);
+		Graphics2D g = scaled.createGraphics();
+		try {
+			g.setRenderingHint(RenderingHints.KEY_INTERPOLATION, RenderingHints.VALUE_INTERPOLATION_BILINEAR);
+			g.drawImage(source, 0, 0, width, height, java.awt.Color.WHITE, null);
+		}
+		finally {
+			g.dispose();
+		}
+		ByteArrayOutputStream jpeg = new ByteArrayOutputStream();
+		ImageIO.write(scaled, "jpeg", jpeg);
+		return jpeg.toByteArray();
 	}
 
 }

@@ -79,11 +79,21 @@ class SlackConfiguration {
 	}
 
 	@Bean
+	SlackComics slackComics(SlackApi api, MediaStore media) {
+		return new SlackComics(api, media);
+	}
+
+	@Bean
+	SlackComicUpdates slackComicUpdates(ChannelInbox inbox) {
+		return new SlackComicUpdates(inbox);
+	}
+
+	@Bean
 	SlackEvents slackEvents(ObjectMapper json, SlackApi api, SlackStore store, Assistant assistant,
 			Conversations conversations, MediaStore media, SlackProperties properties, SlackHome home,
-			SlackImages images) {
+			SlackImages images, SlackComics comics) {
 		return new SlackEvents(json, new SlackMessages(api, store, assistant, conversations, media, properties),
-				new SlackInteractions(api, assistant, conversations, properties), home, images);
+				new SlackInteractions(api, assistant, conversations, properties), home, images, comics);
 	}
 
 	@Bean

@@ -140,7 +140,7 @@ class DiscordGatewayTest {
 		nodeA.start();
 		waitFor(WAIT, () -> !discord.globalCommands().isEmpty(), "global commands");
 		assertThat(discord.globalCommands()).extracting(command -> command.path("name").asText())
-			.containsExactlyInAnyOrder("user", "session", "imagine", "Session info");
+			.containsExactlyInAnyOrder("user", "session", "imagine", "comic", "Session info");
 		assertThat(discord.guildCommands(FakeDiscord.GUILD_ID)).isEmpty();
 		// usable in servers and in DMs with the bot
 		assertThat(discord.globalCommands())

@@ -31,7 +31,7 @@ class DiscordPanelsTest extends DiscordTestBase {
 		waitFor(WAIT, () -> !discord.guildCommands(FakeDiscord.GUILD_ID).isEmpty(), "the commands");
 		List<JsonNode> commands = discord.guildCommands(FakeDiscord.GUILD_ID);
 		assertThat(commands).extracting(c -> c.path("name").asText())
-			.containsExactlyInAnyOrder("user", "session", "imagine", "Session info");
+			.containsExactlyInAnyOrder("user", "session", "imagine", "comic", "Session info");
 		assertThat(discord.globalCommands()).isEmpty();
 		JsonNode user = command(commands, "user");
 		assertThat(user.path("options")).extracting(o -> o.path("name").asText())

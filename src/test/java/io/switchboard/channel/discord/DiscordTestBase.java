@@ -66,6 +66,7 @@ abstract class DiscordTestBase {
 		registry.add("switchboard.image.demo.duration", () -> "2s");
 		registry.add("db-scheduler.polling-interval", () -> "100ms");
 		registry.add("switchboard.discord.image-progress-interval", IMAGE_PROGRESS_INTERVAL::toString);
+		registry.add("switchboard.comic.run-poll-interval", () -> "200ms");
 	}
 
 	@BeforeEach

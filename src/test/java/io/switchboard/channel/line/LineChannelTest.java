@@ -73,6 +73,7 @@ class LineChannelTest {
 		registry.add("switchboard.image.providers.slow.type", () -> "demo");
 		registry.add("switchboard.image.providers.slow.timeout", () -> "300ms");
 		registry.add("switchboard.image.providers.slow.poll-interval", () -> "200ms");
+		registry.add("switchboard.comic.run-poll-interval", () -> "200ms");
 	}
 
 	@AfterAll
@@ -95,6 +96,15 @@ class LineChannelTest {
 
 	@Autowired
 	LineEventHandler handler;
+
+	@Autowired
+	LineImages images;
+
+	@Autowired
+	io.switchboard.media.MediaStore media;
+
+	@Autowired
+	io.switchboard.comic.Comics comics;
 
 	@BeforeEach
 	void fresh() {
@@ -598,6 +608,130 @@ class LineChannelTest {
 
 		assertThat(awaitSent(stranger, 1).getFirst().texts().getFirst()).contains("#" + job);
 		assertThat(line.sentTo(stranger).getFirst().texts().getFirst()).doesNotContain("started");
+	}
+
+	// ------------------------------------------------------------ comics
+
+	static final String COMIC_STORY = """
+			{"title": "Nabi the Barista", "panels": [
+			 {"scene": "An orange cat stares at an espresso machine.", "characters": "Nabi", "dialogue": "Nabi: I will make coffee!", "caption": "Monday morning"},
+			 {"scene": "Nabi spills milk over the counter.", "characters": "Nabi", "dialogue": "", "caption": "First try"},
+			 {"scene": "The owner laughs and hands Nabi a tiny apron.", "characters": "Nabi, Owner", "dialogue": "Owner: Not bad!", "caption": ""},
+			 {"scene": "Nabi serves a latte with a fish in the foam.", "characters": "Nabi", "dialogue": "Nabi: Meow!", "caption": "The end"}]}""";
+
+	static final String COMIC_PROMPTS = """
+			{"characterSheet": "Nabi: small orange tabby cat, blue apron. Owner: young woman, short black hair.",
+			 "styleLine": "soft watercolor webtoon",
+			 "panels": [
+			  {"prompt": "watercolor, orange cat staring at espresso machine", "negativePrompt": "text"},
+			  {"prompt": "watercolor, orange cat spilling milk", "negativePrompt": "text"},
+			  {"prompt": "watercolor, woman laughing, orange cat in apron", "negativePrompt": "text"},
+			  {"prompt": "watercolor, orange cat serving latte", "negativePrompt": "text"}]}""";
+
+	static final Duration COMIC_WAIT = Duration.ofSeconds(60);
+
+	static long startedComic(FakeLine.Sent sent) {
+		java.util.regex.Matcher started = java.util.regex.Pattern.compile("Comic #(\\d+) started")
+			.matcher(String.join("\n", sent.texts()));
+		assertThat(started.find()).as("a started notice in %s", sent.texts()).isTrue();
+		return Long.parseLong(started.group(1));
+	}
+
+	byte[] fetch(URI signed) throws Exception {
+		return java.net.http.HttpClient.newHttpClient()
+			.send(java.net.http.HttpRequest
+				.newBuilder(URI.create("http://127.0.0.1:" + port + signed.getRawPath() + "?" + signed.getRawQuery()))
+				.build(), java.net.http.HttpResponse.BodyHandlers.ofByteArray())
+			.body();
+	}
+
+	@Test
+	void slashComicMakesAStripThatArrivesByPushWithItsTitle() throws Exception {
+		String user = newUser();
+		openai.replyNext(COMIC_STORY, COMIC_PROMPTS);
+
+		deliver(line.text(FakeLine.user(user), "/comic a cat who wants to become a barista"));
+
+		FakeLine.Sent started = awaitSent(user, 1).getFirst();
+		assertThat(started.how()).isEqualTo("reply");
+		assertThat(started.texts().getFirst()).contains("The strip will follow here");
+		long comic = startedComic(started);
+
+		await().atMost(COMIC_WAIT).until(() -> line.sentTo(user).size() >= 2);
+		FakeLine.Sent strip = line.sentTo(user).get(1);
+		assertThat(strip.how()).isEqualTo("push");
+		assertThat(strip.retryKey()).isEqualTo(LineOutbox.retryKey("comic:" + comic + ":finished", 0).toString());
+		assertThat(strip.texts()).singleElement()
+			.satisfies(text -> assertThat(text).startsWith("🖍️ “Nabi the Barista” — comic #" + comic + " is ready"));
+		JsonNode image = strip.ofType("image").getFirst();
+		assertServedImage(image);
+		// the strip itself (a PNG within LINE's 10 MB), and a small JPEG preview of the
+		// tall strip
+		var owner = conversations.findUser(new PlatformUserId("line", user)).orElseThrow();
+		String sha256 = comics.get(owner.id(), new io.switchboard.comic.ComicId(comic)).stripSha256();
+		URI original = URI.create(image.path("originalContentUrl").asText());
+		assertThat(original.getPath()).isEqualTo("/media/" + sha256);
+		assertThat(fetch(original)).isEqualTo(media.load(sha256).orElseThrow().bytes());
+		byte[] preview = fetch(URI.create(image.path("previewImageUrl").asText()));
+		java.awt.image.BufferedImage shown = javax.imageio.ImageIO.read(new java.io.ByteArrayInputStream(preview));
+		assertThat((long) preview.length).isLessThanOrEqualTo(LineImages.MAX_PREVIEW);
+		assertThat(Math.max(shown.getWidth(), shown.getHeight())).isEqualTo(LineImages.PREVIEW_SIDE);
+		assertThat(shown.getHeight()).isGreaterThan(shown.getWidth());
+
+		// once: the comic's event is in the inbox, and a second run of its handler sends
+		// nothing new
+		assertThat(inbox.seen("line", "comic:" + comic + ":finished")).isTrue();
+		handler.handle("comic:" + comic + ":finished", "{}");
+		await().during(Duration.ofSeconds(1)).atMost(Duration.ofSeconds(3)).until(() -> line.sentTo(user).size() == 2);
+	}
+
+	@Test
+	void aComicThatCannotBeMadeInAGroupIsExplainedThere() {
+		String group = "C" + UUID.randomUUID().toString().replace("-", "");
+		String alice = newUser();
+		// the model answers no JSON, twice
+		openai.replyNext("Sorry, no comic today.", "Still no comic.");
+
+		deliver(line.text(FakeLine.group(group, alice), "/comic a dragon's day off"));
+
+		long comic = startedComic(awaitSent(group, 1).getFirst());
+		await().atMost(COMIC_WAIT).until(() -> line.sentTo(group).size() >= 2);
+		FakeLine.Sent failed = line.sentTo(group).get(1);
+		assertThat(failed.how()).isEqualTo("push");
+		assertThat(failed.to()).isEqualTo(group);
+		assertThat(failed.texts()).singleElement()
+			.satisfies(text -> assertThat(text).startsWith("⚠️ Comic #" + comic + " could not be made: ")
+				.contains("twice in a row"));
+		assertThat(failed.ofType("image")).isEmpty();
+		assertThat(line.sentTo(alice)).isEmpty();
+	}
+
+	@Test
+	void anImageStillTooLargeAsAJpegIsMadeSmallerUntilItFits() throws Exception {
+		// noise does not compress: a tall 600x2400 strip of it is megabytes even as a
+		// JPEG
+		java.awt.image.BufferedImage noise = new java.awt.image.BufferedImage(600, 2400,
+				java.awt.image.BufferedImage.TYPE_INT_RGB);
+		java.util.Random random = new java.util.Random(42);
+		for (int y = 0; y < noise.getHeight(); y++) {
+			for (int x = 0; x < noise.getWidth(); x++) {
+				noise.setRGB(x, y, random.nextInt(0x1000000));
+			}
+		}
+		java.io.ByteArrayOutputStream png = new java.io.ByteArrayOutputStream();
+		javax.imageio.ImageIO.write(noise, "png", png);
+		io.switchboard.media.MediaRef strip = media.store(png.toByteArray());
+		long limit = 200_000;
+		assertThat(strip.sizeBytes()).isGreaterThan(10 * limit);
+
+		io.switchboard.media.MediaRef fitted = images.forLine(strip, limit, 0);
+
+		assertThat(fitted.mimeType()).isEqualTo("image/jpeg");
+		assertThat(fitted.sizeBytes()).isLessThanOrEqualTo(limit);
+		// smaller, but still the whole strip, the same way up
+		assertThat(fitted.height()).isGreaterThan(3 * fitted.width()).isLessThan(strip.height());
+		// what fits already is used as it is
+		assertThat(images.forLine(strip, LineImages.MAX_ORIGINAL, 0)).isEqualTo(strip);
 	}
 
 }

@@ -60,6 +60,7 @@ class SlackChannelTest {
 		registry.add("switchboard.llm.models.gpt-test.vision", () -> "true");
 		registry.add("switchboard.llm.models.gpt-other.provider", () -> "fake-openai");
 		registry.add("switchboard.llm.models.gpt-other.upstream-model", () -> "gpt-4o");
+		registry.add("switchboard.comic.run-poll-interval", () -> "200ms");
 	}
 
 	@AfterAll
@@ -76,6 +77,12 @@ class SlackChannelTest {
 
 	@Autowired
 	Conversations conversations;
+
+	@Autowired
+	io.switchboard.comic.Comics comics;
+
+	@Autowired
+	io.switchboard.media.MediaStore media;
 
 	@BeforeEach
 	void reset() {
@@ -325,22 +332,24 @@ class SlackChannelTest {
 
 	@Test
 	void theSlashCommandRunsACommandAndAnswersOnlyItsUser() {
+		// other tests' slash commands may have been answered before
+		int before = slack.responses().size();
 		FakeSlack.Delivery help = slack.deliverCommand(events(), "/switchboard", "", "UADA", "CGENERAL");
 		assertThat(help.status()).isEqualTo(200);
-		await().atMost(Duration.ofSeconds(20)).until(() -> slack.responses().size() == 1);
-		JsonNode helpReply = slack.responses().getFirst();
+		await().atMost(Duration.ofSeconds(20)).until(() -> slack.responses().size() == before + 1);
+		JsonNode helpReply = slack.responses().get(before);
 		assertThat(helpReply.path("response_type").asText()).isEqualTo("ephemeral");
 		assertThat(helpReply.path("text").asText()).contains("*Commands*").contains("`/session new [title]`");
 
 		// its buttons send their command back, answered the same way
 		slack.deliverInteraction(events(),
 				slack.ephemeralButtonPress("UADA", "CGENERAL", helpReply.path("blocks"), "cmd-2"));
-		await().atMost(Duration.ofSeconds(20)).until(() -> slack.responses().size() == 2);
-		assertThat(slack.responses().get(1).path("text").asText()).contains("*Models*").contains("gpt-other");
+		await().atMost(Duration.ofSeconds(20)).until(() -> slack.responses().size() == before + 2);
+		assertThat(slack.responses().get(before + 1).path("text").asText()).contains("*Models*").contains("gpt-other");
 
 		slack.deliverCommand(events(), "/switchboard", "user maxtokens 500", "UADA", "CGENERAL");
-		await().atMost(Duration.ofSeconds(20)).until(() -> slack.responses().size() == 3);
-		assertThat(slack.responses().get(2).path("text").asText()).isEqualTo("Longest answer: 500 tokens.");
+		await().atMost(Duration.ofSeconds(20)).until(() -> slack.responses().size() == before + 3);
+		assertThat(slack.responses().get(before + 2).path("text").asText()).isEqualTo("Longest answer: 500 tokens.");
 		assertThat(conversations.findUser(new PlatformUserId("slack", "UADA")).orElseThrow().maxOutputTokens())
 			.isEqualTo(500);
 		conversations.setMaxOutputTokens(conversations.findUser(new PlatformUserId("slack", "UADA")).orElseThrow().id(),
@@ -544,6 +553,81 @@ class SlackChannelTest {
 			}
 		}
 		return labels;
+	}
+
+	// ------------------------------------------------------------ comics
+
+	static final String COMIC_STORY = """
+			{"title": "Nabi & the <Barista>", "panels": [
+			 {"scene": "An orange cat stares at an espresso machine.", "characters": "Nabi", "dialogue": "Nabi: I will make coffee!", "caption": "Monday morning"},
+			 {"scene": "Nabi spills milk over the counter.", "characters": "Nabi", "dialogue": "", "caption": "First try"},
+			 {"scene": "The owner laughs and hands Nabi a tiny apron.", "characters": "Nabi, Owner", "dialogue": "Owner: Not bad!", "caption": ""},
+			 {"scene": "Nabi serves a latte with a fish in the foam.", "characters": "Nabi", "dialogue": "Nabi: Meow!", "caption": "The end"}]}""";
+
+	static final String COMIC_PROMPTS = """
+			{"characterSheet": "Nabi: small orange tabby cat, blue apron. Owner: young woman, short black hair.",
+			 "styleLine": "soft watercolor webtoon",
+			 "panels": [
+			  {"prompt": "watercolor, orange cat staring at espresso machine", "negativePrompt": "text"},
+			  {"prompt": "watercolor, orange cat spilling milk", "negativePrompt": "text"},
+			  {"prompt": "watercolor, woman laughing, orange cat in apron", "negativePrompt": "text"},
+			  {"prompt": "watercolor, orange cat serving latte", "negativePrompt": "text"}]}""";
+
+	static final Duration COMIC_WAIT = Duration.ofSeconds(60);
+
+	static long startedComic(String notice) {
+		java.util.regex.Matcher started = java.util.regex.Pattern.compile("Comic #(\\d+) started").matcher(notice);
+		assertThat(started.find()).as("a started notice in %s", notice).isTrue();
+		return Long.parseLong(started.group(1));
+	}
+
+	@Test
+	void slashComicInAThreadUploadsTheStripThereWithItsTitle() {
+		openai.replyNext(COMIC_STORY, COMIC_PROMPTS);
+
+		String question = say("CGENERAL", "UADA", "/comic a cat who wants to become a barista", null);
+
+		FakeSlack.Message started = awaitAnswer("CGENERAL", question, "The strip will follow here");
+		long comic = startedComic(started.text());
+		await().atMost(COMIC_WAIT).until(() -> !uploadsIn("CGENERAL", question).isEmpty());
+		FakeSlack.Upload strip = uploadsIn("CGENERAL", question).getFirst();
+		User ada = conversations.findUser(new PlatformUserId("slack", "UADA")).orElseThrow();
+		String sha256 = comics.get(ada.id(), new io.switchboard.comic.ComicId(comic)).stripSha256();
+		assertThat(strip.filename()).isEqualTo("comic-" + comic + ".png");
+		assertThat(strip.bytes()).isEqualTo(media.load(sha256).orElseThrow().bytes());
+		assertThat(strip.initialComment())
+			.startsWith(":frame_with_picture: *Nabi &amp; the &lt;Barista&gt;* — comic #" + comic + " is ready.");
+		// once, through the inbox
+		assertThat(inbox.seen("slack", "comic:" + comic + ":finished")).isTrue();
+		await().during(Duration.ofSeconds(1))
+			.atMost(Duration.ofSeconds(3))
+			.until(() -> slack.uploads()
+				.stream()
+				.filter(u -> u.filename().equals("comic-" + comic + ".png"))
+				.count() == 1);
+	}
+
+	@Test
+	void aComicFromTheSlashCommandThatCannotBeMadeIsToldInItsChannel() {
+		// the model answers no JSON, twice
+		openai.replyNext("Sorry, no comic today.", "Still no comic.");
+
+		slack.deliverCommand(events(), "/switchboard", "comic a dragon's day off", "UBOB", "CART");
+
+		await().atMost(Duration.ofSeconds(20))
+			.until(() -> slack.responses()
+				.stream()
+				.anyMatch(r -> r.path("text").asText().contains("a dragon's day off")));
+		String notice = slack.responses()
+			.stream()
+			.map(r -> r.path("text").asText())
+			.filter(text -> text.contains("a dragon's day off"))
+			.findFirst()
+			.orElseThrow();
+		long comic = startedComic(notice);
+		FakeSlack.Message failed = awaitTopLevel("CART", "Comic #" + comic + " could not be made", "twice in a row");
+		assertThat(failed.text()).startsWith(":warning: Comic #" + comic + " could not be made: ");
+		assertThat(slack.uploads()).noneMatch(u -> u.filename().equals("comic-" + comic + ".png"));
 	}
 
 }
