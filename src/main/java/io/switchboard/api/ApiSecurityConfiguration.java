@@ -105,7 +105,10 @@ class ApiSecurityConfiguration {
 				new ApiKeyFilter(keys, servlet));
 		registration.addUrlPatterns("/v1/*");
 		registration.setName("openai-gateway-front");
-		registration.setOrder(Ordered.HIGHEST_PRECEDENCE + 5);
+		// first of all, before even the HTTP observation filter (HIGHEST_PRECEDENCE + 1):
+		// the gateway
+		// measures its calls itself, off the request path
+		registration.setOrder(Ordered.HIGHEST_PRECEDENCE);
 		return registration;
 	}
 
