@@ -142,7 +142,7 @@ if [ -n "${DUMP:-}" ]; then
 fi
 DURATION=${STREAM_DURATION:-30s} run "gateway, slow streams, ${STREAMS:-5000} connections" ${STREAMS:-5000} 2 "$THROUGH" "$SLOW_STREAM" "$KEY" --timeout 20s
 sleep 1
-if [ -n "${HISTO:-}" ]; then jcmd $GATEWAY_PID GC.class_histogram > "$HISTO" 2>&1; fi
+if [ -n "${HISTO:-}" ]; then jcmd $GATEWAY_PID GC.class_histogram > "$HISTO.end" 2>&1; fi
 log "live heap 15 s into the run (reachable objects, class histogram): $(tail -n1 "$WORK/live.txt" | awk '{printf "%.0f MB", $3/1048576}')"
 log "heap in use incl. garbage, peak over the run (jstat, -Xmx1g): $(awk 'NR==1 {for (i=1;i<=NF;i++) col[$i]=i; next}
 	{used=$col["S0U"]+$col["S1U"]+$col["EU"]+$col["OU"]; if (used>max) max=used} END {printf "%.0f MB", max/1024}' "$WORK/heap.log")"

@@ -1,6 +1,5 @@
 package io.switchboard.api;
 
-import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
@@ -91,6 +90,9 @@ class GatewayServlet extends HttpServlet {
 	private final transient ImageGenerations images;
 
 	private final transient Clock clock;
+
+	/** How much of a non-streamed answer is kept for reading its usage. */
+	private static final int MAX_KEPT_ANSWER = 4 << 20;
 
 	private final long maxBody;
 
@@ -384,37 +386,54 @@ class GatewayServlet extends HttpServlet {
 			}
 			long overhead = before + (System.nanoTime() - headersAt);
 			response.setHeader(OVERHEAD_HEADER, millis(overhead));
-			ByteArrayOutputStream whole = new ByteArrayOutputStream(
-					length > 0 ? (int) Math.min(length, 1 << 20) : 1024);
 			ServletOutputStream out = response.getOutputStream();
-			byte[] buffer = new byte[8192];
+			// bytes go to the client as they arrive and are kept in one array for the
+			// usage
+			// at the end (sized by Content-Length when there is one: no copy buffer, no
+			// collecting stream); an answer beyond MAX_KEPT_ANSWER is still passed on
+			// whole
+			// but counted from its first MAX_KEPT_ANSWER bytes
+			boolean sized = length >= 0 && length <= MAX_KEPT_ANSWER;
+			byte[] whole = new byte[sized ? (int) length : 8192];
+			int filled = 0;
 			try (InputStream in = entity.getContent()) {
-				int read;
-				while ((read = in.read(buffer)) != -1) {
-					out.write(buffer, 0, read);
-					whole.write(buffer, 0, read);
+				while (!(sized && filled == whole.length)) {
+					if (filled == whole.length) {
+						if (whole.length >= MAX_KEPT_ANSWER) {
+							in.transferTo(out);
+							break;
+						}
+						whole = java.util.Arrays.copyOf(whole, Math.min(MAX_KEPT_ANSWER, whole.length * 2));
+					}
+					int read = in.read(whole, filled, whole.length - filled);
+					if (read < 0) {
+						break;
+					}
+					out.write(whole, filled, read);
+					filled += read;
 				}
 			}
 			// the output is closed (and the client has it all) once the call is counted,
 			// so the next request of a key with limits sees this one's tokens
-			return wholeOutcome(chat, whole.toByteArray(), overhead);
+			return wholeOutcome(chat, whole, filled, overhead);
 		}
 	}
 
-	private Outcome wholeOutcome(ChatCompletionRequest chat, byte[] body, long overhead) {
-		JsonNode answer;
+	/**
+	 * Tokens and text of a whole answer: its {@code usage} when it has one, else counted.
+	 */
+	private Outcome wholeOutcome(ChatCompletionRequest chat, byte[] body, int length, long overhead) {
+		CompletionSummary summary;
 		try {
-			answer = mapper.readTree(body);
+			summary = CompletionSummary.read(json, body, length);
 		}
 		catch (IOException unreadable) {
 			return new Outcome(200, 0, 0, "", overhead, false);
 		}
-		String text = answer.path("choices").path(0).path("message").path("content").asText("");
-		JsonNode usage = answer.path("usage");
-		int in = usage.has("prompt_tokens") ? usage.path("prompt_tokens").asInt()
+		int in = summary.promptTokens() >= 0 ? summary.promptTokens()
 				: tokens.count(Translation.allText(chat.tree(mapper)));
-		int out = usage.has("completion_tokens") ? usage.path("completion_tokens").asInt() : tokens.count(text);
-		return new Outcome(200, in, out, text, overhead, false);
+		int out = summary.completionTokens() >= 0 ? summary.completionTokens() : tokens.count(summary.text());
+		return new Outcome(200, in, out, summary.text(), overhead, false);
 	}
 
 	/**

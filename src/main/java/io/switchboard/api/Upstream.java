@@ -46,6 +46,8 @@ class Upstream implements DisposableBean {
 	/** One request configuration per provider, made once rather than per request. */
 	private final java.util.concurrent.ConcurrentHashMap<LlmProperties.Provider, RequestConfig> configs = new java.util.concurrent.ConcurrentHashMap<>();
 
+	private final java.util.concurrent.ConcurrentHashMap<Endpoint, URI> endpoints = new java.util.concurrent.ConcurrentHashMap<>();
+
 	Upstream(ApiProperties properties, ModelCatalog catalog) {
 		// each provider's connect timeout, by the host and port it answers at
 		java.util.Map<String, Timeout> connectTimeouts = new java.util.HashMap<>();
@@ -101,7 +103,7 @@ class Upstream implements DisposableBean {
 	 */
 	ClassicHttpResponse send(LlmProperties.Provider provider, URI baseUrl, String path, byte[] body, boolean stream)
 			throws IOException {
-		ClassicRequestBuilder request = ClassicRequestBuilder.post(join(baseUrl, path))
+		ClassicRequestBuilder request = ClassicRequestBuilder.post(endpoint(baseUrl, path))
 			.setEntity(new ByteArrayEntity(body, ContentType.APPLICATION_JSON))
 			.addHeader("Accept", stream ? "text/event-stream" : "application/json");
 		authorize(request, provider);
@@ -113,7 +115,7 @@ class Upstream implements DisposableBean {
 
 	/** A GET, e.g. of {@code /models}. */
 	ClassicHttpResponse get(LlmProperties.Provider provider, URI baseUrl, String path) throws IOException {
-		ClassicRequestBuilder request = ClassicRequestBuilder.get(join(baseUrl, path))
+		ClassicRequestBuilder request = ClassicRequestBuilder.get(endpoint(baseUrl, path))
 			.addHeader("Accept", "application/json");
 		authorize(request, provider);
 		return execute(request, provider);
@@ -148,6 +150,14 @@ class Upstream implements DisposableBean {
 	private static String hostAndPort(URI uri) {
 		int port = uri.getPort() >= 0 ? uri.getPort() : "https".equalsIgnoreCase(uri.getScheme()) ? 443 : 80;
 		return uri.getHost() + ":" + port;
+	}
+
+	/** The URI of a path under a base URL, parsed once rather than on every request. */
+	private URI endpoint(URI base, String path) {
+		return endpoints.computeIfAbsent(new Endpoint(base, path), endpoint -> URI.create(join(base, path)));
+	}
+
+	private record Endpoint(URI base, String path) {
 	}
 
 	static String join(URI base, String path) {
