@@ -95,13 +95,22 @@ run() { # name, connections, threads, url, body, key, [extra wrk args]
 log "# $(date -u +%FT%TZ) $(nproc) cores, $(java -version 2>&1 | head -n1), load average $(cut -d' ' -f1-3 /proc/loadavg)"
 if [ "${ONLY:-}" != "streams" ]; then
 # warm the JIT on both paths first
-BODY="$PLAIN" wrk -t2 -c32 -d5s -s bench/post.lua "http://127.0.0.1:$GATEWAY/v1/chat/completions" >/dev/null
-BODY="$STREAM" wrk -t2 -c32 -d5s -s bench/post.lua "http://127.0.0.1:$GATEWAY/v1/chat/completions" >/dev/null
+BODY="$PLAIN" wrk -t2 -c32 -d"${WARMUP:-10s}" -s bench/post.lua "http://127.0.0.1:$GATEWAY/v1/chat/completions" >/dev/null
+BODY="$STREAM" wrk -t2 -c32 -d"${WARMUP:-10s}" -s bench/post.lua "http://127.0.0.1:$GATEWAY/v1/chat/completions" >/dev/null
 
 run "direct, non-streaming, 32 connections" 32 2 "$DIRECT" "$PLAIN" ""
+thread_ticks() { for task in /proc/$GATEWAY_PID/task/*; do
+	echo "$(tr ' ' '_' < "$task/comm" | sed 's/[0-9#]*$//') $(cut -d' ' -f14,15 "$task/stat" | awk '{print $1+$2}')"; done; }
+# again just before its measured run: the idle minute of the direct runs in between lets the
+# upstream connections go stale and the JIT's first look at that path deoptimises code
+rewarm() { BODY="$1" wrk -t2 -c32 -d"${REWARM:-5s}" -s bench/post.lua "$THROUGH" >/dev/null; }
+rewarm "$PLAIN"
+thread_ticks > "$WORK/threads.before"
 run "gateway, non-streaming, 32 connections" 32 2 "$THROUGH" "$PLAIN" "$KEY"
+thread_ticks > "$WORK/threads.after"
 if [ "${ONLY:-}" != "plain" ]; then
 run "direct, streaming, 32 connections" 32 2 "$DIRECT" "$STREAM" ""
+rewarm "$STREAM"
 run "gateway, streaming, 32 connections" 32 2 "$THROUGH" "$STREAM" "$KEY"
 run "direct, non-streaming, 1 connection" 1 1 "$DIRECT" "$PLAIN" ""
 run "gateway, non-streaming, 1 connection" 1 1 "$THROUGH" "$PLAIN" "$KEY"
@@ -126,6 +135,13 @@ fi
 fi
 
 if [ -n "${GATEWAY_JFR:-}" ]; then jcmd $GATEWAY_PID JFR.dump filename="$GATEWAY_JFR" >/dev/null; fi
+# CPU seconds per gateway thread over the measured non-streaming run (grouped by name)
+if [ -n "${THREAD_CPU:-}" ]; then
+	awk -v hz="$(getconf CLK_TCK)" 'NR==FNR {before[$1]+=$2; next} {cpu[$1]+=$2} END {
+		for (n in cpu) {d=(cpu[n]-before[n])/hz; total+=d; diff[n]=d}
+		for (n in diff) if (diff[n] > 0) printf "%8.2f s %5.1f%%  %s\n", diff[n], diff[n]*100/total, n}' \
+		"$WORK/threads.before" "$WORK/threads.after" | sort -rn > "$THREAD_CPU"
+fi
 [ "${ONLY:-}" = "plain" ] && exit 0
 # 5,000 concurrent streams against the slow upstream, sampling the gateway's heap every second.
 log ""

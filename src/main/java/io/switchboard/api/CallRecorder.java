@@ -59,6 +59,12 @@ class CallRecorder implements SmartLifecycle {
 
 	private final DistributionSummary overhead;
 
+	// meters by their tags, looked up once: only the flusher (under flush()'s lock) uses
+	// them
+	private final Map<CallKind, Timer> timers = new HashMap<>();
+
+	private final Map<String, ModelMeters> modelMeters = new HashMap<>();
+
 	private volatile Thread flusher;
 
 	private volatile boolean running;
@@ -136,26 +142,43 @@ class CallRecorder implements SmartLifecycle {
 
 	private void measure(List<ApiCall> batch) {
 		for (ApiCall call : batch) {
-			String status = Integer.toString(call.status());
-			Timer.builder("switchboard.api.requests")
-				.description("Calls through the OpenAI-compatible API, from arrival to last byte")
-				.tags("model", call.model(), "upstream", call.upstream(), "status", status, "stream",
-						Boolean.toString(call.streamed()))
-				.register(meters)
+			timers
+				.computeIfAbsent(new CallKind(call.model(), call.upstream(), call.status(), call.streamed()),
+						this::timer)
 				.record(call.latencyMillis(), TimeUnit.MILLISECONDS);
+			ModelMeters model = modelMeters.computeIfAbsent(call.model(), this::modelMeters);
 			if (call.tokensIn() > 0) {
-				meters.counter("switchboard.api.tokens", "model", call.model(), "direction", "in")
-					.increment(call.tokensIn());
+				model.tokensIn().increment(call.tokensIn());
 			}
 			if (call.tokensOut() > 0) {
-				meters.counter("switchboard.api.tokens", "model", call.model(), "direction", "out")
-					.increment(call.tokensOut());
+				model.tokensOut().increment(call.tokensOut());
 			}
 			if (call.costNanos() > 0) {
-				meters.counter("switchboard.api.cost.usd", "model", call.model()).increment(call.costNanos() / 1e9);
+				model.cost().increment(call.costNanos() / 1e9);
 			}
 			overhead.record(call.overheadMicros() / 1000.0);
 		}
+	}
+
+	private Timer timer(CallKind kind) {
+		return Timer.builder("switchboard.api.requests")
+			.description("Calls through the OpenAI-compatible API, from arrival to last byte")
+			.tags("model", kind.model(), "upstream", kind.upstream(), "status", Integer.toString(kind.status()),
+					"stream", Boolean.toString(kind.streamed()))
+			.register(meters);
+	}
+
+	private ModelMeters modelMeters(String model) {
+		return new ModelMeters(meters.counter("switchboard.api.tokens", "model", model, "direction", "in"),
+				meters.counter("switchboard.api.tokens", "model", model, "direction", "out"),
+				meters.counter("switchboard.api.cost.usd", "model", model));
+	}
+
+	/** The tags of one {@code switchboard.api.requests} timer. */
+	private record CallKind(String model, String upstream, int status, boolean streamed) {
+	}
+
+	private record ModelMeters(Counter tokensIn, Counter tokensOut, Counter cost) {
 	}
 
 	private void run() {
