@@ -112,6 +112,24 @@ class ImageGenerations {
 			width = Integer.parseInt(matcher.group(1));
 			height = Integer.parseInt(matcher.group(2));
 		}
+		// "model" names a configured image provider, optionally with the provider's own
+		// model after a slash ("openai/dall-e-3", "sd/sdxl-base"); absent: the default
+		// one
+		String provider = null;
+		String providerModel = null;
+		JsonNode modelNode = request.path("model");
+		if (!modelNode.isMissingNode() && !modelNode.isNull()) {
+			if (!modelNode.isTextual()) {
+				throw OpenAiError.invalid("Invalid 'model': expected a string.", "model", "invalid_type");
+			}
+			String model = modelNode.asText().strip();
+			int slash = model.indexOf('/');
+			provider = slash < 0 ? model : model.substring(0, slash);
+			providerModel = slash < 0 || slash == model.length() - 1 ? null : model.substring(slash + 1);
+			if (provider.isEmpty()) {
+				provider = null;
+			}
+		}
 		limits.acquire(caller.key());
 		long started = System.nanoTime();
 		ImageOrigin origin = new ImageOrigin(new PlatformUserId("api", "key-" + caller.key().id()),
@@ -119,11 +137,13 @@ class ImageGenerations {
 		ImageJob job;
 		try {
 			job = jobs.imagine(caller.owner().id(), new ImageRequest(promptNode.asText(), null,
-					new ImageSettings(null, null, width, height, null, null, null, null)), origin);
+					new ImageSettings(provider, providerModel, width, height, null, null, null, null)), origin);
 		}
 		catch (ImageJobException.Rejected rejected) {
 			throw switch (rejected.reason()) {
 				case BANNED -> OpenAiError.invalid(rejected.getMessage(), "prompt", "content_policy_violation");
+				case UNKNOWN_PROVIDER ->
+					new OpenAiError(404, rejected.getMessage(), "invalid_request_error", "model", "model_not_found", 0);
 				case QUEUE_FULL ->
 					new OpenAiError(429, rejected.getMessage(), "requests", null, "rate_limit_exceeded", 10);
 				default -> OpenAiError.invalid(rejected.getMessage(), null, "invalid_value");

@@ -52,6 +52,9 @@ class ApiPagesTest {
 	@Autowired
 	CallRecorder recorder;
 
+	@Autowired
+	org.springframework.jdbc.core.simple.JdbcClient jdbc;
+
 	WebSession admin() {
 		WebSession session = new WebSession(port);
 		if (session.get("/login").headers().firstValue("Location").orElse("").endsWith("/setup")) {
@@ -233,6 +236,26 @@ class ApiPagesTest {
 			assertThat(refused.statusCode()).as(bad).isEqualTo(400);
 			assertThat(refused.body()).contains("\"error\"");
 		}
+
+		// "model" picks a configured image provider; an unknown one is OpenAI's 404
+		HttpResponse<String> named = http.send(java.net.http.HttpRequest
+			.newBuilder(java.net.URI.create("http://127.0.0.1:" + port + "/v1/images/generations"))
+			.header("Authorization", "Bearer " + secret.group())
+			.header("Content-Type", "application/json")
+			.POST(java.net.http.HttpRequest.BodyPublishers.ofString("{\"prompt\":\"a kite\",\"model\":\"demo\"}"))
+			.build(), HttpResponse.BodyHandlers.ofString());
+		assertThat(named.statusCode()).as(named.body()).isEqualTo(200);
+		assertThat(named.body()).contains("\"url\"");
+		int before = jdbc.sql("SELECT COUNT(*) FROM image_jobs").query(Integer.class).single();
+		HttpResponse<String> unknown = http.send(java.net.http.HttpRequest
+			.newBuilder(java.net.URI.create("http://127.0.0.1:" + port + "/v1/images/generations"))
+			.header("Authorization", "Bearer " + secret.group())
+			.header("Content-Type", "application/json")
+			.POST(java.net.http.HttpRequest.BodyPublishers.ofString("{\"prompt\":\"a kite\",\"model\":\"dall-e-9\"}"))
+			.build(), HttpResponse.BodyHandlers.ofString());
+		assertThat(unknown.statusCode()).isEqualTo(404);
+		assertThat(unknown.body()).contains("\"code\":\"model_not_found\"").contains("demo");
+		assertThat(jdbc.sql("SELECT COUNT(*) FROM image_jobs").query(Integer.class).single()).isEqualTo(before);
 	}
 
 }
