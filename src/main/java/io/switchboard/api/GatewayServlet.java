@@ -27,9 +27,7 @@ import org.apache.hc.core5.http.NoHttpResponseException;
 import io.switchboard.conversation.AnswerRecord;
 import io.switchboard.conversation.ConversationException;
 import io.switchboard.conversation.Conversations;
-import io.switchboard.conversation.MessagePart;
 import io.switchboard.conversation.Session;
-import io.switchboard.conversation.SessionChoice;
 import io.switchboard.conversation.SessionId;
 import io.switchboard.llm.ChatModels;
 import io.switchboard.llm.ChatRequest;
@@ -89,6 +87,8 @@ class GatewayServlet extends HttpServlet {
 
 	private final transient ImageGenerations images;
 
+	private final transient SessionExchanges sessions;
+
 	private final transient Clock clock;
 
 	/** How much of a non-streamed answer is kept for reading its usage. */
@@ -100,7 +100,7 @@ class GatewayServlet extends HttpServlet {
 
 	GatewayServlet(ModelCatalog catalog, Router router, Upstream upstream, KeyLimits limits, CallRecorder recorder,
 			Conversations conversations, ChatModels chatModels, TokenCounter tokens, ObjectMapper mapper,
-			ImageGenerations images, ApiProperties properties, Clock clock) {
+			ImageGenerations images, SessionExchanges sessions, ApiProperties properties, Clock clock) {
 		this.catalog = catalog;
 		this.router = router;
 		this.upstream = upstream;
@@ -112,6 +112,7 @@ class GatewayServlet extends HttpServlet {
 		this.mapper = mapper;
 		this.json = mapper.getFactory();
 		this.images = images;
+		this.sessions = sessions;
 		this.clock = clock;
 		this.maxBody = properties.maxRequestSize().toBytes();
 		this.startedAt = clock.instant().getEpochSecond();
@@ -713,26 +714,11 @@ class GatewayServlet extends HttpServlet {
 				(int) Math.min(Integer.MAX_VALUE, overheadNanos / 1_000), status, streamed, clock.millis()));
 	}
 
-	/**
-	 * Stores question and answer in the named session, on a virtual thread so the
-	 * client's answer never waits for the database.
-	 */
 	private void storeInSession(ApiCaller caller, Router.Target target, ChatCompletionRequest chat, Outcome outcome,
 			Session session, long cost, long latencyMillis) {
-		String question = Translation.lastUserText(chat.tree(mapper));
-		Thread.ofVirtual().name("api-session-" + session.id().value()).start(() -> {
-			try {
-				AnswerRecord record = new AnswerRecord(target.model().name(), target.provider(), outcome.tokensIn(),
-						outcome.tokensOut(), cost, latencyMillis, 0, "stop");
-				conversations.recordExchange(caller.owner(), new SessionChoice.Existing(session),
-						List.of(new MessagePart.Text(question)),
-						tokens.count(question) + TokenCounter.PER_MESSAGE_OVERHEAD, outcome.text(),
-						tokens.count(outcome.text()) + TokenCounter.PER_MESSAGE_OVERHEAD, record);
-			}
-			catch (RuntimeException failed) {
-				log.warn("could not store an API exchange in session {}: {}", session.id(), failed.getMessage());
-			}
-		});
+		sessions.storeLater(caller.owner(), session, chat.tree(mapper), outcome.text(),
+				new AnswerRecord(target.model().name(), target.provider(), outcome.tokensIn(), outcome.tokensOut(),
+						cost, latencyMillis, 0, "stop"));
 	}
 
 	/** Nanoseconds as milliseconds with three decimals, without formatting machinery. */

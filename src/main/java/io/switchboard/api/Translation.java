@@ -121,28 +121,6 @@ final class Translation {
 		}
 	}
 
-	/** The text of the last user message, for storing the question in a session. */
-	static String lastUserText(JsonNode body) {
-		JsonNode messages = body.path("messages");
-		for (int i = messages.size() - 1; i >= 0; i--) {
-			JsonNode message = messages.get(i);
-			if ("user".equals(message.path("role").asText())) {
-				JsonNode content = message.path("content");
-				if (content.isTextual()) {
-					return content.asText();
-				}
-				StringBuilder text = new StringBuilder();
-				content.forEach(part -> {
-					if ("text".equals(part.path("type").asText())) {
-						text.append(text.isEmpty() ? "" : "\n").append(part.path("text").asText(""));
-					}
-				});
-				return text.toString();
-			}
-		}
-		return "";
-	}
-
 	/**
 	 * All message texts joined, for estimating input tokens when an upstream gave none.
 	 */

@@ -452,6 +452,30 @@ class GatewayTest {
 		assertThat(streamed.statusCode()).isEqualTo(200);
 		assertThat(awaitMessages(jo, session, 4).get(3).parts().toString()).contains("Echo: And this");
 
+		// a photo sent as a data: URL is kept in the media store, an address is noted
+		java.awt.image.BufferedImage picture = new java.awt.image.BufferedImage(3, 2,
+				java.awt.image.BufferedImage.TYPE_INT_RGB);
+		java.io.ByteArrayOutputStream png = new java.io.ByteArrayOutputStream();
+		javax.imageio.ImageIO.write(picture, "png", png);
+		String dataUrl = "data:image/png;base64," + java.util.Base64.getEncoder().encodeToString(png.toByteArray());
+		HttpResponse<String> withImage = post(key, """
+				{"model":"gpt-test","messages":[{"role":"user","content":[
+				  {"type":"text","text":"What is this?"},
+				  {"type":"image_url","image_url":{"url":"%s"}},
+				  {"type":"image_url","image_url":{"url":"https://example.com/cat.jpg"}}]}]}""".formatted(dataUrl),
+				GatewayServlet.SESSION_HEADER, "#" + session.id().value());
+		assertThat(withImage.statusCode()).as(withImage.body()).isEqualTo(200);
+		List<io.switchboard.conversation.MessagePart> question = awaitMessages(jo, session, 6).get(4).parts();
+		assertThat(question).hasSize(3);
+		assertThat(question.get(0)).isEqualTo(new io.switchboard.conversation.MessagePart.Text("What is this?"));
+		assertThat(question.get(1)).isInstanceOfSatisfying(io.switchboard.conversation.MessagePart.Image.class,
+				image -> {
+					assertThat(image.mimeType()).isEqualTo("image/png");
+					assertThat(image.width()).isEqualTo(3);
+					assertThat(image.height()).isEqualTo(2);
+				});
+		assertThat(question.get(2).toString()).contains("https://example.com/cat.jpg");
+
 		// someone else's private session is not there for this key
 		User kim = user("kim");
 		HttpResponse<String> refused = post(key(kim, ApiKey.Limits.NONE),
