@@ -23,13 +23,17 @@ import org.springframework.stereotype.Component;
 /**
  * Builds a model call's context: the system prompt, then as many of the current topic's
  * messages as fit, newest first, then the new message. It reads stored messages a page at
- * a time through the topic's index and stops as soon as the budget is full, so a turn
- * costs the same in a session of a thousand messages as in one of a hundred thousand.
- * Token counts were taken when the messages were stored, so nothing old is tokenized
- * again.
+ * a time through the topic's index (the first page {@code context-page-size} messages,
+ * later ones sized to what the budget still holds) and stops as soon as the budget is
+ * full, so a turn costs the same in a session of a thousand messages as in one of a
+ * hundred thousand. Token counts were taken when the messages were stored, so nothing old
+ * is tokenized again.
  */
 @Component
 class ContextAssembler {
+
+	/** The most messages one page may ask for, however large the window. */
+	private static final int MAX_PAGE = 1000;
 
 	private final Conversations conversations;
 
@@ -72,6 +76,7 @@ class ContextAssembler {
 		if (choice instanceof SessionChoice.Existing existing) {
 			int beforeSeq = Integer.MAX_VALUE;
 			int pageSize = properties.contextPageSize();
+			int startBudget = budget;
 			boolean full = false;
 			int newestSeq = 0;
 			while (!full) {
@@ -88,10 +93,19 @@ class ContextAssembler {
 					budget -= message.tokenCount();
 					history.addFirst(message);
 				}
-				if (page.size() < pageSize) {
+				if (full || page.size() < pageSize) {
 					break;
 				}
 				beforeSeq = page.getLast().seq();
+				// the next page sized to what the rest of the budget likely holds, judged
+				// by
+				// the messages kept so far (plus a fifth): a large window then takes two
+				// or
+				// three queries instead of dozens, which counts on a database across a
+				// network
+				int spent = startBudget - budget;
+				int likely = (int) Math.min(MAX_PAGE, (long) budget * history.size() / Math.max(1, spent) * 6 / 5 + 1);
+				pageSize = Math.max(properties.contextPageSize(), likely);
 			}
 			// a context should open with a question, as some vendors insist
 			while (!history.isEmpty() && history.peekFirst().role() == MessageRole.ASSISTANT) {

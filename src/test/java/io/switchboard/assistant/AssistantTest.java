@@ -35,7 +35,10 @@ import static org.assertj.core.api.Assertions.assertThat;
 				"switchboard.llm.models.demo.vision=true", "switchboard.llm.models.blind.provider=demo",
 				"switchboard.llm.models.blind.vision=false", "switchboard.llm.models.tiny.provider=demo",
 				"switchboard.llm.models.tiny.context-window=400", "switchboard.llm.models.tiny.max-output-tokens=120",
-				"switchboard.llm.default-model=demo", "switchboard.assistant.max-message-chars=2000" })
+				"switchboard.llm.default-model=demo", "switchboard.assistant.max-message-chars=2000",
+				// pages of three: a context is read over several, sized as the budget
+				// goes
+				"switchboard.assistant.context-page-size=3" })
 class AssistantTest {
 
 	@Autowired
@@ -153,8 +156,16 @@ class AssistantTest {
 		}
 		ReplyEvent.AnswerCompleted last = sink.completed();
 		assertThat(last.exchange().session().model()).isEqualTo("tiny");
-		assertThat(last.exchange().answer().answer().contextOmitted()).isPositive();
+		int omitted = last.exchange().answer().answer().contextOmitted();
+		assertThat(omitted).isPositive();
 		assertThat(last.text()).doesNotContain("I remember 14 earlier messages");
+		// the newest messages were kept, over more than one page, and the rest counted
+		java.util.regex.Matcher remembered = java.util.regex.Pattern.compile("I remember (\\d+) earlier")
+			.matcher(last.text());
+		assertThat(remembered.find()).as(last.text()).isTrue();
+		int kept = Integer.parseInt(remembered.group(1));
+		assertThat(kept).isGreaterThan(3);
+		assertThat(kept + omitted).isEqualTo(14);
 	}
 
 	@Test
