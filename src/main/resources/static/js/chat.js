@@ -86,6 +86,85 @@
 		element.appendChild(row);
 	}
 
+	// An image job announced by a notice (started by /imagine, image mode or a button, or
+	// asked for with /image #id): follow the job's own event stream, show its progress, then
+	// the grid or the upscaled image with the job's buttons, which send /image commands
+	// like every other platform's buttons do.
+	const FINISHED = ['succeeded', 'failed', 'cancelled'];
+
+	function followImageJob(element, id) {
+		const card = document.createElement('div');
+		card.className = 'image-job';
+		card.dataset.job = id;
+		card.dataset.state = 'queued';
+		const status = document.createElement('div');
+		status.className = 'image-job-status';
+		const bar = document.createElement('progress');
+		bar.max = 100;
+		bar.value = 0;
+		const text = document.createElement('span');
+		text.className = 'progress-text';
+		text.textContent = 'queued';
+		status.appendChild(bar);
+		status.appendChild(text);
+		card.appendChild(status);
+		element.appendChild(card);
+		if (typeof window.EventSource === 'undefined') {
+			text.textContent = 'Open the Studio to see this image.';
+			return;
+		}
+		let retries = 0;
+		function open() {
+			const source = new EventSource('/api/images/jobs/' + id + '/events');
+			source.addEventListener('job', function (event) {
+				retries = 0;
+				const job = JSON.parse(event.data);
+				card.dataset.state = job.state;
+				bar.value = job.progress;
+				text.textContent = job.state + (job.state === 'running' ? ' · ' + job.progress + '%' : '');
+				if (FINISHED.indexOf(job.state) >= 0) {
+					source.close();
+					showFinishedJob(card, status, job);
+				}
+			});
+			source.onerror = function () {
+				// the stream broke (a restart, a proxy) or ended: look again, a few times
+				source.close();
+				if (FINISHED.indexOf(card.dataset.state) < 0 && retries++ < 5) {
+					window.setTimeout(open, 2000);
+				}
+			};
+		}
+		open();
+	}
+
+	function showFinishedJob(card, status, job) {
+		status.remove();
+		if (job.state !== 'succeeded') {
+			const why = document.createElement('p');
+			why.className = 'error';
+			why.textContent = job.state === 'failed' ? 'Image ' + job.id + ' failed: ' + (job.failureReason || '')
+				: 'Image ' + job.id + ' was cancelled.';
+			card.appendChild(why);
+			return;
+		}
+		const shown = job.grid || (job.candidates.length > 0 ? job.candidates[0] : null);
+		if (shown) {
+			const link = document.createElement('a');
+			link.href = '/studio?job=' + job.id;
+			link.title = 'Open image ' + job.id + ' in the Studio';
+			const img = document.createElement('img');
+			img.src = shown.url;
+			img.alt = (job.grid ? 'four candidates for ' : 'image for ') + '“' + job.prompt + '”';
+			link.appendChild(img);
+			card.appendChild(link);
+		}
+		showActions(card, job.actions.map(function (action) {
+			return { label: action.label, command: '/image #' + job.id + ' ' + action.code, style: '' };
+		}));
+		scrollDown();
+	}
+
 	function refreshSidebar(sessionId) {
 		if (window.htmx) {
 			window.htmx.ajax('GET', '/sessions/sidebar' + (sessionId ? '?current=' + sessionId : ''),
@@ -190,7 +269,12 @@
 						const body = notice.querySelector('.body');
 						body.classList.add('markdown');
 						body.innerHTML = data.html; // rendered and sanitized by the server
-						showActions(notice, data.actions);
+						if (data.imageJob) {
+							// the job's card draws its own buttons once it is finished
+							followImageJob(notice, data.imageJob);
+						} else {
+							showActions(notice, data.actions);
+						}
 						refreshSidebar(composer.dataset.sessionId);
 						break;
 					}

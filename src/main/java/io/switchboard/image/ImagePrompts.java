@@ -128,13 +128,16 @@ class ImagePrompts {
 						job.actions()
 							.stream()
 							.map(action -> Reply.Action.of(action.label(), "/image " + job.id() + " " + action.code()))
-							.toList());
+							.toList(),
+						job.id().value());
 			}
 			ImageJob started = jobs.act(user.id(), id, ImageAction.parse(code).orElseThrow(),
 					new ImageOrigin(message.sender(), message.place()));
 			boolean demo = providers.find(started.provider()).map(ImageProviders.Entry::demo).orElse(false);
-			return Reply.of("🎨 Image " + started.id() + " started: " + ImageAction.parse(code).orElseThrow().label()
-					+ " of " + id + "." + (demo ? " _Demo provider: drawn locally, not by a real model._" : ""));
+			return Reply
+				.of("🎨 Image " + started.id() + " started: " + ImageAction.parse(code).orElseThrow().label() + " of "
+						+ id + "." + (demo ? " _Demo provider: drawn locally, not by a real model._" : ""))
+				.withImageJob(started.id().value());
 		}
 		catch (ImageJobException refused) {
 			return Reply.of(refused.getMessage());
@@ -194,7 +197,7 @@ class ImagePrompts {
 			return;
 		}
 		boolean demo = providers.find(job.provider()).map(ImageProviders.Entry::demo).orElse(false);
-		sink.accept(new ReplyEvent.Notice(Reply.of(started(job, demo))));
+		sink.accept(new ReplyEvent.Notice(Reply.of(started(job, demo)).withImageJob(job.id().value())));
 	}
 
 	static String started(ImageJob job, boolean demo) {

@@ -24,6 +24,8 @@ public final class FakeSdWebUi extends FakeHttpServer {
 
 	private volatile Duration drawTime = Duration.ZERO;
 
+	private final java.util.concurrent.atomic.AtomicInteger interrupts = new java.util.concurrent.atomic.AtomicInteger();
+
 	private final AtomicLong busySince = new AtomicLong();
 
 	private final AtomicInteger drawings = new AtomicInteger();
@@ -49,6 +51,11 @@ public final class FakeSdWebUi extends FakeHttpServer {
 	}
 
 	/** Drawings answered so far. */
+	/** How many times {@code /sdapi/v1/interrupt} was called. */
+	public int interrupts() {
+		return interrupts.get();
+	}
+
 	public int drawings() {
 		return drawings.get();
 	}
@@ -63,6 +70,11 @@ public final class FakeSdWebUi extends FakeHttpServer {
 			case "POST /sdapi/v1/img2img" -> draw(request.json(), true);
 			case "POST /sdapi/v1/extra-single-image" -> upscale(request.json());
 			case "GET /sdapi/v1/progress" -> progress();
+			case "POST /sdapi/v1/interrupt" -> {
+				interrupts.incrementAndGet();
+				busySince.set(0);
+				yield Reply.json(200, "{}");
+			}
 			default -> Reply.json(404, "{\"detail\":\"Not Found\"}");
 		};
 	}

@@ -242,6 +242,16 @@ class ImageProvidersTest {
 	}
 
 	@Test
+	void cancellingADrawingStopsTheWebUi() {
+		sd.drawTime(Duration.ofMillis(3000));
+		ImageJob job = imagine("sd", "a painting nobody wants");
+		await().atMost(WAIT).until(() -> jobs.find(me.id(), job.id()).orElseThrow().state() == JobState.RUNNING);
+		jobs.cancel(me.id(), job.id());
+		await().atMost(WAIT).until(() -> sd.interrupts() == 1);
+		assertThat(jobs.find(me.id(), job.id()).orElseThrow().state()).isEqualTo(JobState.CANCELLED);
+	}
+
+	@Test
 	void aProviderErrorIsRetriedThenFailsWithTheReason() {
 		sd.enqueue(FakeHttpServer.Reply.json(500, "{\"detail\":\"CUDA out of memory\"}"));
 		sd.enqueue(FakeHttpServer.Reply.json(500, "{\"detail\":\"CUDA out of memory\"}"));

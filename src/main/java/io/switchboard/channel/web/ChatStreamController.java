@@ -153,7 +153,14 @@ class ChatStreamController {
 				.map(action -> Map.of("label", action.label(), "command", action.command(), "style",
 						action.style().name().toLowerCase()))
 				.toList();
-			return Map.of("html", markdown.render(reply.text()), "actions", actions);
+			Map<String, Object> notice = new java.util.LinkedHashMap<>();
+			notice.put("html", markdown.render(reply.text()));
+			notice.put("actions", actions);
+			if (reply.imageJob() != null) {
+				// the page follows the job's own event stream and draws it in place
+				notice.put("imageJob", reply.imageJob());
+			}
+			return notice;
 		}
 
 		void send(String name, Object data) {

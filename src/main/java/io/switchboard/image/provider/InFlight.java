@@ -59,11 +59,11 @@ final class InFlight {
 		}
 	}
 
-	void cancel(String id) {
+	/** Stops waiting for a call; {@code true} if it was still under way. */
+	boolean cancel(String id) {
 		CompletableFuture<ProviderUpdate.Done> call = calls.remove(id);
-		if (call != null) {
-			call.cancel(true);
-		}
+		// cancel answers false when the call had finished already
+		return call != null && call.cancel(true);
 	}
 
 	int size() {

@@ -137,7 +137,17 @@ public final class SdWebUiImageProvider implements ImageProvider {
 
 	@Override
 	public void cancel(ProviderJob job, String taskId) {
-		inFlight.cancel(taskId);
+		if (inFlight.cancel(taskId)) {
+			// the WebUI draws one thing at a time and goes on after the caller is gone:
+			// stop it, so the next job in the queue does not wait for a drawing nobody
+			// wants (a WebUI shared with people outside Switchboard would be stopped too)
+			try {
+				http.postJson("/sdapi/v1/interrupt", java.util.Map.of());
+			}
+			catch (RuntimeException notStopped) {
+				// it finishes on its own; the job is cancelled either way
+			}
+		}
 	}
 
 	private byte[] image(JsonNode base64) {

@@ -28,7 +28,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 /**
  * The web chat in real Chromium against a fake OpenAI server: first-run setup, a streamed
- * answer, and an uploaded image that reaches the model as an image part.
+ * answer, an uploaded image that reaches the model as an image part, and {@code /imagine}
+ * with the grid, its buttons and the upscale shown in the chat.
  */
 @IntegrationTest
 class ChatPageBrowserTest {
@@ -49,6 +50,8 @@ class ChatPageBrowserTest {
 		registry.add("switchboard.llm.models.gpt-test.upstream-model", () -> "gpt-4o-mini");
 		registry.add("switchboard.llm.models.gpt-test.context-window", () -> "32000");
 		registry.add("switchboard.llm.models.gpt-test.vision", () -> "true");
+		// the demo image provider (the default with none configured), quickly
+		registry.add("switchboard.image.demo.duration", () -> "400ms");
 	}
 
 	@BeforeAll
@@ -125,6 +128,32 @@ class ChatPageBrowserTest {
 			PlaywrightAssertions.assertThat(page.locator(".message.user img")).isVisible();
 			page.screenshot(
 					new Page.ScreenshotOptions().setPath(Path.of("target/screenshots/chat.png")).setFullPage(true));
+
+			// /imagine in the chat: the notice follows the job, shows the grid with the
+			// job's buttons, and a button starts the next job, which shows in turn
+			page.fill("#message-input", "/imagine a red kite over the sea");
+			page.keyboard().press("Enter");
+			Locator origin = page.locator(".message.notice .image-job").last();
+			PlaywrightAssertions.assertThat(page.locator(".message.notice").last()).containsText("started");
+			PlaywrightAssertions.assertThat(origin.locator("img"))
+				.isVisible(new LocatorAssertions.IsVisibleOptions().setTimeout(20_000));
+			PlaywrightAssertions.assertThat(origin).hasAttribute("data-state", "succeeded");
+			assertThat(origin.locator("img").getAttribute("alt")).startsWith("four candidates");
+			assertThat((Boolean) origin.locator("img").evaluate("img => img.complete && img.naturalWidth > 0"))
+				.isTrue();
+			PlaywrightAssertions.assertThat(origin.locator(".reply-actions button")).hasCount(9);
+			origin.locator(".reply-actions button", new Locator.LocatorOptions().setHasText("U2")).click();
+
+			PlaywrightAssertions.assertThat(page.locator(".message.notice .image-job")).hasCount(2);
+			Locator upscale = page.locator(".message.notice .image-job").last();
+			PlaywrightAssertions.assertThat(page.locator(".message.notice").last()).containsText("U2 of");
+			PlaywrightAssertions.assertThat(upscale.locator("img"))
+				.isVisible(new LocatorAssertions.IsVisibleOptions().setTimeout(20_000));
+			assertThat(upscale.locator("img").getAttribute("alt")).startsWith("image for");
+			PlaywrightAssertions.assertThat(upscale.locator(".reply-actions button"))
+				.hasText(new String[] { "Vary (Strong)", "Vary (Subtle)" });
+			page.screenshot(new Page.ScreenshotOptions().setPath(Path.of("target/screenshots/chat-imagine.png"))
+				.setFullPage(true));
 		}
 	}
 
