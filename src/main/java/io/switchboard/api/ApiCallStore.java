@@ -48,6 +48,33 @@ class ApiCallStore {
 			.single();
 	}
 
+	/**
+	 * Tokens in and out since a time, per key, for several keys at once (keys without
+	 * calls are left out).
+	 */
+	java.util.Map<Long, Long> tokensSince(java.util.Collection<Long> keyIds, long sinceMillis) {
+		return sums("SUM(tokens_in + tokens_out)", keyIds, sinceMillis);
+	}
+
+	/** Spend since a time, per key, for several keys at once. */
+	java.util.Map<Long, Long> spendSince(java.util.Collection<Long> keyIds, long sinceMillis) {
+		return sums("SUM(cost_nanos)", keyIds, sinceMillis);
+	}
+
+	private java.util.Map<Long, Long> sums(String sum, java.util.Collection<Long> keyIds, long sinceMillis) {
+		java.util.Map<Long, Long> sums = new java.util.HashMap<>();
+		if (keyIds.isEmpty()) {
+			return sums;
+		}
+		jdbc.sql("SELECT key_id, " + sum + " FROM api_calls WHERE key_id IN (:keys) AND created_at >= :since"
+				+ " GROUP BY key_id")
+			.param("keys", keyIds)
+			.param("since", sinceMillis)
+			.query((row, number) -> sums.put(row.getLong(1), row.getLong(2)))
+			.list();
+		return sums;
+	}
+
 	/** Spend of a key's calls since a time. */
 	long spendSince(long keyId, long sinceMillis) {
 		return jdbc.sql("SELECT COALESCE(SUM(cost_nanos), 0) FROM api_calls WHERE key_id = ? AND created_at >= ?")

@@ -34,6 +34,8 @@ import org.springframework.validation.annotation.Validated;
  * @param usageQueueCapacity calls waiting to be written at most; beyond, calls are
  * counted as dropped instead of slowing answers down
  * @param imageTimeout how long {@code /v1/images/generations} waits for the images
+ * @param limitsSyncInterval how often a key's tokens-per-day and spend-per-month counts
+ * are brought in line with what every node recorded
  */
 @Validated
 @ConfigurationProperties("switchboard.api")
@@ -43,7 +45,8 @@ public record ApiProperties(@DefaultValue("1MB") @NotNull DataSize maxRequestSiz
 		@DefaultValue("60s") @NotNull Duration upstreamIdleTimeout, @DefaultValue("30s") @NotNull Duration keyCacheTtl,
 		@DefaultValue("500ms") @NotNull Duration usageFlushInterval,
 		@DefaultValue("1000000") @Min(1000) int usageQueueCapacity,
-		@DefaultValue("300s") @NotNull Duration imageTimeout) {
+		@DefaultValue("300s") @NotNull Duration imageTimeout,
+		@DefaultValue("2s") @NotNull Duration limitsSyncInterval) {
 
 	public ApiProperties {
 		routes = routes == null ? Map.of() : new LinkedHashMap<>(routes);

@@ -28,9 +28,11 @@ import org.springframework.transaction.support.TransactionTemplate;
  * Records calls off the request path: a request only adds its call to a queue; a
  * background thread writes what has gathered every {@code usage-flush-interval} in one
  * transaction (one batch insert into {@code api_calls}, one usage-ledger upsert per user,
- * model and day) and updates the Prometheus metrics. The queue is bounded: if the
- * database falls that far behind, calls are counted as dropped rather than slowing
- * answers down. Stopping the server writes what is left.
+ * model and day) and updates the Prometheus metrics; every {@code limits-sync-interval}
+ * it also brings the keys' limits in line with what other nodes recorded
+ * ({@link KeyLimits#reconcile()}). The queue is bounded: if the database falls that far
+ * behind, calls are counted as dropped rather than slowing answers down. Stopping the
+ * server writes what is left.
  */
 @Component
 class CallRecorder implements SmartLifecycle {
@@ -48,6 +50,10 @@ class CallRecorder implements SmartLifecycle {
 	private final MeterRegistry meters;
 
 	private final long intervalNanos;
+
+	private final long syncNanos;
+
+	private final KeyLimits limits;
 
 	private final int capacity;
 
@@ -70,7 +76,9 @@ class CallRecorder implements SmartLifecycle {
 	private volatile boolean running;
 
 	CallRecorder(ApiCallStore calls, UsageLedger ledger, TransactionTemplate transactions, MeterRegistry meters,
-			ApiProperties properties) {
+			KeyLimits limits, ApiProperties properties) {
+		this.limits = limits;
+		this.syncNanos = properties.limitsSyncInterval().toNanos();
 		this.calls = calls;
 		this.ledger = ledger;
 		this.transactions = transactions;
@@ -111,6 +119,7 @@ class CallRecorder implements SmartLifecycle {
 			queued.addAndGet(-batch.size());
 			try {
 				write(batch);
+				batch.forEach(limits::written);
 			}
 			catch (RuntimeException failed) {
 				// the calls are lost for the ledger, but answers go on; say so loudly
@@ -182,15 +191,29 @@ class CallRecorder implements SmartLifecycle {
 	}
 
 	private void run() {
+		long nextSync = System.nanoTime() + syncNanos;
 		while (running) {
 			LockSupport.parkNanos(intervalNanos);
 			try {
 				flush();
+				if (System.nanoTime() - nextSync >= 0) {
+					nextSync = System.nanoTime() + syncNanos;
+					syncLimits();
+				}
 			}
 			catch (RuntimeException unexpected) {
 				log.error("API call recording failed", unexpected);
 			}
 		}
+	}
+
+	/**
+	 * Brings the keys' day and month counters in line with every node's recorded calls;
+	 * under flush()'s lock, so no write lands between the database read and the counters
+	 * this node has not written yet.
+	 */
+	synchronized void syncLimits() {
+		limits.reconcile();
 	}
 
 	@Override

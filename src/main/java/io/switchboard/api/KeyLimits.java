@@ -7,6 +7,9 @@ import java.time.Duration;
 import java.time.Instant;
 import java.time.LocalDate;
 import java.time.ZoneOffset;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicLong;
 
@@ -22,7 +25,14 @@ import org.springframework.stereotype.Component;
  * and spend per UTC month (counters read from the recorded calls once, when a key is
  * first used, then kept up to date as calls finish). The token and spend limits are
  * checked before a call and counted after it, so the call that crosses a limit completes
- * and the next one is refused. On several nodes each node keeps its own counts.
+ * and the next one is refused.
+ *
+ * <p>
+ * On several nodes sharing a database, the day's tokens and the month's spend are made
+ * cluster-wide by {@link #reconcile()}: every few seconds (after a write of the call log)
+ * each node sets its counters to what the database holds for all nodes plus its own calls
+ * not yet written. A key can therefore overshoot by what the other nodes served in those
+ * seconds, never more. Requests per minute stay per node.
  */
 @Component
 class KeyLimits {
@@ -87,6 +97,46 @@ class KeyLimits {
 		state.roll(clock.millis());
 		state.tokensToday.addAndGet(tokens);
 		state.spendThisMonth.addAndGet(costNanos);
+		state.unwrittenTokens.addAndGet(tokens);
+		state.unwrittenSpend.addAndGet(costNanos);
+	}
+
+	/**
+	 * A call {@link #spent} counted is now in the database (called by the call recorder,
+	 * after its write committed).
+	 */
+	void written(ApiCall call) {
+		State state = states.get(call.keyId());
+		if (state != null && call.status() == 200) {
+			state.unwrittenTokens.addAndGet(-(long) (call.tokensIn() + call.tokensOut()));
+			state.unwrittenSpend.addAndGet(-call.costNanos());
+		}
+	}
+
+	/**
+	 * Sets each limited key's day and month counters to the database's sums (every node's
+	 * calls) plus this node's calls not yet written. Runs on the call recorder's thread,
+	 * between writes, so no call is counted twice or missed.
+	 */
+	void reconcile() {
+		if (states.isEmpty()) {
+			return;
+		}
+		long now = clock.millis();
+		List<State> limited = new ArrayList<>();
+		states.values().forEach(state -> {
+			state.roll(now);
+			limited.add(state);
+		});
+		// every state's day and month are the current ones after roll()
+		State any = limited.getFirst();
+		List<Long> ids = limited.stream().map(state -> state.keyId).toList();
+		Map<Long, Long> tokens = calls.tokensSince(ids, any.dayEnd - 86_400_000L);
+		Map<Long, Long> spend = calls.spendSince(ids, any.monthStart);
+		for (State state : limited) {
+			state.tokensToday.set(tokens.getOrDefault(state.keyId, 0L) + state.unwrittenTokens.get());
+			state.spendThisMonth.set(spend.getOrDefault(state.keyId, 0L) + state.unwrittenSpend.get());
+		}
 	}
 
 	private State state(ApiKey key) {
@@ -123,7 +173,14 @@ class KeyLimits {
 
 		private final AtomicLong spendThisMonth = new AtomicLong();
 
+		/** What {@link #spent} counted that the database does not hold yet. */
+		private final AtomicLong unwrittenTokens = new AtomicLong();
+
+		private final AtomicLong unwrittenSpend = new AtomicLong();
+
 		private volatile long dayEnd;
+
+		private volatile long monthStart;
 
 		private volatile long monthEnd;
 
@@ -146,6 +203,7 @@ class KeyLimits {
 			tokensToday.set(calls.tokensSince(keyId, dayStart));
 			spendThisMonth.set(calls.spendSince(keyId, monthStart));
 			dayEnd = day.plusDays(1).atStartOfDay(ZoneOffset.UTC).toInstant().toEpochMilli();
+			this.monthStart = monthStart;
 			monthEnd = day.withDayOfMonth(1).plusMonths(1).atStartOfDay(ZoneOffset.UTC).toInstant().toEpochMilli();
 		}
 
@@ -163,6 +221,7 @@ class KeyLimits {
 				dayEnd = day.plusDays(1).atStartOfDay(ZoneOffset.UTC).toInstant().toEpochMilli();
 				if (now >= monthEnd) {
 					spendThisMonth.set(0);
+					monthStart = day.withDayOfMonth(1).atStartOfDay(ZoneOffset.UTC).toInstant().toEpochMilli();
 					monthEnd = day.withDayOfMonth(1)
 						.plusMonths(1)
 						.atStartOfDay(ZoneOffset.UTC)

@@ -414,6 +414,51 @@ class GatewayTest {
 	}
 
 	@Test
+	void tokenAndSpendLimitsCountWhatOtherNodesServed() throws Exception {
+		User max = user("max");
+		openai.usage(40, 20);
+		ApiKey.Limits limits = new ApiKey.Limits(Set.of(), null, 1_000L, 1_000_000L);
+		String secret = key(max, limits);
+		String body = "{\"model\":\"gpt-test\",\"messages\":[{\"role\":\"user\",\"content\":\"Hi\"}]}";
+		assertThat(post(secret, body).statusCode()).isEqualTo(200); // 60 tokens here
+		long keyId = callsOf(max, 1).getFirst().keyId();
+
+		// another node served this key 950 tokens meanwhile: it wrote them to the shared
+		// database, and this node learns of them at its next sync
+		calls.insert(List.of(new ApiCall(keyId, max.id().value(), "gpt-test", "openai/gpt-4o-mini", 900, 50, 0, 10, 0,
+				200, false, System.currentTimeMillis())));
+		assertThat(post(secret, body).statusCode()).isEqualTo(200); // not synced yet: 120
+																	// here
+		recorder.syncLimits();
+		HttpResponse<String> limited = post(secret, body);
+		assertThat(limited.statusCode()).isEqualTo(429);
+		assertThat(limited.body()).contains("1000 tokens per day").contains("1070 used");
+
+		// the spend likewise, and nothing is counted twice once this node's own calls
+		// are written: a limit of $0.99028, $0.99 spent elsewhere, $0.00008 a call here
+		String spender = key(max, new ApiKey.Limits(Set.of(), null, null, 990_280_000L));
+		assertThat(post(spender, body).statusCode()).isEqualTo(200);
+		recorder.flush();
+		long spenderId = calls.recent(max.id().value(), 10)
+			.stream()
+			.map(ApiCall::keyId)
+			.filter(id -> id != keyId)
+			.findFirst()
+			.orElseThrow();
+		calls.insert(List.of(new ApiCall(spenderId, max.id().value(), "gpt-test", "openai/gpt-4o-mini", 0, 0,
+				990_000_000L, 10, 0, 200, false, System.currentTimeMillis())));
+		recorder.syncLimits(); // $0.99008
+		assertThat(post(spender, body).statusCode()).isEqualTo(200); // $0.99016
+		assertThat(post(spender, body).statusCode()).isEqualTo(200); // $0.99024
+		recorder.flush();
+		recorder.syncLimits(); // still $0.99024, not more
+		assertThat(post(spender, body).statusCode()).isEqualTo(200); // $0.99032
+		HttpResponse<String> broke = post(spender, body);
+		assertThat(broke.statusCode()).isEqualTo(429);
+		assertThat(broke.body()).contains("Spend limit");
+	}
+
+	@Test
 	void theOfficialClientSeesOurErrorsAsTheirTypes() {
 		User ivy = user("ivy");
 		OpenAIClient client = client(key(ivy, new ApiKey.Limits(Set.of(), 1, null, null)));

@@ -35,7 +35,8 @@ class RouterTest {
 
 	static ApiProperties api(Map<String, ApiProperties.Route> routes) {
 		return new ApiProperties(DataSize.ofMegabytes(1), routes, Duration.ofMinutes(1), Duration.ofMinutes(5), 100,
-				Duration.ofSeconds(60), Duration.ofSeconds(30), Duration.ofMillis(500), 1000, Duration.ofSeconds(60));
+				Duration.ofSeconds(60), Duration.ofSeconds(30), Duration.ofMillis(500), 1000, Duration.ofSeconds(60),
+				Duration.ofSeconds(2));
 	}
 
 	@Test
