@@ -525,4 +525,24 @@ class ImageProvidersTest {
 		assertThat(subtle.candidates()).hasSize(4);
 	}
 
+	@Test
+	void cancellingARunningComfyUiPromptInterruptsIt() {
+		comfy.workTime(Duration.ofMillis(3000));
+		try {
+			ImageJob running = jobs.imagine(me.id(), new ImageRequest("a long night", null,
+					new ImageSettings("comfy", null, 64, 64, null, null, null, null)), origin);
+			await().atMost(WAIT)
+				.until(() -> jobs.find(me.id(), running.id()).orElseThrow().state() == JobState.RUNNING);
+			String promptId = jobs.find(me.id(), running.id()).orElseThrow().providerTaskId();
+			jobs.cancel(me.id(), running.id());
+			await().atMost(WAIT).until(() -> !requests(comfy, "POST", "/interrupt").isEmpty());
+			assertThat(requests(comfy, "POST", "/interrupt").getLast().json().path("prompt_id").asText())
+				.isEqualTo(promptId);
+			assertThat(jobs.find(me.id(), running.id()).orElseThrow().state()).isEqualTo(JobState.CANCELLED);
+		}
+		finally {
+			comfy.workTime(Duration.ofMillis(200));
+		}
+	}
+
 }

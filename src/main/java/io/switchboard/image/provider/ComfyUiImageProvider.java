@@ -147,12 +147,22 @@ public final class ComfyUiImageProvider implements ImageProvider {
 	@Override
 	public void cancel(ProviderJob job, String taskId) {
 		try {
-			ObjectNode body = http.json().createObjectNode();
-			body.putArray("delete").add(taskId);
-			http.postJson("/queue", body);
+			if (running(taskId)) {
+				// a running prompt is not in the queue any more: stop it (ComfyUI since
+				// 0.3 stops only the prompt named; older ones stop whatever runs, which
+				// is it)
+				ObjectNode body = http.json().createObjectNode();
+				body.put("prompt_id", taskId);
+				http.postJson("/interrupt", body);
+			}
+			else {
+				ObjectNode body = http.json().createObjectNode();
+				body.putArray("delete").add(taskId);
+				http.postJson("/queue", body);
+			}
 		}
 		catch (RuntimeException ignored) {
-			// best effort
+			// best effort: the job is cancelled here either way
 		}
 	}
 
