@@ -99,6 +99,8 @@ public record ImageProperties(Map<String, @Valid Provider> providers, String def
 	 * {@code upscale.json} workflow templates; the built-in ones otherwise
 	 * @param useNotifyHook midjourney-proxy: ask it to call back on every change (polling
 	 * remains as a fallback)
+	 * @param websocketUrl ComfyUI: its websocket, for progress in percent; by default
+	 * {@code /ws} at the base URL ({@code ws://} or {@code wss://})
 	 */
 	public record Provider(@NotNull ProviderType type, URI baseUrl, String apiKey, String username, String password,
 			String model, @Min(1) @Max(10000) Integer maxConcurrent,
@@ -109,7 +111,7 @@ public record ImageProperties(Map<String, @Valid Provider> providers, String def
 			@DefaultValue("0.35") @DecimalMin("0.01") @DecimalMax("1.0") double subtleStrength,
 			@DefaultValue("0.75") @DecimalMin("0.01") @DecimalMax("1.0") double strongStrength,
 			@DefaultValue("2") @Min(1) @Max(4) int upscaleFactor, @DefaultValue("R-ESRGAN 4x+") String upscaler,
-			Path workflows, @DefaultValue("true") boolean useNotifyHook) {
+			Path workflows, @DefaultValue("true") boolean useNotifyHook, URI websocketUrl) {
 
 		@Override
 		public String toString() {

@@ -45,8 +45,9 @@ class ProviderFactory {
 					p.subtleStrength(), p.strongStrength(), p.upscaleFactor(), p.upscaler(), p.connectTimeout(), json);
 			case COMFYUI -> {
 				try {
-					yield new ComfyUiImageProvider(name, required(prefix, p), p.model(), p.subtleStrength(),
-							p.strongStrength(), p.upscaleFactor(), p.workflows(), p.connectTimeout(), json);
+					yield new ComfyUiImageProvider(name, required(prefix, p), p.websocketUrl(), p.model(),
+							p.subtleStrength(), p.strongStrength(), p.upscaleFactor(), p.workflows(),
+							p.connectTimeout(), json);
 				}
 				catch (RuntimeException badTemplates) {
 					throw new InvalidConfigurationPropertyValueException(prefix + ".workflows", p.workflows(),

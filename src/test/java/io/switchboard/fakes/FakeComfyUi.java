@@ -1,5 +1,9 @@
 package io.switchboard.fakes;
 
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import java.net.URI;
+import java.nio.ByteBuffer;
 import java.time.Duration;
 import java.util.Iterator;
 import java.util.Map;
@@ -10,6 +14,9 @@ import java.util.concurrent.atomic.AtomicInteger;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import org.java_websocket.WebSocket;
+import org.java_websocket.handshake.ClientHandshake;
+import org.java_websocket.server.WebSocketServer;
 
 /**
  * A fake ComfyUI in its real wire format: {@code POST /prompt {prompt, client_id}}
@@ -20,7 +27,9 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
  * {@code POST /upload/image} (multipart) stores an input image; {@code GET /queue} lists
  * what runs. Images follow the graph: {@code EmptyLatentImage}'s size and batch, a
  * {@code LoadImage}'s image repeated by {@code RepeatLatentBatch}, scaled by
- * {@code ImageScaleBy}.
+ * {@code ImageScaleBy}. Its websocket ({@link #websocketUri()}, on a port of its own, as
+ * the JDK's HTTP server cannot upgrade) sends {@code progress} messages, ten per prompt,
+ * to the client whose {@code clientId} queued it.
  */
 public final class FakeComfyUi extends FakeHttpServer {
 
@@ -35,8 +44,30 @@ public final class FakeComfyUi extends FakeHttpServer {
 	private record Prompt(String id, JsonNode graph, long submitted, long workMillis) {
 	}
 
+	private final ProgressSocket socket = new ProgressSocket();
+
+	private FakeComfyUi() {
+		socket.start();
+	}
+
 	public static FakeComfyUi start() {
 		return new FakeComfyUi();
+	}
+
+	/** The websocket, {@code ws://127.0.0.1:<port>/ws}. */
+	public URI websocketUri() {
+		return URI.create("ws://127.0.0.1:" + socket.port() + "/ws");
+	}
+
+	@Override
+	public void close() {
+		super.close();
+		try {
+			socket.stop(1000);
+		}
+		catch (InterruptedException interrupted) {
+			Thread.currentThread().interrupt();
+		}
 	}
 
 	public FakeComfyUi workTime(Duration workTime) {
@@ -117,7 +148,10 @@ public final class FakeComfyUi extends FakeHttpServer {
 			return Reply.json(400, Json.write(answer));
 		}
 		String id = UUID.randomUUID().toString();
-		prompts.put(id, new Prompt(id, graph, System.currentTimeMillis(), workTime.toMillis()));
+		long workMillis = workTime.toMillis();
+		prompts.put(id, new Prompt(id, graph, System.currentTimeMillis(), workMillis));
+		String clientId = body.path("client_id").asText("");
+		Thread.ofVirtual().start(() -> socket.reportProgress(clientId, id, workMillis));
 		ObjectNode answer = Json.object();
 		answer.put("prompt_id", id);
 		answer.put("number", number.incrementAndGet());
@@ -191,6 +225,83 @@ public final class FakeComfyUi extends FakeHttpServer {
 			}
 		}
 		return null;
+	}
+
+	/**
+	 * ComfyUI's {@code /ws?clientId=...}: progress to the client that queued a prompt.
+	 */
+	private static final class ProgressSocket extends WebSocketServer {
+
+		private final java.util.concurrent.CountDownLatch started = new java.util.concurrent.CountDownLatch(1);
+
+		private final Map<WebSocket, String> clients = new ConcurrentHashMap<>();
+
+		ProgressSocket() {
+			super(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0));
+			setReuseAddr(true);
+		}
+
+		int port() {
+			try {
+				started.await(10, java.util.concurrent.TimeUnit.SECONDS);
+			}
+			catch (InterruptedException interrupted) {
+				Thread.currentThread().interrupt();
+			}
+			return getPort();
+		}
+
+		void reportProgress(String clientId, String promptId, long workMillis) {
+			for (int step = 1; step < 10; step++) {
+				try {
+					Thread.sleep(Math.max(1, workMillis / 10));
+				}
+				catch (InterruptedException interrupted) {
+					return;
+				}
+				ObjectNode message = Json.object().put("type", "progress");
+				message.putObject("data").put("value", step).put("max", 10).put("prompt_id", promptId).put("node", "3");
+				String text = Json.write(message);
+				clients.forEach((connection, id) -> {
+					if (id.equals(clientId) && connection.isOpen()) {
+						connection.send(text);
+					}
+				});
+			}
+		}
+
+		@Override
+		public void onOpen(WebSocket connection, ClientHandshake handshake) {
+			String resource = handshake.getResourceDescriptor();
+			int at = resource.indexOf("clientId=");
+			clients.put(connection, at < 0 ? "" : resource.substring(at + "clientId=".length()).split("&")[0]);
+			ObjectNode status = Json.object().put("type", "status");
+			status.putObject("data").putObject("status").putObject("exec_info").put("queue_remaining", 0);
+			connection.send(Json.write(status));
+		}
+
+		@Override
+		public void onClose(WebSocket connection, int code, String reason, boolean remote) {
+			clients.remove(connection);
+		}
+
+		@Override
+		public void onMessage(WebSocket connection, String message) {
+		}
+
+		@Override
+		public void onMessage(WebSocket connection, ByteBuffer message) {
+		}
+
+		@Override
+		public void onError(WebSocket connection, Exception failure) {
+		}
+
+		@Override
+		public void onStart() {
+			started.countDown();
+		}
+
 	}
 
 }

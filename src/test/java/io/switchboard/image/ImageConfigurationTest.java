@@ -55,7 +55,8 @@ class ImageConfigurationTest {
 	void secretsStayOutOfLogs() {
 		ImageProperties.Provider provider = new ImageProperties.Provider(ImageProperties.ProviderType.OPENAI, null,
 				"sk-very-secret", "user", "hunter2", null, null, 100, null, Duration.ofSeconds(2),
-				Duration.ofSeconds(10), Duration.ofSeconds(10), null, null, 0.35, 0.75, 2, "R-ESRGAN 4x+", null, true);
+				Duration.ofSeconds(10), Duration.ofSeconds(10), null, null, 0.35, 0.75, 2, "R-ESRGAN 4x+", null, true,
+				null);
 		assertThat(provider.toString()).doesNotContain("sk-very-secret").doesNotContain("hunter2").contains("******");
 	}
 

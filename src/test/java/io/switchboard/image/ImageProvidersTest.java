@@ -106,6 +106,7 @@ class ImageProvidersTest {
 		settings.put("providers.badkey.api-key", "sk-wrong");
 		settings.put("providers.comfy.type", "comfyui");
 		settings.put("providers.comfy.base-url", comfy.uri());
+		settings.put("providers.comfy.websocket-url", comfy.websocketUri().toString());
 		settings.put("providers.comfy.poll-interval", "200ms");
 		settings.put("providers.tiny.type", "demo");
 		settings.put("providers.tiny.max-concurrent", 1);
@@ -523,6 +524,23 @@ class ImageProvidersTest {
 		assertThat(comfy.lastGraph().path("3").path("inputs").path("denoise").asDouble()).isEqualTo(0.35);
 		assertThat(comfy.lastGraph().path("10").path("inputs").path("image").asText()).startsWith("switchboard-");
 		assertThat(subtle.candidates()).hasSize(4);
+	}
+
+	@Test
+	void comfyUiProgressComesFromItsWebsocket() {
+		comfy.workTime(Duration.ofMillis(3000));
+		try {
+			ImageJob job = jobs.imagine(me.id(), new ImageRequest("a slow dawn", null,
+					new ImageSettings("comfy", null, 64, 64, null, null, null, null)), origin);
+			await().atMost(WAIT).until(() -> jobs.find(me.id(), job.id()).orElseThrow().progress() > 0);
+			ImageJob working = jobs.find(me.id(), job.id()).orElseThrow();
+			assertThat(working.state()).isEqualTo(JobState.RUNNING);
+			assertThat(working.progress()).isBetween(10, 99);
+			assertThat(succeeded(job).progress()).isEqualTo(100);
+		}
+		finally {
+			comfy.workTime(Duration.ofMillis(200));
+		}
 	}
 
 	@Test

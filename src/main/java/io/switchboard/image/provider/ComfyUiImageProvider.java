@@ -36,6 +36,7 @@ import io.switchboard.image.JobKind;
  * longer text are replaced as text. The filled workflow goes to {@code POST /prompt};
  * {@code GET /history/{id}} says when it is done and {@code GET /view} gives the images.
  * The image to vary or upscale is uploaded first with {@code POST /upload/image}.
+ * Progress in percent comes from ComfyUI's websocket ({@link ComfyUiProgress}).
  */
 public final class ComfyUiImageProvider implements ImageProvider {
 
@@ -57,9 +58,20 @@ public final class ComfyUiImageProvider implements ImageProvider {
 
 	private final String clientId = UUID.randomUUID().toString();
 
-	public ComfyUiImageProvider(String name, URI baseUrl, String model, double subtleStrength, double strongStrength,
-			int upscaleFactor, Path workflows, Duration connectTimeout, ObjectMapper json) {
+	private final ComfyUiProgress progress;
+
+	/**
+	 * @param websocketUrl where ComfyUI reports progress, {@code null} for
+	 * {@code ws://<base-url>/ws}
+	 */
+	public ComfyUiImageProvider(String name, URI baseUrl, URI websocketUrl, String model, double subtleStrength,
+			double strongStrength, int upscaleFactor, Path workflows, Duration connectTimeout, ObjectMapper json) {
 		this.name = name;
+		this.progress = new ComfyUiProgress(
+				websocketUrl == null ? ComfyUiProgress.websocketOf(baseUrl, clientId)
+						: URI.create(
+								websocketUrl + (websocketUrl.getQuery() == null ? "?" : "&") + "clientId=" + clientId),
+				json, connectTimeout);
 		this.http = new ProviderHttp(name, baseUrl, connectTimeout, json, Map.of());
 		this.model = model;
 		this.subtle = subtleStrength;
@@ -98,6 +110,8 @@ public final class ComfyUiImageProvider implements ImageProvider {
 		if (job.work() != JobKind.ORIGIN) {
 			values.put("init_image", upload(job));
 		}
+		// listening before queueing, so the first steps' progress is not missed
+		progress.listen();
 		ObjectNode body = http.json().createObjectNode();
 		body.set("prompt", fill(templates.get(template), values));
 		body.put("client_id", clientId);
@@ -117,8 +131,11 @@ public final class ComfyUiImageProvider implements ImageProvider {
 	public ProviderUpdate poll(ProviderJob job, String taskId) {
 		JsonNode history = http.getJson("/history/" + taskId).path(taskId);
 		if (history.isMissingNode() || history.isNull()) {
-			return new ProviderUpdate.Working(taskId, 0, running(taskId), null);
+			progress.listen();
+			boolean running = running(taskId);
+			return new ProviderUpdate.Working(taskId, running ? progress.percentOf(taskId) : 0, running, null);
 		}
+		progress.forget(taskId);
 		JsonNode status = history.path("status");
 		if ("error".equals(status.path("status_str").asText())) {
 			throw new ImageProviderException.Refused("ComfyUI could not run the workflow: " + errorOf(status));
