@@ -20,7 +20,7 @@ import org.springframework.stereotype.Component;
  * only one is the demo provider, named {@code demo}.
  */
 @Component
-class ImageProviders {
+class ImageProviders implements org.springframework.beans.factory.DisposableBean {
 
 	static final String DEMO = "demo";
 
@@ -63,6 +63,11 @@ class ImageProviders {
 		this.entries = entries;
 		this.defaultEntry = defaultName == null || defaultName.isBlank() ? entries.values().iterator().next()
 				: entries.get(defaultName);
+	}
+
+	@Override
+	public void destroy() {
+		entries.values().forEach(entry -> entry.provider().close());
 	}
 
 	Optional<Entry> find(String name) {

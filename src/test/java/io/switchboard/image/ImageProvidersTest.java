@@ -285,9 +285,11 @@ class ImageProvidersTest {
 		succeeded(first);
 		succeeded(second);
 
-		// a user's own limit (2) holds across providers with room
+		// a user's own limit (2) holds across providers with room (both of the first two
+		// take seconds, so the third is seen waiting however slowly the test looks)
+		sd.drawTime(Duration.ofMillis(3000));
 		ImageJob a = imagine("tiny", "a");
-		ImageJob b = imagine("slow", "b");
+		ImageJob b = imagine("sd", "b");
 		ImageJob c = imagine("comfy", "c");
 		await().atMost(WAIT).until(() -> jobs.find(me.id(), b.id()).orElseThrow().state() != JobState.QUEUED);
 		assertThat(jobs.find(me.id(), c.id()).orElseThrow().state()).isEqualTo(JobState.QUEUED);

@@ -183,6 +183,11 @@ public final class ComfyUiImageProvider implements ImageProvider {
 		}
 	}
 
+	@Override
+	public void close() {
+		progress.close();
+	}
+
 	/** Whether ComfyUI is running the prompt now (rather than still queueing it). */
 	private boolean running(String promptId) {
 		try {

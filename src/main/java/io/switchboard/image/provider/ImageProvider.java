@@ -56,4 +56,8 @@ public interface ImageProvider {
 	default void cancel(ProviderJob job, String taskId) {
 	}
 
+	/** Lets go of what the provider holds open (a websocket), as the server stops. */
+	default void close() {
+	}
+
 }
