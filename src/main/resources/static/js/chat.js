@@ -332,5 +332,7 @@
 		preview.hidden = false;
 	});
 
+	// the page can take messages now (until this runs, Enter would only add a line)
+	composer.dataset.ready = 'true';
 	scrollDown();
 })();

@@ -107,6 +107,7 @@ class ComicStudioBrowserTest {
 			enter(page);
 			openai.replyNext(ComicScripts.STORY, ComicScripts.PROMPTS);
 			page.navigate("/");
+			PlaywrightAssertions.assertThat(page.locator("#composer")).hasAttribute("data-ready", "true");
 			page.fill("#message-input", "/comic 고양이가 바리스타가 되고 싶어 한다");
 			page.keyboard().press("Enter");
 			PlaywrightAssertions.assertThat(page.locator(".message.notice").last()).containsText("started");

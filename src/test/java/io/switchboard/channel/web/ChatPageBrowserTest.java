@@ -83,6 +83,8 @@ class ChatPageBrowserTest {
 			page.click("button[type=submit]");
 			PlaywrightAssertions.assertThat(page.locator("#composer")).isVisible();
 			PlaywrightAssertions.assertThat(page.locator(".topbar .who")).hasText("Ada Lovelace");
+			// the page's script is deferred: typing before it runs would not send
+			PlaywrightAssertions.assertThat(page.locator("#composer")).hasAttribute("data-ready", "true");
 
 			// a streamed answer: pieces show one by one, then the Markdown is rendered
 			openai.replyInPieces("Tea ", "is ", "a ", "**brewed** ", "drink.");
@@ -124,6 +126,7 @@ class ChatPageBrowserTest {
 
 			// after a reload the conversation is still there, image included
 			page.reload();
+			PlaywrightAssertions.assertThat(page.locator("#composer")).hasAttribute("data-ready", "true");
 			PlaywrightAssertions.assertThat(page.locator(".message.assistant")).hasCount(2);
 			PlaywrightAssertions.assertThat(page.locator(".message.user img")).isVisible();
 			page.screenshot(
