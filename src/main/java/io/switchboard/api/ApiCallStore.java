@@ -1,6 +1,9 @@
 package io.switchboard.api;
 
+import java.util.Collection;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 
 import org.springframework.jdbc.core.JdbcTemplate;
 import org.springframework.jdbc.core.simple.JdbcClient;
@@ -41,28 +44,24 @@ class ApiCallStore {
 
 	/** Tokens in and out of a key's calls since a time. */
 	long tokensSince(long keyId, long sinceMillis) {
-		return jdbc
-			.sql("SELECT COALESCE(SUM(tokens_in + tokens_out), 0) FROM api_calls WHERE key_id = ? AND created_at >= ?")
-			.params(keyId, sinceMillis)
-			.query(Long.class)
-			.single();
+		return tokensSince(List.of(keyId), sinceMillis).getOrDefault(keyId, 0L);
 	}
 
 	/**
 	 * Tokens in and out since a time, per key, for several keys at once (keys without
 	 * calls are left out).
 	 */
-	java.util.Map<Long, Long> tokensSince(java.util.Collection<Long> keyIds, long sinceMillis) {
+	Map<Long, Long> tokensSince(Collection<Long> keyIds, long sinceMillis) {
 		return sums("SUM(tokens_in + tokens_out)", keyIds, sinceMillis);
 	}
 
 	/** Spend since a time, per key, for several keys at once. */
-	java.util.Map<Long, Long> spendSince(java.util.Collection<Long> keyIds, long sinceMillis) {
+	Map<Long, Long> spendSince(Collection<Long> keyIds, long sinceMillis) {
 		return sums("SUM(cost_nanos)", keyIds, sinceMillis);
 	}
 
-	private java.util.Map<Long, Long> sums(String sum, java.util.Collection<Long> keyIds, long sinceMillis) {
-		java.util.Map<Long, Long> sums = new java.util.HashMap<>();
+	private Map<Long, Long> sums(String sum, Collection<Long> keyIds, long sinceMillis) {
+		Map<Long, Long> sums = new HashMap<>();
 		if (keyIds.isEmpty()) {
 			return sums;
 		}
@@ -77,10 +76,7 @@ class ApiCallStore {
 
 	/** Spend of a key's calls since a time. */
 	long spendSince(long keyId, long sinceMillis) {
-		return jdbc.sql("SELECT COALESCE(SUM(cost_nanos), 0) FROM api_calls WHERE key_id = ? AND created_at >= ?")
-			.params(keyId, sinceMillis)
-			.query(Long.class)
-			.single();
+		return spendSince(List.of(keyId), sinceMillis).getOrDefault(keyId, 0L);
 	}
 
 	/** Calls of a key, newest first (tests and the usage page). */

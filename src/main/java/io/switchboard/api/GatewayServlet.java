@@ -6,6 +6,7 @@ import java.io.OutputStream;
 import java.net.SocketTimeoutException;
 import java.nio.charset.StandardCharsets;
 import java.time.Clock;
+import java.util.Arrays;
 import java.util.List;
 import java.util.UUID;
 
@@ -65,6 +66,9 @@ class GatewayServlet extends HttpServlet {
 	 */
 	static final String SESSION_HEADER = "X-Switchboard-Session";
 
+	/** How much of a non-streamed answer is kept for reading its usage. */
+	private static final int MAX_KEPT_ANSWER = 4 << 20;
+
 	private final transient ModelCatalog catalog;
 
 	private final transient Router router;
@@ -90,9 +94,6 @@ class GatewayServlet extends HttpServlet {
 	private final transient SessionExchanges sessions;
 
 	private final transient Clock clock;
-
-	/** How much of a non-streamed answer is kept for reading its usage. */
-	private static final int MAX_KEPT_ANSWER = 4 << 20;
 
 	private final long maxBody;
 
@@ -389,11 +390,9 @@ class GatewayServlet extends HttpServlet {
 			response.setHeader(OVERHEAD_HEADER, millis(overhead));
 			ServletOutputStream out = response.getOutputStream();
 			// bytes go to the client as they arrive and are kept in one array for the
-			// usage
-			// at the end (sized by Content-Length when there is one: no copy buffer, no
-			// collecting stream); an answer beyond MAX_KEPT_ANSWER is still passed on
-			// whole
-			// but counted from its first MAX_KEPT_ANSWER bytes
+			// usage at the end (sized by Content-Length when there is one: no copy
+			// buffer, no collecting stream); an answer beyond MAX_KEPT_ANSWER is still
+			// passed on whole but counted from its first MAX_KEPT_ANSWER bytes
 			boolean sized = length >= 0 && length <= MAX_KEPT_ANSWER;
 			byte[] whole = new byte[sized ? (int) length : 8192];
 			int filled = 0;
@@ -404,7 +403,7 @@ class GatewayServlet extends HttpServlet {
 							in.transferTo(out);
 							break;
 						}
-						whole = java.util.Arrays.copyOf(whole, Math.min(MAX_KEPT_ANSWER, whole.length * 2));
+						whole = Arrays.copyOf(whole, Math.min(MAX_KEPT_ANSWER, whole.length * 2));
 					}
 					int read = in.read(whole, filled, whole.length - filled);
 					if (read < 0) {

@@ -1,7 +1,6 @@
 package io.switchboard.api;
 
 import java.util.ArrayList;
-import java.util.Base64;
 import java.util.List;
 
 import com.fasterxml.jackson.databind.JsonNode;
@@ -98,12 +97,12 @@ class SessionExchanges {
 	}
 
 	private MessagePart image(String url) {
-		int comma = url.indexOf(',');
-		if (!url.startsWith("data:") || comma < 0 || !url.substring(0, comma).endsWith(";base64")) {
+		DataUrl data = DataUrl.parse(url).orElse(null);
+		if (data == null) {
 			return new MessagePart.Text("[image: " + url + "]");
 		}
 		try {
-			MediaRef stored = media.store(Base64.getDecoder().decode(url.substring(comma + 1)));
+			MediaRef stored = media.store(data.bytes());
 			return new MessagePart.Image(stored.sha256(), stored.mimeType(), stored.width(), stored.height());
 		}
 		catch (IllegalArgumentException | MediaRejected unusable) {

@@ -2,7 +2,6 @@ package io.switchboard.api;
 
 import java.io.IOException;
 import java.util.ArrayList;
-import java.util.Base64;
 import java.util.List;
 import java.util.Locale;
 
@@ -107,14 +106,13 @@ final class Translation {
 	}
 
 	private static ContentPart.Image image(String url, String at, ModelSpec model) {
-		int comma = url.indexOf(',');
-		if (!url.startsWith("data:image/") || comma < 0 || !url.substring(0, comma).endsWith(";base64")) {
-			throw OpenAiError.invalid("The model `" + model.name() + "` takes images as base64 data: URLs only.", at,
-					"invalid_image_url");
-		}
+		DataUrl image = DataUrl.parse(url)
+			.filter(data -> data.mimeType().startsWith("image/"))
+			.orElseThrow(() -> OpenAiError.invalid(
+					"The model `" + model.name() + "` takes images as base64 data: URLs only.", at,
+					"invalid_image_url"));
 		try {
-			return new ContentPart.Image(url.substring(5, url.indexOf(';')),
-					Base64.getDecoder().decode(url.substring(comma + 1)));
+			return new ContentPart.Image(image.mimeType(), image.bytes());
 		}
 		catch (IllegalArgumentException broken) {
 			throw OpenAiError.invalid("The image's base64 data cannot be read.", at, "invalid_image_url");

@@ -98,11 +98,9 @@ class ContextAssembler {
 				}
 				beforeSeq = page.getLast().seq();
 				// the next page sized to what the rest of the budget likely holds, judged
-				// by
-				// the messages kept so far (plus a fifth): a large window then takes two
-				// or
-				// three queries instead of dozens, which counts on a database across a
-				// network
+				// by the messages kept so far (plus a fifth): a large window then takes
+				// two or three queries instead of dozens, which counts on a database
+				// across a network
 				int spent = startBudget - budget;
 				int likely = (int) Math.min(MAX_PAGE, (long) budget * history.size() / Math.max(1, spent) * 6 / 5 + 1);
 				pageSize = Math.max(properties.contextPageSize(), likely);

@@ -12,6 +12,7 @@ import java.util.Optional;
 import io.switchboard.image.provider.DemoImageProvider;
 import io.switchboard.image.provider.ImageProvider;
 
+import org.springframework.beans.factory.DisposableBean;
 import org.springframework.boot.context.properties.source.InvalidConfigurationPropertyValueException;
 import org.springframework.stereotype.Component;
 
@@ -20,7 +21,7 @@ import org.springframework.stereotype.Component;
  * only one is the demo provider, named {@code demo}.
  */
 @Component
-class ImageProviders implements org.springframework.beans.factory.DisposableBean {
+class ImageProviders implements DisposableBean {
 
 	static final String DEMO = "demo";
 

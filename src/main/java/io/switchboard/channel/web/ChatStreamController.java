@@ -153,7 +153,7 @@ class ChatStreamController {
 				.map(action -> Map.of("label", action.label(), "command", action.command(), "style",
 						action.style().name().toLowerCase()))
 				.toList();
-			Map<String, Object> notice = new java.util.LinkedHashMap<>();
+			Map<String, Object> notice = new LinkedHashMap<>();
 			notice.put("html", markdown.render(reply.text()));
 			notice.put("actions", actions);
 			if (reply.imageJob() != null) {

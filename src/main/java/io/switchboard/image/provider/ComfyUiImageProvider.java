@@ -67,11 +67,8 @@ public final class ComfyUiImageProvider implements ImageProvider {
 	public ComfyUiImageProvider(String name, URI baseUrl, URI websocketUrl, String model, double subtleStrength,
 			double strongStrength, int upscaleFactor, Path workflows, Duration connectTimeout, ObjectMapper json) {
 		this.name = name;
-		this.progress = new ComfyUiProgress(
-				websocketUrl == null ? ComfyUiProgress.websocketOf(baseUrl, clientId)
-						: URI.create(
-								websocketUrl + (websocketUrl.getQuery() == null ? "?" : "&") + "clientId=" + clientId),
-				json, connectTimeout);
+		this.progress = new ComfyUiProgress(ComfyUiProgress.websocketOf(baseUrl, websocketUrl, clientId), json,
+				connectTimeout);
 		this.http = new ProviderHttp(name, baseUrl, connectTimeout, json, Map.of());
 		this.model = model;
 		this.subtle = subtleStrength;
@@ -180,6 +177,10 @@ public final class ComfyUiImageProvider implements ImageProvider {
 		}
 		catch (RuntimeException ignored) {
 			// best effort: the job is cancelled here either way
+		}
+		finally {
+			// a cancelled job is not polled again, so its last percentage goes here
+			progress.forget(taskId);
 		}
 	}
 

@@ -3,6 +3,7 @@ package io.switchboard.image.provider;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.WebSocket;
+import java.nio.ByteBuffer;
 import java.time.Duration;
 import java.util.Map;
 import java.util.concurrent.CompletionStage;
@@ -47,10 +48,18 @@ final class ComfyUiProgress {
 		this.uri = uri;
 		this.json = json;
 		this.client = HttpClient.newBuilder().connectTimeout(connectTimeout).build();
+		// nanoTime may be negative: the first attempt is due now, not at its zero
+		this.nextAttempt = System.nanoTime();
 	}
 
-	/** The websocket address for a ComfyUI base URL and this client's id. */
-	static URI websocketOf(URI baseUrl, String clientId) {
+	/**
+	 * The websocket address with this client's id: the configured one, or {@code /ws} at
+	 * the base URL ({@code ws://} or {@code wss://}) when none is.
+	 */
+	static URI websocketOf(URI baseUrl, URI configured, String clientId) {
+		if (configured != null) {
+			return URI.create(configured + (configured.getQuery() == null ? "?" : "&") + "clientId=" + clientId);
+		}
 		String base = baseUrl.toString().replaceFirst("^http", "ws");
 		return URI.create((base.endsWith("/") ? base : base + "/") + "ws?clientId=" + clientId);
 	}
@@ -104,8 +113,8 @@ final class ComfyUiProgress {
 			return;
 		}
 		if (!"progress".equals(message.path("type").asText())) {
-			return; // status, executing, executed, ...: the poll reads those from
-					// /history
+			// status, executing, executed, ...: the poll reads those from /history
+			return;
 		}
 		JsonNode data = message.path("data");
 		String promptId = data.path("prompt_id").asText("");
@@ -133,7 +142,7 @@ final class ComfyUiProgress {
 		}
 
 		@Override
-		public CompletionStage<?> onBinary(WebSocket webSocket, java.nio.ByteBuffer data, boolean last) {
+		public CompletionStage<?> onBinary(WebSocket webSocket, ByteBuffer data, boolean last) {
 			webSocket.request(1); // previews of the image being drawn: not needed
 			return null;
 		}

@@ -142,7 +142,7 @@ public final class SdWebUiImageProvider implements ImageProvider {
 			// stop it, so the next job in the queue does not wait for a drawing nobody
 			// wants (a WebUI shared with people outside Switchboard would be stopped too)
 			try {
-				http.postJson("/sdapi/v1/interrupt", java.util.Map.of());
+				http.postJson("/sdapi/v1/interrupt", Map.of());
 			}
 			catch (RuntimeException notStopped) {
 				// it finishes on its own; the job is cancelled either way
