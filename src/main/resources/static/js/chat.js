@@ -212,6 +212,9 @@
 		if (composer.dataset.sessionId) {
 			form.append('sessionId', composer.dataset.sessionId);
 		}
+		// the server takes a message once by this id, whatever happens to the request
+		form.append('clientId', window.crypto && window.crypto.randomUUID ? window.crypto.randomUUID()
+			: Date.now().toString(36) + Math.random().toString(36).slice(2));
 		const question = bubble('user');
 		question.querySelector('.body').textContent = text || '';
 		if (file) {
@@ -234,7 +237,18 @@
 			}
 			await readEvents(response, function (name, data) {
 				switch (name) {
+					case 'queued':
+						// the model's provider is busy: say how many answers come first
+						if (!answer) {
+							answer = bubble('queued');
+						}
+						answer.querySelector('.body').textContent = 'Queued: ' + data.ahead
+							+ (data.ahead === 1 ? ' answer' : ' answers') + ' ahead of this one…';
+						break;
 					case 'started':
+						if (answer) {
+							answer.remove();
+						}
 						answer = bubble('assistant streaming');
 						if (data.demo) {
 							answer.classList.add('demo');
@@ -279,6 +293,7 @@
 						break;
 					}
 					case 'error': {
+						// the question is kept in the session, with this reason
 						if (answer) {
 							answer.remove();
 						}

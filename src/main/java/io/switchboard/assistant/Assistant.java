@@ -1,17 +1,19 @@
 package io.switchboard.assistant;
 
 import java.time.Clock;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
 
 import io.switchboard.conversation.AnswerRecord;
+import io.switchboard.conversation.AnswerState;
 import io.switchboard.conversation.ChatMode;
 import io.switchboard.conversation.ConversationException;
 import io.switchboard.conversation.Conversations;
 import io.switchboard.conversation.Exchange;
-import io.switchboard.conversation.MessagePart;
 import io.switchboard.conversation.PlaceKind;
 import io.switchboard.conversation.SessionChoice;
+import io.switchboard.conversation.StoredMessage;
 import io.switchboard.conversation.User;
 import io.switchboard.conversation.UserState;
 import io.switchboard.llm.ChatModels;
@@ -26,13 +28,15 @@ import io.switchboard.usage.UsageLedger;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.stereotype.Service;
+import org.springframework.transaction.support.TransactionTemplate;
 
 /**
- * The front door for every channel: a message goes in, events come out to the channel's
- * {@link ReplySink}. Commands get their replies; a chat message is checked, its session
- * chosen, its context assembled within the model's window, the answer streamed, and only
- * then are question and answer recorded together, so a refused or failed message leaves
- * nothing behind.
+ * The front door for every channel, in two steps. {@link #receive} runs when a message
+ * arrives: commands are carried out and a chat message is checked and stored at once,
+ * before any model is called, with its answer pending. {@link #answer} runs later, as the
+ * turn that answers it: the context is assembled within the model's window, the answer
+ * streamed to the channel's {@link ReplySink} and recorded with its usage, or the
+ * question marked failed with a reason the user can read. Either way the question stays.
  */
 @Service
 public class Assistant {
@@ -65,11 +69,14 @@ public class Assistant {
 
 	private final List<ModeHandler> modeHandlers;
 
+	private final TransactionTemplate transactions;
+
 	private final Clock clock;
 
 	Assistant(Conversations conversations, CommandParser parser, Commands commands, ContextAssembler assembler,
 			ChatModels chatModels, ModelCatalog models, TokenCounter tokens, UsageLedger usage,
-			AssistantProperties properties, List<ModeHandler> modeHandlers, Clock clock) {
+			AssistantProperties properties, List<ModeHandler> modeHandlers, TransactionTemplate transactions,
+			Clock clock) {
 		this.conversations = conversations;
 		this.parser = parser;
 		this.commands = commands;
@@ -80,38 +87,75 @@ public class Assistant {
 		this.usage = usage;
 		this.properties = properties;
 		this.modeHandlers = modeHandlers;
+		this.transactions = transactions;
 		this.clock = clock;
 	}
 
 	/**
-	 * Handles one message; blocks until the answer is complete (run it on a virtual
-	 * thread).
+	 * Takes a message in: carries out a command (or hands the message to the module of
+	 * the sender's mode) and returns its replies, or checks a chat message and stores it
+	 * with its answer pending. Quick: no model is called. Call it in the transaction that
+	 * records the platform event, so that a message is stored exactly when its event is.
 	 */
-	public Outcome handle(InboundMessage message, ReplySink sink) {
+	public Received receive(InboundMessage message) {
 		User user = conversations.identify(message.sender(), message.senderName());
+		List<Reply> replies = new ArrayList<>(1);
+		ReplySink collect = event -> {
+			if (event instanceof ReplyEvent.Notice notice) {
+				replies.add(notice.reply());
+			}
+		};
 		Optional<Command> command = parser.parse(message.text());
 		if (command.isPresent()) {
-			commands.execute(command.get(), user, message, sink);
-			return Outcome.COMMAND;
+			commands.execute(command.get(), user, message, collect);
+			return new Received.Replied(user, replies);
 		}
 		if (user.state() == UserState.DISABLED) {
 			// in a group, answering every message of a paused user would be noise
 			if (message.place().kind() != PlaceKind.GROUP) {
-				sink.accept(new ReplyEvent.Notice(Reply.of(
+				replies.add(Reply.of(
 						"Your chat is paused (state disabled), so this message was not sent to a model. "
 								+ "Send `/user state active` to continue.",
-						Reply.Action.primary("Resume", "/user state active"))));
+						Reply.Action.primary("Resume", "/user state active")));
 			}
-			return Outcome.IGNORED;
+			return new Received.Replied(user, replies);
 		}
 		if (user.mode() != ChatMode.CHAT && message.session() == null) {
 			Optional<ModeHandler> handler = modeHandlers.stream().filter(h -> h.mode() == user.mode()).findFirst();
 			if (handler.isPresent()) {
-				handler.get().handle(user, message, sink);
-				return Outcome.DELEGATED;
+				handler.get().handle(user, message, collect);
+				return new Received.Replied(user, replies);
 			}
 		}
-		return chat(user, message, sink);
+		return ask(user, message);
+	}
+
+	private Received ask(User user, InboundMessage message) {
+		String text = message.text();
+		if (text.length() > properties.maxMessageChars()) {
+			return refuse(user, "Your message is too long: " + text.length() + " characters, and the limit is "
+					+ properties.maxMessageChars() + ". Nothing was sent or saved.");
+		}
+		if (text.isBlank() && !message.hasImages()) {
+			return refuse(user, "Send some text (or an image with a question).");
+		}
+		SessionChoice choice;
+		try {
+			choice = conversations.chooseSession(user, message.place(), message.session(), text);
+		}
+		catch (ConversationException refused) {
+			return refuse(user, refused.getMessage());
+		}
+		ModelSpec model = models.findOrDefault(choice.model());
+		String refusal = null;
+		if (message.hasImages() && !model.vision()) {
+			List<String> vision = models.all().stream().filter(ModelSpec::vision).map(ModelSpec::name).toList();
+			refusal = "The model " + model.name() + " cannot read images. "
+					+ (vision.isEmpty() ? "No configured model can."
+							: "Pick one that can with `/session model <name>`: " + String.join(", ", vision) + ".");
+		}
+		Exchange exchange = conversations.ask(user, choice, message.parts(), assembler.count(message.parts()), refusal);
+		return new Received.Asked(user, exchange, model);
 	}
 
 	/** The help reply, for channels that show it unasked (e.g. on a follow event). */
@@ -119,94 +163,96 @@ public class Assistant {
 		return commands.help(null);
 	}
 
-	private Outcome chat(User user, InboundMessage message, ReplySink sink) {
-		String text = message.text();
-		if (text.length() > properties.maxMessageChars()) {
-			return refuse(sink, "Your message is too long: " + text.length() + " characters, and the limit is "
-					+ properties.maxMessageChars() + ". Nothing was sent or saved.");
+	/**
+	 * Answers a stored question: its turn. Streams the answer to {@code live} and records
+	 * it with its usage, or marks the question failed with a reason the user can read.
+	 * Blocks until the answer is complete (run it on a virtual thread). Safe to run again
+	 * for the same question: once it is settled, nothing is asked and the stored answer
+	 * is returned.
+	 * @return the assistant message as it now stands, empty when the question is gone
+	 * (its session was removed meanwhile)
+	 */
+	public Optional<StoredMessage> answer(long answerId, ReplySink live) {
+		Optional<Exchange> found = conversations.exchange(answerId);
+		if (found.isEmpty() || found.get().answer().state() != AnswerState.PENDING) {
+			return found.map(Exchange::answer);
 		}
-		if (text.isBlank() && !message.hasImages()) {
-			return refuse(sink, "Send some text (or an image with a question).");
-		}
-		SessionChoice choice;
-		try {
-			choice = conversations.chooseSession(user, message.place(), message.session(), text);
-		}
-		catch (ConversationException refused) {
-			return refuse(sink, refused.getMessage());
-		}
-		ModelSpec model = models.findOrDefault(choice.model());
-		if (message.hasImages() && !model.vision()) {
-			List<String> vision = models.all().stream().filter(ModelSpec::vision).map(ModelSpec::name).toList();
-			return refuse(sink,
-					"The model " + model.name() + " cannot read images. " + (vision.isEmpty()
-							? "No configured model can."
-							: "Pick one that can with `/session model <name>`: " + String.join(", ", vision) + "."));
-		}
-		int maxOutput = Math.min(user.maxOutputTokens() == null ? model.maxOutputTokens() : user.maxOutputTokens(),
-				model.maxOutputTokens());
-		String title = choice instanceof SessionChoice.Existing existing ? existing.session().title()
-				: ((SessionChoice.Fresh) choice).title();
-		sink.accept(new ReplyEvent.AnswerStarted(model.name(), model.demo(), title));
+		Exchange exchange = found.get();
+		StoredMessage question = exchange.question();
+		User user = conversations.findUser(question.author()).orElse(null);
+		ModelSpec model = models.findOrDefault(exchange.session().model());
+		Integer wanted = user == null ? null : user.maxOutputTokens();
+		int maxOutput = Math.min(wanted == null ? model.maxOutputTokens() : wanted, model.maxOutputTokens());
+		live.accept(new ReplyEvent.AnswerStarted(model.name(), model.demo(), exchange.session().title()));
 
 		long started = System.nanoTime();
 		ContextAssembler.AssembledContext context;
 		ChatResponse response;
 		try {
-			context = assembler.assemble(choice, message.parts(), model, maxOutput, 1.0);
+			context = assembler.assemble(exchange, model, maxOutput, 1.0);
 			try {
 				response = chatModels.stream(context.request(),
-						piece -> sink.accept(new ReplyEvent.AnswerDelta(piece)));
+						piece -> live.accept(new ReplyEvent.AnswerDelta(piece)));
 			}
 			catch (LlmException.ContextLengthExceeded overflow) {
 				// our count and the provider's differ for this model: give it a smaller
 				// context
 				log.info("provider {} found the context of {} too long; retrying with less", overflow.provider(),
 						model.name());
-				context = assembler.assemble(choice, message.parts(), model, maxOutput, SHRINK_AFTER_OVERFLOW);
+				context = assembler.assemble(exchange, model, maxOutput, SHRINK_AFTER_OVERFLOW);
 				response = chatModels.stream(context.request(),
-						piece -> sink.accept(new ReplyEvent.AnswerDelta(piece)));
+						piece -> live.accept(new ReplyEvent.AnswerDelta(piece)));
 			}
 		}
 		catch (ContextAssembler.MessageTooLong tooLong) {
-			sink.accept(new ReplyEvent.AnswerFailed(tooLong.getMessage()));
-			return Outcome.REFUSED;
+			return settle(answerId, AnswerState.REFUSED, tooLong.getMessage(), live);
 		}
 		catch (LlmException.ContextLengthExceeded stillTooLong) {
-			sink.accept(new ReplyEvent.AnswerFailed("This conversation is too long for " + model.name()
-					+ ". Start a new topic with /new and ask again."));
-			return Outcome.FAILED;
+			return settle(answerId, AnswerState.FAILED, "This conversation is too long for " + model.name()
+					+ ". Start a new topic with /new and ask again.", live);
 		}
 		catch (LlmException failed) {
 			log.warn("model {} via {} failed: {} {}", model.name(), failed.provider(),
 					failed.getClass().getSimpleName(), failed.getMessage());
-			sink.accept(new ReplyEvent.AnswerFailed(failed.userMessage()));
-			return Outcome.FAILED;
+			return settle(answerId, AnswerState.FAILED, failed.userMessage(), live);
 		}
 		long latencyMillis = (System.nanoTime() - started) / 1_000_000;
 
 		if (response.text().isBlank() && response.finishReason() == FinishReason.CONTENT_FILTER) {
-			sink.accept(new ReplyEvent.AnswerFailed("The model's content filter declined this request."));
-			return Outcome.FAILED;
+			return settle(answerId, AnswerState.FAILED, "The model's content filter declined this request.", live);
 		}
 		long cost = model.price().costNanos(response.usage());
 		AnswerRecord record = new AnswerRecord(model.name(), model.provider(), response.usage().inputTokens(),
 				response.usage().outputTokens(), cost, latencyMillis, context.omitted(),
 				response.finishReason().name().toLowerCase());
-		List<MessagePart> question = message.parts();
-		int answerTokens = tokens.count(response.text()) + TokenCounter.PER_MESSAGE_OVERHEAD;
-		Exchange exchange = conversations.recordExchange(user, choice, question, context.questionTokens(),
-				response.text(), answerTokens, record);
-		usage.record(user.id().value(), model.name(), response.usage().inputTokens(), response.usage().outputTokens(),
-				cost, clock.instant());
-		sink.accept(new ReplyEvent.AnswerCompleted(exchange, response.text(), response.usage(), cost,
-				response.finishReason(), model.demo()));
-		return Outcome.ANSWERED;
+		ChatResponse answered = response;
+		int answerTokens = tokens.count(answered.text()) + TokenCounter.PER_MESSAGE_OVERHEAD;
+		long payer = question.author() == null ? exchange.session().owner().value() : question.author().value();
+		Optional<StoredMessage> written = transactions.execute(status -> {
+			Optional<StoredMessage> answer = conversations.answer(answerId, answered.text(), answerTokens, record);
+			answer.ifPresent(stored -> usage.record(payer, model.name(), answered.usage().inputTokens(),
+					answered.usage().outputTokens(), cost, clock.instant()));
+			return answer;
+		});
+		if (written.isEmpty()) {
+			// settled meanwhile by another run of this turn, or removed with its session
+			return conversations.message(answerId);
+		}
+		live.accept(new ReplyEvent.AnswerCompleted(
+				new Exchange(conversations.exchange(answerId).map(Exchange::session).orElse(exchange.session()),
+						question, written.get()),
+				response.text(), response.usage(), cost, response.finishReason(), model.demo()));
+		return written;
 	}
 
-	private static Outcome refuse(ReplySink sink, String reason) {
-		sink.accept(new ReplyEvent.Notice(Reply.of(reason)));
-		return Outcome.REFUSED;
+	private Optional<StoredMessage> settle(long answerId, AnswerState state, String reason, ReplySink live) {
+		Optional<StoredMessage> settled = conversations.settle(answerId, state, reason);
+		live.accept(new ReplyEvent.AnswerFailed(reason));
+		return settled;
+	}
+
+	private static Received refuse(User user, String reason) {
+		return new Received.Replied(user, List.of(Reply.of(reason)));
 	}
 
 }

@@ -3,12 +3,14 @@ package io.switchboard.assistant;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.Deque;
+import java.util.HashSet;
 import java.util.List;
+import java.util.Set;
 
 import io.switchboard.conversation.Conversations;
 import io.switchboard.conversation.MessagePart;
 import io.switchboard.conversation.MessageRole;
-import io.switchboard.conversation.SessionChoice;
+import io.switchboard.conversation.Exchange;
 import io.switchboard.conversation.StoredMessage;
 import io.switchboard.llm.ChatMessage;
 import io.switchboard.llm.ChatRequest;
@@ -21,13 +23,13 @@ import io.switchboard.media.MediaStore;
 import org.springframework.stereotype.Component;
 
 /**
- * Builds a model call's context: the system prompt, then as many of the current topic's
- * messages as fit, newest first, then the new message. It reads stored messages a page at
- * a time through the topic's index (the first page {@code context-page-size} messages,
- * later ones sized to what the budget still holds) and stops as soon as the budget is
- * full, so a turn costs the same in a session of a thousand messages as in one of a
- * hundred thousand. Token counts were taken when the messages were stored, so nothing old
- * is tokenized again.
+ * Builds a model call's context: the system prompt, then as many of the question's
+ * topic's earlier answered messages as fit, newest first, then the question. It reads
+ * stored messages a page at a time through the topic's index (the first page
+ * {@code context-page-size} messages, later ones sized to what the budget still holds)
+ * and stops as soon as the budget is full, so a turn costs the same in a session of a
+ * thousand messages as in one of a hundred thousand. Token counts were taken when the
+ * messages were stored, so nothing old is tokenized again.
  */
 @Component
 class ContextAssembler {
@@ -52,67 +54,78 @@ class ContextAssembler {
 	}
 
 	/**
-	 * Assembles the context for a question.
+	 * Assembles the context for a stored question: the topic's messages before it, of the
+	 * questions that were answered (a failed, refused or still pending one is left out
+	 * with its answer row), newest first until the budget is full.
 	 * @param shrink the share of the usual budget to use, below 1 after a provider still
 	 * found the context too long
 	 * @throws MessageTooLong when the question alone does not fit the model's window
 	 */
-	AssembledContext assemble(SessionChoice choice, List<MessagePart> question, ModelSpec model, int maxOutputTokens,
-			double shrink) {
+	AssembledContext assemble(Exchange exchange, ModelSpec model, int maxOutputTokens, double shrink) {
 		int window = (int) (model.contextWindow() * (1 - properties.contextSafetyMargin()) * shrink);
 		int budget = window - maxOutputTokens - TokenCounter.PER_REQUEST_OVERHEAD;
-		String systemPrompt = choice.systemPrompt();
+		String systemPrompt = exchange.session().systemPrompt();
 		if (systemPrompt != null && !systemPrompt.isBlank()) {
 			budget -= tokens.count(systemPrompt) + TokenCounter.PER_MESSAGE_OVERHEAD;
 		}
-		int questionTokens = count(question);
+		StoredMessage question = exchange.question();
+		int questionTokens = question.tokenCount();
 		budget -= questionTokens;
 		if (budget < 0) {
 			throw new MessageTooLong(model.name(), questionTokens, window - maxOutputTokens);
 		}
 
 		Deque<StoredMessage> history = new ArrayDeque<>();
-		int omitted = 0;
-		if (choice instanceof SessionChoice.Existing existing) {
-			int beforeSeq = Integer.MAX_VALUE;
-			int pageSize = properties.contextPageSize();
-			int startBudget = budget;
-			boolean full = false;
-			int newestSeq = 0;
-			while (!full) {
-				List<StoredMessage> page = conversations.contextPage(existing.session().id(), choice.topic(), beforeSeq,
-						pageSize);
-				if (newestSeq == 0 && !page.isEmpty()) {
-					newestSeq = page.getFirst().seq();
-				}
-				for (StoredMessage message : page) {
-					if (message.tokenCount() > budget) {
-						full = true;
-						break;
+		Set<Long> unanswered = new HashSet<>();
+		int beforeSeq = question.seq();
+		int pageSize = properties.contextPageSize();
+		int startBudget = budget;
+		boolean full = false;
+		int newestSeq = 0;
+		while (!full) {
+			List<StoredMessage> page = conversations.contextPage(question.session(), question.topic(), beforeSeq,
+					pageSize);
+			if (newestSeq == 0 && !page.isEmpty()) {
+				newestSeq = page.getFirst().seq();
+			}
+			for (StoredMessage message : page) {
+				if (message.role() == MessageRole.ASSISTANT && !message.answered()) {
+					// newest first: the answer row comes before its question
+					if (message.replyTo() != null) {
+						unanswered.add(message.replyTo());
 					}
-					budget -= message.tokenCount();
-					history.addFirst(message);
+					continue;
 				}
-				if (full || page.size() < pageSize) {
+				if (unanswered.remove(message.id())) {
+					continue;
+				}
+				if (message.tokenCount() > budget) {
+					full = true;
 					break;
 				}
-				beforeSeq = page.getLast().seq();
-				// the next page sized to what the rest of the budget likely holds, judged
-				// by the messages kept so far (plus a fifth): a large window then takes
-				// two or three queries instead of dozens, which counts on a database
-				// across a network
-				int spent = startBudget - budget;
-				int likely = (int) Math.min(MAX_PAGE, (long) budget * history.size() / Math.max(1, spent) * 6 / 5 + 1);
-				pageSize = Math.max(properties.contextPageSize(), likely);
+				budget -= message.tokenCount();
+				history.addFirst(message);
 			}
-			// a context should open with a question, as some vendors insist
-			while (!history.isEmpty() && history.peekFirst().role() == MessageRole.ASSISTANT) {
-				history.removeFirst();
+			if (full || page.size() < pageSize) {
+				break;
 			}
-			// order numbers run 1, 2, 3... within a topic, so what precedes the oldest
-			// kept was left out
-			omitted = history.isEmpty() ? newestSeq : history.peekFirst().seq() - 1;
+			beforeSeq = page.getLast().seq();
+			// the next page sized to what the rest of the budget likely holds, judged by
+			// the messages kept so far (plus a fifth): a large window then takes two or
+			// three queries instead of dozens, which counts on a database across a
+			// network
+			int spent = startBudget - budget;
+			int likely = (int) Math.min(MAX_PAGE,
+					(long) budget * Math.max(1, history.size()) / Math.max(1, spent) * 6 / 5 + 1);
+			pageSize = Math.max(properties.contextPageSize(), likely);
 		}
+		// a context should open with a question, as some vendors insist
+		while (!history.isEmpty() && history.peekFirst().role() == MessageRole.ASSISTANT) {
+			history.removeFirst();
+		}
+		// order numbers run 1, 2, 3... within a topic, so what precedes the oldest kept
+		// was left out
+		int omitted = history.isEmpty() ? newestSeq : history.peekFirst().seq() - 1;
 
 		List<ChatMessage> messages = new ArrayList<>(history.size() + 2);
 		if (systemPrompt != null && !systemPrompt.isBlank()) {
@@ -122,8 +135,8 @@ class ContextAssembler {
 			messages.add(new ChatMessage(message.role() == MessageRole.USER ? Role.USER : Role.ASSISTANT,
 					contentOf(message.parts())));
 		}
-		messages.add(new ChatMessage(Role.USER, contentOf(question)));
-		return new AssembledContext(new ChatRequest(model, messages, maxOutputTokens), questionTokens, omitted);
+		messages.add(new ChatMessage(Role.USER, contentOf(question.parts())));
+		return new AssembledContext(new ChatRequest(model, messages, maxOutputTokens), omitted);
 	}
 
 	/**
@@ -158,10 +171,9 @@ class ContextAssembler {
 	/**
 	 * An assembled context.
 	 *
-	 * @param questionTokens tokens the new message occupies, to store with it
 	 * @param omitted earlier messages of the topic that did not fit
 	 */
-	record AssembledContext(ChatRequest request, int questionTokens, int omitted) {
+	record AssembledContext(ChatRequest request, int omitted) {
 	}
 
 	/** The new message alone does not fit the model's window. */

@@ -4,7 +4,10 @@ import io.switchboard.conversation.Exchange;
 import io.switchboard.llm.FinishReason;
 import io.switchboard.llm.TokenUsage;
 
-/** What the assistant tells a channel while it handles a message, in order. */
+/**
+ * What the assistant tells a channel about a message, in order: the replies of a command
+ * ({@link Notice}), or the course of an answer as it is written.
+ */
 public sealed interface ReplyEvent {
 
 	/**
@@ -25,13 +28,16 @@ public sealed interface ReplyEvent {
 	record AnswerDelta(String text) implements ReplyEvent {
 	}
 
-	/** The answer is complete and recorded. */
+	/**
+	 * The answer is complete and recorded; {@code exchange} holds question and answer.
+	 */
 	record AnswerCompleted(Exchange exchange, String text, TokenUsage usage, long costNanos, FinishReason finishReason,
 			boolean demo) implements ReplyEvent {
 	}
 
 	/**
-	 * The model call failed; the message is written for the user. Nothing was recorded.
+	 * No answer: the model failed, or the question may not be answered. The message is
+	 * written for the user; the question is kept, marked failed or refused with it.
 	 */
 	record AnswerFailed(String message) implements ReplyEvent {
 	}

@@ -1,8 +1,9 @@
 package io.switchboard.assistant;
 
 /**
- * Where a channel receives the assistant's events for one message. Called on the thread
- * that handles the message, in order.
+ * Where the assistant's events for one message go: a command's replies, or an answer as
+ * it is written (a channel's live view of it). Called on the thread that handles the
+ * message, in order.
  */
 @FunctionalInterface
 public interface ReplySink {

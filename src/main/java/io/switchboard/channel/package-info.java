@@ -1,10 +1,12 @@
 /**
  * Channels: one adapter per place people chat (the web page, LINE, Discord, Slack), each
- * a nested module. A channel only translates: it verifies, de-duplicates and normalizes
- * inbound messages for the assistant and renders the assistant's events with its
- * platform's components. What they share sits here: the
- * {@link io.switchboard.channel.ChannelInbox}, which takes each platform event in once
- * and processes it durably in the background.
+ * a nested module that only translates: it verifies its platform's events and hands them
+ * to the {@link io.switchboard.channel.Intake} ("translate in"), and shows deliveries
+ * with its platform's components through its
+ * {@link io.switchboard.channel.ChannelRenderer} ("render out"). Everything between is
+ * shared and lives here: de-duplication, storing each message on arrival, chat turns run
+ * on virtual threads in per-user order within each provider's limit, recovery after a
+ * crash, and the one delivery path with its retries.
  */
 @org.springframework.modulith.ApplicationModule(displayName = "Channels")
 package io.switchboard.channel;

@@ -266,6 +266,11 @@ public class Conversations {
 		return session.filter(found -> found.isOpenTo(user.id()));
 	}
 
+	/** The session a thread belongs to, if one was started there. */
+	public Optional<Session> threadSession(Place place) {
+		return place.isThread() ? sessions.findByThread(place) : Optional.empty();
+	}
+
 	/** Makes a session the user's current one and their state active. */
 	public Session useSession(UserId userId, SessionId id) {
 		Session session = session(userId, id);
@@ -363,42 +368,131 @@ public class Conversations {
 	}
 
 	/**
+	 * Stores a user's chat message the moment it arrives, with the assistant message that
+	 * will hold its answer right behind it (so answers keep their place in the topic
+	 * whatever arrives meanwhile), creating a fresh session first. The order numbers are
+	 * taken inside the transaction, so concurrent messages in one session never collide.
+	 * @param refusal why the question may not be answered (then it is stored as
+	 * {@link AnswerState#REFUSED} with this reason), or {@code null} to leave it pending
+	 */
+	public Exchange ask(User author, SessionChoice choice, List<MessagePart> question, int questionTokens,
+			String refusal) {
+		return writeInOrder(() -> {
+			Instant now = clock.instant();
+			SessionId id = sessionFor(author, choice, now);
+			int topic = choice.topic();
+			int seq = messages.nextSeq(id, topic);
+			long questionId = messages.insert(id, topic, seq, MessageRole.USER, author.id(), parts.write(question),
+					questionTokens, null, now, null, null, null);
+			AnswerState state = refusal == null ? AnswerState.PENDING : AnswerState.REFUSED;
+			long answerId = messages.insert(id, topic, seq + 1, MessageRole.ASSISTANT, null, parts.write(List.of()), 0,
+					null, now, state, refusal, questionId);
+			users.touch(author.id(), now);
+			return new Exchange(sessions.find(id).orElseThrow(), messages.find(questionId).orElseThrow(),
+					messages.find(answerId).orElseThrow());
+		});
+	}
+
+	/**
+	 * A question as stored, found by its answer's id; empty when it is gone (its session
+	 * was removed).
+	 */
+	public Optional<Exchange> exchange(long answerId) {
+		return messages.find(answerId)
+			.filter(answer -> answer.replyTo() != null)
+			.flatMap(answer -> messages.find(answer.replyTo())
+				.flatMap(question -> sessions.find(answer.session())
+					.map(session -> new Exchange(session, question, answer))));
+	}
+
+	/**
+	 * Writes the model's answer to a pending question. Empty when the question is not
+	 * pending any more (an earlier run of the same turn settled it, or it was removed):
+	 * then nothing changes.
+	 */
+	public Optional<StoredMessage> answer(long answerId, String text, int tokenCount, AnswerRecord record) {
+		return transactions.execute(status -> {
+			Optional<StoredMessage> pending = messages.find(answerId);
+			if (pending.isEmpty() || !messages.answer(answerId, parts.write(List.of(new MessagePart.Text(text))),
+					tokenCount, record)) {
+				return Optional.<StoredMessage>empty();
+			}
+			sessions.touch(pending.get().session(), clock.instant());
+			return messages.find(answerId);
+		});
+	}
+
+	/**
+	 * Settles a pending question without an answer: {@link AnswerState#FAILED} or
+	 * {@link AnswerState#REFUSED}, with the reason for the user. A question that is not
+	 * pending any more stays as it is; the message as stored is returned.
+	 */
+	public Optional<StoredMessage> settle(long answerId, AnswerState state, String note) {
+		if (state == AnswerState.PENDING || state == AnswerState.ANSWERED) {
+			throw new IllegalArgumentException("settle a question as failed or refused, not " + state);
+		}
+		messages.settle(answerId, state, note);
+		return messages.find(answerId);
+	}
+
+	/** A message by id, if it is still there. */
+	public Optional<StoredMessage> message(long id) {
+		return messages.find(id);
+	}
+
+	/**
 	 * Records a question and its answer in one transaction, creating a fresh session
-	 * first. The order numbers are taken inside the transaction, so concurrent exchanges
-	 * in one session never collide.
+	 * first: for exchanges that happened elsewhere (the OpenAI-compatible API's
+	 * sessions). The order numbers are taken inside the transaction, so concurrent
+	 * exchanges in one session never collide.
 	 */
 	public Exchange recordExchange(User author, SessionChoice choice, List<MessagePart> question, int questionTokens,
 			String answer, int answerTokens, AnswerRecord record) {
+		return writeInOrder(() -> {
+			Instant now = clock.instant();
+			SessionId id = sessionFor(author, choice, now);
+			int topic = choice.topic();
+			int seq = messages.nextSeq(id, topic);
+			long questionId = messages.insert(id, topic, seq, MessageRole.USER, author.id(), parts.write(question),
+					questionTokens, null, now, null, null, null);
+			long answerId = messages.insert(id, topic, seq + 1, MessageRole.ASSISTANT, null,
+					parts.write(List.of(new MessagePart.Text(answer))), answerTokens, record, now, AnswerState.ANSWERED,
+					null, questionId);
+			users.touch(author.id(), now);
+			return new Exchange(sessions.find(id).orElseThrow(), messages.find(questionId).orElseThrow(),
+					messages.find(answerId).orElseThrow());
+		});
+	}
+
+	/**
+	 * Runs a write that takes order numbers in a session, in one transaction, again when
+	 * a concurrent writer took the same numbers first.
+	 */
+	private <T> T writeInOrder(java.util.function.Supplier<T> write) {
 		DuplicateKeyException last = null;
 		for (int attempt = 0; attempt < MAX_SEQ_RETRIES; attempt++) {
 			try {
-				return transactions.execute(status -> {
-					Instant now = clock.instant();
-					SessionId id = switch (choice) {
-						case SessionChoice.Existing existing -> existing.session().id();
-						case SessionChoice.Fresh fresh -> createFresh(author, fresh, now);
-					};
-					// touching the session first locks its row (PostgreSQL) for the rest
-					// of the
-					// transaction, so concurrent exchanges take their order numbers one
-					// after another
-					sessions.touch(id, now);
-					int topic = choice.topic();
-					int seq = messages.nextSeq(id, topic);
-					messages.insert(id, topic, seq, MessageRole.USER, author.id(), parts.write(question),
-							questionTokens, null, now);
-					messages.insert(id, topic, seq + 1, MessageRole.ASSISTANT, null,
-							parts.write(List.of(new MessagePart.Text(answer))), answerTokens, record, now);
-					users.touch(author.id(), now);
-					List<StoredMessage> written = messages.newestFirst(id, topic, seq + 2, 2);
-					return new Exchange(sessions.find(id).orElseThrow(), written.get(1), written.get(0));
-				});
+				return transactions.execute(status -> write.get());
 			}
 			catch (DuplicateKeyException collided) {
 				last = collided;
 			}
 		}
 		throw last;
+	}
+
+	/**
+	 * The session a message goes to: the chosen one, or a fresh one made now. Touching
+	 * the session first locks its row (PostgreSQL) for the rest of the transaction, so
+	 * concurrent writers take their order numbers one after another.
+	 */
+	private SessionId sessionFor(User author, SessionChoice choice, Instant now) {
+		SessionId id = switch (choice) {
+			case SessionChoice.Existing existing -> existing.session().id();
+			case SessionChoice.Fresh fresh -> createFresh(author, fresh, now);
+		};
+		sessions.touch(id, now);
+		return id;
 	}
 
 	private SessionId createFresh(User author, SessionChoice.Fresh fresh, Instant now) {

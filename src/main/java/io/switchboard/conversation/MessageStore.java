@@ -4,6 +4,7 @@ import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.time.Instant;
 import java.util.List;
+import java.util.Optional;
 
 import org.springframework.jdbc.core.RowMapper;
 import org.springframework.jdbc.core.simple.JdbcClient;
@@ -19,7 +20,7 @@ class MessageStore {
 
 	private static final String SELECT_MESSAGE = """
 			SELECT id, session_id, topic, seq, role, author_id, content, token_count, model, provider, tokens_in,
-			       tokens_out, cost_nanos, latency_ms, context_omitted, finish_reason, created_at
+			       tokens_out, cost_nanos, latency_ms, context_omitted, finish_reason, created_at, state, note, reply_to
 			  FROM messages
 			""";
 
@@ -40,20 +41,60 @@ class MessageStore {
 			.single();
 	}
 
-	void insert(SessionId session, int topic, int seq, MessageRole role, UserId author, String content, int tokenCount,
-			AnswerRecord answer, Instant now) {
-		jdbc.sql("""
+	/**
+	 * Inserts a message and returns its id.
+	 * @param state for an assistant message, how its question stands; {@code null} for a
+	 * user message
+	 * @param note why the question was not answered, or {@code null}
+	 * @param replyTo for an assistant message, the question's id
+	 */
+	long insert(SessionId session, int topic, int seq, MessageRole role, UserId author, String content, int tokenCount,
+			AnswerRecord answer, Instant now, AnswerState state, String note, Long replyTo) {
+		return jdbc.sql("""
 				INSERT INTO messages (session_id, topic, seq, role, author_id, content, token_count, model, provider,
 				                      tokens_in, tokens_out, cost_nanos, latency_ms, context_omitted, finish_reason,
-				                      created_at)
-				VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)""")
+				                      created_at, state, note, reply_to)
+				VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+				RETURNING id""")
 			.params(session.value(), topic, seq, role.name().toLowerCase(java.util.Locale.ROOT),
 					author == null ? null : author.value(), content, tokenCount, answer == null ? null : answer.model(),
 					answer == null ? null : answer.provider(), answer == null ? null : answer.tokensIn(),
 					answer == null ? null : answer.tokensOut(), answer == null ? null : answer.costNanos(),
 					answer == null ? null : answer.latencyMillis(), answer == null ? null : answer.contextOmitted(),
-					answer == null ? null : answer.finishReason(), now.toEpochMilli())
-			.update();
+					answer == null ? null : answer.finishReason(), now.toEpochMilli(),
+					state == null ? null : state.dbValue(), note, replyTo)
+			.query(Long.class)
+			.single();
+	}
+
+	Optional<StoredMessage> find(long id) {
+		return jdbc.sql(SELECT_MESSAGE + " WHERE id = ?").param(id).query(mapper).optional();
+	}
+
+	/**
+	 * Writes a pending answer's text; false when it is not pending any more (answered or
+	 * given up by an earlier run of the same turn).
+	 */
+	boolean answer(long id, String content, int tokenCount, AnswerRecord answer) {
+		return jdbc
+			.sql("""
+					UPDATE messages SET content = ?, token_count = ?, model = ?, provider = ?, tokens_in = ?, tokens_out = ?,
+					                    cost_nanos = ?, latency_ms = ?, context_omitted = ?, finish_reason = ?, state = ?
+					 WHERE id = ? AND state = ?""")
+			.params(content, tokenCount, answer.model(), answer.provider(), answer.tokensIn(), answer.tokensOut(),
+					answer.costNanos(), answer.latencyMillis(), answer.contextOmitted(), answer.finishReason(),
+					AnswerState.ANSWERED.dbValue(), id, AnswerState.PENDING.dbValue())
+			.update() == 1;
+	}
+
+	/**
+	 * Settles a pending answer without a model's text ({@code failed} or {@code refused},
+	 * with the reason); false when it is not pending any more.
+	 */
+	boolean settle(long id, AnswerState state, String note) {
+		return jdbc.sql("UPDATE messages SET state = ?, note = ? WHERE id = ? AND state = ?")
+			.params(state.dbValue(), note, id, AnswerState.PENDING.dbValue())
+			.update() == 1;
 	}
 
 	/**
@@ -98,7 +139,13 @@ class MessageStore {
 		return new StoredMessage(row.getLong("id"), new SessionId(row.getLong("session_id")), row.getInt("topic"),
 				row.getInt("seq"), MessageRole.valueOf(row.getString("role").toUpperCase(java.util.Locale.ROOT)),
 				authorId, parts.read(row.getString("content")), row.getInt("token_count"), answer,
-				Instant.ofEpochMilli(row.getLong("created_at")));
+				Instant.ofEpochMilli(row.getLong("created_at")), AnswerState.fromDb(row.getString("state")),
+				row.getString("note"), replyTo(row));
+	}
+
+	private static Long replyTo(ResultSet row) throws SQLException {
+		long id = row.getLong("reply_to");
+		return row.wasNull() ? null : id;
 	}
 
 }

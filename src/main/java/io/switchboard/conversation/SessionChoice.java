@@ -2,8 +2,8 @@ package io.switchboard.conversation;
 
 /**
  * Which session a message goes to, decided before anything is written: an existing
- * session, or a fresh one that is created only when the exchange is recorded (so a
- * refused or failed message leaves nothing behind).
+ * session, or a fresh one that is created when the message is stored (a message refused
+ * before that, for being empty or too long, leaves nothing behind).
  */
 public sealed interface SessionChoice {
 
@@ -37,7 +37,7 @@ public sealed interface SessionChoice {
 	}
 
 	/**
-	 * A session to create with the exchange.
+	 * A session to create with the message.
 	 *
 	 * @param makeCurrent whether it becomes the author's current session
 	 */

@@ -65,10 +65,14 @@ public record LlmProperties(Map<String, @Valid Provider> providers, Map<String, 
 	 * @param connectTimeout how long to wait for a connection
 	 * @param readTimeout how long to wait for the first byte and between streamed pieces
 	 * @param headers extra headers sent with every request
+	 * @param maxConcurrent how many chat turns may call it at once; further turns wait in
+	 * a queue that is fair across users (each user's next turn in turn). Set it to what
+	 * the upstream bears: a local model on one GPU takes one or two, a hosted API many
 	 */
 	public record Provider(@NotNull ProviderType type, URI baseUrl, String apiKey,
 			@DefaultValue("Authorization") String apiKeyHeader, @DefaultValue("10s") Duration connectTimeout,
-			@DefaultValue("120s") Duration readTimeout, Map<String, String> headers) {
+			@DefaultValue("120s") Duration readTimeout, Map<String, String> headers,
+			@DefaultValue("64") @Min(1) @Max(100_000) int maxConcurrent) {
 
 		public Provider {
 			headers = headers == null ? Map.of() : Map.copyOf(headers);

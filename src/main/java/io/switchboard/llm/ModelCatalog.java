@@ -53,7 +53,7 @@ public class ModelCatalog {
 		if (models.values().stream().anyMatch(model -> DEMO.equals(model.provider()))) {
 			// the demo provider needs no settings, so it exists whenever a model names it
 			providers.putIfAbsent(DEMO, new LlmProperties.Provider(LlmProperties.ProviderType.DEMO, null, null,
-					"Authorization", java.time.Duration.ofSeconds(1), java.time.Duration.ofSeconds(30), Map.of()));
+					"Authorization", java.time.Duration.ofSeconds(1), java.time.Duration.ofSeconds(30), Map.of(), 64));
 		}
 		String defaultName = properties.defaultModel();
 		if (defaultName != null && !defaultName.isBlank() && !models.containsKey(defaultName)) {

@@ -21,7 +21,7 @@ class RouterTest {
 
 	static final LlmProperties.Provider OPENAI = new LlmProperties.Provider(LlmProperties.ProviderType.OPENAI,
 			URI.create("http://127.0.0.1:1/v1"), null, "Authorization", Duration.ofSeconds(1), Duration.ofSeconds(1),
-			Map.of());
+			Map.of(), 64);
 
 	static LlmProperties.Model model(String provider) {
 		return new LlmProperties.Model(provider, null, 8192, 1024, BigDecimal.ZERO, BigDecimal.ZERO, false);

@@ -94,7 +94,7 @@ class AnthropicChatProviderTest extends ChatProviderContract {
 	@Test
 	void aProviderWithoutAKeyIsRejectedAtStartUp() {
 		LlmProperties.Provider settings = new LlmProperties.Provider(LlmProperties.ProviderType.ANTHROPIC, null, null,
-				"Authorization", Duration.ofSeconds(1), Duration.ofSeconds(1), Map.of());
+				"Authorization", Duration.ofSeconds(1), Duration.ofSeconds(1), Map.of(), 64);
 
 		assertThatThrownBy(() -> new AnthropicChatProvider("claude", settings, new TokenCounter()))
 			.isInstanceOf(InvalidConfigurationPropertyValueException.class)

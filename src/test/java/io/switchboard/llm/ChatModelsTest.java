@@ -39,7 +39,7 @@ class ChatModelsTest {
 		LlmProperties properties = new LlmProperties(
 				Map.of("upstream",
 						new LlmProperties.Provider(LlmProperties.ProviderType.OPENAI, fake.baseUrl(), KEY,
-								"Authorization", Duration.ofSeconds(2), Duration.ofSeconds(5), Map.of())),
+								"Authorization", Duration.ofSeconds(2), Duration.ofSeconds(5), Map.of(), 64)),
 				Map.of("gpt-test",
 						new LlmProperties.Model("upstream", "gpt-4o-mini", 8192, 1024, BigDecimal.ZERO, BigDecimal.ZERO,
 								false)),
@@ -125,7 +125,7 @@ class ChatModelsTest {
 		LlmProperties properties = new LlmProperties(
 				Map.of("upstream",
 						new LlmProperties.Provider(LlmProperties.ProviderType.OPENAI, fake.baseUrl(), KEY,
-								"Authorization", Duration.ofSeconds(2), Duration.ofMillis(300), Map.of())),
+								"Authorization", Duration.ofSeconds(2), Duration.ofMillis(300), Map.of(), 64)),
 				Map.of("gpt-test",
 						new LlmProperties.Model("upstream", null, 8192, 1024, BigDecimal.ZERO, BigDecimal.ZERO, false)),
 				null, new LlmProperties.Retry(3, Duration.ofMillis(10)), new LlmProperties.Demo(Duration.ZERO));

@@ -77,7 +77,7 @@ abstract class ChatProviderContract {
 
 	protected ChatProvider provider(String apiKey, Duration readTimeout) {
 		LlmProperties.Provider settings = new LlmProperties.Provider(type(), fake.baseUrl(), apiKey, "Authorization",
-				Duration.ofSeconds(2), readTimeout, Map.of());
+				Duration.ofSeconds(2), readTimeout, Map.of(), 64);
 		LlmProperties properties = new LlmProperties(Map.of("fake", settings),
 				Map.of("fake-model",
 						new LlmProperties.Model("fake", "upstream-model-1", 8192, 1024, BigDecimal.ZERO,

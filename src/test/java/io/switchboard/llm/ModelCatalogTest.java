@@ -16,7 +16,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 class ModelCatalogTest {
 
 	private static final LlmProperties.Provider OPENAI = new LlmProperties.Provider(LlmProperties.ProviderType.OPENAI,
-			null, "sk-test", "Authorization", Duration.ofSeconds(1), Duration.ofSeconds(1), Map.of());
+			null, "sk-test", "Authorization", Duration.ofSeconds(1), Duration.ofSeconds(1), Map.of(), 64);
 
 	private static LlmProperties.Model model(String provider) {
 		return new LlmProperties.Model(provider, null, 8192, 1024, BigDecimal.ZERO, BigDecimal.ZERO, false);

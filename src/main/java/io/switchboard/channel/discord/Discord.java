@@ -24,6 +24,9 @@ final class Discord {
 
 	static final String PLATFORM = "discord";
 
+	/** The reaction while a question waits for its model's provider. */
+	static final Emoji WAITING = Emoji.fromUnicode("⏳");
+
 	/** The reaction while the model writes (seed 001's ✍🏻). */
 	static final Emoji WRITING = Emoji.fromUnicode("✍🏻");
 

@@ -8,10 +8,10 @@ import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 
-import io.switchboard.assistant.Assistant;
 import io.switchboard.assistant.InboundMessage;
 import io.switchboard.assistant.Reply;
-import io.switchboard.assistant.ReplyEvent;
+import io.switchboard.channel.Inbound;
+import io.switchboard.channel.Intake;
 import io.switchboard.conversation.MessagePart;
 import io.switchboard.media.MediaProperties;
 import io.switchboard.media.MediaRef;
@@ -27,10 +27,11 @@ import org.slf4j.LoggerFactory;
 import org.springframework.stereotype.Component;
 
 /**
- * Seed 001's question-and-answer mode: every message a person writes where the bot can
- * read it (a server channel, a thread, a DM) goes to the assistant, which answers it in
- * the writer's session according to their state ({@code new} and {@code active} are
- * answered, {@code disabled} is not). Attached images are stored and sent with the text.
+ * The question-and-answer mode: every message a person writes where the bot can read it
+ * (a server channel, a thread, a DM) is taken in by its id, stored, and answered in the
+ * writer's session according to their state ({@code new} and {@code active} are answered,
+ * {@code disabled} is not). Attached images are stored and sent with the text. A message
+ * the gateway delivers again (after a resume) gets nothing new.
  */
 @Component
 class DiscordChat {
@@ -39,23 +40,16 @@ class DiscordChat {
 
 	private static final long DOWNLOAD_TIMEOUT_SECONDS = 30;
 
-	private final Assistant assistant;
+	private final Intake intake;
 
 	private final MediaStore media;
 
 	private final MediaProperties mediaProperties;
 
-	private final AnswerLog answers;
-
-	private final DiscordProperties properties;
-
-	DiscordChat(Assistant assistant, MediaStore media, MediaProperties mediaProperties, AnswerLog answers,
-			DiscordProperties properties) {
-		this.assistant = assistant;
+	DiscordChat(Intake intake, MediaStore media, MediaProperties mediaProperties) {
+		this.intake = intake;
 		this.media = media;
 		this.mediaProperties = mediaProperties;
-		this.answers = answers;
-		this.properties = properties;
 	}
 
 	void onMessage(MessageReceivedEvent event) {
@@ -65,12 +59,18 @@ class DiscordChat {
 				|| (message.getType() != MessageType.DEFAULT && message.getType() != MessageType.INLINE_REPLY)) {
 			return;
 		}
+		String key = "msg:" + message.getId();
+		if (intake.seen(Discord.PLATFORM, key)) {
+			log.debug("Discord delivered message {} again; already taken in", message.getId());
+			return;
+		}
 		String text = withoutBotMention(message.getContentRaw(), event.getJDA().getSelfUser().getId());
 		List<Message.Attachment> images = message.getAttachments().stream().filter(DiscordChat::isImage).toList();
 		if (text.isBlank() && images.isEmpty()) {
 			return;
 		}
-		ChatReply reply = new ChatReply(message, properties.editInterval(), answers);
+		DiscordAddress.Channel address = new DiscordAddress.Channel(event.getChannel().getIdLong(), message.getIdLong(),
+				event.isFromGuild() ? null : author.getId());
 		List<MessagePart> parts = new ArrayList<>();
 		try {
 			for (Message.Attachment image : images) {
@@ -79,16 +79,16 @@ class DiscordChat {
 			}
 		}
 		catch (MediaRejected rejected) {
-			reply.accept(new ReplyEvent.Notice(Reply.of(rejected.getMessage() + " Nothing was sent to the model.")));
+			intake.take(Inbound.replies(Discord.PLATFORM, key, address,
+					List.of(Reply.of(rejected.getMessage() + " Nothing was sent to the model."))));
 			return;
 		}
 		if (!text.isBlank()) {
 			parts.add(new MessagePart.Text(text));
 		}
-		InboundMessage inbound = new InboundMessage(Discord.identity(author),
-				Discord.displayName(author, event.getMember()), Discord.place(event.getChannel(), event.isFromGuild()),
-				parts, null);
-		assistant.handle(inbound, reply);
+		intake.take(Inbound.message(Discord.PLATFORM, key, address,
+				new InboundMessage(Discord.identity(author), Discord.displayName(author, event.getMember()),
+						Discord.place(event.getChannel(), event.isFromGuild()), parts, null)));
 	}
 
 	private MediaRef store(Message.Attachment attachment) {

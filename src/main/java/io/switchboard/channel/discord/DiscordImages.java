@@ -1,16 +1,8 @@
 package io.switchboard.channel.discord;
 
-import java.util.Optional;
-
-import io.switchboard.assistant.Assistant;
 import io.switchboard.assistant.InboundMessage;
-import io.switchboard.conversation.Conversations;
-import io.switchboard.conversation.User;
-import io.switchboard.image.ImageAction;
-import io.switchboard.image.ImageJobException;
-import io.switchboard.image.ImageJobId;
-import io.switchboard.image.ImageJobs;
-import io.switchboard.image.ImageOrigin;
+import io.switchboard.channel.Inbound;
+import io.switchboard.channel.Intake;
 import net.dv8tion.jda.api.events.interaction.command.SlashCommandInteractionEvent;
 import net.dv8tion.jda.api.events.interaction.component.ButtonInteractionEvent;
 import net.dv8tion.jda.api.interactions.commands.OptionMapping;
@@ -21,23 +13,20 @@ import org.springframework.stereotype.Component;
  * Image generation from Discord, as Midjourney's bot does it: {@code /imagine prompt:}
  * starts an origin job, and the buttons under a job's result (U1-U4, V1-V4 and reroll
  * under four candidates, Vary (Strong) and Vary (Subtle) under an upscale) start the next
- * ones. Each job gets its own message in the channel, kept up to date by
- * {@link ImageDelivery}. {@code /comic idea:} starts a comic that makes itself, posted by
- * {@link ComicDelivery}.
+ * ones, through the shared {@code /imagine} and {@code /image} commands. Each job gets
+ * its own message in the channel, kept up to date by {@link DiscordRenderer}.
+ * {@code /comic idea:} starts a comic that makes itself; its strip is posted when done.
  */
 @Component
 class DiscordImages {
 
-	private final Assistant assistant;
+	private final Intake intake;
 
-	private final ImageJobs jobs;
+	private final CommandButtons commands;
 
-	private final Conversations conversations;
-
-	DiscordImages(Assistant assistant, ImageJobs jobs, Conversations conversations) {
-		this.assistant = assistant;
-		this.jobs = jobs;
-		this.conversations = conversations;
+	DiscordImages(Intake intake, CommandButtons commands) {
+		this.intake = intake;
+		this.commands = commands;
 	}
 
 	/**
@@ -46,60 +35,32 @@ class DiscordImages {
 	 * started; the job's own message follows in the channel.
 	 */
 	void imagine(SlashCommandInteractionEvent event) {
-		event.deferReply(true).queue();
 		OptionMapping prompt = event.getOption("prompt");
-		InteractionReply reply = new InteractionReply(event.getHook());
-		assistant.handle(InboundMessage.text(Discord.identity(event.getUser()),
-				Discord.displayName(event.getUser(), event.getMember()),
-				Discord.place(event.getMessageChannel(), event.isFromGuild()),
-				"/imagine " + (prompt == null ? "" : prompt.getAsString())), reply);
-		reply.finish();
+		commands.run(event, "/imagine " + (prompt == null ? "" : prompt.getAsString()));
 	}
 
 	/**
 	 * {@code /comic idea:...}: the shared {@code /comic} command answers privately that
-	 * the comic started; {@link ComicDelivery} posts the strip in the channel when it is
-	 * finished.
+	 * the comic started; the strip is posted in the channel when it is finished.
 	 */
 	void comic(SlashCommandInteractionEvent event) {
-		event.deferReply(true).queue();
 		OptionMapping idea = event.getOption("idea");
-		InteractionReply reply = new InteractionReply(event.getHook());
-		assistant.handle(InboundMessage.text(Discord.identity(event.getUser()),
-				Discord.displayName(event.getUser(), event.getMember()),
-				Discord.place(event.getMessageChannel(), event.isFromGuild()),
-				"/comic " + (idea == null ? "" : idea.getAsString())), reply);
-		reply.finish();
+		commands.run(event, "/comic " + (idea == null ? "" : idea.getAsString()));
 	}
 
-	/** A button under a job's result ({@code img:<job>:<code>}). */
+	/**
+	 * A button under a job's result ({@code img:<job>:<code>}): quietly, as Midjourney
+	 * does (the new job's message is the answer); only its asker hears that it started,
+	 * or why not.
+	 */
 	void button(ButtonInteractionEvent event, CustomIds.Parsed id) {
-		// quietly, as Midjourney does: the new job's message is the answer
 		event.deferEdit().queue();
-		Optional<ImageAction> action = ImageAction.parse(id.argument());
-		Optional<Long> job = parseLong(id.what());
-		if (action.isEmpty() || job.isEmpty()) {
-			event.getHook().sendMessage("That button is not known any more.").setEphemeral(true).queue();
-			return;
-		}
-		User user = conversations.identify(Discord.identity(event.getUser()),
-				Discord.displayName(event.getUser(), event.getMember()));
-		try {
-			jobs.act(user.id(), new ImageJobId(job.get()), action.get(), new ImageOrigin(
-					Discord.identity(event.getUser()), Discord.place(event.getMessageChannel(), event.isFromGuild())));
-		}
-		catch (ImageJobException refused) {
-			event.getHook().sendMessage("⚠️ " + refused.getMessage()).setEphemeral(true).queue();
-		}
-	}
-
-	private static Optional<Long> parseLong(String text) {
-		try {
-			return Optional.of(Long.parseLong(text));
-		}
-		catch (NumberFormatException notANumber) {
-			return Optional.empty();
-		}
+		intake.take(Inbound.message(Discord.PLATFORM, "interaction:" + event.getId(),
+				new DiscordAddress.Interaction(event.getToken(), false, event.getMessageChannel().getIdLong()),
+				InboundMessage.text(Discord.identity(event.getUser()),
+						Discord.displayName(event.getUser(), event.getMember()),
+						Discord.place(event.getMessageChannel(), event.isFromGuild()),
+						"/image #" + id.what() + " " + id.argument())));
 	}
 
 }

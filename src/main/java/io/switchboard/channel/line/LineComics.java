@@ -1,19 +1,13 @@
 package io.switchboard.channel.line;
 
-import java.io.IOException;
 import java.util.List;
 import java.util.Optional;
 
-import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.node.ObjectNode;
 import com.linecorp.bot.messaging.model.Message;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
-import io.switchboard.comic.ComicFailed;
-import io.switchboard.comic.ComicFinished;
-import io.switchboard.comic.ComicId;
-import io.switchboard.image.ImageOrigin;
+import io.switchboard.channel.Outbound;
 import io.switchboard.media.MediaRef;
 import io.switchboard.media.MediaStore;
 
@@ -22,15 +16,11 @@ import org.springframework.stereotype.Component;
 /**
  * Comics made by {@code /comic} on LINE: the finished strip arrives by push as its title
  * and the image (made to fit LINE's limits by {@link LineImages}), a failed one as a
- * notice with its reason. The comic module's events are taken into the inbox by
- * {@link LineImageUpdates} under {@code comic:<id>:finished} or
- * {@code comic:<id>:failed}, so each is pushed once, durably, like a finished image job.
+ * notice with its reason. {@link LineRenderer} sends what this draws.
  */
 @Component
 @ConditionalOnLineChannel
 class LineComics {
-
-	static final String EVENT_PREFIX = "comic:";
 
 	private static final Logger log = LoggerFactory.getLogger(LineComics.class);
 
@@ -43,55 +33,21 @@ class LineComics {
 		this.media = media;
 	}
 
-	static boolean isLine(ImageOrigin origin) {
-		return origin != null && LineChat.PLATFORM.equals(origin.place().platform());
-	}
-
-	static String eventId(ComicId comic, String outcome) {
-		return EVENT_PREFIX + comic.value() + ":" + outcome;
-	}
-
-	/** What the inbox keeps of a finished comic: where it goes and what it shows. */
-	static String payload(ComicFinished finished) {
-		return base(finished.comic(), finished.origin()).put("title", finished.title())
-			.put("strip", finished.strip().sha256())
-			.toString();
-	}
-
-	static String payload(ComicFailed failed) {
-		return base(failed.comic(), failed.origin()).put("reason", failed.reason()).toString();
-	}
-
-	private static ObjectNode base(ComicId comic, ImageOrigin origin) {
-		return LineConfiguration.LINE_JSON.createObjectNode()
-			.put("comic", comic.value())
-			.put("chat", LineChat.of(origin.requester(), origin.place()).chatId());
-	}
-
-	/** The messages for a comic taken in by the inbox, and the chat they go to. */
-	Optional<LineImages.Delivery> render(String payload) throws IOException {
-		JsonNode data = LineConfiguration.LINE_JSON.readTree(payload);
-		String chat = data.path("chat").asText("");
-		if (chat.isEmpty()) {
-			log.warn("a comic delivery without a chat: {}", payload);
-			return Optional.empty();
+	/** The messages that show a comic's outcome. */
+	List<Message> messages(Outbound.Comic comic) {
+		String id = comic.comic().toString();
+		if (!comic.finished()) {
+			return List.of(text("⚠️ Comic " + id + " could not be made: " + comic.failure()));
 		}
-		String comic = new ComicId(data.path("comic").asLong()).toString();
-		if (data.hasNonNull("reason")) {
-			return Optional.of(new LineImages.Delivery(chat,
-					List.of(text("⚠️ Comic " + comic + " could not be made: " + data.path("reason").asText()))));
-		}
-		String title = data.path("title").asText("");
-		Optional<MediaRef> strip = media.find(data.path("strip").asText(""));
+		String title = comic.title() == null ? "" : comic.title();
+		Optional<MediaRef> strip = Optional.ofNullable(comic.stripSha256()).flatMap(media::find);
 		if (strip.isEmpty()) {
-			log.warn("the strip of comic {} is not stored; sending its title only", comic);
-			return Optional.of(new LineImages.Delivery(chat, List.of(text("🖍️ “" + title + "” (comic " + comic
-					+ ") is finished, but its strip is missing here: open it under Comics on the web page."))));
+			log.warn("the strip of comic {} is not stored; sending its title only", id);
+			return List.of(text("🖍️ “" + title + "” (comic " + id
+					+ ") is finished, but its strip is missing here: open it under Comics on the web page."));
 		}
-		return Optional.of(new LineImages.Delivery(chat,
-				List.of(text("🖍️ “" + title + "” — comic " + comic + " is ready. It is also in your gallery under "
-						+ "Comics on the web page, where every step can be edited."),
-						images.imageMessage(strip.get()))));
+		return List.of(text("🖍️ “" + title + "” — comic " + id + " is ready. It is also in your gallery under "
+				+ "Comics on the web page, where every step can be edited."), images.imageMessage(strip.get()));
 	}
 
 	private static Message text(String text) {

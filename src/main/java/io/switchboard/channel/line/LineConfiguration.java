@@ -76,16 +76,13 @@ class LineConfiguration {
 		return http.build();
 	}
 
-	/** Forgets photos nobody asked about and answers sent long ago. */
+	/** Forgets photos nobody asked about. */
 	@Bean
 	RecurringTask<Void> lineHousekeepingTask(JdbcClient jdbc, LineProperties properties, Clock clock) {
 		return Tasks.recurring("line-housekeeping", FixedDelay.ofMinutes(10)).execute((instance, context) -> {
 			long now = clock.millis();
 			jdbc.sql("DELETE FROM line_pending_photos WHERE received_at < ?")
 				.param(now - properties.pendingPhotoTtl().toMillis())
-				.update();
-			jdbc.sql("DELETE FROM line_outbox WHERE created_at < ?")
-				.param(now - java.time.Duration.ofDays(7).toMillis())
 				.update();
 		});
 	}

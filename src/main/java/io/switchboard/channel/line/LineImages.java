@@ -14,7 +14,6 @@ import java.util.Optional;
 
 import javax.imageio.ImageIO;
 
-import com.fasterxml.jackson.databind.JsonNode;
 import com.linecorp.bot.messaging.model.FlexBox;
 import com.linecorp.bot.messaging.model.FlexBubble;
 import com.linecorp.bot.messaging.model.FlexButton;
@@ -27,13 +26,8 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 import io.switchboard.assistant.Reply;
-import io.switchboard.conversation.User;
 import io.switchboard.image.ImageAction;
 import io.switchboard.image.ImageJob;
-import io.switchboard.image.ImageJobException;
-import io.switchboard.image.ImageJobId;
-import io.switchboard.image.ImageJobs;
-import io.switchboard.image.ImageOrigin;
 import io.switchboard.media.Media;
 import io.switchboard.media.MediaLinks;
 import io.switchboard.media.MediaRef;
@@ -42,21 +36,20 @@ import io.switchboard.media.MediaStore;
 import org.springframework.stereotype.Component;
 
 /**
- * Image generation on LINE (seed 000's Midjourney flow). A finished job arrives by push:
- * the 2x2 grid as an image with buttons U1-U4, V1-V4 and reroll, an upscale with Vary
- * (Strong) and Vary (Subtle); a failed one with its reason. Pressing a button posts
- * {@code image:<job>:<code>} back, which starts the next job.
- *
- * <p>
- * Finished jobs come here through the inbox ({@link LineImageUpdates}).
+ * Image jobs on LINE, as Midjourney's flow goes: a finished job arrives as the 2x2 grid
+ * with buttons U1-U4, V1-V4 and reroll, an upscale with Vary (Strong) and Vary (Subtle),
+ * a failed one with its reason. Each button posts the shared {@code /image #id code}
+ * command back, which starts the next job. {@link LineRenderer} sends what this draws.
  */
 @Component
 @ConditionalOnLineChannel
 class LineImages {
 
-	static final String EVENT_PREFIX = "image-job:";
-
-	static final String POSTBACK_PREFIX = "image:";
+	/**
+	 * What buttons posted before they sent the shared command:
+	 * {@code image:<job>:<code>}.
+	 */
+	static final String OLD_POSTBACK_PREFIX = "image:";
 
 	/** LINE's largest image message (original) and preview. */
 	static final long MAX_ORIGINAL = 10L * 1024 * 1024;
@@ -70,86 +63,36 @@ class LineImages {
 
 	private static final Logger log = LoggerFactory.getLogger(LineImages.class);
 
-	private final ImageJobs jobs;
-
 	private final MediaStore media;
 
 	private final MediaLinks links;
 
-	LineImages(ImageJobs jobs, MediaStore media, MediaLinks links) {
-		this.jobs = jobs;
+	LineImages(MediaStore media, MediaLinks links) {
 		this.media = media;
 		this.links = links;
 	}
 
-	/** Renders a finished job's update for its chat: what to push, and where. */
-	Optional<Delivery> render(String payload) throws IOException {
-		JsonNode data = LineConfiguration.LINE_JSON.readTree(payload);
-		ImageJobId id = new ImageJobId(data.path("job").asLong());
-		Optional<ImageJob> found = jobs.find(new io.switchboard.conversation.UserId(data.path("owner").asLong()), id);
-		if (found.isEmpty()) {
-			log.warn("image job {} is gone; nothing to deliver", id);
-			return Optional.empty();
-		}
-		ImageJob job = found.get();
-		LineChat chat = LineChat.of(job.origin().requester(), job.origin().place());
-		List<Message> messages = switch (job.state()) {
+	/** The messages that show a finished job. */
+	List<Message> messages(ImageJob job) {
+		return switch (job.state()) {
 			case SUCCEEDED -> result(job);
 			case FAILED -> List.of(text("⚠️ Image " + job.id() + " failed: "
 					+ (job.failureReason() == null ? "the provider gave no reason." : job.failureReason())));
 			case CANCELLED -> List.of(text("Image " + job.id() + " was cancelled."));
 			default -> List.of();
 		};
-		return messages.isEmpty() ? Optional.empty() : Optional.of(new Delivery(chat.chatId(), messages));
-	}
-
-	record Delivery(String chatId, List<Message> messages) {
-	}
-
-	/** Whether postback data is an image button's. */
-	static boolean isButton(String data) {
-		return data.startsWith(POSTBACK_PREFIX);
 	}
 
 	/**
-	 * Carries out a pressed button: {@code image:<job>:<code>}. The answer says the new
-	 * job started, or why not.
+	 * The shared command for postback data of buttons made before they carried it
+	 * ({@code image:<job>:<code>}), or empty for other data.
 	 */
-	String press(User user, LineChat chat, String data) {
-		String[] parts = data.substring(POSTBACK_PREFIX.length()).split(":", 2);
-		Optional<ImageAction> action = parts.length == 2 ? ImageAction.parse(parts[1]) : Optional.empty();
-		long jobId;
-		try {
-			jobId = Long.parseLong(parts[0]);
+	static Optional<String> oldButton(String data) {
+		if (!data.startsWith(OLD_POSTBACK_PREFIX)) {
+			return Optional.empty();
 		}
-		catch (NumberFormatException notANumber) {
-			jobId = -1;
-		}
-		if (action.isEmpty() || jobId < 0) {
-			return "That button is not one I know.";
-		}
-		try {
-			ImageJob started = jobs.act(user.id(), new ImageJobId(jobId), action.get(),
-					new ImageOrigin(chat.sender(), chat.place()));
-			return "🎨 " + describe(action.get()) + " of image #" + jobId + ": image " + started.id()
-					+ " started. It arrives here when it is ready.";
-		}
-		catch (ImageJobException refused) {
-			return refused.getMessage();
-		}
-	}
-
-	private static String describe(ImageAction action) {
-		return switch (action) {
-			case ImageAction.Upscale upscale -> "Upscaling candidate " + upscale.index();
-			case ImageAction.VaryStrong vary when vary.index() != null ->
-				"Varying candidate " + vary.index() + " strongly";
-			case ImageAction.VaryStrong vary -> "Varying strongly";
-			case ImageAction.VarySubtle vary when vary.index() != null ->
-				"Varying candidate " + vary.index() + " subtly";
-			case ImageAction.VarySubtle vary -> "Varying subtly";
-			case ImageAction.Reroll reroll -> "Rerolling";
-		};
+		String[] parts = data.substring(OLD_POSTBACK_PREFIX.length()).split(":", 2);
+		return parts.length == 2 ? Optional.of("/image #" + parts[0] + " " + parts[1]) : Optional.empty();
 	}
 
 	/** The result image, then its buttons in a card (they stay usable later on). */
@@ -211,8 +154,9 @@ class LineImages {
 				+ String.join(", ", actions.stream().map(ImageAction::code).toList()), bubble);
 	}
 
+	/** A button's postback: the shared command, as if the user had typed it. */
 	static String data(ImageJob job, ImageAction action) {
-		return POSTBACK_PREFIX + job.id().value() + ":" + action.code();
+		return "/image #" + job.id().value() + " " + action.code();
 	}
 
 	private static Message text(String text) {

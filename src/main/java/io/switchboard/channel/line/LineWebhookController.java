@@ -14,8 +14,6 @@ import jakarta.servlet.http.HttpServletRequest;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
-import io.switchboard.channel.ChannelInbox;
-
 import org.springframework.http.HttpStatus;
 import org.springframework.http.MediaType;
 import org.springframework.http.ResponseEntity;
@@ -25,9 +23,10 @@ import org.springframework.web.bind.annotation.RestController;
 
 /**
  * LINE's webhook. The signature is checked before anything else; each event is then taken
- * into the {@link ChannelInbox} by its {@code webhookEventId} (a redelivery is recognised
- * there, also after a restart) and the request answered at once, so LINE never waits for
- * a model. Nothing is stored unless the whole body is signed and valid.
+ * in by its {@code webhookEventId} ({@link LineEvents}: a redelivery is recognised, also
+ * after a restart), a message stored with its answer pending, and the request answered at
+ * once, so LINE never waits for a model. Nothing is stored unless the whole body is
+ * signed and valid.
  */
 @RestController
 @ConditionalOnLineChannel
@@ -39,13 +38,13 @@ class LineWebhookController {
 
 	private final LineSignatureValidator signatures;
 
-	private final ChannelInbox inbox;
+	private final LineEvents events;
 
 	private final LineProperties properties;
 
-	LineWebhookController(LineSignatureValidator signatures, ChannelInbox inbox, LineProperties properties) {
+	LineWebhookController(LineSignatureValidator signatures, LineEvents events, LineProperties properties) {
 		this.signatures = signatures;
-		this.inbox = inbox;
+		this.events = events;
 		this.properties = properties;
 	}
 
@@ -79,9 +78,7 @@ class LineWebhookController {
 			return answer(HttpStatus.BAD_REQUEST, malformed.getMessage());
 		}
 		for (Incoming event : events) {
-			if (!inbox.accept(PLATFORM, event.id(), event.json())) {
-				log.debug("LINE redelivered event {}; already taken in", event.id());
-			}
+			this.events.take(event.id(), event.event());
 		}
 		return ResponseEntity.ok("{}");
 	}
@@ -123,8 +120,7 @@ class LineWebhookController {
 				throw new Malformed("an event has no webhookEventId");
 			}
 			try {
-				LineConfiguration.LINE_JSON.treeToValue(event, Event.class);
-				events.add(new Incoming(id, LineConfiguration.LINE_JSON.writeValueAsString(event)));
+				events.add(new Incoming(id, LineConfiguration.LINE_JSON.treeToValue(event, Event.class)));
 			}
 			catch (JsonProcessingException unreadable) {
 				throw new Malformed("event " + id + " cannot be read: " + unreadable.getOriginalMessage());
@@ -138,7 +134,7 @@ class LineWebhookController {
 		return ResponseEntity.status(status).contentType(MediaType.APPLICATION_JSON).body(body.toString());
 	}
 
-	private record Incoming(String id, String json) {
+	private record Incoming(String id, Event event) {
 	}
 
 	private static final class Malformed extends RuntimeException {

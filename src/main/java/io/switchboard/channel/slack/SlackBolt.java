@@ -5,8 +5,6 @@ import java.util.Map;
 import java.util.concurrent.Executor;
 import java.util.regex.Pattern;
 
-import com.fasterxml.jackson.core.JsonProcessingException;
-import com.fasterxml.jackson.databind.ObjectMapper;
 import com.slack.api.app_backend.interactive_components.payload.BlockActionPayload;
 import com.slack.api.bolt.App;
 import com.slack.api.bolt.context.builtin.EventContext;
@@ -18,18 +16,15 @@ import com.slack.api.model.event.MessageEvent;
 import com.slack.api.model.event.MessageFileShareEvent;
 import com.slack.api.model.event.MessageThreadBroadcastEvent;
 import com.slack.api.model.view.ViewState;
-import io.switchboard.channel.ChannelInbox;
 import io.switchboard.conversation.ConversationException;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Bolt's listeners: each acknowledges at once and leaves the work to the
- * {@link ChannelInbox}, which keeps the event id in the database (a retry from Slack,
- * with {@code X-Slack-Retry-Num} or a Socket Mode {@code retry_attempt}, is recognised
- * there, even after a restart) and runs {@link SlackEvents} on a background worker. Only
- * the App Home's own controls are handled on the spot: they are quick, and a modal must
- * open within the 3 seconds its trigger id lives.
+ * Bolt's listeners: each hands its request to {@link SlackIntake} (which records it and
+ * stores a message before any model is called; nothing there waits for a model) and
+ * acknowledges. The App Home's own controls are handled on the spot: they are quick, and
+ * a modal must open within the 3 seconds its trigger id lives.
  */
 final class SlackBolt {
 
@@ -37,17 +32,14 @@ final class SlackBolt {
 
 	static final String IMAGE_ACTION = "img-";
 
-	private final ChannelInbox inbox;
-
-	private final ObjectMapper json;
+	private final SlackIntake intake;
 
 	private final SlackHome home;
 
 	private final Executor background;
 
-	SlackBolt(ChannelInbox inbox, ObjectMapper json, SlackHome home, Executor background) {
-		this.inbox = inbox;
-		this.json = json;
+	SlackBolt(SlackIntake intake, SlackHome home, Executor background) {
+		this.intake = intake;
 		this.home = home;
 		this.background = background;
 	}
@@ -91,7 +83,7 @@ final class SlackBolt {
 		for (String command : List.of(properties.slashCommand(), properties.imagineCommand())) {
 			app.command(command, (request, context) -> {
 				var payload = request.getPayload();
-				accept("command:" + payload.getTriggerId(),
+				intake.take("command:" + payload.getTriggerId(),
 						new SlackInbound.Command(payload.getCommand(), payload.getText(), payload.getUserId(),
 								payload.getUserName(), payload.getChannelId(), payload.getChannelName(),
 								payload.getResponseUrl()));
@@ -105,7 +97,7 @@ final class SlackBolt {
 					BlockActionPayload payload = request.getPayload();
 					BlockActionPayload.Action action = payload.getActions().getFirst();
 					BlockActionPayload.Container container = payload.getContainer();
-					accept("action:" + payload.getTriggerId(),
+					intake.take("action:" + payload.getTriggerId(),
 							new SlackInbound.Action(payload.getUser().getId(), payload.getUser().getName(),
 									payload.getChannel() != null ? payload.getChannel().getId()
 											: container.getChannelId(),
@@ -153,21 +145,8 @@ final class SlackBolt {
 			log.debug("Slack retried event {} (attempt {}, {})", eventId, context.getRetryNum(),
 					context.getRetryReason());
 		}
-		accept("event:" + eventId, inbound);
+		intake.take("event:" + eventId, inbound);
 		return context.ack();
-	}
-
-	private void accept(String id, SlackInbound inbound) {
-		String payload;
-		try {
-			payload = json.writeValueAsString(inbound);
-		}
-		catch (JsonProcessingException impossible) {
-			throw new IllegalStateException(impossible);
-		}
-		if (!inbox.accept(SlackMessages.PLATFORM, id, payload)) {
-			log.debug("{} was taken in already; acknowledged and ignored", id);
-		}
 	}
 
 	private void changeHome(String user, Runnable change) {

@@ -1,6 +1,5 @@
 package io.switchboard.channel.slack;
 
-import java.time.Clock;
 import java.util.List;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
@@ -11,11 +10,9 @@ import com.slack.api.SlackConfig;
 import com.slack.api.bolt.App;
 import com.slack.api.bolt.AppConfig;
 import com.slack.api.bolt.jakarta_servlet.SlackAppServlet;
-import io.switchboard.assistant.Assistant;
 import io.switchboard.assistant.ModeHandler;
-import io.switchboard.channel.ChannelInbox;
+import io.switchboard.channel.Intake;
 import io.switchboard.conversation.Conversations;
-import io.switchboard.image.ImageJobs;
 import io.switchboard.llm.ModelCatalog;
 import io.switchboard.media.MediaProperties;
 import io.switchboard.media.MediaStore;
@@ -28,7 +25,6 @@ import org.springframework.context.annotation.Conditional;
 import org.springframework.context.annotation.Configuration;
 import org.springframework.core.annotation.Order;
 import org.springframework.core.type.AnnotatedTypeMetadata;
-import org.springframework.jdbc.core.simple.JdbcClient;
 import org.springframework.security.config.annotation.web.builders.HttpSecurity;
 import org.springframework.security.config.http.SessionCreationPolicy;
 import org.springframework.security.web.SecurityFilterChain;
@@ -56,11 +52,6 @@ class SlackConfiguration {
 		return new SlackApi(slack, properties.botToken(), properties.apiUrl(), media.maxImageSize().toBytes());
 	}
 
-	@Bean
-	SlackStore slackStore(JdbcClient jdbc, Clock clock) {
-		return new SlackStore(jdbc, clock);
-	}
-
 	@Bean(destroyMethod = "close")
 	ExecutorService slackBackground() {
 		return Executors.newVirtualThreadPerTaskExecutor();
@@ -73,31 +64,19 @@ class SlackConfiguration {
 	}
 
 	@Bean
-	SlackImages slackImages(SlackApi api, SlackStore store, ImageJobs jobs, Conversations conversations,
-			MediaStore media, ExecutorService slackBackground) {
-		return new SlackImages(api, store, jobs, conversations, media, slackBackground);
+	SlackRenderer slackRenderer(SlackApi api, MediaStore media, SlackProperties properties) {
+		return new SlackRenderer(api, media, properties);
 	}
 
 	@Bean
-	SlackComics slackComics(SlackApi api, MediaStore media) {
-		return new SlackComics(api, media);
+	SlackIntake slackIntake(Intake intake, SlackApi api, Conversations conversations, MediaStore media,
+			SlackProperties properties, SlackHome home, ObjectMapper json) {
+		return new SlackIntake(intake, new SlackMessages(api, conversations, media, properties),
+				new SlackInteractions(api, conversations, properties), home, json);
 	}
 
 	@Bean
-	SlackComicUpdates slackComicUpdates(ChannelInbox inbox) {
-		return new SlackComicUpdates(inbox);
-	}
-
-	@Bean
-	SlackEvents slackEvents(ObjectMapper json, SlackApi api, SlackStore store, Assistant assistant,
-			Conversations conversations, MediaStore media, SlackProperties properties, SlackHome home,
-			SlackImages images, SlackComics comics) {
-		return new SlackEvents(json, new SlackMessages(api, store, assistant, conversations, media, properties),
-				new SlackInteractions(api, assistant, conversations, properties), home, images, comics);
-	}
-
-	@Bean
-	App slackApp(Slack slack, SlackProperties properties, ChannelInbox inbox, ObjectMapper json, SlackHome home,
+	App slackApp(Slack slack, SlackProperties properties, SlackIntake intake, SlackHome home,
 			ExecutorService slackBackground) {
 		AppConfig config = AppConfig.builder()
 			.slack(slack)
@@ -109,7 +88,7 @@ class SlackConfiguration {
 			.allEventsApiAutoAckEnabled(true)
 			.build();
 		App app = new App(config);
-		new SlackBolt(inbox, json, home, slackBackground).install(app, properties);
+		new SlackBolt(intake, home, slackBackground).install(app, properties);
 		return app;
 	}
 

@@ -5,10 +5,9 @@ import java.util.List;
 import java.util.Locale;
 
 import com.slack.api.model.File;
-import io.switchboard.assistant.Assistant;
 import io.switchboard.assistant.InboundMessage;
 import io.switchboard.assistant.Reply;
-import io.switchboard.assistant.ReplyEvent;
+import io.switchboard.channel.Inbound;
 import io.switchboard.conversation.Conversations;
 import io.switchboard.conversation.MessagePart;
 import io.switchboard.conversation.Place;
@@ -17,26 +16,20 @@ import io.switchboard.conversation.PlatformUserId;
 import io.switchboard.media.MediaRef;
 import io.switchboard.media.MediaRejected;
 import io.switchboard.media.MediaStore;
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
 
 /**
- * Answers messages: a question in a channel (or one that mentions the bot, as the channel
- * is configured) in a thread under it, a reply in that thread in the same session, and
- * every message in a DM in its own thread. Images shared with a question are downloaded
- * with the bot token and go to the model with the text.
+ * Translates messages for the intake: a question in a channel (or one that mentions the
+ * bot, as the channel is configured) is answered in a thread under it, a reply in that
+ * thread in the same session, and every message in a DM in its own thread. Images shared
+ * with a question are downloaded with the bot token and go to the model with the text. A
+ * message's key is its channel and {@code ts}, so Slack's retries and the second event of
+ * one message (a mention arrives as {@code message} and as {@code app_mention}) are one.
  */
 final class SlackMessages {
 
 	static final String PLATFORM = "slack";
 
-	private static final Logger log = LoggerFactory.getLogger(SlackMessages.class);
-
 	private final SlackApi api;
-
-	private final SlackStore store;
-
-	private final Assistant assistant;
 
 	private final Conversations conversations;
 
@@ -44,34 +37,32 @@ final class SlackMessages {
 
 	private final SlackProperties properties;
 
-	SlackMessages(SlackApi api, SlackStore store, Assistant assistant, Conversations conversations, MediaStore media,
-			SlackProperties properties) {
+	SlackMessages(SlackApi api, Conversations conversations, MediaStore media, SlackProperties properties) {
 		this.api = api;
-		this.store = store;
-		this.assistant = assistant;
 		this.conversations = conversations;
 		this.media = media;
 		this.properties = properties;
 	}
 
-	void handle(String eventId, SlackInbound.Message message) {
+	static String key(SlackInbound.Message message) {
+		return "msg:" + message.channel() + ":" + message.ts();
+	}
+
+	/** What to take in for a message: a question or command, or nothing to answer. */
+	Inbound inbound(SlackInbound.Message message) {
+		String key = key(message);
 		SlackApi.BotIdentity bot = api.identity();
 		if (message.user() == null || message.botId() != null || message.user().equals(bot.userId())) {
-			return; // bots, including this one, are never answered
+			return Inbound.quiet(PLATFORM, key); // bots, this one included, are never
+													// answered
 		}
 		String threadTs = message.threadTs() != null ? message.threadTs() : message.ts();
-		if (!shouldAnswer(message, bot, threadTs)) {
-			return;
+		PlaceKind kind = message.direct() ? PlaceKind.DIRECT : PlaceKind.GROUP;
+		Place place = new Place(PLATFORM, kind, message.channel(), threadTs);
+		if (!shouldAnswer(message, bot, place)) {
+			return Inbound.quiet(PLATFORM, key);
 		}
-		SlackStore.Claim claim = store.claim(message.channel(), message.ts(), threadTs, eventId);
-		if (claim instanceof SlackStore.Claim.Duplicate) {
-			log.debug("message {} in {} is answered already", message.ts(), message.channel());
-			return;
-		}
-		String reusable = claim instanceof SlackStore.Claim.Resumed(String replyTs) ? replyTs : null;
-		ThreadReply reply = new ThreadReply(api, message.channel(), threadTs, properties.updateInterval(), reusable,
-				ts -> store.replyPosted(message.channel(), message.ts(), ts));
-
+		SlackAddress.Thread address = new SlackAddress.Thread(message.channel(), threadTs);
 		List<MessagePart> parts = new ArrayList<>();
 		String text = SlackText.plain(message.text(), bot.userId());
 		if (!text.isEmpty()) {
@@ -83,25 +74,21 @@ final class SlackMessages {
 			}
 			catch (MediaRejected | SlackApi.TooLarge rejected) {
 				String reason = rejected instanceof MediaRejected ? rejected.getMessage() : "It is too large.";
-				reply.accept(new ReplyEvent.Notice(Reply.of("I can only read images (PNG, JPEG, GIF or WebP) up to "
-						+ "the size limit, and **" + (file.name() == null ? "the file" : file.name())
-						+ "** is not one I can use: " + reason + " Nothing was sent to the model.")));
-				store.completed(message.channel(), message.ts());
-				return;
+				return Inbound.replies(PLATFORM, key, address,
+						List.of(Reply.of("I can only read images (PNG, JPEG, GIF or WebP) up to the size limit, and **"
+								+ (file.name() == null ? "the file" : file.name()) + "** is not one I can use: "
+								+ reason + " Nothing was sent to the model.")));
 			}
 		}
 		if (parts.isEmpty()) {
 			parts.add(new MessagePart.Text(""));
 		}
-		PlaceKind kind = message.direct() ? PlaceKind.DIRECT : PlaceKind.GROUP;
-		Place place = new Place(PLATFORM, kind, message.channel(), threadTs);
 		PlatformUserId sender = new PlatformUserId(PLATFORM, message.user());
 		String name = conversations.findUser(sender).isPresent() ? null : api.displayName(message.user()).orElse(null);
-		assistant.handle(new InboundMessage(sender, name, place, parts, null), reply);
-		store.completed(message.channel(), message.ts());
+		return Inbound.message(PLATFORM, key, address, new InboundMessage(sender, name, place, parts, null));
 	}
 
-	private boolean shouldAnswer(SlackInbound.Message message, SlackApi.BotIdentity bot, String threadTs) {
+	private boolean shouldAnswer(SlackInbound.Message message, SlackApi.BotIdentity bot, Place place) {
 		if (message.direct()) {
 			return true;
 		}
@@ -113,7 +100,7 @@ final class SlackMessages {
 		if (message.threadTs() != null && !message.threadTs().equals(message.ts())) {
 			// a reply in a thread: answered where the bot takes part, or when it is
 			// called
-			return mentioned || store.answeredInThread(message.channel(), message.threadTs());
+			return mentioned || conversations.threadSession(place).isPresent();
 		}
 		return respond == SlackProperties.Respond.ALL || mentioned;
 	}

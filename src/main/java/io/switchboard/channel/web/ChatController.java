@@ -7,6 +7,7 @@ import java.util.List;
 import java.util.Locale;
 
 import io.switchboard.conversation.AnswerRecord;
+import io.switchboard.conversation.AnswerState;
 import io.switchboard.conversation.ConversationException;
 import io.switchboard.conversation.Conversations;
 import io.switchboard.conversation.MessagePart;
@@ -202,9 +203,17 @@ class ChatController {
 			if (message.role() == MessageRole.USER) {
 				views.add(new MessageView("user", message.text(), null, images, null, time));
 			}
-			else {
+			else if (message.answered()) {
 				views.add(new MessageView("assistant", message.text(), markdown.render(message.text()), images,
 						meta(message.answer()), time));
+			}
+			else if (message.state() == AnswerState.PENDING) {
+				views.add(new MessageView("pending", "Being answered… reload to see the answer.", null, images, null,
+						time));
+			}
+			else {
+				// failed or refused: the question stays, with why it has no answer
+				views.add(new MessageView("error", message.note(), null, images, null, time));
 			}
 		}
 		return views;

@@ -39,7 +39,11 @@ final class TestDatabases {
 	}
 
 	private static DataSource migrated(DataSource dataSource, String dialect) {
-		Flyway.configure().dataSource(dataSource).locations("classpath:db/migration/" + dialect).load().migrate();
+		Flyway.configure()
+			.dataSource(dataSource)
+			.locations("classpath:db/migration/" + dialect, "classpath:db/migration/common")
+			.load()
+			.migrate();
 		return dataSource;
 	}
 

@@ -1,0 +1,131 @@
+package io.switchboard.channel;
+
+import java.time.Clock;
+import java.util.List;
+
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import io.switchboard.assistant.Assistant;
+import io.switchboard.assistant.InboundMessage;
+import io.switchboard.assistant.Received;
+import io.switchboard.assistant.Reply;
+import io.switchboard.conversation.AnswerState;
+import io.switchboard.conversation.Exchange;
+
+import org.springframework.stereotype.Service;
+import org.springframework.transaction.support.TransactionTemplate;
+
+/**
+ * Where every channel's events come in, the same for all: in one transaction the event's
+ * key is recorded (a key seen before gets nothing new, also after a restart), a command
+ * is carried out, a chat message is stored in its conversation with its answer pending,
+ * and what will answer the event is written as a delivery. After the commit a chat turn
+ * is queued for the model and the replies are sent, each on a virtual thread: the caller
+ * (a webhook, a gateway listener) returns at once. Nothing here waits for a model.
+ */
+@Service
+public class Intake {
+
+	private static final Logger log = LoggerFactory.getLogger(Intake.class);
+
+	private final InboundEvents events;
+
+	private final Assistant assistant;
+
+	private final Deliveries deliveries;
+
+	private final Turns turns;
+
+	private final Renderers renderers;
+
+	private final TransactionTemplate transactions;
+
+	private final Clock clock;
+
+	Intake(InboundEvents events, Assistant assistant, Deliveries deliveries, Turns turns, Renderers renderers,
+			TransactionTemplate transactions, Clock clock) {
+		this.events = events;
+		this.assistant = assistant;
+		this.deliveries = deliveries;
+		this.turns = turns;
+		this.renderers = renderers;
+		this.transactions = transactions;
+		this.clock = clock;
+	}
+
+	/**
+	 * Takes one event in, once.
+	 * @throws IllegalStateException when the platform has no renderer on this server
+	 */
+	public Taken take(Inbound inbound) {
+		if (!(inbound.body() instanceof Inbound.Body.Quiet)) {
+			renderers.require(inbound.platform());
+		}
+		Work work = transactions.execute(status -> {
+			if (!events.record(inbound.platform(), inbound.key(), clock.millis())) {
+				return null;
+			}
+			if (inbound.onAccepted() != null) {
+				inbound.onAccepted().run();
+			}
+			return switch (inbound.body()) {
+				case Inbound.Body.Message message -> message(inbound, message.message());
+				case Inbound.Body.Replies replies -> new Work(null, notices(inbound, replies.replies()), null);
+				case Inbound.Body.Quiet quiet -> new Work(null, null, null);
+			};
+		});
+		if (work == null) {
+			log.debug("{} event {} was taken in before; nothing new", inbound.platform(), inbound.key());
+			return new Taken.Duplicate();
+		}
+		if (work.turn() != null) {
+			turns.begin(work.turn());
+		}
+		return new Taken.Accepted(work.received(), work.delivery());
+	}
+
+	/** Whether an event's key has been taken in. */
+	public boolean seen(String platform, String key) {
+		return events.seen(platform, key);
+	}
+
+	private Work message(Inbound inbound, InboundMessage message) {
+		Received received = assistant.receive(message);
+		return switch (received) {
+			case Received.Replied replied -> new Work(received, notices(inbound, replied.replies()), null);
+			case Received.Asked asked -> {
+				Exchange exchange = asked.exchange();
+				boolean pending = exchange.answer().state() == AnswerState.PENDING;
+				long delivery = deliveries.add(inbound.platform(), new Delivery.Answer(exchange.answerId()),
+						inbound.address(), pending);
+				TurnStore.Row turn = pending ? turns.record(exchange.answerId(), delivery, inbound.platform(),
+						lane(inbound.platform(), asked, message), asked.user().id().value(), asked.model().provider())
+						: null;
+				yield new Work(received, delivery, turn);
+			}
+		};
+	}
+
+	private Long notices(Inbound inbound, List<Reply> replies) {
+		if (replies.isEmpty()) {
+			return null;
+		}
+		return deliveries.add(inbound.platform(), new Delivery.Notices(inbound.key(), replies), inbound.address(),
+				false);
+	}
+
+	/**
+	 * One user's turns in one place run in order: on the web page a place is a session,
+	 * on a platform a chat or thread.
+	 */
+	private static String lane(String platform, Received.Asked asked, InboundMessage message) {
+		String place = message.session() != null ? "session:" + message.session().value()
+				: message.place().kind() + ":" + message.place().space() + ":" + message.place().thread();
+		return platform + ":" + asked.user().id().value() + ":" + place;
+	}
+
+	private record Work(Received received, Long delivery, TurnStore.Row turn) {
+	}
+
+}

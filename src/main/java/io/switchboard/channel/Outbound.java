@@ -1,0 +1,55 @@
+package io.switchboard.channel;
+
+import java.util.List;
+
+import io.switchboard.assistant.Reply;
+import io.switchboard.comic.ComicId;
+import io.switchboard.conversation.Exchange;
+import io.switchboard.image.ImageJob;
+
+/** What a {@link ChannelRenderer} shows: one delivery, as it stands now. */
+public sealed interface Outbound {
+
+	/**
+	 * The answer to a question: the model's text ({@code exchange.answer().answered()}),
+	 * or the reason there is none ({@code state()} failed or refused, {@code note()}).
+	 *
+	 * @param demo whether the demo model answered (platforms label it)
+	 */
+	record Answer(Exchange exchange, boolean demo) implements Outbound {
+	}
+
+	/** A command's replies, or a channel's own (a welcome), in order. */
+	record Notices(List<Reply> replies) implements Outbound {
+
+		public Notices {
+			replies = List.copyOf(replies);
+		}
+
+	}
+
+	/**
+	 * An image job's message, as the job stands now: waiting, its progress, its result
+	 * with the buttons for the next step, or why it failed.
+	 */
+	record Image(ImageJob job) implements Outbound {
+	}
+
+	/**
+	 * A comic made by {@code /comic}: finished (its title and strip) or failed (why).
+	 *
+	 * @param requester who sent {@code /comic}, by their platform id
+	 * @param stripSha256 the strip in the media store, {@code null} when it failed
+	 * @param failure why it could not be made, written for the user; {@code null} when it
+	 * is finished
+	 */
+	record Comic(ComicId comic, String requester, String title, String stripSha256,
+			String failure) implements Outbound {
+
+		public boolean finished() {
+			return failure == null;
+		}
+
+	}
+
+}

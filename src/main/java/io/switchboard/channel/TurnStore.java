@@ -1,0 +1,92 @@
+package io.switchboard.channel;
+
+import java.util.List;
+
+import org.springframework.jdbc.core.RowMapper;
+import org.springframework.jdbc.core.simple.JdbcClient;
+import org.springframework.stereotype.Repository;
+
+/**
+ * The {@code channel_turns} table: the chat turns under way, each held by a node with a
+ * lease it renews.
+ */
+@Repository
+class TurnStore {
+
+	/**
+	 * A turn under way.
+	 *
+	 * @param attempts runs begun so far, this one included
+	 */
+	record Row(long id, long answerId, long deliveryId, String platform, String lane, long userId, String provider,
+			int attempts) {
+	}
+
+	private static final String COLUMNS = "id, answer_id, delivery_id, platform, lane, user_id, provider, attempts";
+
+	private static final RowMapper<Row> ROW = (row, i) -> new Row(row.getLong(1), row.getLong(2), row.getLong(3),
+			row.getString(4), row.getString(5), row.getLong(6), row.getString(7), row.getInt(8));
+
+	private final JdbcClient jdbc;
+
+	TurnStore(JdbcClient jdbc) {
+		this.jdbc = jdbc;
+	}
+
+	/** Records a turn, held by {@code node} until {@code leaseUntil}. */
+	Row insert(long answerId, long deliveryId, String platform, String lane, long userId, String provider, String node,
+			long leaseUntil, long now) {
+		long id = jdbc.sql("""
+				INSERT INTO channel_turns (answer_id, delivery_id, platform, lane, user_id, provider, node, lease_until,
+				                           attempts, created_at)
+				VALUES (?, ?, ?, ?, ?, ?, ?, ?, 1, ?) RETURNING id""")
+			.params(answerId, deliveryId, platform, lane, userId, provider, node, leaseUntil, now)
+			.query(Long.class)
+			.single();
+		return new Row(id, answerId, deliveryId, platform, lane, userId, provider, 1);
+	}
+
+	/**
+	 * Turns whose lease has run out (their node died or stopped), or every turn when
+	 * {@code all}, oldest first.
+	 */
+	List<Row> orphaned(long now, boolean all, int limit) {
+		return jdbc.sql("SELECT " + COLUMNS + " FROM channel_turns WHERE (lease_until < ? OR ?) ORDER BY id LIMIT ?")
+			.params(now, all, limit)
+			.query(ROW)
+			.list();
+	}
+
+	/**
+	 * Takes an orphaned turn over: false when another node was quicker or its holder
+	 * renewed it. {@code all} takes it whatever its lease says (the only node of an
+	 * SQLite database, just started).
+	 */
+	boolean takeOver(long id, String node, long leaseUntil, long now, boolean all) {
+		return jdbc.sql("""
+				UPDATE channel_turns SET node = ?, lease_until = ?, attempts = attempts + 1
+				 WHERE id = ? AND (lease_until < ? OR (? AND (node IS NULL OR node <> ?)))""")
+			.params(node, leaseUntil, id, now, all, node)
+			.update() == 1;
+	}
+
+	/** Renews every lease a node holds. */
+	int renew(String node, long leaseUntil) {
+		return jdbc.sql("UPDATE channel_turns SET lease_until = ? WHERE node = ?").params(leaseUntil, node).update();
+	}
+
+	/** Lets go of a node's turns at once, for another node to finish (at shutdown). */
+	int letGo(String node) {
+		return jdbc.sql("UPDATE channel_turns SET lease_until = 0, node = NULL WHERE node = ?").param(node).update();
+	}
+
+	/** The turn is over: its question is settled and its delivery due. */
+	void delete(long id) {
+		jdbc.sql("DELETE FROM channel_turns WHERE id = ?").param(id).update();
+	}
+
+	int count() {
+		return jdbc.sql("SELECT COUNT(*) FROM channel_turns").query(Integer.class).single();
+	}
+
+}

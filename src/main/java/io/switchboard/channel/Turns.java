@@ -1,0 +1,346 @@
+package io.switchboard.channel;
+
+import java.sql.Connection;
+import java.sql.SQLException;
+import java.time.Clock;
+import java.util.Optional;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+
+import javax.sql.DataSource;
+
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import io.micrometer.core.instrument.Gauge;
+import io.micrometer.core.instrument.MeterRegistry;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import io.switchboard.assistant.Assistant;
+import io.switchboard.conversation.AnswerState;
+import io.switchboard.conversation.Conversations;
+import io.switchboard.llm.ModelCatalog;
+
+import org.springframework.context.SmartLifecycle;
+import org.springframework.stereotype.Service;
+import org.springframework.transaction.support.TransactionTemplate;
+
+/**
+ * Runs chat turns: each answers one stored question, on a virtual thread of its own, when
+ * the {@link TurnQueue} lets it (one at a time per user and place, at most
+ * {@code max-concurrent} per provider). The turn's row is there for recovery only: this
+ * node renews its leases every {@code recovery-interval}; a turn whose lease ran out (its
+ * node died) is taken over by another node, or by the next process, and finished there:
+ * answered, or its question marked failed with a plain message after
+ * {@code turn-attempts} runs. Settling the question, making its delivery due and deleting
+ * the row happen in one transaction, and a settled question is never asked again, so a
+ * turn run twice answers once.
+ */
+@Service
+class Turns implements SmartLifecycle {
+
+	private static final Logger log = LoggerFactory.getLogger(Turns.class);
+
+	private static final int RECOVERY_BATCH = 100;
+
+	static final String GAVE_UP = "The server stopped several times while answering this, so it was not answered. "
+			+ "Please ask again.";
+
+	static final String BROKE = "Something went wrong on the server while answering. Please ask again.";
+
+	private final TurnStore store;
+
+	private final Deliveries deliveries;
+
+	private final Renderers renderers;
+
+	private final Assistant assistant;
+
+	private final Conversations conversations;
+
+	private final ObjectMapper json;
+
+	private final TransactionTemplate transactions;
+
+	private final ChannelProperties properties;
+
+	private final ChannelNode node;
+
+	private final Clock clock;
+
+	private final boolean onlyNode;
+
+	private final TurnQueue queue;
+
+	/**
+	 * The turns this node has queued or is running: never taken over by its own sweep.
+	 */
+	private final Set<Long> held = ConcurrentHashMap.newKeySet();
+
+	private volatile ScheduledExecutorService keeper;
+
+	private volatile boolean accepting = true;
+
+	Turns(TurnStore store, Deliveries deliveries, Renderers renderers, Assistant assistant, Conversations conversations,
+			ModelCatalog models, ObjectMapper json, TransactionTemplate transactions, ChannelProperties properties,
+			ChannelNode node, Clock clock, DataSource dataSource, MeterRegistry meters) {
+		this.store = store;
+		this.deliveries = deliveries;
+		this.renderers = renderers;
+		this.assistant = assistant;
+		this.conversations = conversations;
+		this.json = json;
+		this.transactions = transactions;
+		this.properties = properties;
+		this.node = node;
+		this.clock = clock;
+		this.onlyNode = isSqlite(dataSource);
+		this.queue = new TurnQueue(provider -> Optional.ofNullable(models.providers().get(provider))
+			.map(settings -> settings.maxConcurrent())
+			.orElse(64), this::start);
+		Gauge.builder("switchboard.turns.held", held, Set::size)
+			.description("chat turns this node has queued or is running")
+			.register(meters);
+	}
+
+	/**
+	 * Records a turn for a question just stored, held by this node; call it in the
+	 * intake's transaction, and {@link #begin} after it commits.
+	 */
+	TurnStore.Row record(long answerId, long deliveryId, String platform, String lane, long userId, String provider) {
+		long now = clock.millis();
+		return store.insert(answerId, deliveryId, platform, lane, userId, provider, node.name(),
+				now + properties.turnLease().toMillis(), now);
+	}
+
+	/** Queues a turn this node holds: it runs as soon as its lane and provider let it. */
+	void begin(TurnStore.Row turn) {
+		if (!held.add(turn.id())) {
+			return;
+		}
+		queue.submit(new TurnQueue.Ticket(turn.id(), turn.lane(), turn.userId(), turn.provider(),
+				new Running(turn, liveView(turn))));
+	}
+
+	private void start(TurnQueue.Ticket ticket) {
+		Thread.ofVirtual().name("turn-" + ticket.turn()).start(() -> {
+			try {
+				run(((Running) ticket.live()).turn(), ticket.live());
+			}
+			finally {
+				held.remove(ticket.turn());
+				queue.finished(ticket);
+			}
+		});
+	}
+
+	private void run(TurnStore.Row turn, LiveAnswer live) {
+		if (!accepting) {
+			return; // stopping: the next process (or another node) finishes it
+		}
+		try {
+			if (turn.attempts() > properties.turnAttempts()) {
+				log.warn("giving up turn {} (answer {}) after {} runs", turn.id(), turn.answerId(),
+						turn.attempts() - 1);
+				conversations.settle(turn.answerId(), AnswerState.FAILED, GAVE_UP);
+			}
+			else {
+				assistant.answer(turn.answerId(), live);
+			}
+		}
+		catch (RuntimeException failure) {
+			if (!accepting) {
+				return;
+			}
+			log.error("turn {} (answer {}) failed", turn.id(), turn.answerId(), failure);
+			try {
+				conversations.settle(turn.answerId(), AnswerState.FAILED, BROKE);
+			}
+			catch (RuntimeException stillFailing) {
+				// the database itself fails: the lease runs out and the turn is taken up
+				// again
+				log.error("could not mark turn {} failed: {}", turn.id(), stillFailing.toString());
+				return;
+			}
+		}
+		finish(turn);
+	}
+
+	/** The question is settled: its delivery becomes due and the turn row goes. */
+	private void finish(TurnStore.Row turn) {
+		try {
+			transactions.executeWithoutResult(status -> {
+				deliveries.release(turn.deliveryId());
+				store.delete(turn.id());
+			});
+		}
+		catch (RuntimeException failure) {
+			// the turn is taken up again when its lease runs out; its settled question is
+			// not asked again
+			log.warn("could not finish turn {}: {}", turn.id(), failure.toString());
+		}
+	}
+
+	private LiveAnswer liveView(TurnStore.Row turn) {
+		ChannelRenderer<Object, Object> renderer = renderers.find(turn.platform()).orElse(null);
+		if (renderer == null || !renderer.ready()) {
+			return LiveAnswer.QUIET;
+		}
+		try {
+			Optional<DeliveryStore.Row> delivery = deliveries.find(turn.deliveryId());
+			if (delivery.isEmpty()) {
+				return LiveAnswer.QUIET;
+			}
+			Object address = json.readValue(delivery.get().address(), renderer.addressType());
+			Object refs = delivery.get().refs() == null ? null
+					: json.readValue(delivery.get().refs(), renderer.refsType());
+			return guarded(renderer.live(address, refs, saved -> deliveries.saveRefs(turn.deliveryId(), saved)));
+		}
+		catch (JsonProcessingException | RuntimeException failure) {
+			log.warn("no live view for turn {}: {}", turn.id(), failure.toString());
+			return LiveAnswer.QUIET;
+		}
+	}
+
+	/** A live view whose failures never fail the turn: it is a courtesy. */
+	private static LiveAnswer guarded(LiveAnswer live) {
+		return new LiveAnswer() {
+			@Override
+			public void queued(int ahead) {
+				try {
+					live.queued(ahead);
+				}
+				catch (RuntimeException failure) {
+					log.debug("a live view could not show the queue: {}", failure.toString());
+				}
+			}
+
+			@Override
+			public void accept(io.switchboard.assistant.ReplyEvent event) {
+				try {
+					live.accept(event);
+				}
+				catch (RuntimeException failure) {
+					log.debug("a live view could not show {}: {}", event.getClass().getSimpleName(),
+							failure.toString());
+				}
+			}
+		};
+	}
+
+	/** A queued turn and its live view: what the queue hands back to start it. */
+	private record Running(TurnStore.Row turn, LiveAnswer view) implements LiveAnswer {
+
+		@Override
+		public void queued(int ahead) {
+			view.queued(ahead);
+		}
+
+		@Override
+		public void accept(io.switchboard.assistant.ReplyEvent event) {
+			view.accept(event);
+		}
+
+	}
+
+	// -------------------------------------------------------------- recovery
+
+	/**
+	 * Renews this node's leases and takes over the turns of nodes that died. The first
+	 * run on the only node of an SQLite database takes every turn at once: they were the
+	 * previous process's.
+	 */
+	void keep(boolean firstRun) {
+		try {
+			long now = clock.millis();
+			long leaseUntil = now + properties.turnLease().toMillis();
+			store.renew(node.name(), leaseUntil);
+			boolean all = firstRun && onlyNode;
+			for (TurnStore.Row orphan : store.orphaned(now, all, RECOVERY_BATCH)) {
+				if (held.contains(orphan.id()) || !store.takeOver(orphan.id(), node.name(), leaseUntil, now, all)) {
+					continue;
+				}
+				log.info("taking over turn {} (answer {}) on {}", orphan.id(), orphan.answerId(), orphan.platform());
+				begin(new TurnStore.Row(orphan.id(), orphan.answerId(), orphan.deliveryId(), orphan.platform(),
+						orphan.lane(), orphan.userId(), orphan.provider(), orphan.attempts() + 1));
+			}
+		}
+		catch (RuntimeException failure) {
+			log.warn("could not look after the chat turns: {}", failure.toString());
+		}
+	}
+
+	/** Turns this node has queued or is running. */
+	int held() {
+		return held.size();
+	}
+
+	/** Turns waiting for a provider on this node. */
+	int waiting(String provider) {
+		return queue.waiting(provider);
+	}
+
+	private static boolean isSqlite(DataSource dataSource) {
+		try (Connection connection = dataSource.getConnection()) {
+			return "SQLite".equalsIgnoreCase(connection.getMetaData().getDatabaseProductName());
+		}
+		catch (SQLException unreachable) {
+			throw new IllegalStateException("cannot reach the database", unreachable);
+		}
+	}
+
+	// -------------------------------------------------------------- lifecycle
+
+	@Override
+	public void start() {
+		accepting = true;
+		ScheduledExecutorService scheduled = Executors
+			.newSingleThreadScheduledExecutor(Thread.ofVirtual().name("turn-keeper").factory());
+		long every = properties.recoveryInterval().toMillis();
+		scheduled.execute(() -> keep(true));
+		scheduled.scheduleWithFixedDelay(() -> keep(false), every, every, TimeUnit.MILLISECONDS);
+		keeper = scheduled;
+	}
+
+	/**
+	 * Stops at once: turns under way are not waited for but let go, so another node (or
+	 * the next process) finishes them; a settled question is never asked twice.
+	 */
+	@Override
+	public void stop() {
+		accepting = false;
+		ScheduledExecutorService current = keeper;
+		keeper = null;
+		if (current != null) {
+			current.shutdownNow();
+		}
+		try {
+			int let = store.letGo(node.name());
+			if (let > 0) {
+				log.info("left {} chat turns under way to be finished by another node or the next start", let);
+			}
+		}
+		catch (RuntimeException failure) {
+			log.warn("could not let go of the chat turns under way: {}", failure.toString());
+		}
+	}
+
+	@Override
+	public boolean isRunning() {
+		return keeper != null;
+	}
+
+	/**
+	 * Stops after the web server's graceful shutdown (which gives answers streaming to
+	 * open requests their grace period) and before the deliveries stop, so a turn that
+	 * finishes in time is still delivered.
+	 */
+	@Override
+	public int getPhase() {
+		return ChannelPhases.TURNS;
+	}
+
+}

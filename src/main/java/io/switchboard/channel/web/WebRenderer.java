@@ -1,0 +1,147 @@
+package io.switchboard.channel.web;
+
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.function.Consumer;
+
+import io.switchboard.assistant.Reply;
+import io.switchboard.assistant.ReplyEvent;
+import io.switchboard.channel.ChannelRenderer;
+import io.switchboard.channel.LiveAnswer;
+import io.switchboard.channel.Outbound;
+import io.switchboard.channel.Outgoing;
+import io.switchboard.channel.Sent;
+import io.switchboard.conversation.Exchange;
+import io.switchboard.conversation.MessagePart;
+import io.switchboard.media.MediaLinks;
+
+import org.springframework.stereotype.Component;
+
+/**
+ * The chat page's side of the pipeline. While a model writes, the live view streams
+ * {@code queued}, {@code started} and {@code delta} events to the message's open event
+ * stream; the delivery then sends {@code done} with the answer rendered (or {@code error}
+ * with why there is none), or a {@code notice} per command reply, and ends the stream.
+ * The page has no standing line to the user beyond that stream: image jobs are followed
+ * on their own stream, and whatever the page missed is in the session's history.
+ */
+@Component
+class WebRenderer implements ChannelRenderer<WebAddress, Void> {
+
+	private final WebStreams streams;
+
+	private final MarkdownRenderer markdown;
+
+	private final MediaLinks links;
+
+	WebRenderer(WebStreams streams, MarkdownRenderer markdown, MediaLinks links) {
+		this.streams = streams;
+		this.markdown = markdown;
+		this.links = links;
+	}
+
+	@Override
+	public String platform() {
+		return WebAccounts.PLATFORM;
+	}
+
+	@Override
+	public Class<WebAddress> addressType() {
+		return WebAddress.class;
+	}
+
+	@Override
+	public Class<Void> refsType() {
+		return Void.class;
+	}
+
+	@Override
+	public String lane(WebAddress address) {
+		return "web:" + address.user();
+	}
+
+	@Override
+	public Sent<Void> send(Outgoing<WebAddress, Void> outgoing) {
+		String stream = outgoing.address().stream();
+		switch (outgoing.content()) {
+			case Outbound.Answer answer -> {
+				Exchange exchange = answer.exchange();
+				if (exchange.answer().answered()) {
+					streams.send(stream, "done", done(exchange, answer.demo()));
+				}
+				else {
+					streams.send(stream, "error", Map.of("message", exchange.answer().note()));
+				}
+			}
+			case Outbound.Notices notices ->
+				notices.replies().forEach(reply -> streams.send(stream, "notice", notice(reply)));
+			case Outbound.Image image -> {
+				// the page follows a job on the job's own stream
+			}
+			case Outbound.Comic comic -> {
+				// the studio shows comics
+			}
+		}
+		streams.complete(stream);
+		return new Sent<>(null, null);
+	}
+
+	@Override
+	public LiveAnswer live(WebAddress address, Void refs, Consumer<Void> saveRefs) {
+		return new LiveAnswer() {
+			@Override
+			public void queued(int ahead) {
+				streams.send(address.stream(), "queued", Map.of("ahead", ahead));
+			}
+
+			@Override
+			public void accept(ReplyEvent event) {
+				switch (event) {
+					case ReplyEvent.AnswerStarted started -> streams.send(address.stream(), "started",
+							Map.of("model", started.model(), "demo", started.demo(), "sessionId", address.session()));
+					case ReplyEvent.AnswerDelta delta ->
+						streams.send(address.stream(), "delta", Map.of("text", delta.text()));
+					default -> {
+						// the delivery sends the end
+					}
+				}
+			}
+		};
+	}
+
+	private Map<String, Object> done(Exchange exchange, boolean demo) {
+		Map<String, Object> data = new LinkedHashMap<>();
+		data.put("html", markdown.render(exchange.answer().text()));
+		data.put("meta", ChatController.meta(exchange.answer().answer()));
+		data.put("sessionId", exchange.session().id().value());
+		data.put("sessionTitle", exchange.session().title());
+		data.put("demo", demo);
+		data.put("imageUrls",
+				exchange.question()
+					.parts()
+					.stream()
+					.filter(MessagePart.Image.class::isInstance)
+					.map(part -> links.path(((MessagePart.Image) part).sha256()))
+					.toList());
+		return data;
+	}
+
+	private Map<String, Object> notice(Reply reply) {
+		List<Map<String, String>> actions = reply.actions()
+			.stream()
+			.map(action -> Map.of("label", action.label(), "command", action.command(), "style",
+					action.style().name().toLowerCase(Locale.ROOT)))
+			.toList();
+		Map<String, Object> notice = new LinkedHashMap<>();
+		notice.put("html", markdown.render(reply.text()));
+		notice.put("actions", actions);
+		if (reply.imageJob() != null) {
+			// the page follows the job's own event stream and draws it in place
+			notice.put("imageJob", reply.imageJob());
+		}
+		return notice;
+	}
+
+}
