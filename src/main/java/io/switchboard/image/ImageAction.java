@@ -18,6 +18,18 @@ public sealed interface ImageAction {
 	 */
 	String code();
 
+	/** What the action does, the way a sentence begins, e.g. "Upscaling candidate 2". */
+	default String doing() {
+		return switch (this) {
+			case Upscale upscale -> "Upscaling candidate " + upscale.index();
+			case VaryStrong vary when vary.index() != null -> "Varying candidate " + vary.index() + " strongly";
+			case VaryStrong vary -> "Varying strongly";
+			case VarySubtle vary when vary.index() != null -> "Varying candidate " + vary.index() + " subtly";
+			case VarySubtle vary -> "Varying subtly";
+			case Reroll reroll -> "Rerolling";
+		};
+	}
+
 	/** The button label, e.g. {@code U2} or {@code Vary (Strong)}. */
 	String label();
 

@@ -135,8 +135,9 @@ class ImagePrompts {
 					new ImageOrigin(message.sender(), message.place()));
 			boolean demo = providers.find(started.provider()).map(ImageProviders.Entry::demo).orElse(false);
 			return Reply
-				.of("🎨 Image " + started.id() + " started: " + ImageAction.parse(code).orElseThrow().label() + " of "
-						+ id + "." + (demo ? " _Demo provider: drawn locally, not by a real model._" : ""))
+				.of("🎨 " + ImageAction.parse(code).orElseThrow().doing() + " of image " + id + ": image "
+						+ started.id() + " started."
+						+ (demo ? " _Demo provider: drawn locally, not by a real model._" : ""))
 				.withImageJob(started.id().value());
 		}
 		catch (ImageJobException refused) {

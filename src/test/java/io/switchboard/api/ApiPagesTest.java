@@ -113,8 +113,8 @@ class ApiPagesTest {
 	void theApikeyCommandMakesListsAndRevokesKeysAndKeepsSecretsOutOfGroups() {
 		PlatformUserId sender = new PlatformUserId("line", "U-apikey");
 		RecordingSink sink = new RecordingSink();
-		assistant.handle(
-				InboundMessage.text(sender, "Liz", Place.direct("line"), "/apikey create bot models=demo rpm=5"), sink);
+		sink.receive(assistant,
+				InboundMessage.text(sender, "Liz", Place.direct("line"), "/apikey create bot models=demo rpm=5"));
 		String made = notice(sink);
 		assertThat(made).contains("Made the API key").contains("5 req/min");
 		Matcher secret = SECRET.matcher(made);
@@ -122,24 +122,24 @@ class ApiPagesTest {
 		assertThat(keys.authenticate(secret.group())).isInstanceOf(ApiKeys.Lookup.Valid.class);
 
 		RecordingSink list = new RecordingSink();
-		assistant.handle(InboundMessage.text(sender, "Liz", Place.direct("line"), "/apikey list"), list);
+		list.receive(assistant, InboundMessage.text(sender, "Liz", Place.direct("line"), "/apikey list"));
 		assertThat(notice(list)).contains("bot").doesNotContain(secret.group());
 
 		RecordingSink group = new RecordingSink();
-		assistant.handle(InboundMessage.text(sender, "Liz", Place.group("line", "G1"), "/apikey create leak"), group);
+		group.receive(assistant, InboundMessage.text(sender, "Liz", Place.group("line", "G1"), "/apikey create leak"));
 		assertThat(notice(group)).contains("not in a group");
 
 		// a member may not make keys for others, nor list everyone's
 		RecordingSink other = new RecordingSink();
-		assistant.handle(InboundMessage.text(sender, "Liz", Place.direct("line"), "/apikey create x user=1"), other);
+		other.receive(assistant, InboundMessage.text(sender, "Liz", Place.direct("line"), "/apikey create x user=1"));
 		assertThat(notice(other)).contains("Only an admin");
 		RecordingSink all = new RecordingSink();
-		assistant.handle(InboundMessage.text(sender, "Liz", Place.direct("line"), "/apikey list all"), all);
+		all.receive(assistant, InboundMessage.text(sender, "Liz", Place.direct("line"), "/apikey list all"));
 		assertThat(notice(all)).contains("Only an admin");
 
 		long id = keys.keysOf(conversations.findUser(sender).orElseThrow().id()).getFirst().id();
 		RecordingSink revoke = new RecordingSink();
-		assistant.handle(InboundMessage.text(sender, "Liz", Place.direct("line"), "/apikey revoke #" + id), revoke);
+		revoke.receive(assistant, InboundMessage.text(sender, "Liz", Place.direct("line"), "/apikey revoke #" + id));
 		assertThat(notice(revoke)).contains("Revoked");
 		assertThat(keys.authenticate(secret.group())).isInstanceOf(ApiKeys.Lookup.Revoked.class);
 	}

@@ -5,11 +5,15 @@ import java.time.ZoneOffset;
 import java.util.List;
 import java.util.UUID;
 
+import io.switchboard.conversation.AnswerState;
 import io.switchboard.conversation.Conversations;
+import io.switchboard.conversation.Exchange;
+import io.switchboard.conversation.MessageRole;
 import io.switchboard.conversation.MessagePart;
 import io.switchboard.conversation.Place;
 import io.switchboard.conversation.PlatformUserId;
 import io.switchboard.conversation.Session;
+import io.switchboard.conversation.StoredMessage;
 import io.switchboard.conversation.User;
 import io.switchboard.conversation.UserState;
 import io.switchboard.llm.demo.DemoChatProvider;
@@ -57,13 +61,51 @@ class AssistantTest {
 
 	final RecordingSink sink = new RecordingSink();
 
+	/** How the assistant dealt with a message, as these tests tell it apart. */
+	enum Outcome {
+
+		ANSWERED, COMMAND, IGNORED, REFUSED, FAILED
+
+	}
+
 	Outcome send(String text) {
 		return send(me, Place.direct("line"), text);
 	}
 
 	Outcome send(PlatformUserId who, Place place, String text) {
+		return handle(InboundMessage.text(who, "Tester", place, text));
+	}
+
+	/**
+	 * What a channel's message goes through: received (and stored) at once, then answered
+	 * by its turn; replies and the answer's events land in {@link #sink}.
+	 */
+	Outcome handle(InboundMessage message) {
 		sink.clear();
-		return assistant.handle(InboundMessage.text(who, "Tester", place, text), sink);
+		Received received = assistant.receive(message);
+		return switch (received) {
+			case Received.Replied replied -> {
+				replied.replies().forEach(reply -> sink.accept(new ReplyEvent.Notice(reply)));
+				if (message.text().startsWith("/")) {
+					yield Outcome.COMMAND;
+				}
+				yield replied.user().state() == UserState.DISABLED ? Outcome.IGNORED : Outcome.REFUSED;
+			}
+			case Received.Asked asked -> {
+				StoredMessage settled = asked.exchange().answer();
+				if (settled.state() == AnswerState.PENDING) {
+					settled = assistant.answer(asked.exchange().answerId(), sink).orElseThrow();
+				}
+				else {
+					sink.accept(new ReplyEvent.Notice(Reply.of(settled.note())));
+				}
+				yield switch (settled.state()) {
+					case ANSWERED -> Outcome.ANSWERED;
+					case REFUSED -> Outcome.REFUSED;
+					default -> Outcome.FAILED;
+				};
+			}
+		};
 	}
 
 	User user() {
@@ -141,11 +183,36 @@ class AssistantTest {
 	}
 
 	@Test
-	void aMessageTooLongForTheModelsWindowIsRefusedAndNothingIsStored() {
+	void aMessageTooLongForTheModelsWindowIsKeptAndRefused() {
 		send("/user model tiny");
 		assertThat(send("word ".repeat(400))).isEqualTo(Outcome.REFUSED);
 		assertThat(sink.of(ReplyEvent.AnswerFailed.class).getFirst().message()).contains("too long for tiny");
-		assertThat(conversations.countSessionsFor(user())).isZero();
+		Session session = conversations.sessionsFor(user(), 1, 0).getFirst();
+		List<StoredMessage> kept = conversations.recentMessages(user().id(), session.id(), 10);
+		assertThat(kept).extracting(StoredMessage::role).containsExactly(MessageRole.USER, MessageRole.ASSISTANT);
+		assertThat(kept.getLast().state()).isEqualTo(AnswerState.REFUSED);
+		assertThat(kept.getLast().note()).contains("too long for tiny");
+	}
+
+	@Test
+	void aQuestionIsStoredWhenItArrivesBeforeAnyModelIsCalled() {
+		Received received = assistant.receive(InboundMessage.text(me, "Tester", Place.direct("line"), "Keep me"));
+		Exchange stored = ((Received.Asked) received).exchange();
+		assertThat(stored.question().text()).isEqualTo("Keep me");
+		assertThat(stored.answer().state()).isEqualTo(AnswerState.PENDING);
+		assertThat(stored.answer().replyTo()).isEqualTo(stored.question().id());
+		assertThat(conversations.messageCount(stored.session().id())).isEqualTo(2);
+		// a later message of the same topic does not see the unanswered question
+		assertThat(send("And me?")).isEqualTo(Outcome.ANSWERED);
+		assertThat(sink.completed().text()).doesNotContain("I remember");
+
+		assistant.answer(stored.answerId(), sink);
+		assertThat(conversations.message(stored.answerId()).orElseThrow().state()).isEqualTo(AnswerState.ANSWERED);
+		// answering it again asks nothing and changes nothing
+		sink.clear();
+		assertThat(assistant.answer(stored.answerId(), sink))
+			.hasValueSatisfying(answer -> assertThat(answer.state()).isEqualTo(AnswerState.ANSWERED));
+		assertThat(sink.events()).isEmpty();
 	}
 
 	@Test
@@ -169,24 +236,26 @@ class AssistantTest {
 	}
 
 	@Test
-	void anImageForAModelThatCannotReadImagesIsRefused() throws Exception {
+	void anImageForAModelThatCannotReadImagesIsKeptAndRefused() throws Exception {
 		send("/user model blind");
 		MediaRef image = media.store(io.switchboard.storage.Images.png(4, 4));
-		sink.clear();
-		Outcome outcome = assistant.handle(new InboundMessage(me, "Tester", Place.direct("line"), List
+		Outcome outcome = handle(new InboundMessage(me, "Tester", Place.direct("line"), List
 			.of(new MessagePart.Image(image.sha256(), image.mimeType(), 4, 4), new MessagePart.Text("what is it?")),
-				null), sink);
+				null));
 		assertThat(outcome).isEqualTo(Outcome.REFUSED);
 		assertThat(sink.notice().text()).contains("cannot read images").contains("demo");
-		assertThat(conversations.countSessionsFor(user())).isZero();
+		assertThat(sink.of(ReplyEvent.AnswerStarted.class)).isEmpty();
+		Session session = conversations.sessionsFor(user(), 1, 0).getFirst();
+		assertThat(conversations.recentMessages(user().id(), session.id(), 10).getLast().state())
+			.isEqualTo(AnswerState.REFUSED);
 	}
 
 	@Test
 	void anImageWithAQuestionReachesTheModelAsImageAndText() throws Exception {
 		MediaRef image = media.store(io.switchboard.storage.Images.png(6, 2));
-		Outcome outcome = assistant.handle(new InboundMessage(me, "Tester", Place.direct("line"), List
+		Outcome outcome = handle(new InboundMessage(me, "Tester", Place.direct("line"), List
 			.of(new MessagePart.Image(image.sha256(), image.mimeType(), 6, 2), new MessagePart.Text("what is it?")),
-				null), sink);
+				null));
 		assertThat(outcome).isEqualTo(Outcome.ANSWERED);
 		assertThat(sink.completed().text()).contains("I received an image (image/png");
 		assertThat(sink.completed().exchange().question().parts()).hasSize(2);
@@ -197,9 +266,8 @@ class AssistantTest {
 		send("/session new Diary");
 		Session diary = conversations.sessionsFor(user(), 1, 0).getFirst();
 		PlatformUserId stranger = new PlatformUserId("line", "U" + UUID.randomUUID());
-		sink.clear();
-		Outcome outcome = assistant.handle(new InboundMessage(stranger, "Stranger", Place.direct("line"),
-				List.of(new MessagePart.Text("let me in")), diary.id()), sink);
+		Outcome outcome = handle(new InboundMessage(stranger, "Stranger", Place.direct("line"),
+				List.of(new MessagePart.Text("let me in")), diary.id()));
 		assertThat(outcome).isEqualTo(Outcome.REFUSED);
 		assertThat(sink.notice().text()).contains("does not exist or is private");
 		assertThat(conversations.messageCount(diary.id())).isZero();

@@ -23,7 +23,7 @@ import io.switchboard.conversation.MessagePart;
 import io.switchboard.conversation.Place;
 import io.switchboard.conversation.PlatformUserId;
 import io.switchboard.conversation.Session;
-import io.switchboard.conversation.SessionChoice;
+import io.switchboard.conversation.Exchange;
 import io.switchboard.conversation.User;
 import io.switchboard.conversation.UserRole;
 import io.switchboard.llm.ChatRequest;
@@ -126,7 +126,7 @@ public class ContextAssemblyBenchmark {
 
 	private Place place;
 
-	private List<MessagePart> question;
+	private Exchange question;
 
 	@Setup(Level.Trial)
 	public void setUp() throws IOException {
@@ -183,7 +183,10 @@ public class ContextAssemblyBenchmark {
 					true, true);
 			default -> throw new IllegalArgumentException("window must be 16k or 128k, was " + this.window);
 		};
-		this.question = List.of(new MessagePart.Text(QUESTION));
+		// the turn's question, stored on arrival as every question is
+		this.question = this.conversations.ask(this.user,
+				this.conversations.chooseSession(this.user, this.place, this.session.id(), QUESTION),
+				List.of(new MessagePart.Text(QUESTION)), 12, null);
 
 		// what one turn sees, to check that the setting is as described
 		ContextAssembler.AssembledContext sample = turn();
@@ -196,8 +199,9 @@ public class ContextAssemblyBenchmark {
 	}
 
 	/**
-	 * Everything a chat turn does before it calls the model (see {@code Assistant.chat}):
-	 * pick the session, look up its model, assemble the context.
+	 * Everything a chat turn does before it calls the model (see
+	 * {@code Assistant.answer}): read the question and its session, look up its model,
+	 * assemble the context.
 	 */
 	@Benchmark
 	public ChatRequest assembleTurn() {
@@ -205,9 +209,10 @@ public class ContextAssemblyBenchmark {
 	}
 
 	private ContextAssembler.AssembledContext turn() {
-		SessionChoice choice = this.conversations.chooseSession(this.user, this.place, this.session.id(), QUESTION);
-		ModelSpec chosen = "16k".equals(this.window) ? this.models.findOrDefault(choice.model()) : this.model;
-		return this.assembler.assemble(choice, this.question, chosen, chosen.maxOutputTokens(), 1.0);
+		Exchange exchange = this.conversations.exchange(this.question.answerId()).orElseThrow();
+		ModelSpec chosen = "16k".equals(this.window) ? this.models.findOrDefault(exchange.session().model())
+				: this.model;
+		return this.assembler.assemble(exchange, chosen, chosen.maxOutputTokens(), 1.0);
 	}
 
 	/**
@@ -262,8 +267,8 @@ public class ContextAssemblyBenchmark {
 		String sql = """
 				INSERT INTO messages (session_id, topic, seq, role, author_id, content, token_count, model, provider,
 				                      tokens_in, tokens_out, cost_nanos, latency_ms, context_omitted, finish_reason,
-				                      created_at)
-				VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)""";
+				                      created_at, state)
+				VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)""";
 		int batchSize = 1_000;
 		transactions.executeWithoutResult(status -> {
 			List<Object[]> batch = new ArrayList<>(batchSize);
@@ -276,10 +281,10 @@ public class ContextAssemblyBenchmark {
 				long at = start + seq * 30_000L;
 				batch.add(fromUser
 						? new Object[] { target.id().value(), 1, seq, "user", author.id().value(), parts.toString(),
-								tokenCount, null, null, null, null, null, null, null, null, at }
+								tokenCount, null, null, null, null, null, null, null, null, at, null }
 						: new Object[] { target.id().value(), 1, seq, "assistant", null, parts.toString(), tokenCount,
 								ModelCatalog.DEMO, ModelCatalog.DEMO, 900 + random.nextInt(9_000), tokenCount, 0L,
-								300 + random.nextInt(3_000), 0, "stop", at });
+								300 + random.nextInt(3_000), 0, "stop", at, "answered" });
 				if (batch.size() == batchSize) {
 					jdbc.batchUpdate(sql, batch);
 					batch.clear();

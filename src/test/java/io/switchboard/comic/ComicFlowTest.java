@@ -389,7 +389,7 @@ class ComicFlowTest {
 		PlatformUserId kim = new PlatformUserId("line", "U" + UUID.randomUUID());
 		Place chat = Place.direct("line");
 		RecordingSink sink = new RecordingSink();
-		assistant.handle(InboundMessage.text(kim, "Kim", chat, "/comic 고양이가 바리스타가 되고 싶어 한다"), sink);
+		sink.receive(assistant, InboundMessage.text(kim, "Kim", chat, "/comic 고양이가 바리스타가 되고 싶어 한다"));
 		assertThat(sink.notice().text()).contains("Comic #").contains("started").contains("고양이가 바리스타가 되고 싶어 한다");
 
 		ComicFinished finished = await().atMost(WAIT)
@@ -426,8 +426,8 @@ class ComicFlowTest {
 		openai.replyNext("no", "still no");
 		PlatformUserId lee = new PlatformUserId("line", "U" + UUID.randomUUID());
 		RecordingSink sink = new RecordingSink();
-		assistant.handle(InboundMessage.text(lee, "Lee", Place.group("line", "C123"), "/comic a dragon's day off"),
-				sink);
+		sink.receive(assistant,
+				InboundMessage.text(lee, "Lee", Place.group("line", "C123"), "/comic a dragon's day off"));
 		assertThat(sink.notice().text()).contains("started");
 		ComicFailed failed = await().atMost(WAIT)
 			.until(() -> events.stream()
@@ -443,7 +443,7 @@ class ComicFlowTest {
 		assertThat(comics.get(owner.id(), failed.comic()).failureReason()).isEqualTo(failed.reason());
 
 		RecordingSink empty = new RecordingSink();
-		assistant.handle(InboundMessage.text(lee, "Lee", Place.direct("line"), "/comic"), empty);
+		empty.receive(assistant, InboundMessage.text(lee, "Lee", Place.direct("line"), "/comic"));
 		assertThat(empty.notice().text()).contains("Write an idea after `/comic`");
 	}
 

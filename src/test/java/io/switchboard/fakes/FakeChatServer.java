@@ -5,6 +5,7 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
+import java.util.function.Function;
 import java.util.Queue;
 import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.CountDownLatch;
@@ -91,6 +92,12 @@ public abstract class FakeChatServer extends FakeHttpServer {
 
 	private volatile Duration firstByteDelay = Duration.ZERO;
 
+	/** How long the model "thinks" before answering a question, by its text. */
+	private volatile Function<String, Duration> thinking = question -> Duration.ZERO;
+
+	/** The question the request being answered on this thread asks. */
+	private final ThreadLocal<String> asked = new ThreadLocal<>();
+
 	private final Queue<Twist> twists = new ConcurrentLinkedQueue<>();
 
 	private final Queue<String> nextReplies = new ConcurrentLinkedQueue<>();
@@ -152,6 +159,16 @@ public abstract class FakeChatServer extends FakeHttpServer {
 	/** Waits this long before the first byte of every answer. */
 	public FakeChatServer firstByteDelay(Duration delay) {
 		this.firstByteDelay = delay;
+		return this;
+	}
+
+	/**
+	 * Waits before the first byte of each answer as long as {@code byQuestion} says for
+	 * its question (the last user message), at least the {@link #firstByteDelay}: a model
+	 * that takes longer for some questions than for others.
+	 */
+	public FakeChatServer thinkingTime(Function<String, Duration> byQuestion) {
+		this.thinking = byQuestion;
 		return this;
 	}
 
@@ -253,6 +270,7 @@ public abstract class FakeChatServer extends FakeHttpServer {
 		fixedUsage = null;
 		pieceDelay = Duration.ZERO;
 		firstByteDelay = Duration.ZERO;
+		thinking = question -> Duration.ZERO;
 	}
 
 	/** The vendor's answer to {@code failure}. */
@@ -262,6 +280,7 @@ public abstract class FakeChatServer extends FakeHttpServer {
 	 * The answer text for a request whose last user message says {@code lastUserText}.
 	 */
 	protected final String answerText(String lastUserText) {
+		asked.set(lastUserText);
 		String next = nextReplies.poll();
 		if (next != null) {
 			return next;
@@ -287,7 +306,9 @@ public abstract class FakeChatServer extends FakeHttpServer {
 	}
 
 	protected final Duration firstByteDelay() {
-		return firstByteDelay;
+		String question = asked.get();
+		Duration thought = question == null ? Duration.ZERO : thinking.apply(question);
+		return thought.compareTo(firstByteDelay) > 0 ? thought : firstByteDelay;
 	}
 
 	/**
@@ -311,24 +332,24 @@ public abstract class FakeChatServer extends FakeHttpServer {
 					case Twist.Hold hold -> steps.add(new Step.Await(hold.release()));
 					case Twist.Stall stall -> {
 						steps.add(new Step.Stall());
-						return Reply.Stream.events(steps).withFirstByteDelay(firstByteDelay);
+						return Reply.Stream.events(steps).withFirstByteDelay(firstByteDelay());
 					}
 					case Twist.Fail fail -> {
 						midStreamError.forEach(event -> steps.add(Step.send(event)));
-						return Reply.Stream.events(steps).withFirstByteDelay(firstByteDelay);
+						return Reply.Stream.events(steps).withFirstByteDelay(firstByteDelay());
 					}
 					case Twist.Drop drop -> {
 						steps.add(new Step.Drop());
-						return Reply.Stream.events(steps).withFirstByteDelay(firstByteDelay);
+						return Reply.Stream.events(steps).withFirstByteDelay(firstByteDelay());
 					}
 					case Twist.Cut cut -> {
-						return Reply.Stream.events(steps).withFirstByteDelay(firstByteDelay);
+						return Reply.Stream.events(steps).withFirstByteDelay(firstByteDelay());
 					}
 				}
 			}
 		}
 		closing.forEach(event -> steps.add(Step.send(event)));
-		return Reply.Stream.events(steps).withFirstByteDelay(firstByteDelay);
+		return Reply.Stream.events(steps).withFirstByteDelay(firstByteDelay());
 	}
 
 	/** {@code event: name} plus {@code data: json}, as one server-sent event. */

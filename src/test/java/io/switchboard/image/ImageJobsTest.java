@@ -12,7 +12,7 @@ import javax.imageio.ImageIO;
 
 import io.switchboard.assistant.Assistant;
 import io.switchboard.assistant.InboundMessage;
-import io.switchboard.assistant.Outcome;
+import io.switchboard.assistant.Received;
 import io.switchboard.conversation.Conversations;
 import io.switchboard.conversation.Place;
 import io.switchboard.conversation.PlatformUserId;
@@ -300,7 +300,7 @@ class ImageJobsTest {
 		RecordingSink sink = new RecordingSink();
 		InboundMessage imagine = InboundMessage.text(origin.requester(), "Painter", origin.place(),
 				"/imagine a blue whale --ar 16:9 --no boats --seed 7");
-		assertThat(assistant.handle(imagine, sink)).isEqualTo(Outcome.COMMAND);
+		assertThat(sink.receive(assistant, imagine)).isInstanceOf(Received.Replied.class);
 		assertThat(sink.notice().text()).contains("started").contains("a blue whale").containsIgnoringCase("demo");
 		ImageJob job = jobs.list(me.id(), 1, 0).getFirst();
 		assertThat(job.prompt()).isEqualTo("a blue whale");
@@ -310,25 +310,25 @@ class ImageJobsTest {
 		assertThat(job.origin()).isEqualTo(origin);
 
 		sink.clear();
-		assistant.handle(InboundMessage.text(origin.requester(), "Painter", origin.place(), "/imagine"), sink);
+		sink.receive(assistant, InboundMessage.text(origin.requester(), "Painter", origin.place(), "/imagine"));
 		assertThat(sink.notice().text()).contains("Write what to draw");
 
 		sink.clear();
-		assistant.handle(InboundMessage.text(origin.requester(), "Painter", origin.place(), "/imagine gore"), sink);
+		sink.receive(assistant, InboundMessage.text(origin.requester(), "Painter", origin.place(), "/imagine gore"));
 		assertThat(sink.notice().text()).contains("does not draw");
 
 		sink.clear();
-		assistant.handle(InboundMessage.text(origin.requester(), "Painter", origin.place(), "/mode image"), sink);
+		sink.receive(assistant, InboundMessage.text(origin.requester(), "Painter", origin.place(), "/mode image"));
 		assertThat(sink.notice().text()).contains("Image mode");
 		sink.clear();
-		assertThat(assistant
-			.handle(InboundMessage.text(origin.requester(), "Painter", origin.place(), "a green parrot"), sink))
-			.isEqualTo(Outcome.DELEGATED);
+		assertThat(sink.receive(assistant,
+				InboundMessage.text(origin.requester(), "Painter", origin.place(), "a green parrot")))
+			.isInstanceOf(Received.Replied.class);
 		assertThat(sink.notice().text()).contains("started").contains("a green parrot");
 		assertThat(jobs.list(me.id(), 1, 0).getFirst().prompt()).isEqualTo("a green parrot");
 
 		sink.clear();
-		assistant.handle(InboundMessage.text(origin.requester(), "Painter", origin.place(), "/help"), sink);
+		sink.receive(assistant, InboundMessage.text(origin.requester(), "Painter", origin.place(), "/help"));
 		assertThat(sink.notice().text()).contains("/imagine");
 		finished(jobs.list(me.id(), 1, 0).getFirst());
 	}
@@ -337,34 +337,33 @@ class ImageJobsTest {
 	void imageCommandActsOnJobsByTextSoButtonsCanSendIt() {
 		ImageJob grid = finished(jobs.imagine(me.id(), ImageRequest.of("a windmill"), origin));
 		RecordingSink sink = new RecordingSink();
-		assistant.handle(InboundMessage.text(origin.requester(), "Painter", origin.place(), "/image " + grid.id()),
-				sink);
+		sink.receive(assistant,
+				InboundMessage.text(origin.requester(), "Painter", origin.place(), "/image " + grid.id()));
 		assertThat(sink.notice().text()).contains(grid.id().toString()).contains("a windmill").contains("succeeded");
 		assertThat(sink.notice().actions()).extracting(io.switchboard.assistant.Reply.Action::command)
 			.contains("/image " + grid.id() + " U1", "/image " + grid.id() + " V4", "/image " + grid.id() + " RR");
 
 		sink.clear();
-		assistant.handle(
-				InboundMessage.text(origin.requester(), "Painter", origin.place(), "/image " + grid.id() + " U3"),
-				sink);
+		sink.receive(assistant,
+				InboundMessage.text(origin.requester(), "Painter", origin.place(), "/image " + grid.id() + " U3"));
 		assertThat(sink.notice().text()).contains("started").contains("U3");
 		ImageJob upscale = jobs.list(me.id(), 1, 0).getFirst();
 		assertThat(upscale.kind()).isEqualTo(JobKind.UPSCALE);
 		assertThat(upscale.parentIndex()).isEqualTo(3);
 
 		sink.clear();
-		assistant.handle(
-				InboundMessage.text(origin.requester(), "Painter", origin.place(), "/image cancel " + upscale.id()),
-				sink);
+		sink.receive(assistant,
+				InboundMessage.text(origin.requester(), "Painter", origin.place(), "/image cancel " + upscale.id()));
 		assertThat(sink.notice().text()).contains("cancelled");
 		sink.clear();
-		assistant.handle(InboundMessage.text(origin.requester(), "Painter", origin.place(), "/image list"), sink);
+		sink.receive(assistant, InboundMessage.text(origin.requester(), "Painter", origin.place(), "/image list"));
 		assertThat(sink.notice().text()).contains(upscale.id().toString()).contains(grid.id().toString());
 		sink.clear();
-		assistant.handle(InboundMessage.text(origin.requester(), "Painter", origin.place(), "/image #x1 U1"), sink);
+		sink.receive(assistant, InboundMessage.text(origin.requester(), "Painter", origin.place(), "/image #x1 U1"));
 		assertThat(sink.notice().text()).contains("not an image number");
 		sink.clear();
-		assistant.handle(InboundMessage.text(origin.requester(), "Painter", origin.place(), "/image #987654 U1"), sink);
+		sink.receive(assistant,
+				InboundMessage.text(origin.requester(), "Painter", origin.place(), "/image #987654 U1"));
 		assertThat(sink.notice().text()).contains("no image #987654");
 	}
 

@@ -12,6 +12,9 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 
+import io.switchboard.channel.Inbound;
+import io.switchboard.channel.Intake;
+import io.switchboard.channel.Taken;
 import io.switchboard.conversation.AnswerRecord;
 import io.switchboard.conversation.ConversationException;
 import io.switchboard.conversation.Conversations;
@@ -57,15 +60,15 @@ abstract class StorageContract {
 	UsageLedger usage;
 
 	@Autowired
-	io.switchboard.channel.ChannelInbox inbox;
+	Intake intake;
 
 	@Test
 	void platformEventsAreTakenInOnce() {
 		String id = UUID.randomUUID().toString();
-		assertThat(inbox.accept("nowhere", id, "{}")).isTrue();
-		assertThat(inbox.accept("nowhere", id, "{}")).isFalse();
-		assertThat(inbox.seen("nowhere", id)).isTrue();
-		assertThat(inbox.seen("nowhere", "other")).isFalse();
+		assertThat(intake.take(Inbound.quiet("nowhere", id))).isInstanceOf(Taken.Accepted.class);
+		assertThat(intake.take(Inbound.quiet("nowhere", id))).isInstanceOf(Taken.Duplicate.class);
+		assertThat(intake.seen("nowhere", id)).isTrue();
+		assertThat(intake.seen("nowhere", "other")).isFalse();
 	}
 
 	static final AnswerRecord ANSWER = new AnswerRecord("demo", "demo", 10, 5, 1234, 42, 0, "stop");

@@ -3,6 +3,9 @@ package io.switchboard.testsupport;
 import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
 
+import io.switchboard.assistant.Assistant;
+import io.switchboard.assistant.InboundMessage;
+import io.switchboard.assistant.Received;
 import io.switchboard.assistant.Reply;
 import io.switchboard.assistant.ReplyEvent;
 import io.switchboard.assistant.ReplySink;
@@ -47,6 +50,18 @@ public final class RecordingSink implements ReplySink {
 			throw new AssertionError("expected one completed answer, got " + events);
 		}
 		return completed.getFirst();
+	}
+
+	/**
+	 * Takes a message in as a channel would (see {@link Assistant#receive}) and keeps its
+	 * replies here as notices; returns what the assistant made of it.
+	 */
+	public Received receive(Assistant assistant, InboundMessage message) {
+		Received received = assistant.receive(message);
+		if (received instanceof Received.Replied replied) {
+			replied.replies().forEach(reply -> accept(new ReplyEvent.Notice(reply)));
+		}
+		return received;
 	}
 
 	public void clear() {

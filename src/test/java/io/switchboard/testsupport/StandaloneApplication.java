@@ -27,13 +27,27 @@ public final class StandaloneApplication {
 	 * @param properties {@code name=value} settings
 	 */
 	public static ConfigurableApplicationContext start(Path database, String... properties) {
-		List<String> arguments = new ArrayList<>(List.of("--spring.datasource.url=jdbc:sqlite:" + database,
-				"--server.port=0", "--spring.main.banner-mode=off"));
+		return startOn("jdbc:sqlite:" + database, properties);
+	}
+
+	/**
+	 * Starts the server on a random port with the given database (an SQLite file or a
+	 * PostgreSQL schema: pass its user as a setting), the settings passed as command-line
+	 * arguments so that they win over {@code application.yml}.
+	 */
+	public static ConfigurableApplicationContext startOn(String databaseUrl, String... properties) {
+		List<String> arguments = new ArrayList<>(
+				List.of("--spring.datasource.url=" + databaseUrl, "--server.port=0", "--spring.main.banner-mode=off"));
 		for (String property : properties) {
 			arguments.add("--" + property);
 		}
 		return new SpringApplicationBuilder(SwitchboardApplication.class).web(WebApplicationType.SERVLET)
 			.run(arguments.toArray(String[]::new));
+	}
+
+	/** The port a started server listens on. */
+	public static int port(ConfigurableApplicationContext server) {
+		return ((org.springframework.boot.web.context.WebServerApplicationContext) server).getWebServer().getPort();
 	}
 
 	/**

@@ -53,10 +53,18 @@ class DiscordComicsTest extends DiscordTestBase {
 	MediaStore media;
 
 	@Autowired
-	ComicPosts posts;
+	org.springframework.jdbc.core.simple.JdbcClient jdbc;
 
 	@Autowired
-	ComicDelivery comicDelivery;
+	org.springframework.context.ApplicationEventPublisher events;
+
+	String deliveryState(long comic) {
+		return jdbc.sql("SELECT state FROM channel_deliveries WHERE dedup_key = ?")
+			.param("comic:" + comic)
+			.query(String.class)
+			.optional()
+			.orElse(null);
+	}
 
 	@Test
 	void slashComicInAChannelPostsTheStripThereWithItsTitle() {
@@ -69,7 +77,7 @@ class DiscordComicsTest extends DiscordTestBase {
 		assertThat(notice.content()).contains("started").contains("The strip will follow here");
 		long comic = startedComic(notice.content());
 		FakeMessage strip = awaitComicMessage(CHANNEL, comic);
-		waitFor(WAIT, () -> posts.messageId(comic).isPresent(), "the post recorded as sent");
+		waitFor(WAIT, () -> "sent".equals(deliveryState(comic)), "the post recorded as sent");
 		assertThat(strip.ephemeral()).isFalse();
 		assertThat(strip.content())
 			.startsWith("🖍️ **Nabi the \\*Barista\\*** — comic #" + comic + " for <@" + alice.id() + ">");
@@ -78,11 +86,14 @@ class DiscordComicsTest extends DiscordTestBase {
 			assertThat(file.filename()).isEqualTo("comic-" + comic + ".png");
 			assertThat(file.bytes()).isEqualTo(media.load(sha256).orElseThrow().bytes());
 		});
-		assertThat(posts.messageId(comic)).contains(strip.id);
+		assertThat(jdbc.sql("SELECT refs FROM channel_deliveries WHERE dedup_key = ?")
+			.param("comic:" + comic)
+			.query(String.class)
+			.single()).contains(Long.toString(strip.id));
 
-		// posted once: another try finds it sent
-		comicDelivery.deliver(comic);
-		comicDelivery.sweep();
+		// posted once: the comic module saying it again sends nothing new
+		events.publishEvent(new io.switchboard.comic.ComicFinished(new ComicId(comic), userOf(alice).id(), "again",
+				media.find(sha256).orElseThrow(), comics.get(userOf(alice).id(), new ComicId(comic)).origin()));
 		assertThat(
 				discord.botMessagesIn(CHANNEL).stream().filter(m -> m.content().contains("comic #" + comic + " for")))
 			.hasSize(1);
@@ -110,16 +121,28 @@ class DiscordComicsTest extends DiscordTestBase {
 		FakeDiscord.User carol = person("carol");
 		long comic = 900_000 + System.nanoTime() % 100_000;
 
-		// as if the comic had finished on a node without the gateway: only the row is
-		// here
-		posts.add(new ComicPosts.Post(comic, Long.toString(carol.id()), CHANNEL, false, null, null,
-				"The image provider is not available."));
+		// as if the comic had failed on a node without the gateway: only its delivery is
+		// here, written there
+		long now = System.currentTimeMillis();
+		jdbc.sql("""
+				INSERT INTO channel_deliveries (platform, dedup_key, lane, address, content, state, next_at, created_at,
+				                                updated_at)
+				VALUES ('discord', ?, ?, ?, ?, 'pending', ?, ?, ?)""")
+			.params("comic:" + comic, Long.toString(CHANNEL), "{\"kind\":\"channel\",\"channel\":" + CHANNEL + "}",
+					"{\"type\":\"comic\",\"comic\":" + comic + ",\"requester\":\"" + carol.id()
+							+ "\",\"failure\":\"The image provider is not available.\"}",
+					now, now, now)
+			.update();
 
 		FakeMessage failed = awaitComicMessage(CHANNEL, comic);
 		assertThat(failed.content()).isEqualTo("⚠️ Comic #" + comic + " for <@" + carol.id()
 				+ "> could not be made: The image provider is not available.");
-		waitFor(WAIT, () -> posts.messageId(comic).isPresent(), "the post recorded as sent");
-		assertThat(posts.claim(comic, ComicDelivery.CLAIM)).as("a sent comic cannot be claimed again").isFalse();
+		waitFor(WAIT,
+				() -> "sent".equals(jdbc.sql("SELECT state FROM channel_deliveries WHERE dedup_key = ?")
+					.param("comic:" + comic)
+					.query(String.class)
+					.single()),
+				"the post recorded as sent");
 	}
 
 	// ----------------------------------------------------------------- helpers

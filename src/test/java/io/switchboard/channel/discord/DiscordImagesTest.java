@@ -159,20 +159,23 @@ class DiscordImagesTest extends DiscordTestBase {
 		waitFor(WAIT, () -> finished(job), "the job's message recorded as finished");
 		int shown = message.history().size();
 
-		// as if the job had finished on another node: this node never saw the events
-		jdbc.sql("UPDATE discord_image_messages SET rendered = 'RUNNING:50', finished = ? WHERE job_id = ?")
-			.params(false, job.id().value())
+		// as if the job had changed on another node, which wrote its delivery due: this
+		// node never saw the change's event
+		jdbc.sql("UPDATE channel_deliveries SET shown = 'RUNNING:50', state = 'pending' WHERE dedup_key = ?")
+			.param("image:" + job.id().value())
 			.update();
 		waitFor(WAIT, () -> finished(job), "the sweep to show the job again");
 		assertThat(message.history()).hasSize(shown + 1);
 		assertThat(message.content()).isEqualTo(message.history().get(shown - 1));
 	}
 
+	/** Whether the job's message shows it finished, and nothing is left to send. */
 	private boolean finished(ImageJob job) {
-		return jdbc.sql("SELECT finished FROM discord_image_messages WHERE job_id = ?")
-			.param(job.id().value())
-			.query(Boolean.class)
+		return jdbc.sql("SELECT shown FROM channel_deliveries WHERE dedup_key = ? AND state = 'sent'")
+			.param("image:" + job.id().value())
+			.query(String.class)
 			.optional()
+			.map(shown -> shown.equals("SUCCEEDED"))
 			.orElse(false);
 	}
 

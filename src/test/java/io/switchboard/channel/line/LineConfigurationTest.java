@@ -69,7 +69,7 @@ class LineConfigurationTest {
 	void theChannelIsOffUnlessConfigured() {
 		try (ConfigurableApplicationContext context = start()) {
 			assertThat(context.getBeanNamesForType(LineWebhookController.class)).isEmpty();
-			assertThat(context.getBeanNamesForType(LineEventHandler.class)).isEmpty();
+			assertThat(context.getBeanNamesForType(LineEvents.class)).isEmpty();
 		}
 	}
 

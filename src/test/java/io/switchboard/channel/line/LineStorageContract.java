@@ -5,9 +5,11 @@ import java.time.Instant;
 import java.util.List;
 import java.util.UUID;
 
-import com.linecorp.bot.messaging.model.Message;
-import com.linecorp.bot.messaging.model.TextMessage;
 import io.switchboard.conversation.MessagePart;
+import io.switchboard.assistant.Reply;
+import io.switchboard.channel.Outbound;
+import io.switchboard.channel.Outgoing;
+import io.switchboard.channel.Sent;
 import io.switchboard.fakes.FakeLine;
 import io.switchboard.media.MediaRef;
 import io.switchboard.media.MediaStore;
@@ -46,7 +48,7 @@ abstract class LineStorageContract {
 	PendingPhotos photos;
 
 	@Autowired
-	LineOutbox outbox;
+	LineRenderer renderer;
 
 	@Autowired
 	MediaStore media;
@@ -102,37 +104,50 @@ abstract class LineStorageContract {
 	}
 
 	@Test
-	void anAnswerIsWrittenOnceInCallsOfFiveAndSentOnce() {
-		String key = "event-" + id();
+	void aLongDeliveryGoesInCallsOfFiveAndARepeatGoesOnFromWhereItStopped() {
 		String chat = "U" + id();
-		List<Message> messages = new java.util.ArrayList<>();
+		List<Reply> replies = new java.util.ArrayList<>();
 		for (int i = 0; i < 7; i++) {
-			messages.add(new TextMessage(null, null, "part " + i, null, null));
+			replies.add(Reply.of("part " + i));
 		}
+		java.util.concurrent.atomic.AtomicReference<LineRefs> kept = new java.util.concurrent.atomic.AtomicReference<>();
+		long delivery = System.nanoTime();
 
-		outbox.send(key, LineOutbox.Target.push(chat), messages);
-		outbox.send(key, LineOutbox.Target.push(chat), List.of(new TextMessage(null, null, "another", null, null)));
+		Sent<LineRefs> sent = renderer.send(new Outgoing<>(delivery, new Outbound.Notices(replies),
+				LineAddress.push(chat, chat), null, null, 0, kept::set));
 
-		assertThat(outbox.written(key)).isTrue();
 		assertThat(line.sentTo(chat)).hasSize(2);
 		assertThat(line.sentTo(chat).get(0).texts()).hasSize(5);
 		assertThat(line.sentTo(chat).get(1).texts()).containsExactly("part 5", "part 6");
-		assertThat(jdbc.sql("SELECT COUNT(*) FROM line_outbox WHERE event_id = ? AND sent_at IS NOT NULL")
-			.param(key)
-			.query(Integer.class)
-			.single()).isEqualTo(2);
+		assertThat(kept.get().calls()).isEqualTo(1);
+		assertThat(sent.refs().calls()).isEqualTo(2);
+
+		// repeated from the checkpoint after the first call (as if cut short there): only
+		// the second call goes again, by the same retry key, which LINE has taken already
+		renderer.send(new Outgoing<>(delivery, new Outbound.Notices(replies), LineAddress.push(chat, chat), kept.get(),
+				null, 1, kept::set));
+		assertThat(line.sentTo(chat)).hasSize(2);
+		List<String> keys = line.requestsTo("/v2/bot/message/push")
+			.stream()
+			.filter(request -> chat.equals(request.json().path("to").asText()))
+			.map(request -> request.header("X-Line-Retry-Key"))
+			.toList();
+		assertThat(keys).hasSize(3).doesNotContainNull();
+		assertThat(keys.get(2)).isEqualTo(keys.get(1));
 	}
 
 	@Test
-	void aReplyTokenIsKeptWithTheFirstCall() {
-		String key = "event-" + id();
+	void aReplyTokenIsUsedForTheFirstCallWhileFresh() {
 		String chat = "U" + id();
 		String token = line.replyToken(chat);
 
-		outbox.send(key, new LineOutbox.Target(chat, token, Instant.now().plusSeconds(30)),
-				List.of(new TextMessage(null, null, "hello", null, null)));
+		Sent<LineRefs> sent = renderer.send(new Outgoing<>(1L, new Outbound.Notices(List.of(Reply.of("hello"))),
+				new LineAddress(chat, chat, token, Instant.now().plusSeconds(30).toEpochMilli()), null, null, 0,
+				refs -> {
+				}));
 
-		assertThat(line.sentTo(chat)).singleElement().satisfies(sent -> assertThat(sent.how()).isEqualTo("reply"));
+		assertThat(line.sentTo(chat)).singleElement().satisfies(one -> assertThat(one.how()).isEqualTo("reply"));
+		assertThat(sent.refs().replyTried()).isTrue();
 	}
 
 }

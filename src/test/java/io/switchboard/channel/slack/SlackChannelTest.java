@@ -8,7 +8,7 @@ import java.util.Map;
 import java.util.concurrent.atomic.AtomicInteger;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import io.switchboard.channel.ChannelInbox;
+import io.switchboard.channel.Intake;
 import io.switchboard.conversation.Conversations;
 import io.switchboard.conversation.PlatformUserId;
 import io.switchboard.conversation.User;
@@ -73,7 +73,10 @@ class SlackChannelTest {
 	int port;
 
 	@Autowired
-	ChannelInbox inbox;
+	Intake intake;
+
+	@Autowired
+	org.springframework.jdbc.core.simple.JdbcClient jdbc;
 
 	@Autowired
 	Conversations conversations;
@@ -131,7 +134,7 @@ class SlackChannelTest {
 
 		FakeSlack.Message answer = awaitAnswer("CGENERAL", question, "Echo: What is a thread?");
 		assertThat(answer.threadTs()).isEqualTo(question);
-		assertThat(answer.versions().getFirst().text()).isEqualTo(ThreadReply.PLACEHOLDER);
+		assertThat(answer.versions().getFirst().text()).isEqualTo(SlackLiveAnswer.THINKING);
 		// the person became a user under their Slack name
 		assertThat(conversations.findUser(new PlatformUserId("slack", "UADA")))
 			.hasValueSatisfying(user -> assertThat(user.displayName()).isEqualTo("Ada"));
@@ -165,7 +168,7 @@ class SlackChannelTest {
 
 		FakeSlack.Message answer = awaitAnswer("CGENERAL", question, "grows with them.");
 		List<String> texts = answer.versions().stream().map(FakeSlack.Version::text).toList();
-		assertThat(texts.getFirst()).isEqualTo(ThreadReply.PLACEHOLDER);
+		assertThat(texts.getFirst()).isEqualTo(SlackLiveAnswer.THINKING);
 		assertThat(texts.getLast()).isEqualTo("*Streams* arrive one by one and the message grows with them.");
 		// updated while the answer was still being written, each time with more of it
 		assertThat(texts.size()).isGreaterThanOrEqualTo(4);
@@ -216,7 +219,7 @@ class SlackChannelTest {
 							null)
 					.status())
 			.isEqualTo(200);
-		assertThat(inbox.seen("slack", "event:" + id)).isTrue();
+		assertThat(intake.seen("slack", "msg:CGENERAL:" + at)).isTrue();
 
 		awaitAnswer("CGENERAL", at, "Echo: Only once, please");
 		await().during(Duration.ofSeconds(2)).atMost(Duration.ofSeconds(5)).until(() -> true);
@@ -239,7 +242,7 @@ class SlackChannelTest {
 				FakeSlack.SIGNING_SECRET, Map.of());
 		assertThat(stale.status()).isEqualTo(401);
 
-		assertThat(inbox.seen("slack", "event:" + id)).isFalse();
+		assertThat(intake.seen("slack", "msg:CGENERAL:" + at)).isFalse();
 		await().during(Duration.ofSeconds(1)).atMost(Duration.ofSeconds(3)).until(() -> true);
 		assertThat(slack.thread("CGENERAL", at)).isEmpty();
 		assertThat(openai.requests()).isEmpty();
@@ -478,8 +481,9 @@ class SlackChannelTest {
 		assertThat(labels(upscale)).containsExactly("Vary (Strong)", "Vary (Subtle)");
 		await().atMost(Duration.ofSeconds(10)).until(() -> uploadsIn("CART", status.ts()).size() == 2);
 		assertThat(uploadsIn("CART", status.ts()).get(1).initialComment()).contains("upscale of");
+		// only the presser hears that the upscale started
 		assertThat(slack.responses())
-			.anySatisfy(r -> assertThat(r.path("text").asText()).isNotBlank().doesNotContain("started"));
+			.anySatisfy(r -> assertThat(r.path("text").asText()).startsWith("🎨 Upscaling candidate 2 of image"));
 
 		// Vary (Subtle) on the upscale and Reroll on the grid each make four new
 		// candidates
@@ -597,8 +601,11 @@ class SlackChannelTest {
 		assertThat(strip.bytes()).isEqualTo(media.load(sha256).orElseThrow().bytes());
 		assertThat(strip.initialComment())
 			.startsWith(":frame_with_picture: *Nabi &amp; the &lt;Barista&gt;* — comic #" + comic + " is ready.");
-		// once, through the inbox
-		assertThat(inbox.seen("slack", "comic:" + comic + ":finished")).isTrue();
+		// once: one delivery per comic
+		assertThat(jdbc.sql("SELECT COUNT(*) FROM channel_deliveries WHERE dedup_key = ?")
+			.param("comic:" + comic)
+			.query(Integer.class)
+			.single()).isEqualTo(1);
 		await().during(Duration.ofSeconds(1))
 			.atMost(Duration.ofSeconds(3))
 			.until(() -> slack.uploads()

@@ -33,7 +33,7 @@ class SlackConfigurationTest {
 	void withoutABotTokenTheChannelIsOff() {
 		try (ConfigurableApplicationContext context = start()) {
 			assertThat(context.getBeansOfType(App.class)).isEmpty();
-			assertThat(context.getBeansOfType(SlackEvents.class)).isEmpty();
+			assertThat(context.getBeansOfType(SlackIntake.class)).isEmpty();
 		}
 	}
 

@@ -1,0 +1,320 @@
+package io.switchboard.channel;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.UUID;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+
+import io.switchboard.fakes.FakeChatServer;
+import io.switchboard.fakes.FakeOpenAi;
+import io.switchboard.testsupport.StandaloneApplication;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestInstance;
+
+import org.springframework.context.ConfigurableApplicationContext;
+import org.springframework.jdbc.core.simple.JdbcClient;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+/**
+ * What every channel must do the same, tested once and run by each channel's test:
+ * answered once however often (and however at once) the platform delivers an event;
+ * answered after the server was stopped in the middle of a turn; a forged event refused
+ * with nothing stored; a failing model told as a plain message with the question kept;
+ * one user's messages answered in the order sent while other users do not wait.
+ *
+ * <p>
+ * A channel's test extends this and supplies a {@link Rig}: its platform's fakes and how
+ * to send and read through them. The contract starts whole servers of its own on those
+ * fakes (on an SQLite file, or a database a subclass names), so a server can be stopped
+ * and started again on the same database, as in production.
+ */
+@TestInstance(TestInstance.Lifecycle.PER_CLASS)
+public abstract class ChannelContract {
+
+	protected static final Duration WAIT = Duration.ofSeconds(30);
+
+	private final FakeOpenAi model = FakeOpenAi.start("sk-contract");
+
+	private Path folder;
+
+	private Rig rig;
+
+	private ConfigurableApplicationContext server;
+
+	/** One event as the platform sends it, delivered as often as a test likes. */
+	public interface PlatformEvent {
+
+	}
+
+	/**
+	 * A channel's platform faked on 127.0.0.1, for the servers the contract starts; the
+	 * servers' settings come from here.
+	 */
+	public interface Rig extends AutoCloseable {
+
+		/** The settings that point a server at these fakes, as {@code name=value}. */
+		List<String> settings();
+
+		/** Someone new on the platform. */
+		String newUser();
+
+		/** A message from a user, as the platform would deliver it. */
+		PlatformEvent message(String user, String text);
+
+		/** Delivers an event; fails the test unless the server accepted it. */
+		void deliver(ConfigurableApplicationContext server, PlatformEvent event);
+
+		/**
+		 * Delivers an event forged (a wrong signature, or what the platform's trust rests
+		 * on missing); fails the test unless the server refused it.
+		 */
+		void deliverForged(ConfigurableApplicationContext server, PlatformEvent event);
+
+		/** The answers the user has been shown, as they read now, in order. */
+		List<String> answersTo(ConfigurableApplicationContext server, String user);
+
+		@Override
+		void close();
+
+	}
+
+	/** A fresh set of this channel's fakes. */
+	protected abstract Rig newRig();
+
+	/**
+	 * The database a contract server uses: an SQLite file in {@code folder} unless a
+	 * subclass names another.
+	 * @param name the server's name, unique in the test
+	 */
+	protected String database(Path folder, String name) {
+		return "jdbc:sqlite:" + folder.resolve(name + ".db");
+	}
+
+	/** Settings the database needs besides its URL (a PostgreSQL user, say). */
+	protected List<String> databaseSettings() {
+		return List.of();
+	}
+
+	@BeforeAll
+	void startContractServer() throws IOException {
+		folder = Files.createTempDirectory("channel-contract");
+		rig = newRig();
+		server = start(rig, database(folder, "main"));
+	}
+
+	@AfterAll
+	void stopContractServer() {
+		if (server != null) {
+			server.close();
+		}
+		if (rig != null) {
+			rig.close();
+		}
+		model.close();
+	}
+
+	@BeforeEach
+	void freshModel() {
+		model.reset();
+	}
+
+	private ConfigurableApplicationContext start(Rig on, String database) {
+		List<String> settings = new ArrayList<>(on.settings());
+		settings.addAll(databaseSettings());
+		settings.addAll(List.of("switchboard.llm.providers.contract.type=openai",
+				"switchboard.llm.providers.contract.base-url=" + model.baseUrl(),
+				"switchboard.llm.providers.contract.api-key=" + model.apiKey(),
+				"switchboard.llm.models.contract-model.provider=contract",
+				"switchboard.llm.models.contract-model.upstream-model=gpt-4o-mini",
+				"switchboard.llm.models.contract-model.context-window=16000",
+				"switchboard.llm.default-model=contract-model", "switchboard.llm.retry.initial-backoff=10ms",
+				"switchboard.channel.turn-lease=2s", "switchboard.channel.recovery-interval=500ms",
+				"switchboard.channel.delivery-sweep-interval=200ms", "logging.level.io.switchboard=INFO"));
+		return StandaloneApplication.startOn(database, settings.toArray(String[]::new));
+	}
+
+	private static String unique(String text) {
+		return text + " " + UUID.randomUUID().toString().substring(0, 8);
+	}
+
+	private static JdbcClient database(ConfigurableApplicationContext on) {
+		return on.getBean(JdbcClient.class);
+	}
+
+	/** User messages stored with exactly this text. */
+	private static int questionsStored(ConfigurableApplicationContext on, String text) {
+		return database(on).sql("SELECT COUNT(*) FROM messages WHERE role = 'user' AND content LIKE ?")
+			.param("%" + text.replace("%", "") + "%")
+			.query(Integer.class)
+			.single();
+	}
+
+	/** How the answer to the question with this text stands. */
+	private static String answerState(ConfigurableApplicationContext on, String text) {
+		return database(on).sql("""
+				SELECT a.state FROM messages a JOIN messages q ON a.reply_to = q.id
+				 WHERE q.content LIKE ?""").param("%" + text.replace("%", "") + "%").query(String.class).single();
+	}
+
+	private int modelRequestsAbout(String text) {
+		return (int) model.requests().stream().filter(request -> request.bodyText().contains(text)).count();
+	}
+
+	private List<String> answersTo(String user) {
+		return rig.answersTo(server, user);
+	}
+
+	// ------------------------------------------------------------------ tests
+
+	@Test
+	void anEventDeliveredFiveTimesInARowIsAnsweredOnce() {
+		String user = rig.newUser();
+		String text = unique("Only once, please");
+		PlatformEvent event = rig.message(user, text);
+
+		for (int i = 0; i < 5; i++) {
+			rig.deliver(server, event);
+		}
+
+		await().atMost(WAIT).until(() -> answersTo(user).size() == 1);
+		await().during(Duration.ofSeconds(1)).atMost(Duration.ofSeconds(5)).until(() -> answersTo(user).size() == 1);
+		assertThat(answersTo(user).getFirst()).contains("Echo: " + text);
+		assertThat(modelRequestsAbout(text)).isEqualTo(1);
+		assertThat(questionsStored(server, text)).isEqualTo(1);
+		assertThat(answerState(server, text)).isEqualTo("answered");
+	}
+
+	@Test
+	void anEventDeliveredFiveTimesAtOnceIsAnsweredOnce() throws Exception {
+		String user = rig.newUser();
+		String text = unique("All at once");
+		PlatformEvent event = rig.message(user, text);
+
+		try (ExecutorService senders = Executors.newVirtualThreadPerTaskExecutor()) {
+			CountDownLatch start = new CountDownLatch(1);
+			List<Future<?>> sent = new ArrayList<>();
+			for (int i = 0; i < 5; i++) {
+				sent.add(senders.submit(() -> {
+					start.await();
+					rig.deliver(server, event);
+					return null;
+				}));
+			}
+			start.countDown();
+			for (Future<?> one : sent) {
+				one.get();
+			}
+		}
+
+		await().atMost(WAIT).until(() -> answersTo(user).size() == 1);
+		await().during(Duration.ofSeconds(1)).atMost(Duration.ofSeconds(5)).until(() -> answersTo(user).size() == 1);
+		assertThat(modelRequestsAbout(text)).isEqualTo(1);
+		assertThat(questionsStored(server, text)).isEqualTo(1);
+	}
+
+	@Test
+	void aForgedEventIsRefusedAndNothingIsStored() {
+		String user = rig.newUser();
+		String text = unique("Let me in");
+
+		rig.deliverForged(server, rig.message(user, text));
+
+		await().during(Duration.ofSeconds(1)).atMost(Duration.ofSeconds(5)).until(() -> answersTo(user).isEmpty());
+		assertThat(questionsStored(server, text)).isZero();
+		assertThat(modelRequestsAbout(text)).isZero();
+	}
+
+	@Test
+	void aFailingModelGivesAPlainMessageAndKeepsTheQuestion() {
+		String user = rig.newUser();
+		String text = unique("Are you there?");
+		model.failNext(10, FakeChatServer.Failure.SERVER_ERROR);
+
+		rig.deliver(server, rig.message(user, text));
+
+		await().atMost(WAIT).until(() -> answersTo(user).size() == 1);
+		assertThat(answersTo(user).getFirst()).doesNotContain("Echo").containsIgnoringCase("try again");
+		assertThat(questionsStored(server, text)).isEqualTo(1);
+		assertThat(answerState(server, text)).isEqualTo("failed");
+	}
+
+	@Test
+	void oneUsersMessagesAreAnsweredInTheOrderSentAndOthersDoNotWait() {
+		String user = rig.newUser();
+		String other = rig.newUser();
+		String tag = UUID.randomUUID().toString().substring(0, 8);
+		// the first questions take the model longest: answered as they come, they would
+		// arrive backwards
+		model.thinkingTime(question -> question.contains(tag + " #1") ? Duration.ofMillis(2500)
+				: question.contains(tag + " #2") ? Duration.ofMillis(1200) : Duration.ZERO);
+
+		for (int i = 1; i <= 4; i++) {
+			rig.deliver(server, rig.message(user, tag + " #" + i));
+		}
+		String quick = unique("Quick one");
+		rig.deliver(server, rig.message(other, quick));
+
+		// the other user's question does not wait behind the slow ones
+		await().atMost(WAIT).until(() -> answersTo(other).size() == 1);
+		assertThat(answersTo(user)).hasSizeLessThan(4);
+		await().atMost(WAIT).until(() -> answersTo(user).size() == 4);
+		List<String> answers = answersTo(user);
+		for (int i = 1; i <= 4; i++) {
+			assertThat(answers.get(i - 1)).as("answer %d of %s", i, answers).contains("Echo: " + tag + " #" + i);
+		}
+	}
+
+	@Test
+	void aTurnUnderWayWhenTheServerDiesIsAnsweredOnceAfterItStartsAgain() {
+		try (Rig own = newRig()) {
+			String database = database(folder, "restart-" + UUID.randomUUID().toString().substring(0, 8));
+			String user = own.newUser();
+			String text = unique("Survive this");
+			CountDownLatch release = new CountDownLatch(1);
+			model.holdNextStreamAfterFirstPiece(release);
+
+			ConfigurableApplicationContext first = start(own, database);
+			try {
+				own.deliver(first, own.message(user, text));
+				await().atMost(WAIT).until(() -> modelRequestsAbout(text) == 1);
+				// as if the process were killed: it does not let go of its turn, whose
+				// lease
+				// then has to run out
+				database(first).sql("UPDATE channel_turns SET node = 'killed-node'").update();
+			}
+			finally {
+				first.close();
+			}
+			release.countDown();
+
+			ConfigurableApplicationContext second = start(own, database);
+			try {
+				await().atMost(WAIT).until(() -> own.answersTo(second, user).size() == 1);
+				await().during(Duration.ofSeconds(1))
+					.atMost(Duration.ofSeconds(5))
+					.until(() -> own.answersTo(second, user).size() == 1);
+				assertThat(own.answersTo(second, user).getFirst()).contains("Echo: " + text);
+				assertThat(questionsStored(second, text)).isEqualTo(1);
+				assertThat(answerState(second, text)).isEqualTo("answered");
+				assertThat(database(second).sql("SELECT COUNT(*) FROM channel_turns").query(Integer.class).single())
+					.isZero();
+			}
+			finally {
+				second.close();
+			}
+		}
+	}
+
+}
