@@ -29,6 +29,7 @@ import io.switchboard.channel.Outgoing;
 import io.switchboard.channel.Sent;
 import io.switchboard.conversation.ChatMode;
 import io.switchboard.conversation.Conversations;
+import io.switchboard.conversation.MessagePart;
 import io.switchboard.conversation.PlatformUserId;
 import io.switchboard.conversation.StoredMessage;
 import io.switchboard.conversation.User;
@@ -179,7 +180,10 @@ class LineRenderer implements ChannelRenderer<LineAddress, LineRefs> {
 	private static String answerText(Outbound.Answer answer) {
 		StoredMessage stored = answer.exchange().answer();
 		if (!stored.answered()) {
-			return "⚠️ " + LineMessages.plain(stored.note());
+			boolean photo = answer.exchange().question().parts().stream().anyMatch(MessagePart.Image.class::isInstance);
+			// a photo goes with one question: when that is not answered, it is used up
+			return "⚠️ " + LineMessages.plain(stored.note())
+					+ (photo ? "\n\n(The photo was set aside: send it again with your next question.)" : "");
 		}
 		StringBuilder text = new StringBuilder(LineMessages.plain(stored.text()));
 		if (text.isEmpty()) {
