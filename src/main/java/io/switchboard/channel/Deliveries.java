@@ -3,10 +3,8 @@ package io.switchboard.channel;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.List;
-import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
@@ -75,11 +73,12 @@ class Deliveries implements SmartLifecycle {
 
 	private final Clock clock;
 
+	/** Where retries wait their pause (the send itself goes to its lane). */
 	private final ExecutorService senders = Executors
-		.newThreadPerTaskExecutor(Thread.ofVirtual().name("delivery-", 0).factory());
+		.newThreadPerTaskExecutor(Thread.ofVirtual().name("delivery-retry-", 0).factory());
 
-	/** The last send queued in each lane on this node: the next one goes after it. */
-	private final Map<String, CompletableFuture<Void>> lanes = new ConcurrentHashMap<>();
+	/** Sends on this node, one delivery of a lane after another. */
+	private final Lanes lanes = new Lanes("delivery-");
 
 	private volatile ScheduledExecutorService sweeper;
 
@@ -175,19 +174,7 @@ class Deliveries implements SmartLifecycle {
 	 * Sends a delivery on a virtual thread, after the lane's earlier sends on this node.
 	 */
 	void sendSoon(long id, String lane) {
-		CompletableFuture<Void> queued = lanes.compute(lane,
-				(key, tail) -> (tail == null ? CompletableFuture.<Void>completedFuture(null) : tail)
-					.thenRunAsync(() -> sendQuietly(id), senders));
-		queued.whenComplete((done, failure) -> lanes.remove(lane, queued));
-	}
-
-	private void sendQuietly(long id) {
-		try {
-			send(id);
-		}
-		catch (RuntimeException failure) {
-			log.warn("delivery {} could not be handled: {}", id, failure.toString());
-		}
+		lanes.submit(lane, () -> send(id));
 	}
 
 	/**
@@ -298,7 +285,7 @@ class Deliveries implements SmartLifecycle {
 		try {
 			List<String> platforms = renderers.ready();
 			for (DeliveryStore.Due due : store.due(platforms, clock.millis(), SWEEP_BATCH)) {
-				if (!lanes.containsKey(due.lane())) {
+				if (!lanes.busy(due.lane())) {
 					sendSoon(due.id(), due.lane());
 				}
 			}

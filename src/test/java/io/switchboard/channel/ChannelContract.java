@@ -275,9 +275,10 @@ public abstract class ChannelContract {
 		// the other user's question does not wait behind the slow ones
 		await().atMost(WAIT).until(() -> answersTo(other).stream().anyMatch(answer -> answer.contains("Echo: ")));
 		assertThat(answersTo(user).stream().filter(answer -> answer.contains("Echo: "))).hasSizeLessThan(4);
+		java.util.regex.Pattern whole = java.util.regex.Pattern.compile("Echo: " + tag + " #\\d");
 		await().atMost(WAIT)
 			.until(() -> answersTo(user).size() == 4
-					&& answersTo(user).stream().allMatch(answer -> answer.contains("Echo: " + tag)));
+					&& answersTo(user).stream().allMatch(answer -> whole.matcher(answer).find()));
 		List<String> answers = answersTo(user);
 		for (int i = 1; i <= 4; i++) {
 			assertThat(answers.get(i - 1)).as("answer %d of %s", i, answers).contains("Echo: " + tag + " #" + i);

@@ -97,6 +97,9 @@ public final class FakeDiscord implements AutoCloseable {
 
 	private final Map<Long, FakeMessage> messages = new ConcurrentHashMap<>();
 
+	/** Nonces the bot's messages were created with, by channel: see enforce_nonce. */
+	private final Map<String, Long> nonces = new ConcurrentHashMap<>();
+
 	private final Map<String, Interaction> interactions = new ConcurrentHashMap<>();
 
 	private final Map<Long, User> users = new ConcurrentHashMap<>();
@@ -272,6 +275,18 @@ public final class FakeDiscord implements AutoCloseable {
 		}
 		gateway.dispatch("MESSAGE_CREATE", json);
 		return message;
+	}
+
+	/**
+	 * Dispatches a person's message again, as the gateway replays the events a session
+	 * missed when it resumes.
+	 */
+	public void redeliver(FakeMessage message) {
+		ObjectNode json = messageJson(message);
+		if (message.inGuild) {
+			json.set("member", memberJson(users.get(message.authorId), false));
+		}
+		gateway.dispatch("MESSAGE_CREATE", json);
 	}
 
 	/** A message by id; fails when there is none. */
@@ -1123,11 +1138,23 @@ public final class FakeDiscord implements AutoCloseable {
 							+ "{\"_errors\":[{\"code\":\"BASE_TYPE_MAX_LENGTH\",\"message\":\"Must be 2000 or fewer "
 							+ "in length.\"}]}}}");
 				}
+				// Discord's enforce_nonce: the same nonce again in the channel within a
+				// few
+				// minutes returns the message it made the first time instead of a second
+				// one
+				String nonce = json.path("enforce_nonce").asBoolean(false) && json.hasNonNull("nonce")
+						? channelId + "/" + json.path("nonce").asText() : null;
+				if (nonce != null && nonces.containsKey(nonce)) {
+					return ok(messageJson(messages.get(nonces.get(nonce))));
+				}
 				FakeMessage message = new FakeMessage(nextId(), channelId, inGuild, BOT_ID, json.path("flags").asInt(0),
 						null, reference);
 				message.record(json.path("content").asText(""), json.path("components"));
 				attach(message, body);
 				messages.put(message.id, message);
+				if (nonce != null) {
+					nonces.put(nonce, message.id);
+				}
 				return ok(messageJson(message));
 			}
 			FakeMessage message = messages.get(messageId);

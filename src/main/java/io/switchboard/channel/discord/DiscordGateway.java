@@ -208,9 +208,9 @@ class DiscordGateway implements SmartLifecycle {
 		log.info("connecting Discord shard {} of {} as {}", shard, properties.shards(), holder);
 		JDABuilder builder = JDABuilder.createLight(properties.token(), INTENTS)
 			.setRestConfig(new RestConfig().setBaseUrl(properties.restBaseUrl().toString()))
-			// every event on its own virtual thread: a slow model never delays an
-			// interaction's acknowledgement, which Discord wants within 3 seconds
-			.setEventPool(Executors.newVirtualThreadPerTaskExecutor(), true)
+			// events reach the listener in the order the gateway sent them, on its
+			// thread: the listener hands each to a virtual thread (a person's messages to
+			// one in order), so nothing slow ever holds the gateway up
 			.setEnableShutdownHook(false)
 			.addEventListeners(listener);
 		if (properties.gatewayUrl() != null) {

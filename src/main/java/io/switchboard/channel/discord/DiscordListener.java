@@ -1,5 +1,6 @@
 package io.switchboard.channel.discord;
 
+import io.switchboard.channel.Lanes;
 import net.dv8tion.jda.api.events.interaction.command.MessageContextInteractionEvent;
 import net.dv8tion.jda.api.events.interaction.command.SlashCommandInteractionEvent;
 import net.dv8tion.jda.api.events.interaction.component.ButtonInteractionEvent;
@@ -14,9 +15,11 @@ import org.slf4j.LoggerFactory;
 import org.springframework.stereotype.Component;
 
 /**
- * Routes the gateway's events to their handlers. Each event arrives on its own virtual
- * thread (see {@link DiscordGateway}); every interaction handler acknowledges first
- * (deferred reply or edit), before any database or model work.
+ * Routes the gateway's events to their handlers. Events arrive in order on the gateway's
+ * own thread and go at once to virtual threads: a person's messages in one channel to one
+ * after another, in the order they were written (so they are stored, and answered, in
+ * that order), everything else each to its own. Every interaction handler acknowledges
+ * first (deferred reply or edit), before any database work.
  */
 @Component
 class DiscordListener extends ListenerAdapter {
@@ -35,6 +38,9 @@ class DiscordListener extends ListenerAdapter {
 
 	private final DiscordImages images;
 
+	/** Messages, by channel and author: taken in in the order written. */
+	private final Lanes messages = new Lanes("discord-message-");
+
 	DiscordListener(DiscordChat chat, UserPanel users, SessionPanel sessions, CommandButtons commands,
 			SlashCommands slashCommands, DiscordImages images) {
 		this.chat = chat;
@@ -47,17 +53,19 @@ class DiscordListener extends ListenerAdapter {
 
 	@Override
 	public void onReady(ReadyEvent event) {
-		slashCommands.register(event.getJDA());
+		Thread.ofVirtual().name("discord-commands").start(() -> slashCommands.register(event.getJDA()));
 	}
 
 	@Override
 	public void onMessageReceived(MessageReceivedEvent event) {
-		try {
-			chat.onMessage(event);
-		}
-		catch (RuntimeException failure) {
-			log.error("could not handle Discord message {}", event.getMessageId(), failure);
-		}
+		messages.submit(event.getChannel().getId() + ":" + event.getAuthor().getId(), () -> {
+			try {
+				chat.onMessage(event);
+			}
+			catch (RuntimeException failure) {
+				log.error("could not handle Discord message {}", event.getMessageId(), failure);
+			}
+		});
 	}
 
 	@Override
@@ -115,6 +123,10 @@ class DiscordListener extends ListenerAdapter {
 	 * Runs a handler; when it fails, says so to the user instead of leaving them waiting.
 	 */
 	private static void guarded(IReplyCallback event, Runnable handler) {
+		Thread.ofVirtual().name("discord-interaction-" + event.getId()).start(() -> handle(event, handler));
+	}
+
+	private static void handle(IReplyCallback event, Runnable handler) {
 		try {
 			handler.run();
 		}
