@@ -24,7 +24,8 @@ public final class Lanes {
 	private final Map<String, CompletableFuture<Void>> tails = new ConcurrentHashMap<>();
 
 	/**
-	 * @param name the virtual threads' name prefix */
+	 * @param name the virtual threads' name prefix
+	 */
 	public Lanes(String name) {
 		this.threads = Executors.newThreadPerTaskExecutor(Thread.ofVirtual().name(name, 0).factory());
 	}

@@ -239,7 +239,6 @@ class DiscordRenderer implements ChannelRenderer<DiscordAddress, DiscordRefs> {
 	/** Takes ✍🏻 off and, for a complete answer, puts 👌 on: in that order. */
 	private static void swapReactions(MessageChannel channel, long question, boolean done) {
 		try {
-			channel.removeReactionById(question, Discord.WAITING).complete();
 			channel.removeReactionById(question, Discord.WRITING).complete();
 			if (done) {
 				channel.addReactionById(question, Discord.DONE).complete();
