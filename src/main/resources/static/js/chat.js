@@ -237,6 +237,13 @@
 			}
 			await readEvents(response, function (name, data) {
 				switch (name) {
+					case 'accepted':
+						// stored: a new chat has its session now
+						if (!composer.dataset.sessionId && data.sessionId) {
+							composer.dataset.sessionId = data.sessionId;
+							window.history.replaceState(null, '', '/sessions/' + data.sessionId);
+						}
+						break;
 					case 'queued':
 						// the model's provider is busy: say how many answers come first
 						if (!answer) {

@@ -183,7 +183,8 @@ public class Assistant {
 		ModelSpec model = models.findOrDefault(exchange.session().model());
 		Integer wanted = user == null ? null : user.maxOutputTokens();
 		int maxOutput = Math.min(wanted == null ? model.maxOutputTokens() : wanted, model.maxOutputTokens());
-		live.accept(new ReplyEvent.AnswerStarted(model.name(), model.demo(), exchange.session().title()));
+		live.accept(new ReplyEvent.AnswerStarted(model.name(), model.demo(), exchange.session().id(),
+				exchange.session().title()));
 
 		long started = System.nanoTime();
 		ContextAssembler.AssembledContext context;

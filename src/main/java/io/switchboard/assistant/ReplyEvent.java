@@ -1,6 +1,7 @@
 package io.switchboard.assistant;
 
 import io.switchboard.conversation.Exchange;
+import io.switchboard.conversation.SessionId;
 import io.switchboard.llm.FinishReason;
 import io.switchboard.llm.TokenUsage;
 
@@ -20,8 +21,9 @@ public sealed interface ReplyEvent {
 	 * A model has started on an answer: a channel shows its typing or loading signal.
 	 *
 	 * @param demo whether the answer comes from the demo model (channels label it)
+	 * @param session the session the answer goes to
 	 */
-	record AnswerStarted(String model, boolean demo, String sessionTitle) implements ReplyEvent {
+	record AnswerStarted(String model, boolean demo, SessionId session, String sessionTitle) implements ReplyEvent {
 	}
 
 	/** The next piece of the answer's text. */

@@ -12,6 +12,7 @@ import io.switchboard.assistant.Received;
 import io.switchboard.assistant.Reply;
 import io.switchboard.conversation.AnswerState;
 import io.switchboard.conversation.Exchange;
+import io.switchboard.conversation.PlaceKind;
 
 import org.springframework.stereotype.Service;
 import org.springframework.transaction.support.TransactionTemplate;
@@ -120,7 +121,7 @@ public class Intake {
 	 * on a platform a chat or thread.
 	 */
 	private static String lane(String platform, Received.Asked asked, InboundMessage message) {
-		String place = message.session() != null ? "session:" + message.session().value()
+		String place = message.place().kind() == PlaceKind.WEB ? "session:" + asked.exchange().session().id().value()
 				: message.place().kind() + ":" + message.place().space() + ":" + message.place().thread();
 		return platform + ":" + asked.user().id().value() + ":" + place;
 	}

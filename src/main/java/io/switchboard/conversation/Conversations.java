@@ -343,6 +343,10 @@ public class Conversations {
 		if (explicit != null) {
 			return new SessionChoice.Existing(session(user.id(), explicit));
 		}
+		if (place.kind() == PlaceKind.WEB) {
+			// the web page names its session, or starts a new chat
+			return fresh(user, place, firstText, true);
+		}
 		if (place.isThread()) {
 			Optional<Session> thread = sessions.findByThread(place);
 			if (thread.isPresent()) {

@@ -71,6 +71,13 @@ public abstract class ChannelContract {
 		String newUser();
 
 		/**
+		 * Makes ready whatever a user needs before their first message reaches the server
+		 * (the web page signs in), so that timing tests measure the pipeline.
+		 */
+		default void prepare(ConfigurableApplicationContext server, String user) {
+		}
+
+		/**
 		 * A message from a user, as the platform would deliver it; all of one user's
 		 * messages are in one place (one chat, or one thread).
 		 */
@@ -147,7 +154,8 @@ public abstract class ChannelContract {
 				"switchboard.llm.models.contract-model.context-window=16000",
 				"switchboard.llm.default-model=contract-model", "switchboard.llm.retry.initial-backoff=10ms",
 				"switchboard.channel.turn-lease=2s", "switchboard.channel.recovery-interval=500ms",
-				"switchboard.channel.delivery-sweep-interval=200ms", "logging.level.io.switchboard=INFO"));
+				"switchboard.channel.delivery-sweep-interval=200ms", "spring.lifecycle.timeout-per-shutdown-phase=3s",
+				"logging.level.io.switchboard=INFO"));
 		return StandaloneApplication.startOn(database, settings.toArray(String[]::new));
 	}
 
@@ -263,8 +271,10 @@ public abstract class ChannelContract {
 		String tag = UUID.randomUUID().toString().substring(0, 8);
 		// the first questions take the model longest: answered as they come, they would
 		// arrive backwards
-		model.thinkingTime(question -> question.contains(tag + " #1") ? Duration.ofMillis(2500)
-				: question.contains(tag + " #2") ? Duration.ofMillis(1200) : Duration.ZERO);
+		model.thinkingTime(question -> question.contains(tag + " #1") ? Duration.ofMillis(4000)
+				: question.contains(tag + " #2") ? Duration.ofMillis(2000) : Duration.ZERO);
+		rig.prepare(server, user);
+		rig.prepare(server, other);
 
 		for (int i = 1; i <= 4; i++) {
 			rig.deliver(server, rig.message(user, tag + " #" + i));

@@ -75,6 +75,29 @@ public final class WebSession {
 	 */
 	public HttpResponse<String> postMultipart(String path, Map<String, String> fields, String fileField,
 			String fileName, byte[] file) {
+		return send(multipart(path, fields, fileField, fileName, file));
+	}
+
+	/**
+	 * A multipart POST of the chat page (without a file), answered as soon as the
+	 * response's headers arrive: its event stream is read line by line as it comes.
+	 */
+	public HttpResponse<java.util.stream.Stream<String>> postMultipartStreaming(String path,
+			Map<String, String> fields) {
+		try {
+			return http.send(multipart(path, fields, null, null, null).build(), HttpResponse.BodyHandlers.ofLines());
+		}
+		catch (IOException failed) {
+			throw new IllegalStateException(failed);
+		}
+		catch (InterruptedException interrupted) {
+			Thread.currentThread().interrupt();
+			throw new IllegalStateException(interrupted);
+		}
+	}
+
+	private HttpRequest.Builder multipart(String path, Map<String, String> fields, String fileField, String fileName,
+			byte[] file) {
 		String boundary = "----switchboard" + UUID.randomUUID();
 		ByteArrayOutputStream body = new ByteArrayOutputStream();
 		fields.forEach((name, value) -> write(body, "--" + boundary + "\r\nContent-Disposition: form-data; name=\""
@@ -93,7 +116,7 @@ public final class WebSession {
 		if (csrf != null) {
 			request.header("X-CSRF-TOKEN", csrf);
 		}
-		return send(request);
+		return request;
 	}
 
 	/**

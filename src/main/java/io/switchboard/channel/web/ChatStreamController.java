@@ -8,6 +8,7 @@ import java.util.Map;
 import java.util.UUID;
 
 import io.switchboard.assistant.InboundMessage;
+import io.switchboard.assistant.Received;
 import io.switchboard.channel.Inbound;
 import io.switchboard.channel.Intake;
 import io.switchboard.channel.Taken;
@@ -16,7 +17,6 @@ import io.switchboard.conversation.Conversations;
 import io.switchboard.conversation.MessagePart;
 import io.switchboard.conversation.Place;
 import io.switchboard.conversation.PlatformUserId;
-import io.switchboard.conversation.Session;
 import io.switchboard.conversation.SessionId;
 import io.switchboard.media.MediaRef;
 import io.switchboard.media.MediaRejected;
@@ -35,13 +35,14 @@ import org.springframework.web.servlet.mvc.method.annotation.SseEmitter;
 
 /**
  * Sends a chat message from the page into the channel pipeline and streams what happens
- * to it back as Server-Sent Events: {@code queued} (with how many turns are ahead) while
- * its model's provider is busy, {@code started}, {@code delta}s with the answer's text as
- * it arrives, then {@code done} with the answer rendered; or a {@code notice} per command
- * reply, or an {@code error}. The message is stored before any model is called, so it
- * stays in the session whatever happens to the answer; the answer runs on its own and is
- * in the session's history even when the page has gone. Bad input (a file that is not an
- * image, an empty message) is refused with a 4xx before any stream starts, and nothing is
+ * to it back as Server-Sent Events: {@code accepted} (with its session) as soon as it is
+ * stored, {@code queued} (with how many turns are ahead) while its model's provider is
+ * busy, {@code started}, {@code delta}s with the answer's text as it arrives, then
+ * {@code done} with the answer rendered; or a {@code notice} per command reply, or an
+ * {@code error}. The message is stored before any model is called, so it stays in the
+ * session whatever happens to the answer; the answer runs on its own and is in the
+ * session's history even when the page has gone. Bad input (a file that is not an image,
+ * an empty message) is refused with a 4xx before any stream starts, and nothing is
  * stored.
  */
 @RestController
@@ -86,20 +87,27 @@ class ChatStreamController {
 		if (!text.isBlank()) {
 			parts.add(new MessagePart.Text(text));
 		}
-		Session session = sessionId != null ? conversations.session(me.userId(), new SessionId(sessionId))
-				: conversations.createSession(me.userId(), Place.web(), conversations.titleFrom(text), true);
+		// a session the page names must be the writer's to use; none starts a new chat
+		SessionId session = sessionId == null ? null
+				: conversations.session(me.userId(), new SessionId(sessionId)).id();
 		InboundMessage message = new InboundMessage(new PlatformUserId(WebAccounts.PLATFORM, me.username()),
-				me.displayName(), Place.web(), parts, session.id());
+				me.displayName(), Place.web(), parts, session);
 
 		String stream = UUID.randomUUID().toString();
 		SseEmitter emitter = new SseEmitter(STREAM_TIMEOUT.toMillis());
 		streams.open(stream, emitter);
 		String key = me.userId().value() + ":" + (clientId != null ? clientId : stream);
-		Taken taken = intake.take(Inbound.message(WebAccounts.PLATFORM, key,
-				new WebAddress(me.userId().value(), stream, session.id().value()), message));
+		Taken taken = intake
+			.take(Inbound.message(WebAccounts.PLATFORM, key, new WebAddress(me.userId().value(), stream), message));
 		if (!(taken instanceof Taken.Accepted accepted) || accepted.delivery() == null) {
 			// sent before (a double click), or nothing to say: the history has the rest
 			streams.complete(stream);
+		}
+		else if (accepted.received() instanceof Received.Asked asked) {
+			// at once, so the page knows where its message went (and the response starts)
+			// even while the answer waits for its turn
+			streams.send(stream, "accepted", Map.of("sessionId", asked.exchange().session().id().value(),
+					"sessionTitle", asked.exchange().session().title()));
 		}
 		return emitter;
 	}

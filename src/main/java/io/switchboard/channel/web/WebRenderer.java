@@ -99,8 +99,8 @@ class WebRenderer implements ChannelRenderer<WebAddress, Void> {
 			@Override
 			public void accept(ReplyEvent event) {
 				switch (event) {
-					case ReplyEvent.AnswerStarted started -> streams.send(address.stream(), "started",
-							Map.of("model", started.model(), "demo", started.demo(), "sessionId", address.session()));
+					case ReplyEvent.AnswerStarted started -> streams.send(address.stream(), "started", Map.of("model",
+							started.model(), "demo", started.demo(), "sessionId", started.session().value()));
 					case ReplyEvent.AnswerDelta delta ->
 						streams.send(address.stream(), "delta", Map.of("text", delta.text()));
 					default -> {
