@@ -95,8 +95,9 @@ public final class FakeLine extends FakeHttpServer {
 	 * @param to the push target, {@code null} for a reply
 	 * @param replyToken the reply token, {@code null} for a push
 	 * @param retryKey the push's {@code X-Line-Retry-Key}, or {@code null}
+	 * @param atNanos when the fake took it ({@link System#nanoTime()})
 	 */
-	public record Sent(String how, String to, String replyToken, String retryKey, JsonNode messages) {
+	public record Sent(String how, String to, String replyToken, String retryKey, JsonNode messages, long atNanos) {
 
 		/** The texts of the text messages. */
 		public List<String> texts() {
@@ -280,7 +281,7 @@ public final class FakeLine extends FakeHttpServer {
 		if (!Boolean.TRUE.equals(replyTokens.replace(token, true, false))) {
 			return error(400, "Invalid reply token");
 		}
-		sent.add(new Sent("reply", null, token, null, body.path("messages")));
+		sent.add(new Sent("reply", null, token, null, body.path("messages"), System.nanoTime()));
 		return Reply.json(200, Json.write(sentMessages(body.path("messages"))));
 	}
 
@@ -306,7 +307,7 @@ public final class FakeLine extends FakeHttpServer {
 					.withHeader("x-line-accepted-request-id", UUID.randomUUID().toString());
 			}
 		}
-		sent.add(new Sent("push", body.path("to").asText(), null, retryKey, body.path("messages")));
+		sent.add(new Sent("push", body.path("to").asText(), null, retryKey, body.path("messages"), System.nanoTime()));
 		return Reply.json(200, Json.write(sentMessages(body.path("messages"))));
 	}
 

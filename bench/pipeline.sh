@@ -1,0 +1,34 @@
+#!/usr/bin/env bash
+# The channel pipeline under load (docs/benchmarks.md, "Channel pipeline"): the built jar
+# as its own process on SQLite or PostgreSQL, LINE or Slack and the model faked on
+# loopback, one message a user at a steady rate. Arguments go to PipelineLoad:
+#
+#   bench/pipeline.sh --platform line --rate 500 --seconds 60 --model-seconds 5 --database sqlite
+#   bench/pipeline.sh --platform slack --rate 500 --seconds 60 --model-seconds 0 --database postgresql
+#   SKIP_BUILD=1 bench/pipeline.sh ...       # reuse the last build
+#
+# Each run appends its figures to bench/results-pipeline.log. PostgreSQL runs need the
+# server at 127.0.0.1:5432 (database test, user postgres, trust auth).
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+find_jdk() {
+	for candidate in "${JAVA_HOME:-}" /usr/lib/jvm/temurin-* /usr/lib/jvm/*; do
+		if [ -n "$candidate" ] && [ -x "$candidate/bin/javac" ] \
+			&& "$candidate/bin/java" -version 2>&1 | grep -qE 'version "(2[1-9]|[3-9][0-9])'; then
+			echo "$candidate"; return
+		fi
+	done
+	return 1
+}
+JAVA_HOME=$(find_jdk) || { echo "bench: no JDK 21+ found" >&2; exit 1; }
+export JAVA_HOME PATH="$JAVA_HOME/bin:$PATH"
+
+if [ -z "${SKIP_BUILD:-}" ]; then
+	./mvnw -B -q package -DskipTests
+	./mvnw -B -q dependency:build-classpath -Dmdep.includeScope=test \
+		-Dmdep.outputFile=target/bench-classpath.txt
+fi
+jar=$(ls target/switchboard-*.jar | grep -v '\.original$' | head -n1)
+exec java -cp "target/test-classes:target/classes:$(cat target/bench-classpath.txt)" \
+	io.switchboard.bench.PipelineLoad --jar "$jar" "$@"
