@@ -13,6 +13,7 @@ import java.util.function.Consumer;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import io.micrometer.core.instrument.MeterRegistry;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -73,6 +74,8 @@ class Deliveries implements SmartLifecycle {
 
 	private final Clock clock;
 
+	private final MeterRegistry meters;
+
 	/** Where retries wait their pause (the send itself goes to its lane). */
 	private final ExecutorService senders = Executors
 		.newThreadPerTaskExecutor(Thread.ofVirtual().name("delivery-retry-", 0).factory());
@@ -83,7 +86,8 @@ class Deliveries implements SmartLifecycle {
 	private volatile ScheduledExecutorService sweeper;
 
 	Deliveries(DeliveryStore store, Renderers renderers, Conversations conversations, ImageJobs jobs,
-			ModelCatalog models, ObjectMapper json, ChannelProperties properties, ChannelNode node, Clock clock) {
+			ModelCatalog models, ObjectMapper json, ChannelProperties properties, ChannelNode node, Clock clock,
+			MeterRegistry meters) {
 		this.store = store;
 		this.renderers = renderers;
 		this.conversations = conversations;
@@ -93,6 +97,7 @@ class Deliveries implements SmartLifecycle {
 		this.properties = properties;
 		this.node = node;
 		this.clock = clock;
+		this.meters = meters;
 	}
 
 	// ---------------------------------------------------------------- writing
@@ -216,6 +221,7 @@ class Deliveries implements SmartLifecycle {
 			long after = clock.millis();
 			store.sent(id, row.version(), sent.refs() == null ? null : write(sent.refs()), sent.shown(),
 					after + renderer.progressInterval().toMillis(), after);
+			count(row.platform(), "sent");
 			if (content.get() instanceof Outbound.Image) {
 				// a change that came in during the send is due after the pace
 				store.find(id)
@@ -226,6 +232,7 @@ class Deliveries implements SmartLifecycle {
 		catch (DeliveryRefused refused) {
 			log.warn("{} refused delivery {} ({}) for good: {}", row.platform(), id, row.key(), refused.getMessage());
 			store.fail(id, refused.getMessage(), clock.millis());
+			count(row.platform(), "refused");
 		}
 		catch (JsonProcessingException | RuntimeException failure) {
 			int attempts = row.attempts() + 1;
@@ -234,12 +241,14 @@ class Deliveries implements SmartLifecycle {
 				log.error("giving up delivery {} ({}) to {} after {} attempts: {}", id, row.key(), row.platform(),
 						attempts, error);
 				store.fail(id, error, clock.millis());
+				count(row.platform(), "given-up");
 				return;
 			}
 			Duration pause = backoff(attempts);
 			log.info("delivery {} ({}) to {} failed ({}); trying again in {}", id, row.key(), row.platform(), error,
 					pause);
 			store.retry(id, attempts, clock.millis() + pause.toMillis(), error, clock.millis());
+			count(row.platform(), "retried");
 			retryLater(id, row.lane(), pause.toMillis());
 		}
 	}
@@ -248,6 +257,10 @@ class Deliveries implements SmartLifecycle {
 	private void retryLater(long id, String lane, long delayMillis) {
 		CompletableFuture.delayedExecutor(Math.max(0, delayMillis), TimeUnit.MILLISECONDS, senders)
 			.execute(() -> sendSoon(id, lane));
+	}
+
+	private void count(String platform, String outcome) {
+		meters.counter("switchboard.deliveries", "platform", platform, "outcome", outcome).increment();
 	}
 
 	static Duration backoff(int attempts) {

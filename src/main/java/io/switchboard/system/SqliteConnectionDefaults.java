@@ -29,9 +29,16 @@ public class SqliteConnectionDefaults implements EnvironmentPostProcessor {
 		if (url == null || !url.startsWith("jdbc:sqlite:")) {
 			return;
 		}
+		String query = url.contains("?") ? url.substring(url.indexOf('?') + 1) : "";
+		java.util.Set<String> inUrl = new java.util.HashSet<>();
+		for (String parameter : query.split("&")) {
+			inUrl.add(parameter.split("=", 2)[0].strip().toLowerCase(java.util.Locale.ROOT));
+		}
 		Map<String, Object> defaults = new LinkedHashMap<>();
 		DEFAULTS.forEach((name, value) -> {
-			if (!environment.containsProperty(PREFIX + name)) {
+			// the driver takes these properties over the URL's parameters: a setting in
+			// the URL is left alone
+			if (!inUrl.contains(name) && !environment.containsProperty(PREFIX + name)) {
 				defaults.put(PREFIX + name, value);
 			}
 		});

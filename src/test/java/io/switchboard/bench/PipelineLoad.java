@@ -38,10 +38,10 @@ import io.switchboard.testsupport.Postgres;
  * pipeline"): the server runs as its own process (the built jar) on SQLite or PostgreSQL;
  * this process plays LINE or Slack (the protocol-faithful fakes) and the model (a fake
  * OpenAI server that takes {@code --model-seconds} to answer), sends one message a user
- * at a steady rate, and measures for each the time from sending the webhook to the
- * answer reaching the fake platform, the webhook's own response time, whether LINE's
- * answer went by reply token or push, and answers lost or sent twice. The server's CPU,
- * threads and resident memory are sampled from /proc, its heap with jcmd.
+ * at a steady rate, and measures for each the time from sending the webhook to the answer
+ * reaching the fake platform, the webhook's own response time, whether LINE's answer went
+ * by reply token or push, and answers lost or sent twice. The server's CPU, threads and
+ * resident memory are sampled from /proc, its heap with jcmd.
  *
  * <pre>
  * bench/pipeline.sh --platform line --rate 500 --seconds 60 --model-seconds 5 --database sqlite
@@ -90,7 +90,8 @@ public final class PipelineLoad {
 
 	private void run() throws Exception {
 		Path jar = Path.of(options.getOrDefault("jar", "target/switchboard.jar"));
-		try (FakeOpenAi model = FakeOpenAi.start("sk-bench"); FakeLine line = FakeLine.start("bench-secret", "bench-token");
+		try (FakeOpenAi model = FakeOpenAi.start("sk-bench");
+				FakeLine line = FakeLine.start("bench-secret", "bench-token");
 				FakeSlack slack = new FakeSlack()) {
 			model.firstByteDelay(Duration.ofMillis((long) (modelSeconds * 1000)));
 			int port = freePort();
@@ -234,8 +235,8 @@ public final class PipelineLoad {
 		else {
 			settings.add("--spring.datasource.url=jdbc:sqlite:" + work.resolve("bench.db"));
 		}
-		settings.addAll(List.of("--server.port=" + port, "--spring.main.banner-mode=off",
-				"--logging.level.root=WARN", "--switchboard.llm.providers.bench.type=openai",
+		settings.addAll(List.of("--server.port=" + port, "--spring.main.banner-mode=off", "--logging.level.root=WARN",
+				"--switchboard.llm.providers.bench.type=openai",
 				"--switchboard.llm.providers.bench.base-url=" + model.baseUrl(),
 				"--switchboard.llm.providers.bench.api-key=" + model.apiKey(),
 				"--switchboard.llm.providers.bench.max-concurrent=" + options.getOrDefault("max-concurrent", "1000"),
@@ -335,7 +336,10 @@ public final class PipelineLoad {
 
 		@Override
 		public List<Answer> answers(String user) {
-			return line.sentTo(user).stream().map(sent -> new Answer(sent.atNanos(), sent.how().equals("reply"))).toList();
+			return line.sentTo(user)
+				.stream()
+				.map(sent -> new Answer(sent.atNanos(), sent.how().equals("reply")))
+				.toList();
 		}
 
 	}
@@ -360,11 +364,13 @@ public final class PipelineLoad {
 
 		@Override
 		public int send(String user, String text) {
-			String at = (System.currentTimeMillis() / 1000) + "." + String.format("%06d", Math.abs(user.hashCode()) % 1_000_000);
+			String at = (System.currentTimeMillis() / 1000) + "."
+					+ String.format("%06d", Math.abs(user.hashCode()) % 1_000_000);
 			ts.put(user, at);
 			ObjectNode event = FakeSlack.message("D" + user.substring(1), "im", user, text, at, null);
-			return slack.deliverEvent(events, "Ev" + UUID.randomUUID().toString().replace("-", "").substring(0, 12),
-					event, null)
+			return slack
+				.deliverEvent(events, "Ev" + UUID.randomUUID().toString().replace("-", "").substring(0, 12), event,
+						null)
 				.status();
 		}
 
@@ -457,8 +463,9 @@ public final class PipelineLoad {
 			}
 			if (heap) {
 				try {
-					Process jcmd = new ProcessBuilder(Path.of(System.getProperty("java.home"), "bin", "jcmd").toString(),
-							Long.toString(pid), "GC.heap_info")
+					Process jcmd = new ProcessBuilder(
+							Path.of(System.getProperty("java.home"), "bin", "jcmd").toString(), Long.toString(pid),
+							"GC.heap_info")
 						.redirectErrorStream(true)
 						.start();
 					String out = new String(jcmd.getInputStream().readAllBytes(), StandardCharsets.UTF_8);

@@ -155,7 +155,7 @@ public abstract class ChannelContract {
 				"switchboard.llm.default-model=contract-model", "switchboard.llm.retry.initial-backoff=10ms",
 				"switchboard.channel.turn-lease=2s", "switchboard.channel.recovery-interval=500ms",
 				"switchboard.channel.delivery-sweep-interval=200ms", "spring.lifecycle.timeout-per-shutdown-phase=3s",
-				"logging.level.io.switchboard=INFO"));
+				"spring.datasource.hikari.maximum-pool-size=5", "logging.level.io.switchboard=INFO"));
 		return StandaloneApplication.startOn(database, settings.toArray(String[]::new));
 	}
 

@@ -346,7 +346,7 @@ class ImageJobsTest {
 		sink.clear();
 		sink.receive(assistant,
 				InboundMessage.text(origin.requester(), "Painter", origin.place(), "/image " + grid.id() + " U3"));
-		assertThat(sink.notice().text()).contains("started").contains("U3");
+		assertThat(sink.notice().text()).contains("started").contains("Upscaling candidate 3");
 		ImageJob upscale = jobs.list(me.id(), 1, 0).getFirst();
 		assertThat(upscale.kind()).isEqualTo(JobKind.UPSCALE);
 		assertThat(upscale.parentIndex()).isEqualTo(3);

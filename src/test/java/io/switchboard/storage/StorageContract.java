@@ -189,14 +189,14 @@ abstract class StorageContract {
 	@Test
 	void aNewTopicStartsAnEmptyContextAndKeepsTheHistory() {
 		User user = newUser("web");
-		Session session = say(user, Place.web(), "first").session();
-		say(user, Place.web(), "second");
+		Session session = say(user, Place.direct("line"), "first").session();
+		say(user, Place.direct("line"), "second");
 		assertThat(conversations.contextPage(session.id(), 1, Integer.MAX_VALUE, 10)).hasSize(4);
 
 		Session renewed = conversations.startNewTopic(user.id(), session.id());
 		assertThat(renewed.currentTopic()).isEqualTo(2);
 		assertThat(conversations.contextPage(session.id(), 2, Integer.MAX_VALUE, 10)).isEmpty();
-		Exchange third = say(user, Place.web(), "third");
+		Exchange third = say(user, Place.direct("line"), "third");
 		assertThat(third.question().topic()).isEqualTo(2);
 		assertThat(third.question().seq()).isEqualTo(1);
 		assertThat(conversations.messageCount(session.id())).isEqualTo(6);
@@ -207,9 +207,9 @@ abstract class StorageContract {
 	@Test
 	void contextPagesReadNewestFirstAndStopAtTheirLimit() {
 		User user = newUser("web");
-		Session session = say(user, Place.web(), "m1").session();
+		Session session = say(user, Place.direct("line"), "m1").session();
 		for (int i = 2; i <= 10; i++) {
-			say(user, Place.web(), "m" + i);
+			say(user, Place.direct("line"), "m" + i);
 		}
 		List<StoredMessage> page = conversations.contextPage(session.id(), 1, Integer.MAX_VALUE, 3);
 		assertThat(page).extracting(StoredMessage::seq).containsExactly(20, 19, 18);
