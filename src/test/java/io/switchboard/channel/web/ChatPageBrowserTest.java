@@ -149,7 +149,8 @@ class ChatPageBrowserTest {
 
 			PlaywrightAssertions.assertThat(page.locator(".message.notice .image-job")).hasCount(2);
 			Locator upscale = page.locator(".message.notice .image-job").last();
-			PlaywrightAssertions.assertThat(page.locator(".message.notice").last()).containsText("U2 of");
+			PlaywrightAssertions.assertThat(page.locator(".message.notice").last())
+				.containsText("Upscaling candidate 2 of");
 			PlaywrightAssertions.assertThat(upscale.locator("img"))
 				.isVisible(new LocatorAssertions.IsVisibleOptions().setTimeout(20_000));
 			assertThat(upscale.locator("img").getAttribute("alt")).startsWith("image for");
