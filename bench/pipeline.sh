@@ -12,17 +12,7 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
-find_jdk() {
-	for candidate in "${JAVA_HOME:-}" /usr/lib/jvm/temurin-* /usr/lib/jvm/*; do
-		if [ -n "$candidate" ] && [ -x "$candidate/bin/javac" ] \
-			&& "$candidate/bin/java" -version 2>&1 | grep -qE 'version "(2[1-9]|[3-9][0-9])'; then
-			echo "$candidate"; return
-		fi
-	done
-	return 1
-}
-JAVA_HOME=$(find_jdk) || { echo "bench: no JDK 21+ found" >&2; exit 1; }
-export JAVA_HOME PATH="$JAVA_HOME/bin:$PATH"
+. bench/jdk.sh
 
 if [ -z "${SKIP_BUILD:-}" ]; then
 	./mvnw -B -q package -DskipTests

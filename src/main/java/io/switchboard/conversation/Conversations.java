@@ -381,20 +381,8 @@ public class Conversations {
 	 */
 	public Exchange ask(User author, SessionChoice choice, List<MessagePart> question, int questionTokens,
 			String refusal) {
-		return writeInOrder(() -> {
-			Instant now = clock.instant();
-			SessionId id = sessionFor(author, choice, now);
-			int topic = choice.topic();
-			int seq = messages.nextSeq(id, topic);
-			long questionId = messages.insert(id, topic, seq, MessageRole.USER, author.id(), parts.write(question),
-					questionTokens, null, now, null, null, null);
-			AnswerState state = refusal == null ? AnswerState.PENDING : AnswerState.REFUSED;
-			long answerId = messages.insert(id, topic, seq + 1, MessageRole.ASSISTANT, null, parts.write(List.of()), 0,
-					null, now, state, refusal, questionId);
-			users.touch(author.id(), now);
-			return new Exchange(sessions.find(id).orElseThrow(), messages.find(questionId).orElseThrow(),
-					messages.find(answerId).orElseThrow());
-		});
+		return store(author, choice, question, questionTokens, List.of(), 0, null,
+				refusal == null ? AnswerState.PENDING : AnswerState.REFUSED, refusal);
 	}
 
 	/**
@@ -452,6 +440,16 @@ public class Conversations {
 	 */
 	public Exchange recordExchange(User author, SessionChoice choice, List<MessagePart> question, int questionTokens,
 			String answer, int answerTokens, AnswerRecord record) {
+		return store(author, choice, question, questionTokens, List.of(new MessagePart.Text(answer)), answerTokens,
+				record, AnswerState.ANSWERED, null);
+	}
+
+	/**
+	 * Stores a question and the assistant message behind it, in the next two places of
+	 * the topic, creating a fresh session first.
+	 */
+	private Exchange store(User author, SessionChoice choice, List<MessagePart> question, int questionTokens,
+			List<MessagePart> answer, int answerTokens, AnswerRecord record, AnswerState state, String note) {
 		return writeInOrder(() -> {
 			Instant now = clock.instant();
 			SessionId id = sessionFor(author, choice, now);
@@ -459,9 +457,8 @@ public class Conversations {
 			int seq = messages.nextSeq(id, topic);
 			long questionId = messages.insert(id, topic, seq, MessageRole.USER, author.id(), parts.write(question),
 					questionTokens, null, now, null, null, null);
-			long answerId = messages.insert(id, topic, seq + 1, MessageRole.ASSISTANT, null,
-					parts.write(List.of(new MessagePart.Text(answer))), answerTokens, record, now, AnswerState.ANSWERED,
-					null, questionId);
+			long answerId = messages.insert(id, topic, seq + 1, MessageRole.ASSISTANT, null, parts.write(answer),
+					answerTokens, record, now, state, note, questionId);
 			users.touch(author.id(), now);
 			return new Exchange(sessions.find(id).orElseThrow(), messages.find(questionId).orElseThrow(),
 					messages.find(answerId).orElseThrow());
