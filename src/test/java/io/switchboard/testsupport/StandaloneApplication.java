@@ -27,8 +27,18 @@ public final class StandaloneApplication {
 	 * @param properties {@code name=value} settings
 	 */
 	public static ConfigurableApplicationContext start(Path database, String... properties) {
-		List<String> arguments = new ArrayList<>(List.of("--spring.datasource.url=jdbc:sqlite:" + database,
-				"--server.port=0", "--spring.main.banner-mode=off"));
+		return startOn("jdbc:sqlite:" + database, properties);
+	}
+
+	/**
+	 * Starts the server on a random port with the database at {@code datasourceUrl} and
+	 * the given settings passed as command-line arguments.
+	 * @param datasourceUrl {@code spring.datasource.url}
+	 * @param properties {@code name=value} settings
+	 */
+	public static ConfigurableApplicationContext startOn(String datasourceUrl, String... properties) {
+		List<String> arguments = new ArrayList<>(List.of("--spring.datasource.url=" + datasourceUrl, "--server.port=0",
+				"--spring.main.banner-mode=off"));
 		for (String property : properties) {
 			arguments.add("--" + property);
 		}
