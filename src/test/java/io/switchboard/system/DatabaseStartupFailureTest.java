@@ -6,6 +6,7 @@ import java.net.ServerSocket;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.UUID;
+import java.util.regex.Pattern;
 
 import io.switchboard.fakes.FakePostgres;
 import io.switchboard.testsupport.Postgres;
@@ -46,6 +47,7 @@ class DatabaseStartupFailureTest {
 		String line = description.lines().findFirst().orElseThrow();
 		assertThat(description.lines().skip(1).findFirst().orElse("")).as("one line, then a blank one").isBlank();
 		assertThat(report).contains("Action:");
+		assertThat(printed.split(Pattern.quote(line), -1)).as("the cause said once, in the report").hasSize(2);
 		return line;
 	}
 
