@@ -55,7 +55,7 @@ class DatabaseCheck implements BeanPostProcessor {
 	/**
 	 * Connects once, and for SQLite takes the write lock once; throws what went wrong.
 	 */
-	static void check(String url, Properties settings) {
+	private static void check(String url, Properties settings) {
 		try (Connection connection = DriverManager.getConnection(url, settings)) {
 			if (SqliteDirectoryCreator.databaseFile(url) != null) {
 				try (Statement statement = connection.createStatement()) {
@@ -70,7 +70,7 @@ class DatabaseCheck implements BeanPostProcessor {
 		}
 	}
 
-	static DatabaseUnusableException explain(String url, String user, boolean password, SQLException failed) {
+	private static DatabaseUnusableException explain(String url, String user, boolean password, SQLException failed) {
 		String shown = shown(url);
 		String reason = reason(failed);
 		Path sqliteFile = SqliteDirectoryCreator.databaseFile(url);
@@ -111,7 +111,7 @@ class DatabaseCheck implements BeanPostProcessor {
 	}
 
 	/** The URL as it may be shown: no password, no user info. */
-	static String shown(String url) {
+	private static String shown(String url) {
 		return USER_INFO.matcher(PASSWORD_IN_URL.matcher(url).replaceAll("$1******")).replaceFirst("//******@");
 	}
 
