@@ -2,8 +2,8 @@ package io.switchboard.llm;
 
 /**
  * A model call that failed. The two subclasses tell the caller what to do:
- * {@link RetriableLlmException} may succeed if tried again later,
- * {@link NonRetriableLlmException} will not and must be explained to the user.
+ * {@link Retriable} may succeed if tried again later, {@link NonRetriable} will not and
+ * must be explained to the user.
  */
 public abstract sealed class LlmException extends RuntimeException
 		permits LlmException.Retriable, LlmException.NonRetriable {

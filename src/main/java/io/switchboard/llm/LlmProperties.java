@@ -15,6 +15,7 @@ import jakarta.validation.constraints.NotNull;
 import jakarta.validation.constraints.Positive;
 
 import org.springframework.boot.context.properties.ConfigurationProperties;
+import org.springframework.boot.context.properties.bind.ConstructorBinding;
 import org.springframework.boot.context.properties.bind.DefaultValue;
 import org.springframework.validation.annotation.Validated;
 
@@ -97,11 +98,27 @@ public record LlmProperties(Map<String, @Valid Provider> providers, Map<String, 
 	 * @param inputPrice US dollars per million input tokens
 	 * @param outputPrice US dollars per million output tokens
 	 * @param vision whether the model reads images
+	 * @param imageDetail how closely the model looks at images ({@code low}, {@code high}
+	 * or {@code auto}), sent to OpenAI-compatible servers as {@code image_url.detail}
 	 */
 	public record Model(@NotBlank String provider, String upstreamModel,
 			@DefaultValue("8192") @Min(256) int contextWindow, @DefaultValue("1024") @Positive int maxOutputTokens,
 			@DefaultValue("0") @DecimalMin("0") BigDecimal inputPrice,
-			@DefaultValue("0") @DecimalMin("0") BigDecimal outputPrice, @DefaultValue("false") boolean vision) {
+			@DefaultValue("0") @DecimalMin("0") BigDecimal outputPrice, @DefaultValue("false") boolean vision,
+			@DefaultValue("auto") ImageDetail imageDetail) {
+
+		@ConstructorBinding
+		public Model {
+			imageDetail = imageDetail == null ? ImageDetail.AUTO : imageDetail;
+		}
+
+		/** A model whose images go with the vendor's default detail, {@code auto}. */
+		public Model(String provider, String upstreamModel, int contextWindow, int maxOutputTokens,
+				BigDecimal inputPrice, BigDecimal outputPrice, boolean vision) {
+			this(provider, upstreamModel, contextWindow, maxOutputTokens, inputPrice, outputPrice, vision,
+					ImageDetail.AUTO);
+		}
+
 	}
 
 	/**

@@ -44,8 +44,10 @@ public class ModelCatalog {
 			boolean demo = provider == null || provider.type() == LlmProperties.ProviderType.DEMO;
 			String upstream = model.upstreamModel() == null || model.upstreamModel().isBlank() ? name
 					: model.upstreamModel();
-			models.put(name, new ModelSpec(name, model.provider(), upstream, model.contextWindow(),
-					model.maxOutputTokens(), new Price(model.inputPrice(), model.outputPrice()), model.vision(), demo));
+			models.put(name,
+					new ModelSpec(name, model.provider(), upstream, model.contextWindow(), model.maxOutputTokens(),
+							new Price(model.inputPrice(), model.outputPrice()), model.vision(), demo,
+							model.imageDetail()));
 		});
 		if (models.isEmpty()) {
 			models.put(DEMO, new ModelSpec(DEMO, DEMO, DEMO, 16_384, 1_024, Price.FREE, true, true));

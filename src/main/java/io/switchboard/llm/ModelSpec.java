@@ -11,9 +11,10 @@ package io.switchboard.llm;
  * @param price what a million tokens cost
  * @param vision whether the model reads images
  * @param demo whether this is the built-in demo model (labelled in every answer)
+ * @param imageDetail how closely the model looks at images, where its vendor lets one say
  */
 public record ModelSpec(String name, String provider, String upstreamId, int contextWindow, int maxOutputTokens,
-		Price price, boolean vision, boolean demo) {
+		Price price, boolean vision, boolean demo, ImageDetail imageDetail) {
 
 	public ModelSpec {
 		if (name == null || name.isBlank()) {
@@ -24,6 +25,16 @@ public record ModelSpec(String name, String provider, String upstreamId, int con
 					+ ") < contextWindow (" + contextWindow + ")");
 		}
 		price = price == null ? Price.FREE : price;
+		imageDetail = imageDetail == null ? ImageDetail.AUTO : imageDetail;
+	}
+
+	/**
+	 * A model whose images are sent with {@link ImageDetail#AUTO}, the vendors' own
+	 * default: for callers that describe a model without that setting.
+	 */
+	public ModelSpec(String name, String provider, String upstreamId, int contextWindow, int maxOutputTokens,
+			Price price, boolean vision, boolean demo) {
+		this(name, provider, upstreamId, contextWindow, maxOutputTokens, price, vision, demo, ImageDetail.AUTO);
 	}
 
 }

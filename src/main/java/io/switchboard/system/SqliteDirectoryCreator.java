@@ -1,7 +1,7 @@
 package io.switchboard.system;
 
 import java.io.IOException;
-import java.io.UncheckedIOException;
+import java.nio.file.AccessDeniedException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 
@@ -12,7 +12,8 @@ import org.springframework.core.env.ConfigurableEnvironment;
 /**
  * Creates the folder of the SQLite file before the connection pool opens it: SQLite
  * creates a missing database file but not a missing folder, and "zero set-up" means
- * {@code ./data/} need not exist.
+ * {@code ./data/} need not exist. A folder that cannot be made stops start-up with one
+ * line naming the setting ({@link DatabaseUnusableException}).
  */
 public class SqliteDirectoryCreator implements EnvironmentPostProcessor {
 
@@ -29,9 +30,27 @@ public class SqliteDirectoryCreator implements EnvironmentPostProcessor {
 			Files.createDirectories(file.getParent());
 		}
 		catch (IOException cannot) {
-			throw new UncheckedIOException("Cannot create the folder of the SQLite database " + file.toAbsolutePath()
-					+ " (spring.datasource.url)", cannot);
+			Path folder = file.toAbsolutePath().getParent();
+			throw new DatabaseUnusableException(
+					"The folder of the SQLite database in " + DatabaseCheck.URL + " cannot be made: " + folder + ": "
+							+ why(folder, cannot),
+					"Point spring.datasource.url at a file in a folder this server's user may create (keeping "
+							+ "the URL's parameters).",
+					cannot);
 		}
+	}
+
+	/** Why a folder could not be made, in words. */
+	private static String why(Path folder, IOException cannot) {
+		for (Path up = folder; up != null; up = up.getParent()) {
+			if (Files.exists(up) && !Files.isDirectory(up)) {
+				return up + " is a file, not a folder";
+			}
+		}
+		if (cannot instanceof AccessDeniedException denied) {
+			return "permission denied at " + denied.getFile();
+		}
+		return cannot.getClass().getSimpleName() + ": " + cannot.getMessage();
 	}
 
 	/**

@@ -96,7 +96,14 @@ public final class PipelineLoad {
 			model.firstByteDelay(Duration.ofMillis((long) (modelSeconds * 1000)));
 			int port = freePort();
 			Path work = Files.createTempDirectory("switchboard-pipeline-bench");
-			List<String> command = new ArrayList<>(List.of(javaCommand(), "-jar", jar.toString()));
+			List<String> command = new ArrayList<>(List.of(javaCommand()));
+			// JVM options for the server, e.g. --server-jvm "-Xmx512m"
+			for (String option : options.getOrDefault("server-jvm", "").split("\\s+")) {
+				if (!option.isBlank()) {
+					command.add(option);
+				}
+			}
+			command.addAll(List.of("-jar", jar.toString()));
 			command.addAll(settings(port, work, model, line, slack));
 			Process server = new ProcessBuilder(command).redirectErrorStream(true)
 				.redirectOutput(work.resolve("server.log").toFile())
@@ -250,6 +257,13 @@ public final class PipelineLoad {
 				"--switchboard.slack.bot-token=" + FakeSlack.BOT_TOKEN,
 				"--switchboard.slack.signing-secret=" + FakeSlack.SIGNING_SECRET,
 				"--switchboard.slack.api-url=" + slack.apiUrl()));
+		// more server settings, e.g. --server-settings
+		// "spring.datasource.hikari.maximum-pool-size=1"
+		for (String extra : options.getOrDefault("server-settings", "").split("\\s+")) {
+			if (!extra.isBlank()) {
+				settings.add("--" + extra);
+			}
+		}
 		return settings;
 	}
 

@@ -15,7 +15,9 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
  * server-sent {@code chat.completion.chunk}s ending with {@code data: [DONE]}, the usage
  * chunk only when the request asks for it with {@code stream_options.include_usage}) and
  * {@code GET /v1/models}. Errors carry OpenAI's
- * {@code {"error":{"message","type","param","code"}}} body.
+ * {@code {"error":{"message","type","param","code"}}} body. An image part's
+ * {@code image_url.detail} is recorded as sent ({@link #imageDetails}) and, as OpenAI
+ * does, refused with a 400 unless it is {@code low}, {@code high} or {@code auto}.
  *
  * <p>
  * With an API key the fake wants {@code Authorization: Bearer <key>} (or Azure's
@@ -106,6 +108,21 @@ public final class FakeOpenAi extends FakeChatServer {
 		return images;
 	}
 
+	/**
+	 * Every {@code image_url} part's {@code detail} as sent, in order; {@code null} for a
+	 * part sent without one (OpenAI then takes {@code auto}).
+	 */
+	public List<String> imageDetails(JsonNode request) {
+		List<String> details = new ArrayList<>();
+		request.path("messages").forEach(message -> message.path("content").forEach(part -> {
+			if ("image_url".equals(part.path("type").asText())) {
+				JsonNode detail = part.path("image_url").path("detail");
+				details.add(detail.isMissingNode() || detail.isNull() ? null : detail.asText());
+			}
+		}));
+		return details;
+	}
+
 	/** Every {@code image_url} part's URL, data URLs and remote ones alike. */
 	public List<String> imageUrls(JsonNode request) {
 		List<String> urls = new ArrayList<>();
@@ -155,6 +172,14 @@ public final class FakeOpenAi extends FakeChatServer {
 		if (!body.path("messages").isArray() || body.path("messages").isEmpty()) {
 			return error(400, "'messages' must contain at least one message", "invalid_request_error", "messages",
 					null);
+		}
+		String badDetail = imageDetails(body).stream()
+			.filter(detail -> detail != null && !List.of("low", "high", "auto").contains(detail))
+			.findFirst()
+			.orElse(null);
+		if (badDetail != null) {
+			return error(400, "Invalid value: '" + badDetail + "'. Supported values are: 'low', 'high', and 'auto'.",
+					"invalid_request_error", "messages.[0].content.[0].image_url.detail", "invalid_value");
 		}
 		String model = body.get("model").asText();
 		String answer = answerText(lastUserText(body));

@@ -56,6 +56,23 @@ class OpenAiCompatibleChatProviderTest extends ChatProviderContract {
 	}
 
 	@Test
+	void imagesGoWithTheModelsDetail() {
+		ModelSpec cheap = new ModelSpec("fake-model", "fake", "upstream-model-1", 8192, 1024, Price.FREE, true, false,
+				ImageDetail.LOW);
+		List<ContentPart> photoAndQuestion = List.of(new ContentPart.Image("image/png", PNG),
+				new ContentPart.Text("What is this?"), new ContentPart.Image("image/png", PNG));
+
+		provider().chat(new ChatRequest(cheap, List.of(new ChatMessage(Role.USER, photoAndQuestion)), 100));
+		assertThat(((FakeOpenAi) fake).imageDetails(fake.lastRequestJson())).containsExactly("low", "low");
+
+		provider().stream(new ChatRequest(model(), List.of(new ChatMessage(Role.USER, photoAndQuestion)), 100),
+				piece -> {
+				});
+		assertThat(((FakeOpenAi) fake).imageDetails(fake.lastRequestJson())).as("the default")
+			.containsExactly("auto", "auto");
+	}
+
+	@Test
 	void assistantTurnsArriveWithTheirRole() {
 		provider().chat(new ChatRequest(model(),
 				List.of(ChatMessage.user("Hi"), ChatMessage.assistant("Hello!"), ChatMessage.user("Again")), 50));

@@ -53,6 +53,14 @@ class ConfigurationValidationTest {
 	}
 
 	@Test
+	void anUnknownImageDetailNamesItsPropertyAndValue() {
+		assertThatThrownBy(() -> start("switchboard.llm.models.eyes.provider=demo",
+				"switchboard.llm.models.eyes.image-detail=medium"))
+			.satisfies(failure -> assertThat(messages(failure)).contains("switchboard.llm.models.eyes.image-detail")
+				.contains("medium"));
+	}
+
+	@Test
 	void anUnknownDefaultModelNamesItsProperty() {
 		assertThatThrownBy(() -> start("switchboard.llm.default-model=gpt-9"))
 			.satisfies(failure -> assertThat(messages(failure)).contains("switchboard.llm.default-model"));

@@ -196,7 +196,8 @@ public final class OpenAiCompatibleChatProvider implements ChatProvider {
 						case ContentPart.Image image -> parts.addObject()
 							.put("type", "image_url")
 							.putObject("image_url")
-							.put("url", image.dataUrl());
+							.put("url", image.dataUrl())
+							.put("detail", request.model().imageDetail().wireValue());
 					}
 				}
 			}

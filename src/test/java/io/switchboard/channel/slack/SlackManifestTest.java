@@ -21,7 +21,7 @@ class SlackManifestTest {
 			"message.im", "message.mpim");
 
 	static final List<String> SCOPES = List.of("app_mentions:read", "channels:history", "groups:history", "im:history",
-			"mpim:history", "chat:write", "commands", "files:read", "files:write", "users:read");
+			"mpim:history", "chat:write", "chat:write.public", "commands", "files:read", "files:write", "users:read");
 
 	@SuppressWarnings("unchecked")
 	static Map<String, Object> load(String file) throws IOException {
