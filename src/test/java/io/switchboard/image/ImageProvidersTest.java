@@ -447,7 +447,9 @@ class ImageProvidersTest {
 	@Test
 	void dallE3MakesOneImagePerCallSoFourCallsGoOutSideBySide() {
 		openAi.reset();
-		openAi.drawTime(Duration.ofMillis(400));
+		// long enough that calls made one after another could not all arrive within it,
+		// even on a busy machine
+		openAi.drawTime(Duration.ofSeconds(2));
 		try {
 			ImageJob grid = succeeded(imagine("dalle3", "a paper boat"));
 			List<RecordedRequest> calls = requests(openAi, "POST", "/v1/images/generations");
@@ -459,7 +461,7 @@ class ImageProvidersTest {
 			});
 			// side by side: all four arrived before the first answer could have
 			long spread = calls.getLast().receivedAtNanos() - calls.getFirst().receivedAtNanos();
-			assertThat(Duration.ofNanos(spread)).isLessThan(Duration.ofMillis(400));
+			assertThat(Duration.ofNanos(spread)).isLessThan(Duration.ofSeconds(2));
 			assertThat(grid.candidates()).hasSize(4);
 			assertThatThrownBy(() -> act(grid, "V1")).isInstanceOf(ImageJobException.NotAllowed.class)
 				.hasMessageContaining("dall-e-3 cannot edit");
