@@ -2,6 +2,9 @@ package io.switchboard.system;
 
 import java.time.Clock;
 
+import com.zaxxer.hikari.HikariDataSource;
+
+import org.springframework.beans.factory.config.BeanPostProcessor;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
 import org.springframework.transaction.PlatformTransactionManager;
@@ -25,6 +28,24 @@ class SystemConfiguration {
 		TransactionTemplate template = new TransactionTemplate(transactions);
 		template.setPropagationBehavior(TransactionDefinition.PROPAGATION_NESTED);
 		return template;
+	}
+
+	/**
+	 * On SQLite, writers take their turn in the JVM rather than in SQLite's busy handler
+	 * (see {@link SqliteWriters}).
+	 */
+	@Bean
+	static BeanPostProcessor sqliteWriters() {
+		return new BeanPostProcessor() {
+			@Override
+			public Object postProcessAfterInitialization(Object bean, String name) {
+				if (bean instanceof HikariDataSource pool && pool.getJdbcUrl() != null
+						&& pool.getJdbcUrl().startsWith("jdbc:sqlite:")) {
+					return new SqliteWriters(pool);
+				}
+				return bean;
+			}
+		};
 	}
 
 	/** One clock for the whole server, so tests can set the time. */
