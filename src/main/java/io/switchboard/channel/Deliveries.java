@@ -76,6 +76,8 @@ class Deliveries implements SmartLifecycle {
 
 	private final MeterRegistry meters;
 
+	private final java.util.Map<String, io.micrometer.core.instrument.Counter> counters = new java.util.concurrent.ConcurrentHashMap<>();
+
 	/** Where retries wait their pause (the send itself goes to its lane). */
 	private final ExecutorService senders = Executors
 		.newThreadPerTaskExecutor(Thread.ofVirtual().name("delivery-retry-", 0).factory());
@@ -259,8 +261,14 @@ class Deliveries implements SmartLifecycle {
 			.execute(() -> sendSoon(id, lane));
 	}
 
+	/**
+	 * Counts a send's outcome; the counters are looked up once per platform and outcome.
+	 */
 	private void count(String platform, String outcome) {
-		meters.counter("switchboard.deliveries", "platform", platform, "outcome", outcome).increment();
+		counters
+			.computeIfAbsent(platform + "/" + outcome,
+					key -> meters.counter("switchboard.deliveries", "platform", platform, "outcome", outcome))
+			.increment();
 	}
 
 	static Duration backoff(int attempts) {
