@@ -47,7 +47,11 @@ class Deliveries implements SmartLifecycle {
 
 	private static final Logger log = LoggerFactory.getLogger(Deliveries.class);
 
-	/** How long one send may hold its delivery before another sender may try. */
+	/**
+	 * How long one send may hold its delivery before another sender may try (a delivery
+	 * made to be sent at once is held by its maker from the start: should that node stop
+	 * before sending it, another sends it after this).
+	 */
 	private static final Duration CLAIM = Duration.ofMinutes(2);
 
 	private static final int SWEEP_BATCH = 200;
@@ -113,8 +117,11 @@ class Deliveries implements SmartLifecycle {
 		ChannelRenderer<Object, Object> renderer = renderers.require(platform);
 		String lane = renderer.lane(address);
 		long now = clock.millis();
+		// sent from here at once: claimed from the start, which spares a write
+		boolean mine = !held && renderer.ready();
 		Optional<Long> inserted = store.insert(platform, delivery.key(), lane, write(address), write(delivery),
-				held ? DeliveryStore.HELD : DeliveryStore.PENDING, now);
+				held ? DeliveryStore.HELD : DeliveryStore.PENDING, mine ? node.name() : null,
+				mine ? now + CLAIM.toMillis() : null, now);
 		if (inserted.isEmpty()) {
 			return existing(platform, delivery.key());
 		}
@@ -137,10 +144,15 @@ class Deliveries implements SmartLifecycle {
 		sendAfterCommit(id, lane);
 	}
 
-	/** Makes a held answer due, in the current transaction, and sends it after commit. */
-	void release(long id) {
-		store.release(id, clock.millis());
-		store.find(id).ifPresent(row -> sendAfterCommit(id, row.lane()));
+	/**
+	 * Makes a held answer due, in the current transaction, and sends it after commit
+	 * (claimed from the start when this node can reach its platform).
+	 */
+	void release(long id, String platform) {
+		long now = clock.millis();
+		boolean mine = renderers.find(platform).map(ChannelRenderer::ready).orElse(false);
+		store.release(id, mine ? node.name() : null, mine ? now + CLAIM.toMillis() : null, now)
+			.ifPresent(lane -> sendAfterCommit(id, lane));
 	}
 
 	/** Keeps what an answer's live view posted. */
@@ -197,7 +209,7 @@ class Deliveries implements SmartLifecycle {
 		DeliveryStore.Row row = found.get();
 		ChannelRenderer<Object, Object> renderer = renderers.find(row.platform()).orElse(null);
 		if (renderer == null || !renderer.ready() || row.nextAt() > now
-				|| !store.claim(id, node.name(), now + CLAIM.toMillis(), now)) {
+				|| !row.claimedBy(node.name(), now) && !store.claim(id, node.name(), now + CLAIM.toMillis(), now)) {
 			return; // not this node's to send now: the sweep of a node that can finds it
 		}
 		Delivery delivery;

@@ -33,11 +33,19 @@ class DeliveryStore {
 	 * ends at another sends again
 	 */
 	record Row(long id, String platform, String key, String lane, String address, String content, String state,
-			int version, String refs, String shown, int attempts, long nextAt, Long sentAt) {
+			int version, String refs, String shown, int attempts, long nextAt, Long sentAt, String claimedBy,
+			long claimedUntil) {
+
+		/** Whether {@code node} holds the claim on it now. */
+		boolean claimedBy(String node, long now) {
+			return node.equals(claimedBy) && claimedUntil > now;
+		}
+
 	}
 
 	private static final String COLUMNS = """
-			id, platform, dedup_key, lane, address, content, state, version, refs, shown, attempts, next_at, sent_at
+			id, platform, dedup_key, lane, address, content, state, version, refs, shown, attempts, next_at, sent_at,
+			claimed_by, claimed_until
 			""";
 
 	private static final RowMapper<Row> ROW = DeliveryStore::map;
@@ -51,16 +59,18 @@ class DeliveryStore {
 	/**
 	 * Adds a delivery; empty when one with the same key exists already (its content is
 	 * left as it is).
+	 * @param claimedBy the node that will send it at once, which claims it from the start
+	 * (no other sender takes it until {@code claimedUntil}); {@code null} for none
 	 */
 	Optional<Long> insert(String platform, String key, String lane, String address, String content, String state,
-			long now) {
+			String claimedBy, Long claimedUntil, long now) {
 		return jdbc.sql("""
-				INSERT INTO channel_deliveries (platform, dedup_key, lane, address, content, state, next_at, created_at,
-				                                updated_at)
-				VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)
+				INSERT INTO channel_deliveries (platform, dedup_key, lane, address, content, state, next_at, claimed_by,
+				                                claimed_until, created_at, updated_at)
+				VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
 				ON CONFLICT (platform, dedup_key) DO NOTHING
 				RETURNING id""")
-			.params(platform, key, lane, address, content, state, now, now, now)
+			.params(platform, key, lane, address, content, state, now, claimedBy, claimedUntil, now, now)
 			.query(Long.class)
 			.optional();
 	}
@@ -99,12 +109,16 @@ class DeliveryStore {
 		return jdbc.sql("SELECT " + COLUMNS + " FROM channel_deliveries WHERE id = ?").param(id).query(ROW).optional();
 	}
 
-	/** Makes a held answer due: its turn has settled it. */
-	void release(long id, long now) {
-		jdbc.sql(
-				"UPDATE channel_deliveries SET state = 'pending', next_at = ?, updated_at = ? WHERE id = ? AND state = ?")
-			.params(now, now, id, HELD)
-			.update();
+	/**
+	 * Makes a held answer due (its turn has settled it), claimed by the node that will
+	 * send it at once, or by none; returns its lane, empty when it was not held.
+	 */
+	Optional<String> release(long id, String claimedBy, Long claimedUntil, long now) {
+		return jdbc.sql("""
+				UPDATE channel_deliveries SET state = 'pending', next_at = ?, updated_at = ?, claimed_by = ?,
+				                              claimed_until = ?
+				 WHERE id = ? AND state = ?
+				RETURNING lane""").params(now, now, claimedBy, claimedUntil, id, HELD).query(String.class).optional();
 	}
 
 	/** Keeps what a live view posted, so the delivery edits it. */
@@ -210,7 +224,8 @@ class DeliveryStore {
 		Long sent = row.wasNull() ? null : sentAt;
 		return new Row(row.getLong("id"), row.getString("platform"), row.getString("dedup_key"), row.getString("lane"),
 				row.getString("address"), row.getString("content"), row.getString("state"), row.getInt("version"),
-				row.getString("refs"), row.getString("shown"), row.getInt("attempts"), row.getLong("next_at"), sent);
+				row.getString("refs"), row.getString("shown"), row.getInt("attempts"), row.getLong("next_at"), sent,
+				row.getString("claimed_by"), row.getLong("claimed_until"));
 	}
 
 }

@@ -173,7 +173,7 @@ class Turns implements SmartLifecycle {
 	private void finish(TurnStore.Row turn) {
 		try {
 			transactions.executeWithoutResult(status -> {
-				deliveries.release(turn.deliveryId());
+				deliveries.release(turn.deliveryId(), turn.platform());
 				store.delete(turn.id());
 			});
 		}
