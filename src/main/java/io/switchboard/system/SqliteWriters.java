@@ -117,7 +117,8 @@ final class SqliteWriters extends DelegatingDataSource {
 							: statement;
 				}
 				case "createStatement" -> {
-					return guardedStatement((Statement) call(method, arguments), false);
+					Statement statement = (Statement) call(method, arguments);
+					return holding ? statement : guardedStatement(statement, false);
 				}
 				case "unwrap" -> {
 					return ((Class<?>) arguments[0]).isInstance(proxy) ? proxy : call(method, arguments);

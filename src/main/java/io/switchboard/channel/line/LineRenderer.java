@@ -120,14 +120,27 @@ class LineRenderer implements ChannelRenderer<LineAddress, LineRefs> {
 			return LiveAnswer.QUIET; // LINE has no typing signal in groups
 		}
 		return new LiveAnswer() {
+			/** When the dots were last started: they show for loading-seconds at most. */
+			private long shownAt;
+
 			@Override
 			public void queued(int ahead) {
-				showLoading(address.chat());
+				show();
 			}
 
 			@Override
 			public void accept(ReplyEvent event) {
 				if (event instanceof ReplyEvent.AnswerStarted) {
+					show();
+				}
+			}
+
+			private void show() {
+				long now = System.nanoTime();
+				// once while they still show: a turn that waited its turn long starts
+				// them again
+				if (shownAt == 0 || now - shownAt > properties.loadingSeconds() * 500_000_000L) {
+					shownAt = now;
 					showLoading(address.chat());
 				}
 			}
