@@ -28,11 +28,11 @@ public class Conversations {
 
 	private static final int MAX_SEQ_RETRIES = 5;
 
-	private final UserStore users;
+	private final UserStorage users;
 
-	private final SessionStore sessions;
+	private final SessionStorage sessions;
 
-	private final MessageStore messages;
+	private final MessageStorage messages;
 
 	private final ConfirmationStore confirmations;
 
@@ -46,7 +46,7 @@ public class Conversations {
 
 	private final Clock clock;
 
-	Conversations(UserStore users, SessionStore sessions, MessageStore messages, ConfirmationStore confirmations,
+	Conversations(UserStorage users, SessionStorage sessions, MessageStorage messages, ConfirmationStore confirmations,
 			PartsCodec parts, ModelCatalog models, ConversationProperties properties, TransactionTemplate transactions,
 			Clock clock) {
 		this.users = users;
@@ -454,7 +454,7 @@ public class Conversations {
 			Instant now = clock.instant();
 			SessionId id = sessionFor(author, choice, now);
 			int topic = choice.topic();
-			int seq = messages.nextSeq(id, topic);
+			int seq = messages.reserveSeqs(id, topic, 2);
 			long questionId = messages.insert(id, topic, seq, MessageRole.USER, author.id(), parts.write(question),
 					questionTokens, null, now, null, null, null);
 			long answerId = messages.insert(id, topic, seq + 1, MessageRole.ASSISTANT, null, parts.write(answer),

@@ -7,6 +7,7 @@ import java.util.List;
 import java.util.Optional;
 
 import org.springframework.jdbc.core.RowMapper;
+import org.springframework.boot.autoconfigure.condition.ConditionalOnProperty;
 import org.springframework.jdbc.core.simple.JdbcClient;
 import org.springframework.stereotype.Repository;
 
@@ -16,7 +17,8 @@ import org.springframework.stereotype.Repository;
  * thousand.
  */
 @Repository
-class MessageStore {
+@ConditionalOnProperty(name = "switchboard.storage.type", havingValue = "jdbc", matchIfMissing = true)
+class MessageStore implements MessageStorage {
 
 	private static final String SELECT_MESSAGE = """
 			SELECT id, session_id, topic, seq, role, author_id, content, token_count, model, provider, tokens_in,
@@ -34,11 +36,21 @@ class MessageStore {
 	}
 
 	/** The next order number in a topic (seed 000's dialog_order). */
-	int nextSeq(SessionId session, int topic) {
+	public int nextSeq(SessionId session, int topic) {
 		return jdbc.sql("SELECT COALESCE(MAX(seq), 0) + 1 FROM messages WHERE session_id = ? AND topic = ?")
 			.params(session.value(), topic)
 			.query(Integer.class)
 			.single();
+	}
+
+	/**
+	 * The next order number: the concurrent writer that takes the same one is refused by
+	 * the unique index, and {@link Conversations} tries again (the session row it touched
+	 * first makes PostgreSQL writers wait their turn, SQLite has one writer).
+	 */
+	@Override
+	public int reserveSeqs(SessionId session, int topic, int count) {
+		return nextSeq(session, topic);
 	}
 
 	/**
@@ -48,8 +60,8 @@ class MessageStore {
 	 * @param note why the question was not answered, or {@code null}
 	 * @param replyTo for an assistant message, the question's id
 	 */
-	long insert(SessionId session, int topic, int seq, MessageRole role, UserId author, String content, int tokenCount,
-			AnswerRecord answer, Instant now, AnswerState state, String note, Long replyTo) {
+	public long insert(SessionId session, int topic, int seq, MessageRole role, UserId author, String content,
+			int tokenCount, AnswerRecord answer, Instant now, AnswerState state, String note, Long replyTo) {
 		return jdbc.sql("""
 				INSERT INTO messages (session_id, topic, seq, role, author_id, content, token_count, model, provider,
 				                      tokens_in, tokens_out, cost_nanos, latency_ms, context_omitted, finish_reason,
@@ -67,7 +79,7 @@ class MessageStore {
 			.single();
 	}
 
-	Optional<StoredMessage> find(long id) {
+	public Optional<StoredMessage> find(long id) {
 		return jdbc.sql(SELECT_MESSAGE + " WHERE id = ?").param(id).query(mapper).optional();
 	}
 
@@ -75,7 +87,7 @@ class MessageStore {
 	 * Writes a pending answer's text; false when it is not pending any more (answered or
 	 * given up by an earlier run of the same turn).
 	 */
-	boolean answer(long id, String content, int tokenCount, AnswerRecord answer) {
+	public boolean answer(long id, String content, int tokenCount, AnswerRecord answer) {
 		return jdbc
 			.sql("""
 					UPDATE messages SET content = ?, token_count = ?, model = ?, provider = ?, tokens_in = ?, tokens_out = ?,
@@ -91,7 +103,7 @@ class MessageStore {
 	 * Settles a pending answer without a model's text ({@code failed} or {@code refused},
 	 * with the reason); false when it is not pending any more.
 	 */
-	boolean settle(long id, AnswerState state, String note) {
+	public boolean settle(long id, AnswerState state, String note) {
 		return jdbc.sql("UPDATE messages SET state = ?, note = ? WHERE id = ? AND state = ?")
 			.params(state.dbValue(), note, id, AnswerState.PENDING.dbValue())
 			.update() == 1;
@@ -100,7 +112,7 @@ class MessageStore {
 	/**
 	 * Up to {@code limit} messages of a topic older than {@code beforeSeq}, newest first.
 	 */
-	List<StoredMessage> newestFirst(SessionId session, int topic, int beforeSeq, int limit) {
+	public List<StoredMessage> newestFirst(SessionId session, int topic, int beforeSeq, int limit) {
 		return jdbc.sql(SELECT_MESSAGE + """
 				WHERE session_id = ? AND topic = ? AND seq < ?
 				ORDER BY seq DESC
@@ -111,7 +123,7 @@ class MessageStore {
 	 * The last {@code limit} messages of a session across topics, oldest first, for
 	 * display.
 	 */
-	List<StoredMessage> recent(SessionId session, int limit) {
+	public List<StoredMessage> recent(SessionId session, int limit) {
 		List<StoredMessage> newest = jdbc.sql(SELECT_MESSAGE + """
 				WHERE session_id = ?
 				ORDER BY topic DESC, seq DESC
@@ -119,7 +131,7 @@ class MessageStore {
 		return newest.reversed();
 	}
 
-	long count(SessionId session) {
+	public long count(SessionId session) {
 		return jdbc.sql("SELECT COUNT(*) FROM messages WHERE session_id = ?")
 			.param(session.value())
 			.query(Long.class)

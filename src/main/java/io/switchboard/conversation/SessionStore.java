@@ -6,12 +6,14 @@ import java.time.Instant;
 import java.util.List;
 import java.util.Optional;
 
+import org.springframework.boot.autoconfigure.condition.ConditionalOnProperty;
 import org.springframework.jdbc.core.simple.JdbcClient;
 import org.springframework.stereotype.Repository;
 
 /** Sessions, in plain SQL that runs on SQLite and PostgreSQL alike. */
 @Repository
-class SessionStore {
+@ConditionalOnProperty(name = "switchboard.storage.type", havingValue = "jdbc", matchIfMissing = true)
+class SessionStore implements SessionStorage {
 
 	private static final String SELECT_SESSION = """
 			SELECT id, owner_id, title, model, system_prompt, is_public, origin_platform, origin_kind, origin_space,
@@ -25,19 +27,19 @@ class SessionStore {
 		this.jdbc = jdbc;
 	}
 
-	Optional<Session> find(SessionId id) {
+	public Optional<Session> find(SessionId id) {
 		return jdbc.sql(SELECT_SESSION + " WHERE id = ?").param(id.value()).query(SessionStore::map).optional();
 	}
 
-	Optional<Session> findByThread(Place place) {
+	public Optional<Session> findByThread(Place place) {
 		return jdbc.sql(SELECT_SESSION + " WHERE origin_platform = ? AND origin_space = ? AND origin_thread = ?")
 			.params(place.platform(), place.space(), place.thread())
 			.query(SessionStore::map)
 			.optional();
 	}
 
-	SessionId insert(UserId owner, String title, String model, String systemPrompt, boolean isPublic, Place origin,
-			Instant now) {
+	public SessionId insert(UserId owner, String title, String model, String systemPrompt, boolean isPublic,
+			Place origin, Instant now) {
 		long id = jdbc.sql("""
 				INSERT INTO sessions (owner_id, title, model, system_prompt, is_public, origin_platform, origin_kind,
 				                      origin_space, origin_thread, current_topic, created_at, updated_at, modified_at)
@@ -53,27 +55,27 @@ class SessionStore {
 	 * The owner's sessions, and when asked the public ones of others, newest activity
 	 * first.
 	 */
-	List<Session> listVisible(UserId user, boolean includePublic, int limit, int offset) {
+	public List<Session> listVisible(UserId user, boolean includePublic, int limit, int offset) {
 		return jdbc.sql(SELECT_SESSION + """
 				WHERE owner_id = ? OR (? AND is_public = TRUE)
 				ORDER BY updated_at DESC, id DESC
 				LIMIT ? OFFSET ?""").params(user.value(), includePublic, limit, offset).query(SessionStore::map).list();
 	}
 
-	long countVisible(UserId user, boolean includePublic) {
+	public long countVisible(UserId user, boolean includePublic) {
 		return jdbc.sql("SELECT COUNT(*) FROM sessions WHERE owner_id = ? OR (? AND is_public = TRUE)")
 			.params(user.value(), includePublic)
 			.query(Long.class)
 			.single();
 	}
 
-	void update(SessionId id, Setting setting, Object value, Instant now) {
+	public void update(SessionId id, Setting setting, Object value, Instant now) {
 		jdbc.sql("UPDATE sessions SET " + setting.column + " = ?, modified_at = ? WHERE id = ?")
 			.params(value, now.toEpochMilli(), id.value())
 			.update();
 	}
 
-	int startNewTopic(SessionId id, Instant now) {
+	public int startNewTopic(SessionId id, Instant now) {
 		jdbc.sql("UPDATE sessions SET current_topic = current_topic + 1, modified_at = ? WHERE id = ?")
 			.params(now.toEpochMilli(), id.value())
 			.update();
@@ -83,15 +85,15 @@ class SessionStore {
 			.single();
 	}
 
-	void touch(SessionId id, Instant now) {
+	public void touch(SessionId id, Instant now) {
 		jdbc.sql("UPDATE sessions SET updated_at = ? WHERE id = ?").params(now.toEpochMilli(), id.value()).update();
 	}
 
-	void delete(SessionId id) {
+	public void delete(SessionId id) {
 		jdbc.sql("DELETE FROM sessions WHERE id = ?").param(id.value()).update();
 	}
 
-	List<SessionId> owned(UserId owner) {
+	public List<SessionId> owned(UserId owner) {
 		return jdbc.sql("SELECT id FROM sessions WHERE owner_id = ?")
 			.param(owner.value())
 			.query((row, i) -> new SessionId(row.getLong(1)))

@@ -6,6 +6,7 @@ import java.time.Instant;
 import java.util.List;
 import java.util.Optional;
 
+import org.springframework.boot.autoconfigure.condition.ConditionalOnProperty;
 import org.springframework.jdbc.core.simple.JdbcClient;
 import org.springframework.stereotype.Repository;
 
@@ -14,7 +15,8 @@ import org.springframework.stereotype.Repository;
  * alike.
  */
 @Repository
-class UserStore {
+@ConditionalOnProperty(name = "switchboard.storage.type", havingValue = "jdbc", matchIfMissing = true)
+class UserStore implements UserStorage {
 
 	private static final String SELECT_USER = """
 			SELECT u.id, u.display_name, u.role, u.state, u.mode, u.default_model, u.default_system_prompt,
@@ -29,11 +31,11 @@ class UserStore {
 		this.jdbc = jdbc;
 	}
 
-	Optional<User> find(UserId id) {
+	public Optional<User> find(UserId id) {
 		return jdbc.sql(SELECT_USER + " WHERE u.id = ?").param(id.value()).query(UserStore::map).optional();
 	}
 
-	Optional<User> findByIdentity(PlatformUserId identity) {
+	public Optional<User> findByIdentity(PlatformUserId identity) {
 		return jdbc.sql(SELECT_USER + """
 				 JOIN platform_identities p ON p.user_id = u.id
 				WHERE p.platform = ? AND p.platform_user_id = ?""")
@@ -43,7 +45,7 @@ class UserStore {
 			.optional();
 	}
 
-	UserId insert(String displayName, UserRole role, UserState state, boolean attachNewSessions, Instant now) {
+	public UserId insert(String displayName, UserRole role, UserState state, boolean attachNewSessions, Instant now) {
 		long id = jdbc
 			.sql("""
 					INSERT INTO users (display_name, role, state, mode, attach_new_sessions, created_at, updated_at, modified_at)
@@ -55,7 +57,7 @@ class UserStore {
 		return new UserId(id);
 	}
 
-	void insertIdentity(PlatformUserId identity, UserId user, String displayName, Instant now) {
+	public void insertIdentity(PlatformUserId identity, UserId user, String displayName, Instant now) {
 		jdbc.sql("""
 				INSERT INTO platform_identities (platform, platform_user_id, user_id, display_name, created_at)
 				VALUES (?, ?, ?, ?, ?)""")
@@ -63,14 +65,14 @@ class UserStore {
 			.update();
 	}
 
-	List<User> list(int limit, int offset) {
+	public List<User> list(int limit, int offset) {
 		return jdbc.sql(SELECT_USER + " ORDER BY u.id LIMIT ? OFFSET ?")
 			.params(limit, offset)
 			.query(UserStore::map)
 			.list();
 	}
 
-	long count() {
+	public long count() {
 		return jdbc.sql("SELECT COUNT(*) FROM users").query(Long.class).single();
 	}
 
@@ -78,24 +80,24 @@ class UserStore {
 	 * Sets one settings column and the modified time. The column name never comes from
 	 * users.
 	 */
-	void updateSetting(UserId id, Setting setting, Object value, Instant now) {
+	public void updateSetting(UserId id, Setting setting, Object value, Instant now) {
 		jdbc.sql("UPDATE users SET " + setting.column + " = ?, modified_at = ? WHERE id = ?")
 			.params(value, now.toEpochMilli(), id.value())
 			.update();
 	}
 
-	void setCurrentSession(UserId id, SessionId session, UserState state, Instant now) {
+	public void setCurrentSession(UserId id, SessionId session, UserState state, Instant now) {
 		jdbc.sql("UPDATE users SET current_session_id = ?, state = ?, modified_at = ? WHERE id = ?")
 			.params(session == null ? null : session.value(), state.dbValue(), now.toEpochMilli(), id.value())
 			.update();
 	}
 
-	void touch(UserId id, Instant now) {
+	public void touch(UserId id, Instant now) {
 		jdbc.sql("UPDATE users SET updated_at = ? WHERE id = ?").params(now.toEpochMilli(), id.value()).update();
 	}
 
 	/** Forgets a removed session wherever it was somebody's current one. */
-	void detachSession(SessionId session) {
+	public void detachSession(SessionId session) {
 		jdbc.sql("UPDATE users SET current_session_id = NULL WHERE current_session_id = ?")
 			.param(session.value())
 			.update();

@@ -5,17 +5,16 @@ import java.time.LocalDate;
 import java.time.ZoneOffset;
 import java.util.List;
 
-import org.springframework.jdbc.core.simple.JdbcClient;
 import org.springframework.stereotype.Service;
 
 /** Adds calls to the per-user, per-model, per-day ledger and reads it back. */
 @Service
 public class UsageLedger {
 
-	private final JdbcClient jdbc;
+	private final LedgerStorage storage;
 
-	UsageLedger(JdbcClient jdbc) {
-		this.jdbc = jdbc;
+	UsageLedger(LedgerStorage storage) {
+		this.storage = storage;
 	}
 
 	/** Adds one call. One upsert, so concurrent calls of a user never lose a count. */
@@ -29,28 +28,12 @@ public class UsageLedger {
 	 */
 	public void record(long userId, String model, long requests, long tokensIn, long tokensOut, long costNanos,
 			Instant at) {
-		jdbc.sql("""
-				INSERT INTO usage_ledger (user_id, model, day, requests, tokens_in, tokens_out, cost_nanos)
-				VALUES (?, ?, ?, ?, ?, ?, ?)
-				ON CONFLICT (user_id, model, day) DO UPDATE SET
-				    requests = usage_ledger.requests + excluded.requests,
-				    tokens_in = usage_ledger.tokens_in + excluded.tokens_in,
-				    tokens_out = usage_ledger.tokens_out + excluded.tokens_out,
-				    cost_nanos = usage_ledger.cost_nanos + excluded.cost_nanos""")
-			.params(userId, model, day(at).toString(), requests, tokensIn, tokensOut, costNanos)
-			.update();
+		storage.add(userId, model, day(at), requests, tokensIn, tokensOut, costNanos);
 	}
 
 	/** A user's rows between two days, both included, oldest first. */
 	public List<UsageRow> forUser(long userId, LocalDate from, LocalDate to) {
-		return jdbc.sql("""
-				SELECT user_id, model, day, requests, tokens_in, tokens_out, cost_nanos FROM usage_ledger
-				 WHERE user_id = ? AND day >= ? AND day <= ?
-				 ORDER BY day, model""")
-			.params(userId, from.toString(), to.toString())
-			.query((row, i) -> new UsageRow(row.getLong(1), row.getString(2), LocalDate.parse(row.getString(3)),
-					row.getLong(4), row.getLong(5), row.getLong(6), row.getLong(7)))
-			.list();
+		return storage.forUser(userId, from, to);
 	}
 
 	static LocalDate day(Instant at) {

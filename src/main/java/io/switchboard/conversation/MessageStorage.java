@@ -1,0 +1,56 @@
+package io.switchboard.conversation;
+
+import java.time.Instant;
+import java.util.List;
+import java.util.Optional;
+
+/**
+ * The storage port for messages; adapters as for {@link UserStorage}. Every read is
+ * bounded by a limit and served by a key in order, so a turn's context costs the same in
+ * a session of ten messages as in one of a hundred thousand.
+ */
+interface MessageStorage {
+
+	/**
+	 * Takes {@code count} consecutive order numbers in a topic and returns the first.
+	 * Concurrent writers never get the same numbers for good, though the SQL adapter may
+	 * hand out numbers a concurrent writer also got: its unique index refuses the second
+	 * insert ({@code DuplicateKeyException}) and the write is tried again.
+	 */
+	int reserveSeqs(SessionId session, int topic, int count);
+
+	/**
+	 * Inserts a message and returns its id.
+	 * @param state for an assistant message, how its question stands; {@code null} for a
+	 * user message
+	 * @param note why the question was not answered, or {@code null}
+	 * @param replyTo for an assistant message, the question's id
+	 * @throws org.springframework.dao.DuplicateKeyException when the place is taken
+	 */
+	long insert(SessionId session, int topic, int seq, MessageRole role, UserId author, String content, int tokenCount,
+			AnswerRecord answer, Instant now, AnswerState state, String note, Long replyTo);
+
+	Optional<StoredMessage> find(long id);
+
+	/**
+	 * Writes a pending answer's text; false when it is not pending any more.
+	 */
+	boolean answer(long id, String content, int tokenCount, AnswerRecord answer);
+
+	/**
+	 * Settles a pending answer without a model's text; false when it is not pending any
+	 * more.
+	 */
+	boolean settle(long id, AnswerState state, String note);
+
+	/**
+	 * Up to {@code limit} messages of a topic older than {@code beforeSeq}, newest first.
+	 */
+	List<StoredMessage> newestFirst(SessionId session, int topic, int beforeSeq, int limit);
+
+	/** The last {@code limit} messages of a session across topics, oldest first. */
+	List<StoredMessage> recent(SessionId session, int limit);
+
+	long count(SessionId session);
+
+}
