@@ -2,12 +2,14 @@ package io.switchboard.conversation;
 
 import java.time.Instant;
 
+import org.springframework.boot.autoconfigure.condition.ConditionalOnProperty;
 import org.springframework.jdbc.core.simple.JdbcClient;
 import org.springframework.stereotype.Repository;
 
 /** Destructive actions waiting for the user to confirm them. */
 @Repository
-class ConfirmationStore {
+@ConditionalOnProperty(name = "switchboard.storage.type", havingValue = "jdbc", matchIfMissing = true)
+class ConfirmationStore implements ConfirmationStorage {
 
 	private final JdbcClient jdbc;
 
@@ -15,7 +17,7 @@ class ConfirmationStore {
 		this.jdbc = jdbc;
 	}
 
-	void put(UserId user, String action, String argument, Instant expiresAt) {
+	public void put(UserId user, String action, String argument, Instant expiresAt) {
 		jdbc.sql("DELETE FROM pending_confirmations WHERE user_id = ? AND action = ?")
 			.params(user.value(), action)
 			.update();
@@ -28,7 +30,7 @@ class ConfirmationStore {
 	 * Takes the pending confirmation if it matches and has not expired; true if one was
 	 * taken.
 	 */
-	boolean take(UserId user, String action, String argument, Instant now) {
+	public boolean take(UserId user, String action, String argument, Instant now) {
 		int taken = jdbc.sql("""
 				DELETE FROM pending_confirmations
 				 WHERE user_id = ? AND action = ? AND argument = ? AND expires_at >= ?""")
@@ -37,7 +39,7 @@ class ConfirmationStore {
 		return taken > 0;
 	}
 
-	void cancel(UserId user, String action) {
+	public void cancel(UserId user, String action) {
 		jdbc.sql("DELETE FROM pending_confirmations WHERE user_id = ? AND action = ?")
 			.params(user.value(), action)
 			.update();

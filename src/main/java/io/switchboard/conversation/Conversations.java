@@ -34,7 +34,7 @@ public class Conversations {
 
 	private final MessageStorage messages;
 
-	private final ConfirmationStore confirmations;
+	private final ConfirmationStorage confirmations;
 
 	private final PartsCodec parts;
 
@@ -46,9 +46,9 @@ public class Conversations {
 
 	private final Clock clock;
 
-	Conversations(UserStorage users, SessionStorage sessions, MessageStorage messages, ConfirmationStore confirmations,
-			PartsCodec parts, ModelCatalog models, ConversationProperties properties, TransactionTemplate transactions,
-			Clock clock) {
+	Conversations(UserStorage users, SessionStorage sessions, MessageStorage messages,
+			ConfirmationStorage confirmations, PartsCodec parts, ModelCatalog models, ConversationProperties properties,
+			TransactionTemplate transactions, Clock clock) {
 		this.users = users;
 		this.sessions = sessions;
 		this.messages = messages;

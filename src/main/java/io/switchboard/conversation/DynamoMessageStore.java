@@ -1,0 +1,282 @@
+package io.switchboard.conversation;
+
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Optional;
+
+import io.switchboard.storage.DynamoTable;
+import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
+import software.amazon.awssdk.services.dynamodb.model.ConditionalCheckFailedException;
+import software.amazon.awssdk.services.dynamodb.model.PutItemRequest;
+import software.amazon.awssdk.services.dynamodb.model.QueryRequest;
+import software.amazon.awssdk.services.dynamodb.model.ReturnValue;
+import software.amazon.awssdk.services.dynamodb.model.UpdateItemRequest;
+
+import org.springframework.boot.autoconfigure.condition.ConditionalOnProperty;
+import org.springframework.dao.DuplicateKeyException;
+import org.springframework.stereotype.Repository;
+
+import static io.switchboard.storage.DynamoTable.key;
+import static io.switchboard.storage.DynamoTable.n;
+import static io.switchboard.storage.DynamoTable.number;
+import static io.switchboard.storage.DynamoTable.s;
+import static io.switchboard.storage.DynamoTable.string;
+
+/**
+ * Messages in DynamoDB, one item each (never a growing list: an item holds at most 400
+ * KB) in their session's partition, sorted by {@code M#topic#seq}, zero-padded. A turn's
+ * context is a query on that key backwards with a limit, page by page, so it costs the
+ * same in a session of a thousand messages as in one of a hundred thousand.
+ * <p>
+ * A message's id is its key packed into a number: session × 2³² + topic × 2²⁰ + order, so
+ * finding one by id is one read with no index. Hence a topic holds at most 1,048,575
+ * messages and a session at most 4,095 topics; past those a write is refused with a
+ * message saying so.
+ */
+@Repository
+@ConditionalOnProperty(name = "switchboard.storage.type", havingValue = "dynamodb")
+class DynamoMessageStore implements MessageStorage {
+
+	static final int MAX_TOPIC = (1 << 12) - 1;
+
+	static final int MAX_SEQ = (1 << 20) - 1;
+
+	private final DynamoTable table;
+
+	private final PartsCodec parts;
+
+	DynamoMessageStore(DynamoTable table, PartsCodec parts) {
+		this.table = table;
+		this.parts = parts;
+	}
+
+	static long id(SessionId session, int topic, int seq) {
+		if (topic < 1 || topic > MAX_TOPIC) {
+			throw new ConversationException.Invalid("Session " + session + " has reached its last topic (" + MAX_TOPIC
+					+ "); start a new session with /session new.");
+		}
+		if (seq < 1 || seq > MAX_SEQ) {
+			throw new ConversationException.Invalid(
+					"This topic is full (" + MAX_SEQ + " messages); start a new topic with /new.");
+		}
+		return (session.value() << 32) | ((long) topic << 20) | seq;
+	}
+
+	static String sortKey(int topic, int seq) {
+		return String.format("M#%06d#%010d", topic, seq);
+	}
+
+	/**
+	 * One atomic addition to the topic's counter on the session's item: concurrent
+	 * writers on any node get distinct numbers, with no retry. The same update counts the
+	 * session's messages.
+	 */
+	@Override
+	public int reserveSeqs(SessionId session, int topic, int count) {
+		try {
+			String counter = "seq_" + topic;
+			long last = Long.parseLong(
+					table
+						.update(UpdateItemRequest.builder()
+							.key(key(DynamoItems.session(session), DynamoItems.MAIN))
+							.updateExpression("ADD #c :n, message_count :n")
+							.conditionExpression("attribute_exists(pk)")
+							.expressionAttributeNames(Map.of("#c", counter))
+							.expressionAttributeValues(Map.of(":n", n(count)))
+							.returnValues(ReturnValue.UPDATED_NEW))
+						.attributes()
+						.get(counter)
+						.n());
+			return (int) (last - count + 1);
+		}
+		catch (ConditionalCheckFailedException gone) {
+			throw new ConversationException.NotFound("Session " + session + " does not exist any more.");
+		}
+	}
+
+	@Override
+	public long insert(SessionId session, int topic, int seq, MessageRole role, UserId author, String content,
+			int tokenCount, AnswerRecord answer, Instant now, AnswerState state, String note, Long replyTo) {
+		long id = id(session, topic, seq);
+		Map<String, AttributeValue> item = new HashMap<>(key(DynamoItems.session(session), sortKey(topic, seq)));
+		item.put("id", n(id));
+		item.put("session_id", n(session.value()));
+		item.put("topic", n(topic));
+		item.put("seq", n(seq));
+		item.put("role", s(role.name().toLowerCase(Locale.ROOT)));
+		if (author != null) {
+			item.put("author_id", n(author.value()));
+		}
+		item.put("content", s(content));
+		item.put("token_count", n(tokenCount));
+		if (answer != null) {
+			putAnswer(item, answer);
+		}
+		item.put("created_at", n(now.toEpochMilli()));
+		if (state != null) {
+			item.put("state", s(state.dbValue()));
+		}
+		if (note != null) {
+			item.put("note", s(note));
+		}
+		if (replyTo != null) {
+			item.put("reply_to", n(replyTo));
+		}
+		try {
+			table.put(PutItemRequest.builder().item(item).conditionExpression("attribute_not_exists(pk)"));
+		}
+		catch (ConditionalCheckFailedException taken) {
+			throw new DuplicateKeyException("message place " + session + "/" + topic + "/" + seq + " is taken", taken);
+		}
+		return id;
+	}
+
+	private static void putAnswer(Map<String, AttributeValue> item, AnswerRecord answer) {
+		item.put("model", s(answer.model()));
+		item.put("provider", s(answer.provider()));
+		item.put("tokens_in", n(answer.tokensIn()));
+		item.put("tokens_out", n(answer.tokensOut()));
+		item.put("cost_nanos", n(answer.costNanos()));
+		item.put("latency_ms", n(answer.latencyMillis()));
+		item.put("context_omitted", n(answer.contextOmitted()));
+		if (answer.finishReason() != null) {
+			item.put("finish_reason", s(answer.finishReason()));
+		}
+	}
+
+	@Override
+	public Optional<StoredMessage> find(long id) {
+		SessionId session = new SessionId(id >>> 32);
+		int topic = (int) ((id >>> 20) & MAX_TOPIC);
+		int seq = (int) (id & MAX_SEQ);
+		if (topic == 0 || seq == 0) {
+			return Optional.empty();
+		}
+		Map<String, AttributeValue> item = table.get(key(DynamoItems.session(session), sortKey(topic, seq)));
+		return item.isEmpty() ? Optional.empty() : Optional.of(map(item));
+	}
+
+	/** A conditional update: only a pending answer is written. */
+	@Override
+	public boolean answer(long id, String content, int tokenCount, AnswerRecord answer) {
+		Map<String, AttributeValue> values = new HashMap<>();
+		values.put(":content", s(content));
+		values.put(":tokens", n(tokenCount));
+		values.put(":model", s(answer.model()));
+		values.put(":provider", s(answer.provider()));
+		values.put(":in", n(answer.tokensIn()));
+		values.put(":out", n(answer.tokensOut()));
+		values.put(":cost", n(answer.costNanos()));
+		values.put(":latency", n(answer.latencyMillis()));
+		values.put(":omitted", n(answer.contextOmitted()));
+		values.put(":answered", s(AnswerState.ANSWERED.dbValue()));
+		values.put(":pending", s(AnswerState.PENDING.dbValue()));
+		String finish = "";
+		if (answer.finishReason() != null) {
+			values.put(":finish", s(answer.finishReason()));
+			finish = ", finish_reason = :finish";
+		}
+		return settleIf(id,
+				"SET content = :content, token_count = :tokens, #model = :model, provider = :provider,"
+						+ " tokens_in = :in, tokens_out = :out, cost_nanos = :cost, latency_ms = :latency,"
+						+ " context_omitted = :omitted, #state = :answered" + finish,
+				values);
+	}
+
+	@Override
+	public boolean settle(long id, AnswerState state, String note) {
+		Map<String, AttributeValue> values = new HashMap<>();
+		values.put(":state", s(state.dbValue()));
+		values.put(":pending", s(AnswerState.PENDING.dbValue()));
+		if (note == null) {
+			return settleIf(id, "SET #state = :state REMOVE note", values);
+		}
+		values.put(":note", s(note));
+		return settleIf(id, "SET #state = :state, note = :note", values);
+	}
+
+	private boolean settleIf(long id, String expression, Map<String, AttributeValue> values) {
+		SessionId session = new SessionId(id >>> 32);
+		int topic = (int) ((id >>> 20) & MAX_TOPIC);
+		int seq = (int) (id & MAX_SEQ);
+		Map<String, String> names = new HashMap<>(Map.of("#state", "state"));
+		if (expression.contains("#model")) {
+			names.put("#model", "model");
+		}
+		try {
+			table.update(UpdateItemRequest.builder()
+				.key(key(DynamoItems.session(session), sortKey(topic, seq)))
+				.updateExpression(expression)
+				.conditionExpression("#state = :pending")
+				.expressionAttributeNames(names)
+				.expressionAttributeValues(values));
+			return true;
+		}
+		catch (ConditionalCheckFailedException notPending) {
+			return false;
+		}
+	}
+
+	@Override
+	public List<StoredMessage> newestFirst(SessionId session, int topic, int beforeSeq, int limit) {
+		if (beforeSeq <= 1 || limit <= 0) {
+			return List.of();
+		}
+		return query(QueryRequest.builder()
+			.keyConditionExpression("pk = :p AND sk BETWEEN :from AND :to")
+			.expressionAttributeValues(Map.of(":p", s(DynamoItems.session(session)), ":from", s(sortKey(topic, 0)),
+					":to", s(sortKey(topic, Math.min(beforeSeq - 1, MAX_SEQ)))))
+			.scanIndexForward(false)
+			.consistentRead(true)
+			.limit(limit));
+	}
+
+	@Override
+	public List<StoredMessage> recent(SessionId session, int limit) {
+		if (limit <= 0) {
+			return List.of();
+		}
+		return query(QueryRequest.builder()
+			.keyConditionExpression("pk = :p AND begins_with(sk, :m)")
+			.expressionAttributeValues(Map.of(":p", s(DynamoItems.session(session)), ":m", s("M#")))
+			.scanIndexForward(false)
+			.consistentRead(true)
+			.limit(limit)).reversed();
+	}
+
+	/** The count kept on the session's item: no read of the messages. */
+	@Override
+	public long count(SessionId session) {
+		Map<String, AttributeValue> item = table.get(key(DynamoItems.session(session), DynamoItems.MAIN));
+		Long count = number(item, "message_count");
+		return count == null ? 0 : count;
+	}
+
+	private List<StoredMessage> query(QueryRequest.Builder request) {
+		List<StoredMessage> found = new ArrayList<>();
+		table.query(request).items().forEach(item -> found.add(map(item)));
+		return found;
+	}
+
+	private StoredMessage map(Map<String, AttributeValue> item) {
+		Long author = number(item, "author_id");
+		AnswerRecord answer = null;
+		String model = string(item, "model");
+		if (model != null) {
+			answer = new AnswerRecord(model, string(item, "provider"), number(item, "tokens_in").intValue(),
+					number(item, "tokens_out").intValue(), number(item, "cost_nanos"), number(item, "latency_ms"),
+					number(item, "context_omitted").intValue(), string(item, "finish_reason"));
+		}
+		return new StoredMessage(number(item, "id"), new SessionId(number(item, "session_id")),
+				number(item, "topic").intValue(), number(item, "seq").intValue(),
+				MessageRole.valueOf(string(item, "role").toUpperCase(Locale.ROOT)),
+				author == null ? null : new UserId(author), parts.read(string(item, "content")),
+				number(item, "token_count").intValue(), answer, Instant.ofEpochMilli(number(item, "created_at")),
+				AnswerState.fromDb(string(item, "state")), string(item, "note"), number(item, "reply_to"));
+	}
+
+}

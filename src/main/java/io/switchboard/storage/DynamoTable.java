@@ -1,0 +1,170 @@
+package io.switchboard.storage;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+
+import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
+import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
+import software.amazon.awssdk.services.dynamodb.model.BatchWriteItemResponse;
+import software.amazon.awssdk.services.dynamodb.model.DeleteItemRequest;
+import software.amazon.awssdk.services.dynamodb.model.DeleteRequest;
+import software.amazon.awssdk.services.dynamodb.model.GetItemRequest;
+import software.amazon.awssdk.services.dynamodb.model.GetItemResponse;
+import software.amazon.awssdk.services.dynamodb.model.PutItemRequest;
+import software.amazon.awssdk.services.dynamodb.model.QueryRequest;
+import software.amazon.awssdk.services.dynamodb.model.QueryResponse;
+import software.amazon.awssdk.services.dynamodb.model.ReturnConsumedCapacity;
+import software.amazon.awssdk.services.dynamodb.model.TransactWriteItem;
+import software.amazon.awssdk.services.dynamodb.model.UpdateItemRequest;
+import software.amazon.awssdk.services.dynamodb.model.UpdateItemResponse;
+import software.amazon.awssdk.services.dynamodb.model.WriteRequest;
+
+/**
+ * The one DynamoDB table of the chat core (its design: docs/dynamodb.md). Every call goes
+ * through here, names the table, asks for the capacity it consumed and adds it to the
+ * {@link CapacityMeter}. Calls block; they are made on virtual threads.
+ */
+public final class DynamoTable {
+
+	/** The key of every item: a partition key and a sort key, both strings. */
+	public static final String PK = "pk";
+
+	public static final String SK = "sk";
+
+	/**
+	 * The three global secondary indexes, each with its own string keys: {@code gsi1}
+	 * (owner's sessions; all users), {@code gsi2} (public sessions), {@code gsi3} (who
+	 * has a session as their current one).
+	 */
+	public static final String GSI1 = "gsi1";
+
+	public static final String GSI2 = "gsi2";
+
+	public static final String GSI3 = "gsi3";
+
+	private final DynamoDbClient client;
+
+	private final String name;
+
+	private final CapacityMeter meter;
+
+	DynamoTable(DynamoDbClient client, String name, CapacityMeter meter) {
+		this.client = client;
+		this.name = name;
+		this.meter = meter;
+	}
+
+	public String name() {
+		return name;
+	}
+
+	public CapacityMeter meter() {
+		return meter;
+	}
+
+	/** An item by key, read consistently; an empty map when there is none. */
+	public Map<String, AttributeValue> get(Map<String, AttributeValue> key) {
+		GetItemResponse response = client.getItem(GetItemRequest.builder()
+			.tableName(name)
+			.key(key)
+			.consistentRead(true)
+			.returnConsumedCapacity(ReturnConsumedCapacity.TOTAL)
+			.build());
+		meter.reads(response.consumedCapacity());
+		return response.hasItem() ? response.item() : Map.of();
+	}
+
+	public void put(PutItemRequest.Builder request) {
+		meter
+			.writes(client.putItem(request.tableName(name).returnConsumedCapacity(ReturnConsumedCapacity.TOTAL).build())
+				.consumedCapacity());
+	}
+
+	public UpdateItemResponse update(UpdateItemRequest.Builder request) {
+		UpdateItemResponse response = client
+			.updateItem(request.tableName(name).returnConsumedCapacity(ReturnConsumedCapacity.TOTAL).build());
+		meter.writes(response.consumedCapacity());
+		return response;
+	}
+
+	public void delete(DeleteItemRequest.Builder request) {
+		meter.writes(
+				client.deleteItem(request.tableName(name).returnConsumedCapacity(ReturnConsumedCapacity.TOTAL).build())
+					.consumedCapacity());
+	}
+
+	public QueryResponse query(QueryRequest.Builder request) {
+		QueryResponse response = client
+			.query(request.tableName(name).returnConsumedCapacity(ReturnConsumedCapacity.TOTAL).build());
+		meter.reads(response.consumedCapacity());
+		return response;
+	}
+
+	/**
+	 * Writes all or nothing. Each item must name the table ({@link #name()}).
+	 * @throws software.amazon.awssdk.services.dynamodb.model.TransactionCanceledException
+	 * when a condition failed (its reasons say which)
+	 */
+	public void transact(List<TransactWriteItem> items) {
+		meter.writes(client
+			.transactWriteItems(
+					request -> request.transactItems(items).returnConsumedCapacity(ReturnConsumedCapacity.TOTAL))
+			.consumedCapacity());
+	}
+
+	/**
+	 * Deletes items by key, 25 a call (DynamoDB's batch limit), retrying what it left.
+	 */
+	public void deleteAll(List<Map<String, AttributeValue>> keys) {
+		for (int from = 0; from < keys.size(); from += 25) {
+			List<WriteRequest> batch = new ArrayList<>();
+			for (Map<String, AttributeValue> key : keys.subList(from, Math.min(keys.size(), from + 25))) {
+				batch.add(WriteRequest.builder().deleteRequest(DeleteRequest.builder().key(key).build()).build());
+			}
+			Map<String, List<WriteRequest>> pending = Map.of(name, batch);
+			for (int attempt = 0; !pending.isEmpty() && attempt < 10; attempt++) {
+				Map<String, List<WriteRequest>> request = pending;
+				BatchWriteItemResponse response = client.batchWriteItem(
+						builder -> builder.requestItems(request).returnConsumedCapacity(ReturnConsumedCapacity.TOTAL));
+				meter.writes(response.consumedCapacity());
+				pending = response.hasUnprocessedItems() ? response.unprocessedItems() : Map.of();
+			}
+		}
+	}
+
+	/** The key of an item. */
+	public static Map<String, AttributeValue> key(String pk, String sk) {
+		return Map.of(PK, s(pk), SK, s(sk));
+	}
+
+	public static AttributeValue s(String value) {
+		return AttributeValue.fromS(value);
+	}
+
+	public static AttributeValue n(long value) {
+		return AttributeValue.fromN(Long.toString(value));
+	}
+
+	public static AttributeValue bool(boolean value) {
+		return AttributeValue.fromBool(value);
+	}
+
+	/** A string attribute, or {@code null} when the item has none. */
+	public static String string(Map<String, AttributeValue> item, String name) {
+		AttributeValue value = item.get(name);
+		return value == null || value.s() == null ? null : value.s();
+	}
+
+	/** A number attribute, or {@code null} when the item has none. */
+	public static Long number(Map<String, AttributeValue> item, String name) {
+		AttributeValue value = item.get(name);
+		return value == null || value.n() == null ? null : Long.parseLong(value.n());
+	}
+
+	public static boolean flag(Map<String, AttributeValue> item, String name) {
+		AttributeValue value = item.get(name);
+		return value != null && Boolean.TRUE.equals(value.bool());
+	}
+
+}
