@@ -3,6 +3,7 @@ package io.switchboard.media;
 import java.net.URI;
 import java.time.Clock;
 import java.time.Instant;
+import java.util.Optional;
 
 import io.switchboard.system.Signatures;
 
@@ -25,8 +26,11 @@ public class MediaLinks {
 
 	private final Signatures.Signer signer;
 
-	MediaLinks(MediaProperties properties, Clock clock, Signatures signatures) {
+	private final Optional<S3MediaBytes> s3;
+
+	MediaLinks(MediaProperties properties, Clock clock, Signatures signatures, Optional<S3MediaBytes> s3) {
 		this.properties = properties;
+		this.s3 = s3;
 		this.clock = clock;
 		this.signer = properties.signingKey() != null && !properties.signingKey().isBlank()
 				? Signatures.withKey(properties.signingKey()) : signatures.stored(SECRET_NAME);
@@ -38,8 +42,15 @@ public class MediaLinks {
 		return "/media/" + sha256 + "?exp=" + expires + "&sig=" + sign(sha256, expires);
 	}
 
-	/** An absolute signed link under the public base URL, for chat platforms. */
+	/**
+	 * An absolute signed link under the public base URL, for chat platforms; with images
+	 * on S3, S3's own presigned link (the platform fetches from S3, not from this
+	 * server).
+	 */
 	public URI publicUrl(String sha256) {
+		if (s3.isPresent()) {
+			return s3.get().presignedUrl(sha256);
+		}
 		String base = properties.publicBaseUrl().toString();
 		return URI.create((base.endsWith("/") ? base.substring(0, base.length() - 1) : base) + path(sha256));
 	}

@@ -4,7 +4,6 @@ import java.io.ByteArrayInputStream;
 import java.io.IOException;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
-import java.time.Clock;
 import java.util.HexFormat;
 import java.util.Iterator;
 import java.util.Optional;
@@ -13,7 +12,6 @@ import javax.imageio.ImageIO;
 import javax.imageio.ImageReader;
 import javax.imageio.stream.ImageInputStream;
 
-import org.springframework.jdbc.core.simple.JdbcClient;
 import org.springframework.stereotype.Service;
 
 /**
@@ -24,16 +22,13 @@ import org.springframework.stereotype.Service;
 @Service
 public class MediaStore {
 
-	private final JdbcClient jdbc;
+	private final MediaBytes storage;
 
 	private final MediaProperties properties;
 
-	private final Clock clock;
-
-	MediaStore(JdbcClient jdbc, MediaProperties properties, Clock clock) {
-		this.jdbc = jdbc;
+	MediaStore(MediaBytes storage, MediaProperties properties) {
+		this.storage = storage;
 		this.properties = properties;
-		this.clock = clock;
 	}
 
 	/**
@@ -54,29 +49,21 @@ public class MediaStore {
 			throw new MediaRejected("The image has too many pixels (" + size[0] + "x" + size[1] + ").");
 		}
 		MediaRef ref = new MediaRef(sha256(bytes), mime, bytes.length, size[0], size[1]);
-		jdbc.sql("""
-				INSERT INTO media (sha256, mime_type, size_bytes, width, height, bytes, created_at)
-				VALUES (?, ?, ?, ?, ?, ?, ?) ON CONFLICT (sha256) DO NOTHING""")
-			.params(ref.sha256(), ref.mimeType(), ref.sizeBytes(), ref.width(), ref.height(), bytes, clock.millis())
-			.update();
+		storage.save(ref, bytes);
 		return ref;
 	}
 
 	public Optional<MediaRef> find(String sha256) {
-		return jdbc.sql("SELECT sha256, mime_type, size_bytes, width, height FROM media WHERE sha256 = ?")
-			.param(sha256)
-			.query((row, i) -> new MediaRef(row.getString(1), row.getString(2), row.getLong(3), row.getInt(4),
-					row.getInt(5)))
-			.optional();
+		return storage.find(sha256);
 	}
 
 	public Optional<Media> load(String sha256) {
-		return jdbc.sql("SELECT sha256, mime_type, size_bytes, width, height, bytes FROM media WHERE sha256 = ?")
-			.param(sha256)
-			.query((row,
-					i) -> new Media(new MediaRef(row.getString(1), row.getString(2), row.getLong(3), row.getInt(4),
-							row.getInt(5)), row.getBytes(6)))
-			.optional();
+		return storage.load(sha256);
+	}
+
+	/** Whether a text is a sha256 in hex, as the store's keys are. */
+	static boolean isSha256(String text) {
+		return text != null && text.matches("[0-9a-f]{64}");
 	}
 
 	/** The image type from its first bytes (its "magic number"). */

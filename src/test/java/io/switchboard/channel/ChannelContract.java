@@ -167,8 +167,11 @@ public abstract class ChannelContract {
 		return on.getBean(JdbcClient.class);
 	}
 
-	/** User messages stored with exactly this text. */
-	private static int questionsStored(ConfigurableApplicationContext on, String text) {
+	/**
+	 * User messages stored with exactly this text (read in SQL; a subclass whose messages
+	 * live elsewhere reads them there).
+	 */
+	protected int questionsStored(ConfigurableApplicationContext on, String text) {
 		return database(on).sql("SELECT COUNT(*) FROM messages WHERE role = 'user' AND content LIKE ?")
 			.param("%" + text.replace("%", "") + "%")
 			.query(Integer.class)
@@ -176,7 +179,7 @@ public abstract class ChannelContract {
 	}
 
 	/** How the answer to the question with this text stands. */
-	private static String answerState(ConfigurableApplicationContext on, String text) {
+	protected String answerState(ConfigurableApplicationContext on, String text) {
 		return database(on).sql("""
 				SELECT a.state FROM messages a JOIN messages q ON a.reply_to = q.id
 				 WHERE q.content LIKE ?""").param("%" + text.replace("%", "") + "%").query(String.class).single();

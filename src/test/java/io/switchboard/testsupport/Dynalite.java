@@ -50,6 +50,12 @@ public final class Dynalite {
 		return "t_" + UUID.randomUUID().toString().replace("-", "").substring(0, 16);
 	}
 
+	/** The settings that put a server's chat core in this table of dynalite. */
+	public static java.util.List<String> settings(String table) {
+		return java.util.List.of("switchboard.storage.type=dynamodb", "switchboard.storage.dynamodb.table=" + table,
+				"switchboard.storage.dynamodb.region=us-east-1", "switchboard.storage.dynamodb.endpoint=" + ENDPOINT);
+	}
+
 	static boolean required() {
 		return Boolean.parseBoolean(System.getenv("SWITCHBOARD_REQUIRE_DYNAMODB"))
 				|| Boolean.getBoolean("switchboard.require-dynamodb");
