@@ -35,6 +35,13 @@ public record StorageProperties(@DefaultValue("jdbc") StorageType type, @Default
 			}
 		}
 		if (s3.bucket() != null && !s3.bucket().isBlank()) {
+			if (type != StorageType.DYNAMODB) {
+				// the SQL schema's image jobs and comics name their images by foreign key
+				// into the SQL media table, which S3 leaves empty
+				throw new IllegalArgumentException(
+						"switchboard.storage.s3.bucket needs switchboard.storage.type=dynamodb;"
+								+ " with the SQL store images stay in the SQL database");
+			}
 			if (s3.region() == null || s3.region().isBlank()) {
 				throw new IllegalArgumentException(
 						"switchboard.storage.s3.region must be set when switchboard.storage.s3.bucket is");

@@ -89,10 +89,42 @@ public final class FakeS3 extends FakeHttpServer {
 			}
 		});
 		String type = request.header("content-type");
-		objects.put(key, new StoredObject(request.body(), type == null ? "binary/octet-stream" : type, metadata));
-		return new Reply.Whole(200,
-				Map.of("ETag", "\"" + Integer.toHexString(java.util.Arrays.hashCode(request.body())) + "\""),
+		byte[] body = request.body();
+		String payload = request.header("x-amz-content-sha256");
+		if (payload != null && payload.startsWith("STREAMING-")) {
+			body = dechunk(body);
+			String declared = request.header("x-amz-decoded-content-length");
+			if (declared != null && Long.parseLong(declared) != body.length) {
+				return error(400, "IncompleteBody", "You did not provide the number of bytes specified");
+			}
+		}
+		objects.put(key, new StoredObject(body, type == null ? "binary/octet-stream" : type, metadata));
+		return new Reply.Whole(200, Map.of("ETag", "\"" + Integer.toHexString(java.util.Arrays.hashCode(body)) + "\""),
 				new byte[0], Duration.ZERO);
+	}
+
+	/**
+	 * The payload of a SigV4 streaming upload ({@code aws-chunked}): chunks of
+	 * {@code <hex size>;chunk-signature=<sig>\r\n<bytes>\r\n}, ending with a chunk of
+	 * size 0 (and, for the trailer variants, trailing headers, ignored here).
+	 */
+	private static byte[] dechunk(byte[] body) {
+		java.io.ByteArrayOutputStream out = new java.io.ByteArrayOutputStream();
+		int at = 0;
+		while (at < body.length) {
+			int lineEnd = at;
+			while (lineEnd + 1 < body.length && !(body[lineEnd] == '\r' && body[lineEnd + 1] == '\n')) {
+				lineEnd++;
+			}
+			String header = new String(body, at, lineEnd - at, StandardCharsets.US_ASCII);
+			int size = Integer.parseInt(header.split(";", 2)[0].strip(), 16);
+			if (size == 0) {
+				break;
+			}
+			out.write(body, lineEnd + 2, size);
+			at = lineEnd + 2 + size + 2;
+		}
+		return out.toByteArray();
 	}
 
 	/** Why a request is not signed as S3 wants, or {@code null} when it is. */
