@@ -1,7 +1,7 @@
 package io.switchboard.comic;
 
 /**
- * The image knobs every panel of a comic is drawn with (seed 004's: seed, CFG scale,
+ * The image knobs every panel of a comic is drawn with (seed, CFG scale,
  * sampler, steps); {@code null} means the provider's default.
  *
  * @param provider the image provider's name, {@code null} for the server's default

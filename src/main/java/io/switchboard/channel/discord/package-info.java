@@ -1,5 +1,5 @@
 /**
- * The Discord channel: seed 001's multi-user, multi-session bot on JDA. Messages in the
+ * The Discord channel: a multi-user, multi-session bot on JDA. Messages in the
  * channels the bot reads and in DMs go to the assistant and are answered by editing a
  * reply as the model writes; {@code /user} and {@code /session} open panels with buttons
  * and selects; {@code /imagine} draws with the image module's jobs. One gateway
