@@ -115,7 +115,8 @@ public class Assistant {
 			if (message.place().kind() != PlaceKind.GROUP) {
 				replies.add(Reply.of(
 						"Your chat is paused (state disabled), so this message was not sent to a model. "
-								+ "Send `/user state active` to continue.",
+								+ "Send `/user state active` to continue your current session, or "
+								+ "`/user state new` to start a new one with your next message.",
 						Reply.Action.primary("Resume", "/user state active")));
 			}
 			return new Received.Replied(user, replies);
