@@ -19,7 +19,8 @@ public enum UserState {
 	}
 
 	/**
-	 * Parses a user's word for a state, accepting the Discord panel's "activate" and "disable".
+	 * Parses a user's word for a state, accepting the Discord panel's "activate" and
+	 * "disable".
 	 */
 	public static java.util.Optional<UserState> parse(String word) {
 		return switch (word == null ? "" : word.strip().toLowerCase(java.util.Locale.ROOT)) {

@@ -204,7 +204,8 @@ class ComicFlowTest {
 		assertThat(comic.styleLine()).isEqualTo("soft watercolor webtoon, pastel colours, clean line art");
 		assertThat(comic.characterSheet()).startsWith("Nabi: small orange tabby cat");
 		assertThat(comic.panel(1).negativePrompt()).isEqualTo("text, watermark");
-		// the model wrote no negative prompt for panel 2: the configured default stands in
+		// the model wrote no negative prompt for panel 2: the configured default stands
+		// in
 		assertThat(comic.panel(2).negativePrompt()).contains("(worst quality:1.2)");
 		assertThat(openai.systemPrompt(openai.lastRequestJson())).contains("character sheet").contains("style line");
 		assertThat(openai.lastRequestJson().toString()).contains("Nabi climbs the shelf");

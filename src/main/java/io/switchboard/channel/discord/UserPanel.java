@@ -23,11 +23,11 @@ import net.dv8tion.jda.api.interactions.components.selections.StringSelectMenu;
 import org.springframework.stereotype.Component;
 
 /**
- * {@code /user}: a private panel with the user's name and Discord id, times,
- * settings and sessions, and under it the buttons Show public, Attach and Clear (row 1),
- * the model for new sessions (row 2), the user state new / activate / disable (row 3),
- * the sessions to continue (row 4, newest first, 25 a page) and the pages (row 5, when
- * there are more). Every control acts on whoever uses it.
+ * {@code /user}: a private panel with the user's name and Discord id, times, settings and
+ * sessions, and under it the buttons Show public, Attach and Clear (row 1), the model for
+ * new sessions (row 2), the user state new / activate / disable (row 3), the sessions to
+ * continue (row 4, newest first, 25 a page) and the pages (row 5, when there are more).
+ * Every control acts on whoever uses it.
  */
 @Component
 class UserPanel {

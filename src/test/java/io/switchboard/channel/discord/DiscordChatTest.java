@@ -21,10 +21,10 @@ import static io.switchboard.fakes.FakeDiscord.waitFor;
 import static org.assertj.core.api.Assertions.assertThat;
 
 /**
- * The question-and-answer mode on the fake Discord: answers in each user state,
- * reactions and paced edits while the model streams, long answers split without breaking
- * code, images with a question, "Session info", private sessions, and interactions
- * acknowledged in time while a model is slow.
+ * The question-and-answer mode on the fake Discord: answers in each user state, reactions
+ * and paced edits while the model streams, long answers split without breaking code,
+ * images with a question, "Session info", private sessions, and interactions acknowledged
+ * in time while a model is slow.
  */
 class DiscordChatTest extends DiscordTestBase {
 

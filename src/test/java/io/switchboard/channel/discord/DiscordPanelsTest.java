@@ -17,8 +17,8 @@ import static io.switchboard.fakes.FakeDiscord.waitFor;
 import static org.assertj.core.api.Assertions.assertThat;
 
 /**
- * The {@code /user} and {@code /session} panels on the fake Discord, with every
- * button and select, and the slash commands registered at start.
+ * The {@code /user} and {@code /session} panels on the fake Discord, with every button
+ * and select, and the slash commands registered at start.
  */
 class DiscordPanelsTest extends DiscordTestBase {
 
