@@ -61,16 +61,19 @@ class DynamoUserStore implements UserStorage {
 	}
 
 	@Override
-	public UserId insert(String displayName, UserRole role, UserState state, boolean attachNewSessions, Instant now) {
+	public UserId insert(String displayName, UserRole role, ConversationProperties.NewUsers start, Instant now) {
 		UserId id = new UserId(DynamoItems.nextId(table, "user"));
 		Map<String, AttributeValue> item = new HashMap<>(key(DynamoItems.user(id), DynamoItems.MAIN));
 		item.put("id", n(id.value()));
 		item.put("display_name", s(displayName));
 		item.put("role", s(role.name().toLowerCase(Locale.ROOT)));
-		item.put("state", s(state.dbValue()));
+		item.put("state", s(start.initialState().dbValue()));
 		item.put("mode", s("chat"));
 		item.put("show_public_sessions", bool(false));
-		item.put("attach_new_sessions", bool(attachNewSessions));
+		item.put("attach_new_sessions", bool(Boolean.TRUE.equals(start.attachNewSessions())));
+		if (start.maxOutputTokens() != null) {
+			item.put("max_output_tokens", n(start.maxOutputTokens()));
+		}
 		item.put("created_at", n(now.toEpochMilli()));
 		item.put("updated_at", n(now.toEpochMilli()));
 		item.put("modified_at", n(now.toEpochMilli()));

@@ -16,7 +16,8 @@ interface UserStorage {
 
 	Optional<User> findByIdentity(PlatformUserId identity);
 
-	UserId insert(String displayName, UserRole role, UserState state, boolean attachNewSessions, Instant now);
+	/** A new user, starting with the settings new users get on their platform. */
+	UserId insert(String displayName, UserRole role, ConversationProperties.NewUsers start, Instant now);
 
 	/**
 	 * Links an identity to a user created just before.
