@@ -97,8 +97,9 @@ class DynamoConfiguration {
 		}
 		client.waiter().waitUntilTableExists(request -> request.tableName(name));
 		try {
-			// inbound event keys expire by themselves (attribute "expires_at", epoch
-			// seconds)
+			// items with an "expires_at" (epoch seconds) go by themselves once it has
+			// passed: forgotten confirmations (dynalite has no time to live; they are
+			// checked by their expiry anyway)
 			client.updateTimeToLive(request -> request.tableName(name)
 				.timeToLiveSpecification(ttl -> ttl.attributeName("expires_at").enabled(true)));
 		}
