@@ -20,9 +20,9 @@ final class ClusterSettings {
 
 	/**
 	 * The same with the given turn lease: a short one lets a test see a dead node's turn
-	 * taken over soon; under a burst on a busy machine a node's renewal can come late, and
-	 * another node would then take a live turn over (answered once all the same, the model
-	 * asked twice), so bursts get a longer one.
+	 * taken over soon; under a burst on a busy machine a node's renewal can come late,
+	 * and another node would then take a live turn over (answered once all the same, the
+	 * model asked twice), so bursts get a longer one.
 	 */
 	static List<String> model(FakeOpenAi model, String turnLease) {
 		return List.of("switchboard.llm.providers.cluster.type=openai",

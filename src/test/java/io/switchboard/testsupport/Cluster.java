@@ -47,7 +47,8 @@ public final class Cluster implements AutoCloseable {
 
 	/**
 	 * Starts {@code count} nodes in this JVM on a new schema. The first starts alone (it
-	 * runs the migrations), the others together.
+	 * runs the migrations), the others together. With none, the schema waits for the
+	 * first node a test adds (a process, say).
 	 * @param settings {@code name=value} settings every node gets (the database's are
 	 * added)
 	 */
@@ -58,6 +59,9 @@ public final class Cluster implements AutoCloseable {
 		all.add("spring.datasource.hikari.maximum-pool-size=8");
 		all.add("spring.datasource.hikari.minimum-idle=1");
 		Cluster cluster = new Cluster(Postgres.newSchema(), all);
+		if (count == 0) {
+			return cluster;
+		}
 		cluster.nodes.add(cluster.newNode());
 		try (ExecutorService starting = Executors.newVirtualThreadPerTaskExecutor()) {
 			List<Future<ConfigurableApplicationContext>> started = new ArrayList<>();
