@@ -168,6 +168,31 @@ class ClusterTest {
 	}
 
 	@Test
+	void anImageJobsProgressReachesAPageFollowingItOnAnyNode() throws Exception {
+		WebSession member = newMember(cluster.node(0));
+		HttpResponse<String> created = member.postJson("/api/images/jobs", "{\"prompt\":\"a lighthouse at dusk\"}");
+		assertThat(created.statusCode()).as(created.body()).isEqualTo(201);
+		Matcher id = Pattern.compile("\"id\"\\s*:\\s*(\\d+)").matcher(created.body());
+		assertThat(id.find()).isTrue();
+
+		// a page on each node follows the job; its steps run on whichever node picks them
+		// up,
+		// so at least two of the pages are on nodes that never touch it
+		try (ExecutorService pages = Executors.newVirtualThreadPerTaskExecutor()) {
+			List<Future<String>> streams = new ArrayList<>();
+			for (ConfigurableApplicationContext node : cluster.nodes()) {
+				WebSession there = member.on(Cluster.port(node));
+				streams.add(pages.submit(() -> there.stream("/api/images/jobs/" + id.group(1) + "/events")
+					.body()
+					.collect(Collectors.joining("\n"))));
+			}
+			for (Future<String> stream : streams) {
+				assertThat(stream.get(60, java.util.concurrent.TimeUnit.SECONDS)).contains("\"state\":\"succeeded\"");
+			}
+		}
+	}
+
+	@Test
 	void requestsPerMinuteOfAnApiKeyHoldAcrossNodes() throws Exception {
 		int perMinute = 60;
 		String key = newApiKey("rpm", perMinute);
