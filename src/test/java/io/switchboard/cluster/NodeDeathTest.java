@@ -83,7 +83,8 @@ class NodeDeathTest {
 				"switchboard.discord.gateway-url=" + discord.gatewayUrl(),
 				"switchboard.discord.command-guilds=" + FakeDiscord.GUILD_ID, "switchboard.discord.edit-interval=200ms",
 				"switchboard.discord.lease-ttl=3s", "switchboard.discord.lease-renew-interval=1s",
-				// people here expect an answer to their first message (Discord's own start is
+				// people here expect an answer to their first message (Discord's own
+				// start is
 				// disabled until turned on)
 				"switchboard.conversation.platforms.discord.initial-state=new",
 				"switchboard.conversation.platforms.discord.attach-new-sessions=true",
