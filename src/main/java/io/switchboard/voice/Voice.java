@@ -82,7 +82,8 @@ public class Voice {
 	/**
 	 * Hears a clip. Blocks for the transcription.
 	 * @param bytes the audio as the platform handed it over
-	 * @param reported the length the platform gave, if any; a WAV file's own header wins
+	 * @param reported the length the platform gave, if any (a WAV file's header is read
+	 * too, and the longer one counts)
 	 */
 	public Heard hear(byte[] bytes, Duration reported) {
 		Heard heard = check(bytes, reported);
@@ -126,7 +127,11 @@ public class Voice {
 			return new Heard.NotHeard(
 					"That is not audio I can listen to (Ogg/Opus, M4A/AAC, MP3, WAV or WebM are fine).");
 		}
-		Duration length = AudioFormat.wavDuration(bytes).orElse(reported);
+		// the longer of what the platform said and what the header says: neither is
+		// trusted to shorten the other
+		Duration length = AudioFormat.wavDuration(bytes)
+			.map(own -> reported == null || own.compareTo(reported) >= 0 ? own : reported)
+			.orElse(reported);
 		if (length != null && length.compareTo(properties.maxDuration()) > 0) {
 			return new Heard.NotHeard("The voice message is " + clock(length) + " long; this server listens to "
 					+ clock(properties.maxDuration()) + " at most.");
