@@ -36,7 +36,7 @@ public final class Sounds {
 	 * A WAV file's length in whole seconds, rounded up, from its header (8 kHz 16-bit
 	 * mono as made here, or any PCM WAV); 1 for anything else.
 	 */
-	static long wavSeconds(byte[] bytes) {
+	public static long wavSeconds(byte[] bytes) {
 		if (bytes.length < 44 || !new String(bytes, 0, 4).equals("RIFF")) {
 			return 1;
 		}
