@@ -52,9 +52,12 @@ class DiscordChat {
 
 	private final MediaProperties mediaProperties;
 
+	private final ShardFences fences;
+
 	private final Voice voice;
 
-	DiscordChat(Intake intake, MediaStore media, MediaProperties mediaProperties, Voice voice) {
+	DiscordChat(Intake intake, MediaStore media, MediaProperties mediaProperties, ShardFences fences, Voice voice) {
+		this.fences = fences;
 		this.voice = voice;
 		this.intake = intake;
 		this.media = media;
@@ -91,7 +94,8 @@ class DiscordChat {
 				event.isFromGuild() ? null : author.getId());
 		if (text.isBlank() && images.isEmpty()) {
 			// a voice message (or an audio clip sent alone): answered as its words
-			return Optional.of(intake.take(voice(key, address, spoken.get(), event)));
+			return Optional
+				.of(intake.take(voice(key, address, spoken.get(), event).onAccepted(fences.guard(event.getJDA()))));
 		}
 		List<MessagePart> parts = new ArrayList<>();
 		try {
@@ -101,15 +105,19 @@ class DiscordChat {
 			}
 		}
 		catch (MediaRejected rejected) {
-			return Optional.of(intake.take(Inbound.replies(Discord.PLATFORM, key, address,
-					List.of(Reply.of(rejected.getMessage() + " Nothing was sent to the model.")))));
+			return Optional.of(intake.take(Inbound
+				.replies(Discord.PLATFORM, key, address,
+						List.of(Reply.of(rejected.getMessage() + " Nothing was sent to the model.")))
+				.onAccepted(fences.guard(event.getJDA()))));
 		}
 		if (!text.isBlank()) {
 			parts.add(new MessagePart.Text(text));
 		}
-		return Optional.of(intake.take(Inbound.message(Discord.PLATFORM, key, address,
-				new InboundMessage(Discord.identity(author), Discord.displayName(author, event.getMember()),
-						Discord.place(event.getChannel(), event.isFromGuild()), parts, null))));
+		return Optional.of(intake.take(Inbound
+			.message(Discord.PLATFORM, key, address,
+					new InboundMessage(Discord.identity(author), Discord.displayName(author, event.getMember()),
+							Discord.place(event.getChannel(), event.isFromGuild()), parts, null))
+			.onAccepted(fences.guard(event.getJDA()))));
 	}
 
 	private Inbound voice(String key, DiscordAddress.Channel address, Message.Attachment clip,
