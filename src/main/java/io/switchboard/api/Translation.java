@@ -141,6 +141,7 @@ final class Translation {
 			case STOP -> "stop";
 			case LENGTH -> "length";
 			case CONTENT_FILTER -> "content_filter";
+			case TOOL_CALLS -> "tool_calls";
 			case OTHER -> "stop";
 		};
 	}
