@@ -45,7 +45,7 @@ public record ToolProperties(@DefaultValue("true") boolean enabled, @DefaultValu
 		modelsWithoutTools = modelsWithoutTools == null ? List.of()
 				: modelsWithoutTools.stream().filter(s -> !s.isBlank()).toList();
 		timeZone = timeZone == null ? ZoneId.systemDefault() : timeZone;
-		fetch = fetch == null ? new Fetch(false, DataSize.ofMegabytes(2), Duration.ofSeconds(10), 5) : fetch;
+		fetch = fetch == null ? new Fetch(false, DataSize.ofMegabytes(2), Duration.ofSeconds(10), 5, List.of()) : fetch;
 		mcp = mcp == null ? Map.of() : Map.copyOf(mcp);
 		if (maxTime.isNegative() || maxTime.isZero() || toolTimeout.isNegative() || toolTimeout.isZero()) {
 			throw new IllegalArgumentException("switchboard.tools.max-time and tool-timeout must be positive");
@@ -64,9 +64,18 @@ public record ToolProperties(@DefaultValue("true") boolean enabled, @DefaultValu
 	 * @param maxBytes the most it reads of a page
 	 * @param timeout the longest a fetch may take, redirects included
 	 * @param maxRedirects redirects followed, each checked again
+	 * @param allowHosts host names it may fetch even when they resolve to private
+	 * addresses (an intranet wiki); a redirect elsewhere is checked as usual
 	 */
 	public record Fetch(@DefaultValue("false") boolean allowPrivate, @DefaultValue("2MB") DataSize maxBytes,
-			@DefaultValue("10s") Duration timeout, @DefaultValue("5") @Min(0) @Max(20) int maxRedirects) {
+			@DefaultValue("10s") Duration timeout, @DefaultValue("5") @Min(0) @Max(20) int maxRedirects,
+			@DefaultValue("") List<String> allowHosts) {
+
+		public Fetch {
+			allowHosts = allowHosts == null ? List.of()
+					: allowHosts.stream().filter(s -> !s.isBlank()).map(String::toLowerCase).toList();
+		}
+
 	}
 
 	/**
