@@ -32,7 +32,8 @@ class FetchPageTool implements AssistantTool, ToolSource {
 					{"type":"object","properties":{"url":{"type":"string","description":"the page's full URL"}},
 					"required":["url"]}""");
 
-	private static final Pattern HIDDEN = Pattern.compile("(?is)<(script|style|noscript|template|svg)\\b.*?</\\1\\s*>");
+	private static final Pattern HIDDEN = Pattern
+		.compile("(?is)<(script|style|noscript|template|svg|title)\\b.*?</\\1\\s*>");
 
 	private static final Pattern COMMENT = Pattern.compile("(?s)<!--.*?-->");
 
