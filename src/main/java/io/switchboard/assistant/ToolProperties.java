@@ -30,6 +30,8 @@ import org.springframework.validation.annotation.Validated;
  * @param timeZone the zone of the date-and-time tool when the model names none
  * @param fetch limits of the web page tool
  * @param mcp MCP servers by name
+ * @param mcpStartTimeout the longest an MCP server may take to start (a stdio program)
+ * and answer its first request
  */
 @Validated
 @ConfigurationProperties("switchboard.tools")
@@ -37,7 +39,8 @@ public record ToolProperties(@DefaultValue("true") boolean enabled, @DefaultValu
 		@DefaultValue("120s") Duration maxTime, @DefaultValue("30s") Duration toolTimeout,
 		@DefaultValue("8000") @Min(100) int maxResultChars, @DefaultValue("") List<String> disabled,
 		@DefaultValue("") List<String> confirm, @DefaultValue("") List<String> modelsWithoutTools, ZoneId timeZone,
-		@Valid @DefaultValue Fetch fetch, @Valid Map<String, McpServer> mcp) {
+		@Valid @DefaultValue Fetch fetch, @Valid Map<String, McpServer> mcp,
+		@DefaultValue("60s") Duration mcpStartTimeout) {
 
 	public ToolProperties {
 		disabled = disabled == null ? List.of() : disabled.stream().filter(s -> !s.isBlank()).toList();
@@ -47,6 +50,7 @@ public record ToolProperties(@DefaultValue("true") boolean enabled, @DefaultValu
 		timeZone = timeZone == null ? ZoneId.systemDefault() : timeZone;
 		fetch = fetch == null ? new Fetch(false, DataSize.ofMegabytes(2), Duration.ofSeconds(10), 5, List.of()) : fetch;
 		mcp = mcp == null ? Map.of() : Map.copyOf(mcp);
+		mcpStartTimeout = mcpStartTimeout == null ? Duration.ofSeconds(60) : mcpStartTimeout;
 		if (maxTime.isNegative() || maxTime.isZero() || toolTimeout.isNegative() || toolTimeout.isZero()) {
 			throw new IllegalArgumentException("switchboard.tools.max-time and tool-timeout must be positive");
 		}

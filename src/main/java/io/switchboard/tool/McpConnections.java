@@ -80,6 +80,7 @@ class McpConnections implements DisposableBean {
 			try {
 				client = McpClient.sync(transport(settings))
 					.requestTimeout(properties.toolTimeout())
+					.initializationTimeout(properties.mcpStartTimeout())
 					.clientInfo(new McpSchema.Implementation("switchboard", "1"))
 					.build();
 				client.initialize();
