@@ -25,7 +25,6 @@ import org.springframework.validation.annotation.Validated;
  * @param toolTimeout the longest one tool call may take
  * @param maxResultChars a tool's result is cut to this many characters for the model
  * @param disabled built-in tools switched off, by name
- * @param confirm tools (built-in or {@code server__tool}) the user must allow each time
  * @param modelsWithoutTools models never offered tools (they do not support them)
  * @param timeZone the zone of the date-and-time tool when the model names none
  * @param fetch limits of the web page tool
@@ -38,13 +37,11 @@ import org.springframework.validation.annotation.Validated;
 public record ToolProperties(@DefaultValue("true") boolean enabled, @DefaultValue("5") @Min(1) @Max(50) int maxRounds,
 		@DefaultValue("120s") Duration maxTime, @DefaultValue("30s") Duration toolTimeout,
 		@DefaultValue("8000") @Min(100) int maxResultChars, @DefaultValue("") List<String> disabled,
-		@DefaultValue("") List<String> confirm, @DefaultValue("") List<String> modelsWithoutTools, ZoneId timeZone,
-		@Valid @DefaultValue Fetch fetch, @Valid Map<String, McpServer> mcp,
-		@DefaultValue("60s") Duration mcpStartTimeout) {
+		@DefaultValue("") List<String> modelsWithoutTools, ZoneId timeZone, @Valid @DefaultValue Fetch fetch,
+		@Valid Map<String, McpServer> mcp, @DefaultValue("60s") Duration mcpStartTimeout) {
 
 	public ToolProperties {
 		disabled = disabled == null ? List.of() : disabled.stream().filter(s -> !s.isBlank()).toList();
-		confirm = confirm == null ? List.of() : confirm.stream().filter(s -> !s.isBlank()).toList();
 		modelsWithoutTools = modelsWithoutTools == null ? List.of()
 				: modelsWithoutTools.stream().filter(s -> !s.isBlank()).toList();
 		timeZone = timeZone == null ? ZoneId.systemDefault() : timeZone;
