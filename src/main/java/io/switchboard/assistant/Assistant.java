@@ -25,6 +25,8 @@ import io.switchboard.llm.LlmException;
 import io.switchboard.llm.ModelCatalog;
 import io.switchboard.llm.ModelSpec;
 import io.switchboard.llm.TokenCounter;
+import io.switchboard.moderation.Moderation;
+import io.switchboard.moderation.Verdict;
 import io.switchboard.usage.UsageLedger;
 
 import org.slf4j.Logger;
@@ -71,6 +73,8 @@ public class Assistant {
 
 	private final List<ModeHandler> modeHandlers;
 
+	private final Moderation moderation;
+
 	private final TransactionTemplate transactions;
 
 	private final Clock clock;
@@ -79,8 +83,8 @@ public class Assistant {
 
 	Assistant(Conversations conversations, CommandParser parser, Commands commands, ContextAssembler assembler,
 			ChatModels chatModels, ModelCatalog models, TokenCounter tokens, UsageLedger usage,
-			AssistantProperties properties, List<ModeHandler> modeHandlers, TransactionTemplate transactions,
-			Clock clock, ToolLoop tools) {
+			AssistantProperties properties, List<ModeHandler> modeHandlers, Moderation moderation,
+			TransactionTemplate transactions, Clock clock, ToolLoop tools) {
 		this.tools = tools;
 		this.conversations = conversations;
 		this.parser = parser;
@@ -92,6 +96,7 @@ public class Assistant {
 		this.usage = usage;
 		this.properties = properties;
 		this.modeHandlers = modeHandlers;
+		this.moderation = moderation;
 		this.transactions = transactions;
 		this.clock = clock;
 	}
@@ -120,7 +125,8 @@ public class Assistant {
 			if (message.place().kind() != PlaceKind.GROUP) {
 				replies.add(Reply.of(
 						"Your chat is paused (state disabled), so this message was not sent to a model. "
-								+ "Send `/user state active` to continue.",
+								+ "Send `/user state active` to continue your current session, or "
+								+ "`/user state new` to start a new one with your next message.",
 						Reply.Action.primary("Resume", "/user state active")));
 			}
 			return new Received.Replied(user, replies);
@@ -169,15 +175,17 @@ public class Assistant {
 	}
 
 	/**
-	 * Answers a stored question: its turn. Streams the answer to {@code live} and records
-	 * it with its usage, or marks the question failed with a reason the user can read.
-	 * Blocks until the answer is complete (run it on a virtual thread). Safe to run again
-	 * for the same question: once it is settled, nothing is asked and the stored answer
-	 * is returned.
+	 * Answers a stored question: its turn. Where moderation is on for the platform, the
+	 * question is checked first, and a flagged one is refused naming the category, before
+	 * any model sees it. Streams the answer to {@code live} and records it with its
+	 * usage, or marks the question failed with a reason the user can read. Blocks until
+	 * the answer is complete (run it on a virtual thread). Safe to run again for the same
+	 * question: once it is settled, nothing is asked and the stored answer is returned.
+	 * @param platform where the question was asked, e.g. {@code discord}
 	 * @return the assistant message as it now stands, empty when the question is gone
 	 * (its session was removed meanwhile)
 	 */
-	public Optional<StoredMessage> answer(long answerId, ReplySink live) {
+	public Optional<StoredMessage> answer(long answerId, String platform, ReplySink live) {
 		Optional<Exchange> found = conversations.exchange(answerId);
 		if (found.isEmpty() || found.get().answer().state() != AnswerState.PENDING) {
 			return found.map(Exchange::answer);
@@ -190,11 +198,25 @@ public class Assistant {
 		int maxOutput = Math.min(wanted == null ? model.maxOutputTokens() : wanted, model.maxOutputTokens());
 		live.accept(new ReplyEvent.AnswerStarted(model.name(), model.demo(), exchange.session().id(),
 				exchange.session().title()));
+		// here, in the turn, and not when the message arrives: the check is a call to
+		// another server, which must not run inside the intake's transaction
+		switch (moderation.check(platform, question.text())) {
+			case Verdict.Flagged flagged -> {
+				return settle(answerId, AnswerState.REFUSED, "This message was not answered: the moderation check "
+						+ "flagged it as " + flagged.categoryWords() + ".", live);
+			}
+			case Verdict.Unavailable unavailable -> {
+				return settle(answerId, AnswerState.FAILED, "This message could not be checked by moderation just now, "
+						+ "so it was not sent to a model. Please ask again in a moment.", live);
+			}
+			case Verdict.Allowed allowed -> {
+			}
+		}
 
 		long started = System.nanoTime();
 		ContextAssembler.AssembledContext context;
 		ChatResponse response;
-		ToolContext toolContext = toolContext(user, exchange);
+		ToolContext toolContext = toolContext(user, exchange, platform);
 		Map<String, AssistantTool> offered = user == null ? Map.of() : tools.toolsFor(model, toolContext);
 		List<MessagePart> steps;
 		try {
@@ -259,11 +281,15 @@ public class Assistant {
 	}
 
 	/**
-	 * Where tools run for this question: the place its session began, and the asker as
-	 * that platform knows them (an image a tool draws is delivered there).
+	 * Where tools run for this question: the place its session began when that is on the
+	 * asking platform (a group, a thread), else a direct chat there; and the asker as
+	 * that platform knows them. An image a tool draws is delivered there.
 	 */
-	private ToolContext toolContext(User user, Exchange exchange) {
-		var place = exchange.session().origin();
+	private ToolContext toolContext(User user, Exchange exchange, String platform) {
+		var origin = exchange.session().origin();
+		var place = origin != null && (platform == null || origin.platform().equals(platform)) ? origin
+				: "web".equals(platform) ? io.switchboard.conversation.Place.web()
+						: platform == null ? null : io.switchboard.conversation.Place.direct(platform);
 		var requester = user == null || place == null ? null
 				: conversations.identityOn(user.id(), place.platform()).orElse(null);
 		return new ToolContext(user, exchange.session(), requester, place);

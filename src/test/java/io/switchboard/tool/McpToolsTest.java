@@ -78,7 +78,7 @@ class McpToolsTest {
 	StoredMessage ask(String text) {
 		Received.Asked asked = (Received.Asked) assistant
 			.receive(InboundMessage.text(me, "Tester", Place.direct("discord"), text));
-		return assistant.answer(asked.exchange().answerId(), sink).orElseThrow();
+		return assistant.answer(asked.exchange().answerId(), "discord", sink).orElseThrow();
 	}
 
 	Reply command(String text) {

@@ -116,7 +116,7 @@ class ToolLoopTest {
 	StoredMessage ask(String text) {
 		Received received = assistant.receive(InboundMessage.text(me, "Tester", Place.direct("line"), text));
 		Received.Asked asked = (Received.Asked) received;
-		return assistant.answer(asked.exchange().answerId(), sink).orElseThrow();
+		return assistant.answer(asked.exchange().answerId(), "line", sink).orElseThrow();
 	}
 
 	@Test
