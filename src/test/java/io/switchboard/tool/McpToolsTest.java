@@ -66,7 +66,7 @@ class McpToolsTest {
 	@Autowired
 	Assistant assistant;
 
-	final PlatformUserId me = new PlatformUserId("discord", "U" + UUID.randomUUID());
+	final PlatformUserId me = new PlatformUserId("line", "U" + UUID.randomUUID());
 
 	final RecordingSink sink = new RecordingSink();
 
@@ -77,13 +77,13 @@ class McpToolsTest {
 
 	StoredMessage ask(String text) {
 		Received.Asked asked = (Received.Asked) assistant
-			.receive(InboundMessage.text(me, "Tester", Place.direct("discord"), text));
-		return assistant.answer(asked.exchange().answerId(), "discord", sink).orElseThrow();
+			.receive(InboundMessage.text(me, "Tester", Place.direct("line"), text));
+		return assistant.answer(asked.exchange().answerId(), "line", sink).orElseThrow();
 	}
 
 	Reply command(String text) {
 		Received.Replied replied = (Received.Replied) assistant
-			.receive(InboundMessage.text(me, "Tester", Place.direct("discord"), text));
+			.receive(InboundMessage.text(me, "Tester", Place.direct("line"), text));
 		return replied.replies().getFirst();
 	}
 
