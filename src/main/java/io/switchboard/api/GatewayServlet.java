@@ -651,6 +651,9 @@ class GatewayServlet extends HttpServlet {
 			if (!started) {
 				start();
 			}
+			if (answer.wantsTools()) {
+				out.write(Translation.toolCallsChunk(mapper, id, created, model, answer.toolCalls()));
+			}
 			out.write(Translation.chunk(mapper, id, created, model, null, null,
 					Translation.finishReason(answer.finishReason()), null));
 			if (withUsage) {

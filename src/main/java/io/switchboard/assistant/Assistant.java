@@ -3,6 +3,7 @@ package io.switchboard.assistant;
 import java.time.Clock;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 
 import io.switchboard.conversation.AnswerRecord;
@@ -11,6 +12,7 @@ import io.switchboard.conversation.ChatMode;
 import io.switchboard.conversation.ConversationException;
 import io.switchboard.conversation.Conversations;
 import io.switchboard.conversation.Exchange;
+import io.switchboard.conversation.MessagePart;
 import io.switchboard.conversation.PlaceKind;
 import io.switchboard.conversation.SessionChoice;
 import io.switchboard.conversation.StoredMessage;
@@ -77,10 +79,13 @@ public class Assistant {
 
 	private final Clock clock;
 
+	private final ToolLoop tools;
+
 	Assistant(Conversations conversations, CommandParser parser, Commands commands, ContextAssembler assembler,
 			ChatModels chatModels, ModelCatalog models, TokenCounter tokens, UsageLedger usage,
 			AssistantProperties properties, List<ModeHandler> modeHandlers, Moderation moderation,
-			TransactionTemplate transactions, Clock clock) {
+			TransactionTemplate transactions, Clock clock, ToolLoop tools) {
+		this.tools = tools;
 		this.conversations = conversations;
 		this.parser = parser;
 		this.commands = commands;
@@ -211,11 +216,15 @@ public class Assistant {
 		long started = System.nanoTime();
 		ContextAssembler.AssembledContext context;
 		ChatResponse response;
+		ToolContext toolContext = toolContext(user, exchange, platform);
+		Map<String, AssistantTool> offered = user == null ? Map.of() : tools.toolsFor(model, toolContext);
+		List<MessagePart> steps;
 		try {
 			context = assembler.assemble(exchange, model, maxOutput, 1.0);
 			try {
-				response = chatModels.stream(context.request(),
-						piece -> live.accept(new ReplyEvent.AnswerDelta(piece)));
+				ToolLoop.Outcome outcome = tools.answer(context.request(), offered, toolContext, live);
+				response = outcome.response();
+				steps = outcome.steps();
 			}
 			catch (LlmException.ContextLengthExceeded overflow) {
 				// our count and the provider's differ for this model: give it a smaller
@@ -223,8 +232,9 @@ public class Assistant {
 				log.info("provider {} found the context of {} too long; retrying with less", overflow.provider(),
 						model.name());
 				context = assembler.assemble(exchange, model, maxOutput, SHRINK_AFTER_OVERFLOW);
-				response = chatModels.stream(context.request(),
-						piece -> live.accept(new ReplyEvent.AnswerDelta(piece)));
+				ToolLoop.Outcome outcome = tools.answer(context.request(), offered, toolContext, live);
+				response = outcome.response();
+				steps = outcome.steps();
 			}
 		}
 		catch (ContextAssembler.MessageTooLong tooLong) {
@@ -249,10 +259,12 @@ public class Assistant {
 				response.usage().outputTokens(), cost, latencyMillis, context.omitted(),
 				response.finishReason().name().toLowerCase());
 		ChatResponse answered = response;
+		List<MessagePart> toolSteps = steps;
 		int answerTokens = tokens.count(answered.text()) + TokenCounter.PER_MESSAGE_OVERHEAD;
 		long payer = question.author() == null ? exchange.session().owner().value() : question.author().value();
 		Optional<StoredMessage> written = transactions.execute(status -> {
-			Optional<StoredMessage> answer = conversations.answer(answerId, answered.text(), answerTokens, record);
+			Optional<StoredMessage> answer = conversations.answer(answerId, toolSteps, answered.text(), answerTokens,
+					record);
 			answer.ifPresent(stored -> usage.record(payer, model.name(), answered.usage().inputTokens(),
 					answered.usage().outputTokens(), cost, clock.instant()));
 			return answer;
@@ -266,6 +278,21 @@ public class Assistant {
 						question, written.get()),
 				response.text(), response.usage(), cost, response.finishReason(), model.demo()));
 		return written;
+	}
+
+	/**
+	 * Where tools run for this question: the place its session began when that is on the
+	 * asking platform (a group, a thread), else a direct chat there; and the asker as
+	 * that platform knows them. An image a tool draws is delivered there.
+	 */
+	private ToolContext toolContext(User user, Exchange exchange, String platform) {
+		var origin = exchange.session().origin();
+		var place = origin != null && (platform == null || origin.platform().equals(platform)) ? origin
+				: "web".equals(platform) ? io.switchboard.conversation.Place.web()
+						: platform == null ? null : io.switchboard.conversation.Place.direct(platform);
+		var requester = user == null || place == null ? null
+				: conversations.identityOn(user.id(), place.platform()).orElse(null);
+		return new ToolContext(user, exchange.session(), requester, place);
 	}
 
 	private Optional<StoredMessage> settle(long answerId, AnswerState state, String reason, ReplySink live) {

@@ -40,7 +40,7 @@ sealed interface Command {
 
 	enum SessionAction {
 
-		NEW, LIST, USE, RENAME, PUBLIC, PRIVATE, MODEL, SYSTEM, REMOVE, INFO
+		NEW, LIST, USE, RENAME, PUBLIC, PRIVATE, MODEL, SYSTEM, REMOVE, INFO, TOOLS
 
 	}
 

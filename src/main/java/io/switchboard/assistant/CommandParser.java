@@ -74,6 +74,7 @@ class CommandParser {
 			case "system", "prompt" -> Command.SessionAction.SYSTEM;
 			case "remove", "delete", "rm" -> Command.SessionAction.REMOVE;
 			case "info", "show" -> Command.SessionAction.INFO;
+			case "tools", "tool", "mcp" -> Command.SessionAction.TOOLS;
 			default -> null;
 		};
 		return action == null ? new Command.Unknown("session " + parts[0])

@@ -41,7 +41,11 @@ class Commands {
 
 	private final List<ModeHandler> modeHandlers;
 
-	Commands(Conversations conversations, ModelCatalog models, CommandParser parser, List<ModeHandler> modeHandlers) {
+	private final List<SessionTools> sessionTools;
+
+	Commands(Conversations conversations, ModelCatalog models, CommandParser parser, List<ModeHandler> modeHandlers,
+			List<SessionTools> sessionTools) {
+		this.sessionTools = sessionTools;
 		this.conversations = conversations;
 		this.models = models;
 		this.parser = parser;
@@ -94,6 +98,7 @@ class Commands {
 				`/session system [text | -]` show or set its system prompt (`-` removes it)
 				`/session remove [#id]` remove a session (asks to confirm)
 				`/session info [#id]` settings and recent messages
+				`/session tools [on | off <server>]` the tool (MCP) servers the current session uses
 				`/user info` your settings
 				`/user model <name>` default model for new sessions
 				`/user system [text | -]` default system prompt for new sessions
@@ -229,6 +234,11 @@ class Commands {
 			}
 			case REMOVE -> remove(user, message, argument);
 			case INFO -> sessionInfo(user, message, argument);
+			case TOOLS -> {
+				Session current = required(user, message);
+				yield sessionTools.isEmpty() ? Reply.of("This server has no tool servers to choose from.")
+						: sessionTools.getFirst().handle(user, current, argument);
+			}
 		};
 	}
 

@@ -148,6 +148,11 @@ class ContextAssembler {
 			total += switch (part) {
 				case MessagePart.Text text -> tokens.count(text.text());
 				case MessagePart.Image image -> tokens.countImage(image.width(), image.height());
+				// an earlier answer's tool steps stay out of later contexts: its text
+				// says
+				// what came of them
+				case MessagePart.ToolCall call -> 0;
+				case MessagePart.ToolResult result -> 0;
 			};
 		}
 		return total;
@@ -160,6 +165,10 @@ class ContextAssembler {
 				case MessagePart.Text text -> content.add(new ContentPart.Text(text.text()));
 				case MessagePart.Image image -> media.load(image.sha256())
 					.ifPresent(stored -> content.add(new ContentPart.Image(stored.ref().mimeType(), stored.bytes())));
+				case MessagePart.ToolCall call -> {
+				}
+				case MessagePart.ToolResult result -> {
+				}
 			}
 		}
 		if (content.isEmpty()) {

@@ -2,6 +2,7 @@ package io.switchboard.conversation;
 
 import java.time.Clock;
 import java.time.Instant;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
 
@@ -103,6 +104,11 @@ public class Conversations {
 
 	public Optional<User> findUser(UserId id) {
 		return users.find(id);
+	}
+
+	/** How a platform knows the user, when the user has written there. */
+	public Optional<PlatformUserId> identityOn(UserId id, String platform) {
+		return users.identityOn(id, platform);
 	}
 
 	public Optional<User> findUser(PlatformUserId identity) {
@@ -405,10 +411,20 @@ public class Conversations {
 	 * then nothing changes.
 	 */
 	public Optional<StoredMessage> answer(long answerId, String text, int tokenCount, AnswerRecord record) {
+		return answer(answerId, List.of(), text, tokenCount, record);
+	}
+
+	/**
+	 * Records an answer whose model used tools: the calls and results go before the text,
+	 * as typed parts.
+	 */
+	public Optional<StoredMessage> answer(long answerId, List<MessagePart> toolParts, String text, int tokenCount,
+			AnswerRecord record) {
+		List<MessagePart> content = new ArrayList<>(toolParts);
+		content.add(new MessagePart.Text(text));
 		return transactions.execute(status -> {
 			Optional<StoredMessage> pending = messages.find(answerId);
-			if (pending.isEmpty() || !messages.answer(answerId, parts.write(List.of(new MessagePart.Text(text))),
-					tokenCount, record)) {
+			if (pending.isEmpty() || !messages.answer(answerId, parts.write(content), tokenCount, record)) {
 				return Optional.<StoredMessage>empty();
 			}
 			sessions.touch(pending.get().session(), clock.instant());

@@ -651,4 +651,94 @@ class GatewayTest {
 			.isEmpty();
 	}
 
+	static final String WEATHER_TOOLS = """
+			"tools":[{"type":"function","function":{"name":"get_weather","description":"Weather now",
+			"parameters":{"type":"object","properties":{"city":{"type":"string"}},"required":["city"]}}}]""";
+
+	@Test
+	void toolsWorkOnTranslatedModelsAsOpenAiClientsExpect() throws Exception {
+		String key = key(user("tina"), ApiKey.Limits.NONE);
+		anthropic.callToolNext("get_weather", "{\"city\":\"Oslo\"}");
+
+		HttpResponse<String> asked = post(key, """
+				{"model":"claude-test","messages":[{"role":"user","content":"Weather in Oslo?"}],%s}"""
+			.formatted(WEATHER_TOOLS));
+
+		assertThat(asked.statusCode()).isEqualTo(200);
+		JsonNode choice = new com.fasterxml.jackson.databind.ObjectMapper().readTree(asked.body())
+			.path("choices")
+			.path(0);
+		assertThat(choice.path("finish_reason").asText()).isEqualTo("tool_calls");
+		JsonNode call = choice.path("message").path("tool_calls").path(0);
+		assertThat(call.path("function").path("name").asText()).isEqualTo("get_weather");
+		assertThat(new com.fasterxml.jackson.databind.ObjectMapper()
+			.readTree(call.path("function").path("arguments").asText()))
+			.isEqualTo(new com.fasterxml.jackson.databind.ObjectMapper().readTree("{\"city\":\"Oslo\"}"));
+		assertThat(anthropic.toolNames(anthropic.lastRequestJson())).containsExactly("get_weather");
+
+		// the client runs the tool and sends its result back
+		anthropic.reply("Cold, -5 C.");
+		HttpResponse<String> answered = post(key, """
+				{"model":"claude-test","messages":[{"role":"user","content":"Weather in Oslo?"},
+				{"role":"assistant","content":null,"tool_calls":[{"id":"%s","type":"function",
+				"function":{"name":"get_weather","arguments":"{\\"city\\":\\"Oslo\\"}"}}]},
+				{"role":"tool","tool_call_id":"%s","content":"-5 C, snow"}],%s}""".formatted(call.path("id").asText(),
+				call.path("id").asText(), WEATHER_TOOLS));
+		assertThat(answered.statusCode()).isEqualTo(200);
+		assertThat(new com.fasterxml.jackson.databind.ObjectMapper().readTree(answered.body())
+			.path("choices")
+			.path(0)
+			.path("message")
+			.path("content")
+			.asText()).isEqualTo("Cold, -5 C.");
+		assertThat(anthropic.toolResults(anthropic.lastRequestJson())).singleElement()
+			.satisfies(result -> assertThat(result.text()).isEqualTo("-5 C, snow"));
+	}
+
+	@Test
+	void streamedToolCallsComeAsOpenAiToolCallDeltas() throws Exception {
+		String key = key(user("uma"), ApiKey.Limits.NONE);
+		gemini.callToolNext("get_weather", "{\"city\":\"Rome\"}");
+
+		HttpResponse<String> streamed = post(key, """
+				{"model":"gemini-test","stream":true,"messages":[{"role":"user","content":"Weather in Rome?"}],%s}"""
+			.formatted(WEATHER_TOOLS));
+
+		assertThat(streamed.statusCode()).isEqualTo(200);
+		List<JsonNode> chunks = new ArrayList<>();
+		for (String line : streamed.body().split("\n")) {
+			if (line.startsWith("data: {")) {
+				chunks.add(new com.fasterxml.jackson.databind.ObjectMapper().readTree(line.substring(6)));
+			}
+		}
+		JsonNode delta = chunks.stream()
+			.map(chunk -> chunk.path("choices").path(0).path("delta").path("tool_calls"))
+			.filter(JsonNode::isArray)
+			.findFirst()
+			.orElseThrow();
+		assertThat(delta.path(0).path("index").asInt()).isZero();
+		assertThat(delta.path(0).path("id").asText()).isNotBlank();
+		assertThat(delta.path(0).path("function").path("name").asText()).isEqualTo("get_weather");
+		assertThat(chunks.getLast().path("choices").path(0).path("finish_reason").asText()).isEqualTo("tool_calls");
+		assertThat(gemini.toolNames(gemini.lastRequestJson())).containsExactly("get_weather");
+	}
+
+	@Test
+	void aToolChoiceThatForcesAToolIsRefusedForTranslatedModels() throws Exception {
+		String key = key(user("vic"), ApiKey.Limits.NONE);
+
+		HttpResponse<String> refused = post(key, """
+				{"model":"claude-test","tool_choice":"required","messages":[{"role":"user","content":"Hi"}],%s}"""
+			.formatted(WEATHER_TOOLS));
+		HttpResponse<String> orphan = post(key, """
+				{"model":"claude-test","messages":[{"role":"user","content":"Hi"},
+				{"role":"tool","tool_call_id":"call_x","content":"?"}]}""");
+
+		assertThat(refused.statusCode()).isEqualTo(400);
+		assertThat(refused.body()).contains("tool_choice");
+		assertThat(orphan.statusCode()).isEqualTo(400);
+		assertThat(orphan.body()).contains("call_x");
+		assertThat(anthropic.requests()).isEmpty();
+	}
+
 }

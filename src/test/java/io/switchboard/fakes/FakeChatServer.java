@@ -50,6 +50,14 @@ public abstract class FakeChatServer extends FakeHttpServer {
 	public record Usage(int input, int output) {
 	}
 
+	/** A tool call the fake's model makes instead of answering. */
+	public record ToolCall(String name, String arguments) {
+	}
+
+	/** A tool's result as the vendor received it. */
+	public record ToolResult(String callId, String name, String text) {
+	}
+
 	/** An inline image as the vendor received it. */
 	public record Image(String mimeType, byte[] data) {
 
@@ -102,6 +110,10 @@ public abstract class FakeChatServer extends FakeHttpServer {
 
 	private final Queue<String> nextReplies = new ConcurrentLinkedQueue<>();
 
+	private final Queue<ToolCall> nextToolCalls = new ConcurrentLinkedQueue<>();
+
+	private volatile ToolCall everyTime;
+
 	protected FakeChatServer(String apiKey) {
 		this.apiKey = apiKey;
 	}
@@ -136,6 +148,36 @@ public abstract class FakeChatServer extends FakeHttpServer {
 		nextReplies.addAll(List.of(texts));
 		return this;
 	}
+
+	/**
+	 * Asks for this tool in the next answer (in the vendor's tool-call format), with the
+	 * arguments as JSON; calls queued together come in one answer each, in order.
+	 */
+	public FakeChatServer callToolNext(String name, String arguments) {
+		nextToolCalls.add(new ToolCall(name, arguments));
+		return this;
+	}
+
+	/** Asks for this tool in every answer: a model that never stops calling tools. */
+	public FakeChatServer callToolEveryTime(String name, String arguments) {
+		everyTime = new ToolCall(name, arguments);
+		return this;
+	}
+
+	/**
+	 * The tool call the next answer makes, or {@code null} when it answers in text; call
+	 * once per answer.
+	 */
+	protected final ToolCall toolCallForThisAnswer() {
+		ToolCall next = nextToolCalls.poll();
+		return next != null ? next : everyTime;
+	}
+
+	/** The names of the tools a request offers. */
+	public abstract List<String> toolNames(JsonNode request);
+
+	/** The tool results a request carries, in order. */
+	public abstract List<ToolResult> toolResults(JsonNode request);
 
 	/** Goes back to echoing the last user message. */
 	public FakeChatServer echo() {
@@ -268,6 +310,8 @@ public abstract class FakeChatServer extends FakeHttpServer {
 		nextReplies.clear();
 		echo();
 		fixedUsage = null;
+		nextToolCalls.clear();
+		everyTime = null;
 		pieceDelay = Duration.ZERO;
 		firstByteDelay = Duration.ZERO;
 		thinking = question -> Duration.ZERO;

@@ -4,11 +4,13 @@ import java.util.ArrayList;
 import java.util.Base64;
 import java.util.List;
 
+import dev.langchain4j.agent.tool.ToolExecutionRequest;
 import dev.langchain4j.data.message.AiMessage;
 import dev.langchain4j.data.message.Content;
 import dev.langchain4j.data.message.ImageContent;
 import dev.langchain4j.data.message.SystemMessage;
 import dev.langchain4j.data.message.TextContent;
+import dev.langchain4j.data.message.ToolExecutionResultMessage;
 import dev.langchain4j.data.message.UserMessage;
 
 import io.switchboard.llm.ChatMessage;
@@ -46,7 +48,7 @@ public final class Conversation {
 				.stream()
 				.filter(part -> !(part instanceof ContentPart.Text text && text.text().isBlank()))
 				// the vendors take images from the user only
-				.filter(part -> message.role() == Role.USER || part instanceof ContentPart.Text)
+				.filter(part -> message.role() == Role.USER || !(part instanceof ContentPart.Image))
 				.toList();
 			if (parts.isEmpty() || (turns.isEmpty() && message.role() == Role.ASSISTANT)) {
 				continue;
@@ -63,7 +65,19 @@ public final class Conversation {
 		}
 		List<dev.langchain4j.data.message.ChatMessage> out = new ArrayList<>(system);
 		for (Turn turn : turns) {
-			out.add(turn.role() == Role.USER ? user(turn.parts()) : assistant(turn.parts()));
+			switch (turn.role()) {
+				case USER -> out.add(user(turn.parts()));
+				case ASSISTANT -> out.add(assistant(turn.parts()));
+				case TOOL -> turn.parts()
+					.stream()
+					.filter(ContentPart.ToolResult.class::isInstance)
+					.map(ContentPart.ToolResult.class::cast)
+					// LangChain4j groups consecutive results into the one user turn
+					// Anthropic wants, or Gemini's functionResponse parts
+					.forEach(result -> out
+						.add(ToolExecutionResultMessage.from(result.id(), result.name(), result.text())));
+				case SYSTEM -> throw new IllegalStateException("system messages were taken out above");
+			}
 		}
 		return out;
 	}
@@ -75,6 +89,9 @@ public final class Conversation {
 				case ContentPart.Text text -> TextContent.from(text.text());
 				case ContentPart.Image image ->
 					ImageContent.from(Base64.getEncoder().encodeToString(image.data()), image.mimeType());
+				// tool parts never come from the user
+				case ContentPart.ToolCall call -> TextContent.from(call.arguments());
+				case ContentPart.ToolResult result -> TextContent.from(result.text());
 			});
 		}
 		return UserMessage.from(contents);
@@ -82,6 +99,7 @@ public final class Conversation {
 
 	private static AiMessage assistant(List<ContentPart> parts) {
 		StringBuilder text = new StringBuilder();
+		List<ToolExecutionRequest> calls = new ArrayList<>();
 		for (ContentPart part : parts) {
 			if (part instanceof ContentPart.Text(String value)) {
 				if (!text.isEmpty()) {
@@ -89,8 +107,18 @@ public final class Conversation {
 				}
 				text.append(value);
 			}
+			else if (part instanceof ContentPart.ToolCall call) {
+				calls.add(ToolExecutionRequest.builder()
+					.id(call.id())
+					.name(call.name())
+					.arguments(call.arguments())
+					.build());
+			}
 		}
-		return AiMessage.from(text.toString());
+		if (calls.isEmpty()) {
+			return AiMessage.from(text.toString());
+		}
+		return text.isEmpty() ? AiMessage.from(calls) : AiMessage.from(text.toString(), calls);
 	}
 
 	private record Turn(Role role, List<ContentPart> parts) {

@@ -10,6 +10,7 @@ import java.util.List;
 import java.util.Optional;
 import java.util.function.Consumer;
 
+import dev.langchain4j.agent.tool.ToolExecutionRequest;
 import dev.langchain4j.exception.AuthenticationException;
 import dev.langchain4j.exception.ContentFilteredException;
 import dev.langchain4j.exception.InternalServerException;
@@ -23,6 +24,7 @@ import dev.langchain4j.model.chat.StreamingChatModel;
 
 import io.switchboard.llm.ChatRequest;
 import io.switchboard.llm.ChatResponse;
+import io.switchboard.llm.ContentPart;
 import io.switchboard.llm.FinishReason;
 import io.switchboard.llm.LlmException;
 import io.switchboard.llm.TokenCounter;
@@ -97,17 +99,30 @@ public final class LangChain4jChat {
 	}
 
 	private static dev.langchain4j.model.chat.request.ChatRequest toLangChain4j(ChatRequest request) {
-		return dev.langchain4j.model.chat.request.ChatRequest.builder()
+		var builder = dev.langchain4j.model.chat.request.ChatRequest.builder()
 			.messages(Conversation.toLangChain4j(request.messages()))
 			.modelName(request.model().upstreamId())
 			.maxOutputTokens(request.maxOutputTokens())
-			.temperature(request.temperature())
-			.build();
+			.temperature(request.temperature());
+		if (!request.tools().isEmpty()) {
+			builder.toolSpecifications(request.tools().stream().map(ToolSchemas::toLangChain4j).toList());
+		}
+		return builder.build();
 	}
 
 	private ChatResponse response(ChatRequest request, String text,
 			dev.langchain4j.model.chat.response.ChatResponse answer) {
-		return new ChatResponse(text, usage(answer.tokenUsage(), request, text), vendor.finishReason(answer));
+		List<ContentPart.ToolCall> calls = new ArrayList<>();
+		if (answer.aiMessage() != null && answer.aiMessage().hasToolExecutionRequests()) {
+			int n = 0;
+			for (ToolExecutionRequest call : answer.aiMessage().toolExecutionRequests()) {
+				n++;
+				// Gemini gives its calls no ids: number them, so each result can name one
+				String id = call.id() == null || call.id().isBlank() ? "call_" + n : call.id();
+				calls.add(new ContentPart.ToolCall(id, call.name(), call.arguments()));
+			}
+		}
+		return new ChatResponse(text, usage(answer.tokenUsage(), request, text), vendor.finishReason(answer), calls);
 	}
 
 	private TokenUsage usage(dev.langchain4j.model.output.TokenUsage usage, ChatRequest request, String text) {
@@ -127,7 +142,8 @@ public final class LangChain4jChat {
 			case STOP -> FinishReason.STOP;
 			case LENGTH -> FinishReason.LENGTH;
 			case CONTENT_FILTER -> FinishReason.CONTENT_FILTER;
-			case TOOL_EXECUTION, OTHER -> FinishReason.OTHER;
+			case TOOL_EXECUTION -> FinishReason.TOOL_CALLS;
+			case OTHER -> FinishReason.OTHER;
 		};
 	}
 
