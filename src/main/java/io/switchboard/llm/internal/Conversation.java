@@ -3,6 +3,7 @@ package io.switchboard.llm.internal;
 import java.util.ArrayList;
 import java.util.Base64;
 import java.util.List;
+import java.util.Map;
 
 import dev.langchain4j.data.message.AiMessage;
 import dev.langchain4j.data.message.Content;
@@ -25,6 +26,9 @@ import io.switchboard.llm.Role;
  */
 public final class Conversation {
 
+	/** The attribute LangChain4j's Anthropic mapper turns into a cache breakpoint. */
+	private static final String CACHE_CONTROL = "cache_control";
+
 	private Conversation() {
 	}
 
@@ -33,6 +37,18 @@ public final class Conversation {
 	 * @throws IllegalArgumentException when no user turn is left to answer
 	 */
 	public static List<dev.langchain4j.data.message.ChatMessage> toLangChain4j(List<ChatMessage> messages) {
+		return toLangChain4j(messages, false);
+	}
+
+	/**
+	 * The messages in LangChain4j's form; with {@code cacheBreakpoint}, the last user
+	 * turn is marked for the vendor's prompt cache (LangChain4j's Anthropic mapper reads
+	 * the {@code cache_control} attribute), so the next turn, which repeats everything up
+	 * to here and adds to it, reads this prefix from the cache.
+	 * @throws IllegalArgumentException when no user turn is left to answer
+	 */
+	public static List<dev.langchain4j.data.message.ChatMessage> toLangChain4j(List<ChatMessage> messages,
+			boolean cacheBreakpoint) {
 		List<dev.langchain4j.data.message.ChatMessage> system = new ArrayList<>();
 		List<Turn> turns = new ArrayList<>();
 		for (ChatMessage message : messages) {
@@ -62,13 +78,19 @@ public final class Conversation {
 			throw new IllegalArgumentException("the conversation has no user message to answer");
 		}
 		List<dev.langchain4j.data.message.ChatMessage> out = new ArrayList<>(system);
-		for (Turn turn : turns) {
-			out.add(turn.role() == Role.USER ? user(turn.parts()) : assistant(turn.parts()));
+		int lastUser = -1;
+		for (int i = 0; i < turns.size(); i++) {
+			lastUser = turns.get(i).role() == Role.USER ? i : lastUser;
+		}
+		for (int i = 0; i < turns.size(); i++) {
+			Turn turn = turns.get(i);
+			out.add(turn.role() == Role.USER ? user(turn.parts(), cacheBreakpoint && i == lastUser)
+					: assistant(turn.parts()));
 		}
 		return out;
 	}
 
-	private static UserMessage user(List<ContentPart> parts) {
+	private static UserMessage user(List<ContentPart> parts, boolean cacheBreakpoint) {
 		List<Content> contents = new ArrayList<>();
 		for (ContentPart part : parts) {
 			contents.add(switch (part) {
@@ -76,6 +98,9 @@ public final class Conversation {
 				case ContentPart.Image image ->
 					ImageContent.from(Base64.getEncoder().encodeToString(image.data()), image.mimeType());
 			});
+		}
+		if (cacheBreakpoint) {
+			return UserMessage.builder().contents(contents).attributes(Map.of(CACHE_CONTROL, "ephemeral")).build();
 		}
 		return UserMessage.from(contents);
 	}
