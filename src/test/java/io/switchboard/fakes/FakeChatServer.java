@@ -98,6 +98,8 @@ public abstract class FakeChatServer extends FakeHttpServer {
 
 	private volatile Usage fixedUsage;
 
+	private volatile Function<String, String> responder;
+
 	private volatile boolean prefixCache;
 
 	private volatile Function<String, List<Integer>> tokenizer;
@@ -157,6 +159,16 @@ public abstract class FakeChatServer extends FakeHttpServer {
 	public FakeChatServer echo() {
 		this.fixedReply = null;
 		this.fixedPieces = null;
+		this.responder = null;
+		return this;
+	}
+
+	/**
+	 * Answers every later request with what {@code byQuestion} makes of its last user
+	 * message (a model that answers summaries one way and questions another, say).
+	 */
+	public FakeChatServer answerWith(Function<String, String> byQuestion) {
+		this.responder = byQuestion;
 		return this;
 	}
 
@@ -330,6 +342,10 @@ public abstract class FakeChatServer extends FakeHttpServer {
 		String next = nextReplies.poll();
 		if (next != null) {
 			return next;
+		}
+		Function<String, String> byQuestion = responder;
+		if (byQuestion != null) {
+			return byQuestion.apply(lastUserText);
 		}
 		String fixed = fixedReply;
 		return fixed != null ? fixed : "Echo: " + lastUserText;
