@@ -23,7 +23,6 @@ import io.switchboard.testsupport.RecordingSink;
 import io.switchboard.usage.UsageLedger;
 import io.switchboard.usage.UsagePurpose;
 import io.switchboard.usage.UsageRow;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
@@ -49,6 +48,7 @@ import static org.awaitility.Awaitility.await;
 		"switchboard.memory.max-facts=3", "switchboard.memory.max-fact-chars=60" })
 class CompactionTest {
 
+	// shared with PostgresCompactionTest, so left open for the JVM's life
 	static final FakeOpenAi chat = FakeOpenAi.start("sk-chat");
 
 	static final FakeOpenAi summaries = FakeOpenAi.start("sk-summaries");
@@ -76,12 +76,6 @@ class CompactionTest {
 		registry.add("switchboard.llm.models.cheap.upstream-model", () -> "gpt-4o-mini");
 		registry.add("switchboard.llm.models.cheap.context-window", () -> "128000");
 		registry.add("switchboard.llm.models.cheap.max-output-tokens", () -> "500");
-	}
-
-	@AfterAll
-	static void stopFakes() {
-		chat.close();
-		summaries.close();
 	}
 
 	@Autowired
