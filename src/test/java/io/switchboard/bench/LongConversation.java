@@ -14,7 +14,6 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.Random;
 import java.util.UUID;
-import java.util.concurrent.atomic.AtomicReference;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.knuddels.jtokkit.Encodings;
@@ -106,14 +105,14 @@ public final class LongConversation {
 		int turns = Integer.parseInt(options.getOrDefault("turns", "1000"));
 		List<String> wanted = List.of(options.getOrDefault("modes", "full-resend,window-fill,compaction").split(","));
 		List<Mode> modes = new ArrayList<>();
-		if (wanted.contains("full-resend")) {
-			modes.add(new Mode("full-resend", "the whole history on every turn", 4_000_000, 4_000_000, false));
-		}
-		if (wanted.contains("window-fill")) {
-			modes.add(new Mode("window-fill", "newest messages that fill a 128k window", 128_000, 128_000, false));
-		}
-		if (wanted.contains("compaction")) {
-			modes.add(new Mode("compaction", "16k budget, summary + latest messages", 128_000, 16_000, true));
+		for (String name : wanted) {
+			modes.add(switch (name) {
+				case "full-resend" -> new Mode(name, "the whole history on every turn", 4_000_000, 4_000_000, false);
+				case "window-fill" ->
+					new Mode(name, "newest messages that fill a 128k window", 128_000, 128_000, false);
+				case "compaction" -> new Mode(name, "16k budget, summary + latest messages", 128_000, 16_000, true);
+				default -> throw new IllegalArgumentException("unknown mode " + name);
+			});
 		}
 		List<Result> results = new ArrayList<>();
 		for (Mode mode : modes) {
@@ -130,8 +129,6 @@ public final class LongConversation {
 		FakeOpenAi summaries = FakeOpenAi.start("sk-bench-summaries");
 		chat.prefixCache(true).tokenizer(LongConversation::tokens);
 		summaries.prefixCache(true).tokenizer(LongConversation::tokens);
-		AtomicReference<String> nextAnswer = new AtomicReference<>("");
-		chat.answerWith(question -> nextAnswer.get());
 		// a summary of about 500 tokens, drawn from what it was given
 		summaries.answerWith(LongConversation::summaryOf);
 		Path folder = Files.createTempDirectory("switchboard-long-conversation");
@@ -174,7 +171,8 @@ public final class LongConversation {
 				String question = turn == 3 ? "By the way, " + FACT + ", so keep that in mind for the recipes. "
 						+ sentences(random, 200, 220) : sentences(random, 250, 300);
 				String answer = sentences(random, 950, 1050);
-				nextAnswer.set(answer);
+				// one streamed piece: the benchmark counts tokens, not streaming
+				chat.replyInPieces(answer);
 				int before = chat.requests().size();
 				Received received = assistant.receive(InboundMessage.text(who, "Bench", place, question));
 				if (!(received instanceof Received.Asked asked)) {
