@@ -113,7 +113,7 @@ class CompactionTest {
 			replied.replies().forEach(reply -> sink.accept(new ReplyEvent.Notice(reply)));
 		}
 		if (received instanceof Received.Asked asked && asked.exchange().answer().state() == AnswerState.PENDING) {
-			assistant.answer(asked.exchange().answerId(), sink);
+			assistant.answer(asked.exchange().answerId(), "slack", sink);
 		}
 		return received;
 	}
@@ -299,7 +299,7 @@ class CompactionTest {
 		PlatformUserId other = new PlatformUserId("slack", "U" + UUID.randomUUID());
 		assistant.receive(InboundMessage.text(other, "Other", Place.direct("slack"), "/user state active"));
 		Received theirs = assistant.receive(InboundMessage.text(other, "Other", Place.direct("slack"), "Hello"));
-		assistant.answer(((Received.Asked) theirs).exchange().answerId(), new RecordingSink());
+		assistant.answer(((Received.Asked) theirs).exchange().answerId(), "slack", new RecordingSink());
 		assertThat(chat.lastRequestJson().toString()).doesNotContain("vegetarian");
 
 		assertThat(reply("/forget 1")).contains("Forgot: I am vegetarian");

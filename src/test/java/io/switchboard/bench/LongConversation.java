@@ -116,7 +116,7 @@ public final class LongConversation {
 		}
 		List<Result> results = new ArrayList<>();
 		for (Mode mode : modes) {
-			Result result = run(mode, turns);
+			Result result = mode.name().equals("full-resend") ? fullResend(mode, turns) : run(mode, turns);
 			results.add(result);
 			System.out.println(line(result));
 		}
@@ -179,7 +179,8 @@ public final class LongConversation {
 					throw new IllegalStateException("turn " + turn + " was not asked: " + received);
 				}
 				List<ReplyEvent> events = new ArrayList<>();
-				StoredMessage settled = assistant.answer(asked.exchange().answerId(), events::add).orElseThrow();
+				StoredMessage settled = assistant.answer(asked.exchange().answerId(), "slack", events::add)
+					.orElseThrow();
 				if (settled.state() != AnswerState.ANSWERED) {
 					failed++;
 					transcript.add(question);
@@ -228,6 +229,52 @@ public final class LongConversation {
 			chat.close();
 			summaries.close();
 		}
+	}
+
+	/**
+	 * The whole history resent on every turn, computed from the same transcript rather
+	 * than sent: its prompts grow to 280k tokens, and a thousand of them through the fake
+	 * (which keeps every request) need more than the benchmark's heap. Each prompt is
+	 * what the fake would count (the messages' texts joined as it joins them, the
+	 * remembered fact in the system prompt from turn 4), with the same prefix-cache rule.
+	 */
+	static Result fullResend(Mode mode, int turns) {
+		long started = System.nanoTime();
+		Random random = new Random(18);
+		StringBuilder history = new StringBuilder();
+		String memory = "What the user asked you to remember about them:\n- " + FACT + " ";
+		List<Integer> previous = List.of();
+		long in = 0;
+		long cached = 0;
+		long out = 0;
+		int largest = 0;
+		int firstOverWindow = 0;
+		for (int turn = 1; turn <= turns; turn++) {
+			String question = turn == 3
+					? "By the way, " + FACT + ", so keep that in mind for the recipes. " + sentences(random, 200, 220)
+					: sentences(random, 250, 300);
+			String answer = sentences(random, 950, 1050);
+			String prompt = (turn >= 4 ? memory : "") + history + question + " ";
+			List<Integer> tokens = tokens(prompt);
+			int common = 0;
+			int max = Math.min(tokens.size(), previous.size());
+			while (common < max && tokens.get(common).equals(previous.get(common))) {
+				common++;
+			}
+			in += tokens.size();
+			cached += common;
+			out += tokens(answer).size();
+			largest = Math.max(largest, tokens.size());
+			if (firstOverWindow == 0 && tokens.size() > 128_000 - 1_024) {
+				firstOverWindow = turn;
+			}
+			previous = tokens;
+			history.append(question).append(' ').append(answer).append(' ');
+		}
+		System.out.println("full-resend  computed: a 128k model would refuse every turn from turn " + firstOverWindow
+				+ " on (context length exceeded)");
+		return new Result(mode, in, cached, out, 0, 0, 0, 0, largest, 0, 0, true,
+				(System.nanoTime() - started) / 1_000_000);
 	}
 
 	static List<Integer> tokens(String text) {
