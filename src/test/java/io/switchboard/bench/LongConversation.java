@@ -241,39 +241,39 @@ public final class LongConversation {
 	static Result fullResend(Mode mode, int turns) {
 		long started = System.nanoTime();
 		Random random = new Random(18);
-		StringBuilder history = new StringBuilder();
-		String memory = "What the user asked you to remember about them:\n- " + FACT + " ";
-		List<Integer> previous = List.of();
+		int memory = tokens("What the user asked you to remember about them:\n- " + FACT + " ").size();
+		// the history's tokens, counted message by message as it grows (tokenizing each
+		// whole prompt again, up to 280k tokens a turn, takes many minutes); a joined
+		// prompt counts within a token per message of this
+		long history = 0;
+		long previous = 0;
 		long in = 0;
 		long cached = 0;
 		long out = 0;
-		int largest = 0;
+		long largest = 0;
 		int firstOverWindow = 0;
 		for (int turn = 1; turn <= turns; turn++) {
-			String question = turn == 3
-					? "By the way, " + FACT + ", so keep that in mind for the recipes. " + sentences(random, 200, 220)
-					: sentences(random, 250, 300);
+			String question = turn == 3 ? "By the way, " + FACT + ", so keep that in mind for the recipes. "
+					+ sentences(random, 200, 220) : sentences(random, 250, 300);
 			String answer = sentences(random, 950, 1050);
-			String prompt = (turn >= 4 ? memory : "") + history + question + " ";
-			List<Integer> tokens = tokens(prompt);
-			int common = 0;
-			int max = Math.min(tokens.size(), previous.size());
-			while (common < max && tokens.get(common).equals(previous.get(common))) {
-				common++;
-			}
-			in += tokens.size();
-			cached += common;
+			int questionTokens = tokens(question + " ").size();
+			int answerTokens = tokens(answer + " ").size();
+			long prompt = (turn >= 4 ? memory : 0) + history + questionTokens;
+			// an append-only prompt: all of the previous one is its prefix, but for the turn
+			// the remembered fact entered the system prompt
+			in += prompt;
+			cached += turn == 4 ? 0 : previous;
 			out += tokens(answer).size();
-			largest = Math.max(largest, tokens.size());
-			if (firstOverWindow == 0 && tokens.size() > 128_000 - 1_024) {
+			largest = Math.max(largest, prompt);
+			if (firstOverWindow == 0 && prompt > 128_000 - 1_024) {
 				firstOverWindow = turn;
 			}
-			previous = tokens;
-			history.append(question).append(' ').append(answer).append(' ');
+			previous = prompt;
+			history += questionTokens + answerTokens;
 		}
 		System.out.println("full-resend  computed: a 128k model would refuse every turn from turn " + firstOverWindow
 				+ " on (context length exceeded)");
-		return new Result(mode, in, cached, out, 0, 0, 0, 0, largest, 0, 0, true,
+		return new Result(mode, in, cached, out, 0, 0, 0, 0, (int) largest, 0, 0, true,
 				(System.nanoTime() - started) / 1_000_000);
 	}
 
