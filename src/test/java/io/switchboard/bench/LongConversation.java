@@ -253,13 +253,15 @@ public final class LongConversation {
 		long largest = 0;
 		int firstOverWindow = 0;
 		for (int turn = 1; turn <= turns; turn++) {
-			String question = turn == 3 ? "By the way, " + FACT + ", so keep that in mind for the recipes. "
-					+ sentences(random, 200, 220) : sentences(random, 250, 300);
+			String question = turn == 3
+					? "By the way, " + FACT + ", so keep that in mind for the recipes. " + sentences(random, 200, 220)
+					: sentences(random, 250, 300);
 			String answer = sentences(random, 950, 1050);
 			int questionTokens = tokens(question + " ").size();
 			int answerTokens = tokens(answer + " ").size();
 			long prompt = (turn >= 4 ? memory : 0) + history + questionTokens;
-			// an append-only prompt: all of the previous one is its prefix, but for the turn
+			// an append-only prompt: all of the previous one is its prefix, but for the
+			// turn
 			// the remembered fact entered the system prompt
 			in += prompt;
 			cached += turn == 4 ? 0 : previous;
