@@ -28,6 +28,7 @@ import io.switchboard.llm.TokenCounter;
 import io.switchboard.moderation.Moderation;
 import io.switchboard.moderation.Verdict;
 import io.switchboard.usage.UsageLedger;
+import io.switchboard.usage.UsagePurpose;
 
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -257,7 +258,7 @@ public class Assistant {
 		long cost = model.price().costNanos(response.usage());
 		AnswerRecord record = new AnswerRecord(model.name(), model.provider(), response.usage().inputTokens(),
 				response.usage().outputTokens(), cost, latencyMillis, context.omitted(),
-				response.finishReason().name().toLowerCase());
+				response.finishReason().name().toLowerCase(), response.usage().cachedInputTokens());
 		ChatResponse answered = response;
 		List<MessagePart> toolSteps = steps;
 		int answerTokens = tokens.count(answered.text()) + TokenCounter.PER_MESSAGE_OVERHEAD;
@@ -265,8 +266,9 @@ public class Assistant {
 		Optional<StoredMessage> written = transactions.execute(status -> {
 			Optional<StoredMessage> answer = conversations.answer(answerId, toolSteps, answered.text(), answerTokens,
 					record);
-			answer.ifPresent(stored -> usage.record(payer, model.name(), answered.usage().inputTokens(),
-					answered.usage().outputTokens(), cost, clock.instant()));
+			answer.ifPresent(stored -> usage.record(payer, model.name(), UsagePurpose.CHAT,
+					answered.usage().inputTokens(), answered.usage().outputTokens(),
+					answered.usage().cachedInputTokens(), cost, clock.instant()));
 			return answer;
 		});
 		if (written.isEmpty()) {

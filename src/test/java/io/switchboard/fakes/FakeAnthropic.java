@@ -225,6 +225,17 @@ public final class FakeAnthropic extends FakeChatServer {
 		return null;
 	}
 
+	/**
+	 * Anthropic's usage: {@code input_tokens} counts only what follows the last cache
+	 * breakpoint; what was read from the cache is {@code cache_read_input_tokens}.
+	 */
+	private static ObjectNode usageJson(Usage usage) {
+		return Json.object()
+			.put("input_tokens", usage.input() - usage.cached())
+			.put("cache_creation_input_tokens", 0)
+			.put("cache_read_input_tokens", usage.cached());
+	}
+
 	private Reply message(RecordedRequest request, JsonNode body, String answer, String stop) {
 		String model = body.get("model").asText();
 		Usage usage = usage(promptText(body), answer);
@@ -237,7 +248,7 @@ public final class FakeAnthropic extends FakeChatServer {
 				.put("model", model);
 			message.putArray("content").addObject().put("type", "text").put("text", answer);
 			message.put("stop_reason", stop).putNull("stop_sequence");
-			message.putObject("usage").put("input_tokens", usage.input()).put("output_tokens", usage.output());
+			message.set("usage", usageJson(usage).put("output_tokens", usage.output()));
 			return Reply.json(200, Json.write(message))
 				.withHeader("request-id", "req_fake" + id)
 				.withFirstByteDelay(firstByteDelay());
@@ -250,7 +261,7 @@ public final class FakeAnthropic extends FakeChatServer {
 			.put("model", model);
 		message.putArray("content");
 		message.putNull("stop_reason").putNull("stop_sequence");
-		message.putObject("usage").put("input_tokens", usage.input()).put("output_tokens", 1);
+		message.set("usage", usageJson(usage).put("output_tokens", 1));
 		ObjectNode blockStart = Json.object().put("type", "content_block_start").put("index", 0);
 		blockStart.putObject("content_block").put("type", "text").put("text", "");
 		List<String> opening = List.of(event("message_start", start), event("content_block_start", blockStart),

@@ -240,6 +240,10 @@ public final class FakeGemini extends FakeChatServer {
 
 	private static ObjectNode usageJson(Usage usage, boolean complete) {
 		ObjectNode json = Json.object().put("promptTokenCount", usage.input());
+		if (usage.cached() > 0) {
+			// Gemini's implicit cache: part of the prompt count, reported apart
+			json.put("cachedContentTokenCount", usage.cached());
+		}
 		if (complete) {
 			json.put("candidatesTokenCount", usage.output());
 		}

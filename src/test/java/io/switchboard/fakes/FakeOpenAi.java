@@ -422,11 +422,15 @@ public final class FakeOpenAi extends FakeChatServer {
 			.put("system_fingerprint", "fp_fake");
 	}
 
+	/** OpenAI's usage object, the cached part of the prompt in its details. */
 	private static ObjectNode usageJson(Usage usage) {
-		return Json.object()
+		ObjectNode json = Json.object()
 			.put("prompt_tokens", usage.input())
 			.put("completion_tokens", usage.output())
 			.put("total_tokens", usage.input() + usage.output());
+		json.putObject("prompt_tokens_details").put("cached_tokens", usage.cached()).put("audio_tokens", 0);
+		json.putObject("completion_tokens_details").put("reasoning_tokens", 0).put("audio_tokens", 0);
+		return json;
 	}
 
 	@Override

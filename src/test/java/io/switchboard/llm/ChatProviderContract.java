@@ -108,6 +108,25 @@ abstract class ChatProviderContract {
 	}
 
 	@Test
+	void cachedInputTokensAreReadFromTheVendorsOwnFieldsWhenWhole() {
+		fake.reply("Cached.").usage(2_000, 3, 1_536);
+
+		ChatResponse response = provider().chat(request("What did we say?"));
+
+		assertThat(response.usage()).isEqualTo(new TokenUsage(2_000, 3, 1_536));
+	}
+
+	@Test
+	void cachedInputTokensAreReadFromTheVendorsOwnFieldsWhenStreamed() {
+		fake.replyInPieces("Cached", " again.").usage(4_096, 2, 3_072);
+
+		ChatResponse response = provider().stream(request("And now?"), piece -> {
+		});
+
+		assertThat(response.usage()).isEqualTo(new TokenUsage(4_096, 2, 3_072));
+	}
+
+	@Test
 	void chatAnswersFromTheRequestByDefault() {
 		ChatResponse response = provider().chat(request("ping pong"));
 

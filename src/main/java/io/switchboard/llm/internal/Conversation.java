@@ -3,6 +3,7 @@ package io.switchboard.llm.internal;
 import java.util.ArrayList;
 import java.util.Base64;
 import java.util.List;
+import java.util.Map;
 
 import dev.langchain4j.agent.tool.ToolExecutionRequest;
 import dev.langchain4j.data.message.AiMessage;
@@ -27,6 +28,9 @@ import io.switchboard.llm.Role;
  */
 public final class Conversation {
 
+	/** The attribute LangChain4j's Anthropic mapper turns into a cache breakpoint. */
+	private static final String CACHE_CONTROL = "cache_control";
+
 	private Conversation() {
 	}
 
@@ -35,6 +39,18 @@ public final class Conversation {
 	 * @throws IllegalArgumentException when no user turn is left to answer
 	 */
 	public static List<dev.langchain4j.data.message.ChatMessage> toLangChain4j(List<ChatMessage> messages) {
+		return toLangChain4j(messages, false);
+	}
+
+	/**
+	 * The messages in LangChain4j's form; with {@code cacheBreakpoint}, the last user
+	 * turn is marked for the vendor's prompt cache (LangChain4j's Anthropic mapper reads
+	 * the {@code cache_control} attribute), so the next turn, which repeats everything up
+	 * to here and adds to it, reads this prefix from the cache.
+	 * @throws IllegalArgumentException when no user turn is left to answer
+	 */
+	public static List<dev.langchain4j.data.message.ChatMessage> toLangChain4j(List<ChatMessage> messages,
+			boolean cacheBreakpoint) {
 		List<dev.langchain4j.data.message.ChatMessage> system = new ArrayList<>();
 		List<Turn> turns = new ArrayList<>();
 		for (ChatMessage message : messages) {
@@ -64,9 +80,14 @@ public final class Conversation {
 			throw new IllegalArgumentException("the conversation has no user message to answer");
 		}
 		List<dev.langchain4j.data.message.ChatMessage> out = new ArrayList<>(system);
-		for (Turn turn : turns) {
+		int lastUser = -1;
+		for (int i = 0; i < turns.size(); i++) {
+			lastUser = turns.get(i).role() == Role.USER ? i : lastUser;
+		}
+		for (int i = 0; i < turns.size(); i++) {
+			Turn turn = turns.get(i);
 			switch (turn.role()) {
-				case USER -> out.add(user(turn.parts()));
+				case USER -> out.add(user(turn.parts(), cacheBreakpoint && i == lastUser));
 				case ASSISTANT -> out.add(assistant(turn.parts()));
 				case TOOL -> turn.parts()
 					.stream()
@@ -82,7 +103,7 @@ public final class Conversation {
 		return out;
 	}
 
-	private static UserMessage user(List<ContentPart> parts) {
+	private static UserMessage user(List<ContentPart> parts, boolean cacheBreakpoint) {
 		List<Content> contents = new ArrayList<>();
 		for (ContentPart part : parts) {
 			contents.add(switch (part) {
@@ -93,6 +114,9 @@ public final class Conversation {
 				case ContentPart.ToolCall call -> TextContent.from(call.arguments());
 				case ContentPart.ToolResult result -> TextContent.from(result.text());
 			});
+		}
+		if (cacheBreakpoint) {
+			return UserMessage.builder().contents(contents).attributes(Map.of(CACHE_CONTROL, "ephemeral")).build();
 		}
 		return UserMessage.from(contents);
 	}

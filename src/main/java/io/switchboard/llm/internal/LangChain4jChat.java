@@ -98,9 +98,9 @@ public final class LangChain4jChat {
 		return response(request, collector.text(), collector.completed());
 	}
 
-	private static dev.langchain4j.model.chat.request.ChatRequest toLangChain4j(ChatRequest request) {
+	private dev.langchain4j.model.chat.request.ChatRequest toLangChain4j(ChatRequest request) {
 		var builder = dev.langchain4j.model.chat.request.ChatRequest.builder()
-			.messages(Conversation.toLangChain4j(request.messages()))
+			.messages(Conversation.toLangChain4j(request.messages(), vendor.marksCacheBreakpoints()))
 			.modelName(request.model().upstreamId())
 			.maxOutputTokens(request.maxOutputTokens())
 			.temperature(request.temperature());
@@ -127,10 +127,11 @@ public final class LangChain4jChat {
 
 	private TokenUsage usage(dev.langchain4j.model.output.TokenUsage usage, ChatRequest request, String text) {
 		// estimate what the vendor did not report rather than record zero cost
-		Integer input = usage == null ? null : usage.inputTokenCount();
+		Vendor.ReportedInput input = vendor.input(usage);
 		Integer output = usage == null ? null : usage.outputTokenCount();
-		return new TokenUsage(input != null ? input : tokens.count(request.messages()),
-				output != null ? output : tokens.count(text));
+		int total = input.total() != null ? input.total() : tokens.count(request.messages());
+		return new TokenUsage(total, output != null ? output : tokens.count(text),
+				Math.clamp(input.cached(), 0, total));
 	}
 
 	/** LangChain4j's stop reason in our terms. */

@@ -323,7 +323,13 @@ public final class OpenAiCompatibleChatProvider implements ChatProvider {
 
 	private TokenUsage usage(JsonNode usage, ChatRequest request, String answer) {
 		if (usage != null && usage.has("prompt_tokens")) {
-			return new TokenUsage(usage.path("prompt_tokens").asInt(), usage.path("completion_tokens").asInt());
+			int input = usage.path("prompt_tokens").asInt();
+			// OpenAI's automatic prefix cache; DeepSeek says prompt_cache_hit_tokens
+			int cached = usage.path("prompt_tokens_details").path("cached_tokens").asInt(0);
+			if (cached == 0) {
+				cached = usage.path("prompt_cache_hit_tokens").asInt(0);
+			}
+			return new TokenUsage(input, usage.path("completion_tokens").asInt(), Math.clamp(cached, 0, input));
 		}
 		// some compatible servers report no usage: estimate rather than record zero cost
 		return new TokenUsage(tokens.count(request.messages()), tokens.count(answer));
