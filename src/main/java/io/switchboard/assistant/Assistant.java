@@ -10,6 +10,7 @@ import io.switchboard.conversation.AnswerState;
 import io.switchboard.conversation.ChatMode;
 import io.switchboard.conversation.ConversationException;
 import io.switchboard.conversation.Conversations;
+import io.switchboard.conversation.Suspensions;
 import io.switchboard.conversation.Exchange;
 import io.switchboard.conversation.PlaceKind;
 import io.switchboard.conversation.SessionChoice;
@@ -73,10 +74,13 @@ public class Assistant {
 
 	private final Clock clock;
 
+	private final Suspensions suspensions;
+
 	Assistant(Conversations conversations, CommandParser parser, Commands commands, ContextAssembler assembler,
 			ChatModels chatModels, ModelCatalog models, TokenCounter tokens, UsageLedger usage,
 			AssistantProperties properties, List<ModeHandler> modeHandlers, TransactionTemplate transactions,
-			Clock clock) {
+			Clock clock, Suspensions suspensions) {
+		this.suspensions = suspensions;
 		this.conversations = conversations;
 		this.parser = parser;
 		this.commands = commands;
@@ -105,6 +109,15 @@ public class Assistant {
 				replies.add(notice.reply());
 			}
 		};
+		if (suspensions.isSuspended(user.id())) {
+			// an admin's lock-out: no chat and no command (not even /user state) until an
+			// admin lifts it; said once per direct message, never in a group
+			if (message.place().kind() != PlaceKind.GROUP) {
+				replies.add(Reply.of("Your account is suspended by an administrator, so this message was not "
+						+ "answered. Only an administrator can lift the suspension."));
+			}
+			return new Received.Replied(user, replies);
+		}
 		Optional<Command> command = parser.parse(message.text());
 		if (command.isPresent()) {
 			commands.execute(command.get(), user, message, collect);
