@@ -81,15 +81,31 @@ class PassThrough {
 		catch (IOException unreachable) {
 			return new Attempt.Failed(Attempt.Kind.UNREACHABLE, 0, describe(unreachable));
 		}
-		try (ClassicHttpResponse answer = sent) {
+		try {
 			long headersAt = System.nanoTime();
-			int status = answer.getCode();
+			int status = sent.getCode();
 			if (status < 200 || status >= 300) {
-				return upstreamError(target, answer, status, response, chat.stream());
+				return upstreamError(target, sent, status, response, chat.stream());
 			}
 			long before = upstreamStart - caller.arrivedAt();
-			return chat.stream() ? relay(answer.getEntity(), chat, response, collectText, before, headersAt)
-					: whole(answer, chat, response, before, headersAt);
+			return chat.stream() ? relay(sent.getEntity(), chat, response, collectText, before, headersAt)
+					: whole(sent, chat, response, before, headersAt);
+		}
+		finally {
+			closeQuietly(sent);
+		}
+	}
+
+	/**
+	 * Lets the upstream connection go. Closing a broken answer fails again (what is left
+	 * of it cannot be read); that is already told, and the connection is dropped.
+	 */
+	private static void closeQuietly(ClassicHttpResponse answer) {
+		try {
+			answer.close();
+		}
+		catch (IOException alreadyBroken) {
+			log.debug("closing a broken upstream answer: {}", alreadyBroken.getMessage());
 		}
 	}
 
