@@ -48,7 +48,10 @@ class PassThrough {
 
 	private final TokenCounter tokens;
 
-	PassThrough(Upstream upstream, ObjectMapper mapper, TokenCounter tokens) {
+	private final OpenStreams streams;
+
+	PassThrough(Upstream upstream, ObjectMapper mapper, TokenCounter tokens, OpenStreams streams) {
+		this.streams = streams;
 		this.upstream = upstream;
 		this.mapper = mapper;
 		this.json = mapper.getFactory();
@@ -123,7 +126,8 @@ class PassThrough {
 		response.flushBuffer();
 		SseRelay relay = new SseRelay(mapper, chat.clientWantsUsage(), collectText);
 		String broke = null;
-		try (InputStream in = entity.getContent()) {
+		try (OpenStreams.Open registered = streams.register(() -> relay.interrupt(OpenStreams.RESTARTING.event()));
+				InputStream in = entity.getContent()) {
 			relay.relay(in, out);
 			if (!relay.done() && !relay.clientGone()) {
 				// a clean end without [DONE]: an OpenAI client would take the truncated
@@ -133,7 +137,11 @@ class PassThrough {
 			}
 		}
 		catch (IOException upstreamBroke) {
-			broke = "The upstream stream broke off: " + upstreamBroke.getMessage();
+			broke = relay.interrupted() ? null : "The upstream stream broke off: " + upstreamBroke.getMessage();
+		}
+		if (relay.interrupted()) {
+			return new Attempt.Answered(503, Math.max(0, relay.promptTokens()), Math.max(0, relay.completionTokens()),
+					relay.text(), overhead, true, false);
 		}
 		if (broke != null) {
 			Gateway.writeQuietly(out,

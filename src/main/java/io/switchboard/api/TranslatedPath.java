@@ -32,7 +32,10 @@ class TranslatedPath {
 
 	private final Clock clock;
 
-	TranslatedPath(ChatModels chatModels, ObjectMapper mapper, Clock clock) {
+	private final OpenStreams streams;
+
+	TranslatedPath(ChatModels chatModels, ObjectMapper mapper, Clock clock, OpenStreams streams) {
+		this.streams = streams;
 		this.chatModels = chatModels;
 		this.mapper = mapper;
 		this.clock = clock;
@@ -69,7 +72,7 @@ class TranslatedPath {
 		}
 		Chunks stream = new Chunks(response, id, created, name, before);
 		ChatResponse answer;
-		try {
+		try (OpenStreams.Open registered = streams.register(stream::interrupt)) {
 			answer = chatModels.stream(request, stream::piece);
 		}
 		catch (LlmException.Retriable failure) {
@@ -90,7 +93,7 @@ class TranslatedPath {
 			return Attempt.Answered.refused(error.status(), true, stream.overhead);
 		}
 		catch (ClientGone gone) {
-			return Attempt.Answered.refused(499, true, stream.overhead);
+			return Attempt.Answered.refused(stream.interrupted ? 503 : 499, true, stream.overhead);
 		}
 		stream.finish(answer, chat.clientWantsUsage());
 		return new Attempt.Answered(200, answer.usage().inputTokens(), answer.usage().outputTokens(), answer.text(),
@@ -135,6 +138,8 @@ class TranslatedPath {
 
 		private boolean started;
 
+		private volatile boolean interrupted;
+
 		private long overhead;
 
 		private OutputStream out;
@@ -147,7 +152,10 @@ class TranslatedPath {
 			this.before = before;
 		}
 
-		void piece(String text) {
+		synchronized void piece(String text) {
+			if (interrupted) {
+				throw new ClientGone();
+			}
 			try {
 				if (!started) {
 					start();
@@ -172,7 +180,15 @@ class TranslatedPath {
 			out.write(Translation.chunk(mapper, id, created, model, "assistant", "", null, null));
 		}
 
-		void finish(ChatResponse answer, boolean withUsage) throws IOException {
+		/** The server is stopping: the last event, from another thread. */
+		synchronized void interrupt() {
+			if (started && !interrupted) {
+				Gateway.writeQuietly(out, OpenStreams.RESTARTING.event());
+			}
+			interrupted = true;
+		}
+
+		synchronized void finish(ChatResponse answer, boolean withUsage) throws IOException {
 			if (!started) {
 				start();
 			}
@@ -185,7 +201,7 @@ class TranslatedPath {
 			out.flush();
 		}
 
-		void fail(OpenAiError error) {
+		synchronized void fail(OpenAiError error) {
 			Gateway.writeQuietly(out, error.event());
 		}
 
