@@ -276,6 +276,7 @@ class GatewayResilienceTest {
 			.mapToLong(call -> call.tokensIn() + call.tokensOut())
 			.sum();
 		// 200 tokens a day, 50 a call: at most one call beyond the budget
+		System.out.printf("token budget: 50 concurrent calls, %d served, %d tokens of 200%n", served, tokens);
 		assertThat(tokens).isLessThanOrEqualTo(200 + 50);
 		assertThat(served).isBetween(3L, 5L);
 		budget.reset();
@@ -292,6 +293,8 @@ class GatewayResilienceTest {
 				"{\"model\":\"budget\",\"max_tokens\":50,\"messages\":[{\"role\":\"user\",\"content\":\"Hi\"}]}"));
 		long served = answers.stream().filter(answer -> answer.statusCode() == 200).count();
 		long spent = callsOf(user, (int) served).stream().mapToLong(ApiCall::costNanos).sum();
+		System.out.printf("spend budget: 50 concurrent calls, %d served, $%s of $0.20%n", served,
+				KeyLimits.dollars(spent));
 		assertThat(spent).isLessThanOrEqualTo(200_000_000L + 50_000_000L);
 		assertThat(served).isBetween(3L, 5L);
 		budget.reset();
