@@ -44,7 +44,7 @@ class Router {
 
 	private final long maxRetryAfterNanos;
 
-	/** When each breaker last changed state, for telling a client how long to wait. */
+	/** When each breaker last opened, for telling a client how long to wait. */
 	private final Map<CircuitBreaker, AtomicLong> changes = new java.util.concurrent.ConcurrentHashMap<>();
 
 	Router(ModelCatalog catalog, ApiProperties properties) {
@@ -111,11 +111,9 @@ class Router {
 		// one breaker per provider and upstream model: the same deployment serving two
 		// model names is one upstream, healthy or not
 		CircuitBreaker breaker = breakers.circuitBreaker(provider + "/" + upstreamModel);
-		AtomicLong openedAt = changes.computeIfAbsent(breaker, opened -> {
-			AtomicLong at = new AtomicLong();
-			opened.getEventPublisher().onStateTransition(event -> at.set(System.nanoTime()));
-			return at;
-		});
+		// no event consumer on the breaker: with one, Resilience4j makes an event object
+		// (with a ZonedDateTime) for every successful call, a cost on the hot path
+		AtomicLong openedAt = changes.computeIfAbsent(breaker, opened -> new AtomicLong());
 		return new Target(served, provider, settings, base, upstreamModel, weight, passThrough, breaker, openedAt,
 				new AtomicLong(0));
 	}
@@ -219,7 +217,7 @@ class Router {
 	 * @param passThrough whether it speaks OpenAI's protocol, so requests pass through as
 	 * bytes; otherwise they are translated through the llm module
 	 * @param breaker its circuit breaker, shared by every model it serves
-	 * @param changedAt {@link System#nanoTime()} when its breaker last changed state
+	 * @param changedAt {@link System#nanoTime()} when its breaker last opened
 	 * @param heldUntil {@link System#nanoTime()} until which its {@code Retry-After}
 	 * holds it back, 0 when it does not
 	 */
@@ -244,7 +242,11 @@ class Router {
 		}
 
 		void failed(long startedNanos, Throwable cause) {
+			boolean wasOpen = open();
 			breaker.onError(System.nanoTime() - startedNanos, TimeUnit.NANOSECONDS, cause);
+			if (!wasOpen && open()) {
+				changedAt.set(System.nanoTime());
+			}
 		}
 
 		/** A permitted call that says nothing of the deployment's health. */
