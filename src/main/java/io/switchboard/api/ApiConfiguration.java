@@ -48,13 +48,12 @@ class ApiConfiguration {
 	}
 
 	/**
-	 * Requests per minute per key, counted on this node. A cluster-wide counter replaces
-	 * it by declaring its own {@link RequestRate} bean.
+	 * Requests per minute per key, in the buckets {@link RequestRates} keeps (shared by
+	 * every node on PostgreSQL).
 	 */
 	@Bean
-	@org.springframework.boot.autoconfigure.condition.ConditionalOnMissingBean(RequestRate.class)
-	RequestRate localRequestRate() {
-		return new RequestRate.Local();
+	RequestRate requestRate(RequestRates rates) {
+		return new RequestRate.Local(rates);
 	}
 
 }

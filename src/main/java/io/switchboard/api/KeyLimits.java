@@ -17,9 +17,10 @@ import org.springframework.stereotype.Component;
 
 /**
  * The limits of each key, held in memory so that checking them costs no database read:
- * requests per minute (behind {@link RequestRate}, a Bucket4j token bucket per node by
- * default), tokens per UTC day and spend per UTC month (counters read from the recorded
- * calls once, when a key is first used, then kept up to date as calls finish).
+ * requests per minute (behind {@link RequestRate}: a Bucket4j bucket per key, shared by
+ * every node on PostgreSQL), tokens per UTC day and spend per UTC month (counters read
+ * from the recorded calls once, when a key is first used, then kept up to date as calls
+ * finish).
  *
  * <p>
  * Tokens and spend are reserved before a call and settled with its real usage after: a

@@ -1,9 +1,7 @@
 package io.switchboard.api;
 
-import java.time.Duration;
 import java.util.concurrent.ConcurrentHashMap;
 
-import io.github.bucket4j.Bandwidth;
 import io.github.bucket4j.Bucket;
 import io.github.bucket4j.ConsumptionProbe;
 
@@ -19,23 +17,23 @@ interface RequestRate {
 	 */
 	long tryTake(ApiKey key);
 
-	/** Per node, in memory: a Bucket4j token bucket per key, refilled smoothly. */
+	/** A Bucket4j token bucket per key, refilled smoothly, from {@link RequestRates}. */
 	final class Local implements RequestRate {
 
 		private final ConcurrentHashMap<Long, Bucket> buckets = new ConcurrentHashMap<>();
+
+		private final RequestRates rates;
+
+		Local(RequestRates rates) {
+			this.rates = rates;
+		}
 
 		@Override
 		public long tryTake(ApiKey key) {
 			if (key.requestsPerMinute() == null) {
 				return 0;
 			}
-			Bucket bucket = buckets.computeIfAbsent(key.id(),
-					id -> Bucket.builder()
-						.addLimit(Bandwidth.builder()
-							.capacity(key.requestsPerMinute())
-							.refillGreedy(key.requestsPerMinute(), Duration.ofMinutes(1))
-							.build())
-						.build());
+			Bucket bucket = buckets.computeIfAbsent(key.id(), id -> rates.bucket(id, key.requestsPerMinute()));
 			ConsumptionProbe probe = bucket.tryConsumeAndReturnRemaining(1);
 			return probe.isConsumed() ? 0 : Math.max(1, probe.getNanosToWaitForRefill() / 1_000_000);
 		}
