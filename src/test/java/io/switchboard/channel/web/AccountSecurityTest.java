@@ -128,7 +128,7 @@ class AccountSecurityTest {
 		HttpResponse<String> again = new WebSession(port).postForm("/login", Map.of());
 		String cookies = String.join("; ", signedIn.headers().allValues("Set-Cookie"))
 				+ String.join("; ", again.headers().allValues("Set-Cookie"));
-		assertThat(cookies).contains("JSESSIONID").containsIgnoringCase("SameSite=Lax").contains("HttpOnly");
+		assertThat(cookies).contains("SESSION").containsIgnoringCase("SameSite=Lax").contains("HttpOnly");
 	}
 
 	@Test
