@@ -41,6 +41,31 @@ public class UsageLedger {
 			.update();
 	}
 
+	/**
+	 * Adds one call to a speech model, billed by the second of audio: one request and its
+	 * seconds, no tokens.
+	 */
+	public void recordAudio(long userId, String model, long seconds, long costNanos, Instant at) {
+		jdbc.sql(
+				"""
+						INSERT INTO usage_ledger (user_id, model, day, requests, tokens_in, tokens_out, cost_nanos, audio_seconds)
+						VALUES (?, ?, ?, 1, 0, 0, ?, ?)
+						ON CONFLICT (user_id, model, day) DO UPDATE SET
+						    requests = usage_ledger.requests + 1,
+						    cost_nanos = usage_ledger.cost_nanos + excluded.cost_nanos,
+						    audio_seconds = usage_ledger.audio_seconds + excluded.audio_seconds""")
+			.params(userId, model, day(at).toString(), costNanos, seconds)
+			.update();
+	}
+
+	/** Seconds of audio a user's speech models heard on one day. */
+	public long audioSeconds(long userId, LocalDate day) {
+		return jdbc.sql("SELECT COALESCE(SUM(audio_seconds), 0) FROM usage_ledger WHERE user_id = ? AND day = ?")
+			.params(userId, day.toString())
+			.query(Long.class)
+			.single();
+	}
+
 	/** A user's rows between two days, both included, oldest first. */
 	public List<UsageRow> forUser(long userId, LocalDate from, LocalDate to) {
 		return jdbc.sql("""
