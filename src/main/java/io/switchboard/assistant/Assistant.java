@@ -11,6 +11,7 @@ import io.switchboard.conversation.AnswerState;
 import io.switchboard.conversation.ChatMode;
 import io.switchboard.conversation.ConversationException;
 import io.switchboard.conversation.Conversations;
+import io.switchboard.conversation.Suspensions;
 import io.switchboard.conversation.Exchange;
 import io.switchboard.conversation.MessagePart;
 import io.switchboard.conversation.PlaceKind;
@@ -82,11 +83,14 @@ public class Assistant {
 
 	private final ToolLoop tools;
 
+	private final Suspensions suspensions;
+
 	Assistant(Conversations conversations, CommandParser parser, Commands commands, ContextAssembler assembler,
 			ChatModels chatModels, ModelCatalog models, TokenCounter tokens, UsageLedger usage,
 			AssistantProperties properties, List<ModeHandler> modeHandlers, Moderation moderation,
-			TransactionTemplate transactions, Clock clock, ToolLoop tools) {
+			TransactionTemplate transactions, Clock clock, ToolLoop tools, Suspensions suspensions) {
 		this.tools = tools;
+		this.suspensions = suspensions;
 		this.conversations = conversations;
 		this.parser = parser;
 		this.commands = commands;
@@ -116,6 +120,15 @@ public class Assistant {
 				replies.add(notice.reply());
 			}
 		};
+		if (suspensions.isSuspended(user.id())) {
+			// an admin's lock-out: no chat and no command (not even /user state) until an
+			// admin lifts it; said once per direct message, never in a group
+			if (message.place().kind() != PlaceKind.GROUP) {
+				replies.add(Reply.of("Your account is suspended by an administrator, so this message was not "
+						+ "answered. Only an administrator can lift the suspension."));
+			}
+			return new Received.Replied(user, replies);
+		}
 		Optional<Command> command = parser.parse(message.text());
 		if (command.isPresent()) {
 			commands.execute(command.get(), user, message, collect);

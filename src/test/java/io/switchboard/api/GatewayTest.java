@@ -264,7 +264,7 @@ class GatewayTest {
 			assertThat(call.tokensIn()).isEqualTo(11);
 			assertThat(call.tokensOut()).isEqualTo(3);
 		});
-		assertThat(response.headers().firstValue(GatewayServlet.OVERHEAD_HEADER))
+		assertThat(response.headers().firstValue(Gateway.OVERHEAD_HEADER))
 			.hasValueSatisfying(value -> assertThat(Double.parseDouble(value)).isGreaterThanOrEqualTo(0));
 	}
 
@@ -484,7 +484,7 @@ class GatewayTest {
 		String key = key(jo, ApiKey.Limits.NONE);
 		HttpResponse<String> response = post(key,
 				"{\"model\":\"gpt-test\",\"messages\":[{\"role\":\"user\",\"content\":\"Remember this\"}]}",
-				GatewayServlet.SESSION_HEADER, "#" + session.id().value());
+				Gateway.SESSION_HEADER, "#" + session.id().value());
 		assertThat(response.statusCode()).isEqualTo(200);
 		List<StoredMessage> stored = awaitMessages(jo, session, 2);
 		assertThat(stored).hasSize(2);
@@ -493,7 +493,7 @@ class GatewayTest {
 
 		HttpResponse<String> streamed = post(key,
 				"{\"model\":\"gpt-test\",\"stream\":true,\"messages\":[{\"role\":\"user\",\"content\":\"And this\"}]}",
-				GatewayServlet.SESSION_HEADER, Long.toString(session.id().value()));
+				Gateway.SESSION_HEADER, Long.toString(session.id().value()));
 		assertThat(streamed.statusCode()).isEqualTo(200);
 		assertThat(awaitMessages(jo, session, 4).get(3).parts().toString()).contains("Echo: And this");
 
@@ -508,7 +508,7 @@ class GatewayTest {
 				  {"type":"text","text":"What is this?"},
 				  {"type":"image_url","image_url":{"url":"%s"}},
 				  {"type":"image_url","image_url":{"url":"https://example.com/cat.jpg"}}]}]}""".formatted(dataUrl),
-				GatewayServlet.SESSION_HEADER, "#" + session.id().value());
+				Gateway.SESSION_HEADER, "#" + session.id().value());
 		assertThat(withImage.statusCode()).as(withImage.body()).isEqualTo(200);
 		List<io.switchboard.conversation.MessagePart> question = awaitMessages(jo, session, 6).get(4).parts();
 		assertThat(question).hasSize(3);
@@ -525,7 +525,7 @@ class GatewayTest {
 		User kim = user("kim");
 		HttpResponse<String> refused = post(key(kim, ApiKey.Limits.NONE),
 				"{\"model\":\"gpt-test\",\"messages\":[{\"role\":\"user\",\"content\":\"Peek\"}]}",
-				GatewayServlet.SESSION_HEADER, "#" + session.id().value());
+				Gateway.SESSION_HEADER, "#" + session.id().value());
 		assertThat(refused.statusCode()).isEqualTo(404);
 		assertThat(refused.body()).contains("session_not_found");
 		assertThat(callsOf(kim, 0)).isEmpty();
