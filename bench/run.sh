@@ -165,4 +165,4 @@ log "heap in use incl. garbage, peak over the run (jstat, -Xmx1g): $(awk 'NR==1 
 log "garbage collections: $(tail -n1 "$WORK/heap.log")"
 log "gateway warnings: $(grep -cE ' (WARN|ERROR) ' "$WORK/gateway.log" || true)"
 grep -E ' (WARN|ERROR|INFO) ' "$WORK/gateway.log" | cut -c1-300 | sort | uniq -c | sort -rn | head -n 5 | tee -a "$OUT" || true
-log "recorded calls: $(curl -s "http://127.0.0.1:$GATEWAY/actuator/prometheus" | grep -E '^switchboard_api_calls_(dropped|queued)' | tr '\n' ' ')"
+log "recorded calls: $(curl -s -b "$JAR_COOKIES" "http://127.0.0.1:$GATEWAY/actuator/prometheus" | grep -E '^switchboard_api_calls_(dropped|queued)' | tr '\n' ' ')"

@@ -52,6 +52,18 @@
 		return element;
 	}
 
+	function toolStep(tool, text, error) {
+		const step = document.createElement('details');
+		step.className = 'tool-step' + (error ? ' failed' : '');
+		const summary = document.createElement('summary');
+		summary.textContent = (error ? '⚠️ ' : '🔧 ') + tool;
+		const result = document.createElement('pre');
+		result.textContent = text;
+		step.appendChild(summary);
+		step.appendChild(result);
+		return step;
+	}
+
 	function showImages(element, urls) {
 		if (!urls || urls.length === 0) {
 			return;
@@ -269,8 +281,23 @@
 						answer.querySelector('.body').textContent += data.text;
 						scrollDown();
 						break;
+					case 'tool': {
+						// a tool the model used: a collapsible step above the answer
+						answer.insertBefore(toolStep(data.tool, data.summary, data.error), answer.querySelector('.body'));
+						if (data.imageJob) {
+							const card = bubble('notice');
+							followImageJob(card, data.imageJob);
+						}
+						scrollDown();
+						break;
+					}
 					case 'done': {
 						const body = answer.querySelector('.body');
+						// the stored steps replace the live ones, with the whole results
+						answer.querySelectorAll('.tool-step').forEach(function (step) { step.remove(); });
+						(data.tools || []).forEach(function (step) {
+							answer.insertBefore(toolStep(step.tool, step.result, step.error), body);
+						});
 						body.classList.add('markdown');
 						body.innerHTML = data.html; // rendered and sanitized by the server
 						answer.classList.remove('streaming');

@@ -12,9 +12,9 @@ import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
 
 import io.switchboard.conversation.Conversations;
+import io.switchboard.conversation.Suspensions;
 import io.switchboard.conversation.User;
 import io.switchboard.conversation.UserId;
-import io.switchboard.conversation.UserState;
 import io.switchboard.llm.ModelCatalog;
 
 import org.springframework.stereotype.Service;
@@ -40,6 +40,8 @@ class ApiKeys {
 
 	private final ModelCatalog models;
 
+	private final Suspensions suspensions;
+
 	private final Clock clock;
 
 	private final long ttlNanos;
@@ -48,11 +50,12 @@ class ApiKeys {
 
 	private final ConcurrentHashMap<String, Cached> cache = new ConcurrentHashMap<>();
 
-	ApiKeys(ApiKeyStore store, Conversations conversations, ModelCatalog models, ApiProperties properties,
-			Clock clock) {
+	ApiKeys(ApiKeyStore store, Conversations conversations, ModelCatalog models, Suspensions suspensions,
+			ApiProperties properties, Clock clock) {
 		this.store = store;
 		this.conversations = conversations;
 		this.models = models;
+		this.suspensions = suspensions;
 		this.clock = clock;
 		this.ttlNanos = properties.keyCacheTtl().toNanos();
 	}
@@ -76,7 +79,7 @@ class ApiKeys {
 		record Revoked(ApiKey key) implements Lookup {
 		}
 
-		record OwnerDisabled(ApiKey key) implements Lookup {
+		record OwnerSuspended(ApiKey key) implements Lookup {
 		}
 
 		record Unknown() implements Lookup {
@@ -160,29 +163,56 @@ class ApiKeys {
 		return cached.lookup();
 	}
 
+	/**
+	 * The key that calls without one act as, from a trusted network (by its id), looked
+	 * up like a presented key and cached as long.
+	 */
+	Lookup authenticateById(long id) {
+		String cacheKey = "id:" + id;
+		long now = System.nanoTime();
+		Cached cached = cache.get(cacheKey);
+		if (cached == null || now - cached.loadedAt() > ttlNanos) {
+			cached = new Cached(lookupOf(store.find(id)), now);
+			cache.put(cacheKey, cached);
+		}
+		return cached.lookup();
+	}
+
 	private Cached load(String hash, long now) {
 		Optional<ApiKey> key = store.findByHash(hash);
-		Lookup lookup;
-		if (key.isEmpty()) {
-			lookup = new Lookup.Unknown();
-			if (cache.size() > MAX_UNKNOWN) {
-				cache.values().removeIf(entry -> entry.lookup() instanceof Lookup.Unknown);
-			}
-		}
-		else if (key.get().revoked()) {
-			lookup = new Lookup.Revoked(key.get());
-		}
-		else {
-			Optional<User> owner = conversations.findUser(key.get().userId());
-			lookup = owner.isEmpty() ? new Lookup.Revoked(key.get()) : owner.get().state() == UserState.DISABLED
-					? new Lookup.OwnerDisabled(key.get()) : new Lookup.Valid(key.get(), owner.get());
+		Lookup lookup = lookupOf(key);
+		if (key.isEmpty() && cache.size() > MAX_UNKNOWN) {
+			cache.values().removeIf(entry -> entry.lookup() instanceof Lookup.Unknown);
 		}
 		Cached cached = new Cached(lookup, now);
 		cache.put(hash, cached);
 		return cached;
 	}
 
-	/** Forgets every cached key, e.g. after a user was paused. */
+	private Lookup lookupOf(Optional<ApiKey> key) {
+		Lookup lookup;
+		if (key.isEmpty()) {
+			lookup = new Lookup.Unknown();
+		}
+		else if (key.get().revoked()) {
+			lookup = new Lookup.Revoked(key.get());
+		}
+		else {
+			// an admin's suspension stops the keys; the owner's own chat state does not
+			Optional<User> owner = conversations.findUser(key.get().userId());
+			lookup = owner.isEmpty() ? new Lookup.Revoked(key.get()) : suspensions.isSuspended(owner.get().id())
+					? new Lookup.OwnerSuspended(key.get()) : new Lookup.Valid(key.get(), owner.get());
+		}
+		return lookup;
+	}
+
+	/** Forgets every cached key when a user is suspended or reinstated. */
+	@org.springframework.context.event.EventListener
+	void suspensionChanged(io.switchboard.conversation.UserSuspensionChanged changed) {
+		forgetCached();
+	}
+
+	/** Forgets every cached key. */
 	void forgetCached() {
 		cache.clear();
 	}

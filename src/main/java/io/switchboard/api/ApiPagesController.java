@@ -131,15 +131,21 @@ class ApiPagesController {
 	}
 
 	@PostMapping("/api-keys/{id}/revoke")
-	String revoke(Authentication authentication, @PathVariable long id, RedirectAttributes redirect) {
+	String revoke(Authentication authentication, @PathVariable long id, RedirectAttributes redirect, Model model,
+			jakarta.servlet.http.HttpServletResponse response) {
+		User me = me(authentication);
 		try {
-			ApiKey revoked = keys.revoke(me(authentication), id);
+			ApiKey revoked = keys.revoke(me, id);
 			redirect.addFlashAttribute("flash", "Revoked the key " + revoked.name() + " (" + revoked.hint() + ").");
+			return "redirect:/api-keys";
 		}
 		catch (ApiKeys.ApiKeyException refused) {
-			redirect.addFlashAttribute("error", refused.getMessage());
+			// not a redirect that looks like success: the page again, with why, and a 404
+			// (another user's key is not told apart from one that does not exist)
+			response.setStatus(404);
+			model.addAttribute("error", refused.getMessage() + " Nothing was revoked.");
+			return keysPage(me, model);
 		}
-		return "redirect:/api-keys";
 	}
 
 	// ------------------------------------------------------------------- usage

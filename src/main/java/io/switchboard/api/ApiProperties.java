@@ -22,9 +22,13 @@ import org.springframework.validation.annotation.Validated;
  * @param maxRequestSize the largest request body accepted; larger ones get 413
  * @param routes per model name: the upstream deployments that serve it (with weights) and
  * the models to fall back to; a model without a route is served by its own provider
- * @param cooldown how long a deployment that answered 429 or 5xx is left out, unless its
- * {@code Retry-After} asks for longer (capped at {@code maxCooldown})
- * @param maxCooldown the longest a deployment is left out
+ * @param cooldown how long a deployment whose circuit breaker opened is left out before
+ * one probe request may try it again
+ * @param maxCooldown the longest an upstream's {@code Retry-After} is honoured
+ * @param breaker when a deployment's circuit breaker opens
+ * @param maxAttempts upstream calls one request may make at most (another deployment
+ * first, if any), while nothing has been sent to the client
+ * @param retryBackoff the pause before calling the same deployment again
  * @param upstreamMaxConnections open connections to upstreams at most (streams included)
  * @param upstreamIdleTimeout how long an idle upstream connection is kept for reuse
  * @param keyCacheTtl how long a looked-up API key is trusted before it is read again (a
@@ -45,8 +49,9 @@ public record ApiProperties(@DefaultValue("1MB") @NotNull DataSize maxRequestSiz
 		@DefaultValue("60s") @NotNull Duration upstreamIdleTimeout, @DefaultValue("30s") @NotNull Duration keyCacheTtl,
 		@DefaultValue("500ms") @NotNull Duration usageFlushInterval,
 		@DefaultValue("1000000") @Min(1000) int usageQueueCapacity,
-		@DefaultValue("300s") @NotNull Duration imageTimeout,
-		@DefaultValue("2s") @NotNull Duration limitsSyncInterval) {
+		@DefaultValue("300s") @NotNull Duration imageTimeout, @DefaultValue("2s") @NotNull Duration limitsSyncInterval,
+		@DefaultValue @NotNull @Valid Breaker breaker, @DefaultValue("3") @Min(1) @Max(10) int maxAttempts,
+		@DefaultValue("250ms") @NotNull Duration retryBackoff, @DefaultValue @NotNull @Valid Anonymous anonymous) {
 
 	public ApiProperties {
 		routes = routes == null ? Map.of() : new LinkedHashMap<>(routes);
@@ -82,6 +87,40 @@ public record ApiProperties(@DefaultValue("1MB") @NotNull DataSize maxRequestSiz
 	 */
 	public record Deployment(@NotBlank String provider, String upstreamModel,
 			@DefaultValue("1") @Min(1) @Max(1000) int weight) {
+	}
+
+	/**
+	 * When a deployment is left out: its failure rate (429, 5xx, timeouts, refused
+	 * connections, broken answers) over the last {@code window} reaches
+	 * {@code failureRate} percent, counted only once it served {@code minimumCalls}.
+	 */
+	public record Breaker(@DefaultValue("50") @Min(1) @Max(100) int failureRate,
+			@DefaultValue("5") @Min(1) @Max(10000) int minimumCalls, @DefaultValue("60s") @NotNull Duration window) {
+
+		public Breaker {
+			if (window.toSeconds() < 1) {
+				throw new IllegalArgumentException("switchboard.api.breaker.window must be at least 1s, not " + window);
+			}
+		}
+
+	}
+
+	/**
+	 * Calls without an API key, for trusted networks only: off unless {@code addresses}
+	 * lists client addresses or networks (e.g. {@code 127.0.0.1}, {@code ::1},
+	 * {@code 10.0.0.0/8}). Such calls act as the API key named {@code key} (by its id, as
+	 * the API keys page shows it): its owner, models and limits.
+	 */
+	public record Anonymous(List<@NotBlank String> addresses, Long key) {
+
+		public Anonymous {
+			addresses = addresses == null ? List.of() : List.copyOf(addresses);
+			if (!addresses.isEmpty() && key == null) {
+				throw new IllegalArgumentException(
+						"switchboard.api.anonymous.key must name the API key (its id) that calls without a key act as");
+			}
+		}
+
 	}
 
 }

@@ -36,6 +36,8 @@ final class ChatCompletionRequest {
 
 	private final boolean clientWantsUsage;
 
+	private final int maxTokens;
+
 	private final int modelStart;
 
 	private final int modelEnd;
@@ -48,12 +50,13 @@ final class ChatCompletionRequest {
 
 	private JsonNode tree;
 
-	private ChatCompletionRequest(byte[] body, String model, boolean stream, boolean clientWantsUsage, int modelStart,
-			int modelEnd, int streamOptionsStart, int streamOptionsEnd, int objectEnd) {
+	private ChatCompletionRequest(byte[] body, String model, boolean stream, boolean clientWantsUsage, int maxTokens,
+			int modelStart, int modelEnd, int streamOptionsStart, int streamOptionsEnd, int objectEnd) {
 		this.body = body;
 		this.model = model;
 		this.stream = stream;
 		this.clientWantsUsage = clientWantsUsage;
+		this.maxTokens = maxTokens;
 		this.modelStart = modelStart;
 		this.modelEnd = modelEnd;
 		this.streamOptionsStart = streamOptionsStart;
@@ -72,6 +75,11 @@ final class ChatCompletionRequest {
 	/** Whether the client asked for the usage chunk with {@code stream_options}. */
 	boolean clientWantsUsage() {
 		return clientWantsUsage;
+	}
+
+	/** The answer's token limit the client asked for, or -1 when it left it open. */
+	int maxTokens() {
+		return maxTokens;
 	}
 
 	byte[] body() {
@@ -95,6 +103,7 @@ final class ChatCompletionRequest {
 			int optionsStart = -1;
 			int optionsEnd = -1;
 			boolean sawMessages = false;
+			int maxTokens = -1;
 			JsonToken token;
 			while ((token = json.nextToken()) == JsonToken.FIELD_NAME) {
 				String field = json.currentName();
@@ -132,6 +141,16 @@ final class ChatCompletionRequest {
 						}
 						optionsEnd = (int) json.currentLocation().getByteOffset();
 					}
+					case "max_tokens", "max_completion_tokens" -> {
+						if (value == JsonToken.VALUE_NUMBER_INT && json.getLongValue() > 0) {
+							maxTokens = (int) Math.min(Integer.MAX_VALUE, json.getLongValue());
+						}
+						else if (value != JsonToken.VALUE_NULL) {
+							throw OpenAiError.invalid("Invalid '" + field + "': expected a positive integer, but got "
+									+ (value == JsonToken.VALUE_NUMBER_INT ? json.getText() : describe(value))
+									+ " instead.", field, "invalid_value");
+						}
+					}
 					default -> json.skipChildren();
 				}
 			}
@@ -149,14 +168,61 @@ final class ChatCompletionRequest {
 				throw OpenAiError.invalid("Missing required parameter: 'messages'.", "messages",
 						"missing_required_parameter");
 			}
-			return new ChatCompletionRequest(body, model, stream, wantsUsage, modelStart, modelEnd, optionsStart,
-					optionsEnd, objectEnd);
+			if (mayHoldSurrogateEscape(body)) {
+				refuseUnpairedSurrogates(body, factory);
+			}
+			return new ChatCompletionRequest(body, model, stream, wantsUsage, maxTokens, modelStart, modelEnd,
+					optionsStart, optionsEnd, objectEnd);
 		}
 		catch (JsonProcessingException broken) {
 			throw malformed();
 		}
 		catch (IOException impossible) {
 			throw malformed();
+		}
+	}
+
+	/**
+	 * Whether the body has a {@code \\uD800}-{@code \\uDFFF} escape: a quick byte scan,
+	 * so that the common body is not walked twice.
+	 */
+	private static boolean mayHoldSurrogateEscape(byte[] body) {
+		for (int i = 0; i + 3 < body.length; i++) {
+			if (body[i] == '\\' && body[i + 1] == 'u' && (body[i + 2] | 0x20) == 'd') {
+				int next = body[i + 3] | 0x20;
+				if (next == '8' || next == '9' || (next >= 'a' && next <= 'f')) {
+					return true;
+				}
+			}
+		}
+		return false;
+	}
+
+	/**
+	 * Refuses text with a lone UTF-16 surrogate: it is not Unicode, upstreams answer it
+	 * with errors of their own (or worse), and it cannot be stored as UTF-8.
+	 */
+	private static void refuseUnpairedSurrogates(byte[] body, JsonFactory factory) throws IOException {
+		try (JsonParser json = factory.createParser(body)) {
+			JsonToken token;
+			while ((token = json.nextToken()) != null) {
+				if (token == JsonToken.VALUE_STRING || token == JsonToken.FIELD_NAME) {
+					String text = json.getText();
+					for (int i = 0; i < text.length(); i++) {
+						char c = text.charAt(i);
+						if (Character.isHighSurrogate(c) && i + 1 < text.length()
+								&& Character.isLowSurrogate(text.charAt(i + 1))) {
+							i++;
+						}
+						else if (Character.isSurrogate(c)) {
+							throw OpenAiError.invalid(String.format(
+									"The request holds an unpaired UTF-16 surrogate (\\u%04x) at byte %d, which is "
+											+ "not valid Unicode text.",
+									(int) c, json.currentTokenLocation().getByteOffset()), null, "invalid_unicode");
+						}
+					}
+				}
+			}
 		}
 	}
 

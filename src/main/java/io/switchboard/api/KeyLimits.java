@@ -13,99 +13,158 @@ import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicLong;
 
-import io.github.bucket4j.Bucket;
-import io.github.bucket4j.ConsumptionProbe;
-
 import org.springframework.stereotype.Component;
 
 /**
  * The limits of each key, held in memory so that checking them costs no database read:
- * requests per minute (a Bucket4j token bucket, refilled smoothly), tokens per UTC day
- * and spend per UTC month (counters read from the recorded calls once, when a key is
- * first used, then kept up to date as calls finish). The token and spend limits are
- * checked before a call and counted after it, so the call that crosses a limit completes
- * and the next one is refused.
+ * requests per minute (behind {@link RequestRate}: a Bucket4j bucket per key, shared by
+ * every node on PostgreSQL), tokens per UTC day and spend per UTC month (counters read
+ * from the recorded calls once, when a key is first used, then kept up to date as calls
+ * finish).
+ *
+ * <p>
+ * Tokens and spend are reserved before a call and settled with its real usage after: a
+ * call reserves the most it can cost (its input plus its {@code max_tokens}, or the
+ * model's output limit), but no more than what is left, and a call finding nothing left
+ * is refused. However many calls arrive at once, a key therefore overshoots its limit by
+ * at most what one call used beyond its share.
  *
  * <p>
  * On several nodes sharing a database, the day's tokens and the month's spend are made
  * cluster-wide by {@link #reconcile()}: every few seconds (after a write of the call log)
  * each node sets its counters to what the database holds for all nodes plus its own calls
  * not yet written. A key can therefore overshoot by what the other nodes served in those
- * seconds, never more. Requests per minute are counted in one bucket per key that every
- * node shares ({@link RequestRates}).
+ * seconds, never more.
  */
 @Component
 class KeyLimits {
 
 	private final ApiCallStore calls;
 
-	private final Clock clock;
+	private final RequestRate rate;
 
-	private final RequestRates rates;
+	private final Clock clock;
 
 	private final ConcurrentHashMap<Long, State> states = new ConcurrentHashMap<>();
 
-	KeyLimits(ApiCallStore calls, Clock clock, RequestRates rates) {
+	KeyLimits(ApiCallStore calls, RequestRate rate, Clock clock) {
 		this.calls = calls;
+		this.rate = rate;
 		this.clock = clock;
-		this.rates = rates;
+	}
+
+	/** What a call holds of its key's day and month until it is settled. */
+	static final class Reservation {
+
+		static final Reservation NONE = new Reservation(null, 0, 0);
+
+		private final State state;
+
+		private final long tokens;
+
+		private final long costNanos;
+
+		private boolean settled;
+
+		private Reservation(State state, long tokens, long costNanos) {
+			this.state = state;
+			this.tokens = tokens;
+			this.costNanos = costNanos;
+		}
+
 	}
 
 	/**
-	 * Takes one request of the key's allowance.
+	 * Takes one request of the key's allowance, for a call with no token cost known
+	 * beforehand (an image).
 	 * @throws OpenAiError 429 naming the limit that is reached and when it resets
 	 */
 	void acquire(ApiKey key) {
-		if (key.requestsPerMinute() == null && key.tokensPerDay() == null && key.spendPerMonthNanos() == null) {
-			return;
-		}
-		State state = state(key);
-		long now = clock.millis();
-		state.roll(now);
-		if (key.tokensPerDay() != null && state.tokensToday.get() >= key.tokensPerDay()) {
-			long resetAt = state.dayEnd;
-			throw new OpenAiError(429,
-					"Token limit reached for API key '" + key.name() + "': " + key.tokensPerDay()
-							+ " tokens per day (UTC), " + state.tokensToday.get() + " used. It resets at "
-							+ Instant.ofEpochMilli(resetAt) + ", in " + human(resetAt - now) + ".",
-					"tokens", null, "rate_limit_exceeded", seconds(resetAt - now));
-		}
-		if (key.spendPerMonthNanos() != null && state.spendThisMonth.get() >= key.spendPerMonthNanos()) {
-			long resetAt = state.monthEnd;
-			throw new OpenAiError(429,
-					"Spend limit reached for API key '" + key.name() + "': $" + dollars(key.spendPerMonthNanos())
-							+ " per month (UTC), $" + dollars(state.spendThisMonth.get()) + " spent. It resets at "
-							+ Instant.ofEpochMilli(resetAt) + ", in " + human(resetAt - now) + ".",
-					"insufficient_quota", null, "insufficient_quota", seconds(resetAt - now));
-		}
-		if (state.bucket != null) {
-			ConsumptionProbe probe = state.bucket.tryConsumeAndReturnRemaining(1);
-			if (!probe.isConsumed()) {
-				long waitMillis = Math.max(1, probe.getNanosToWaitForRefill() / 1_000_000);
-				throw new OpenAiError(429,
-						"Rate limit reached for API key '" + key.name() + "': " + key.requestsPerMinute()
-								+ " requests per minute. It resets at " + Instant.ofEpochMilli(now + waitMillis)
-								+ ", in " + human(waitMillis) + ".",
-						"requests", null, "rate_limit_exceeded", seconds(waitMillis));
-			}
-		}
-	}
-
-	/** Counts a finished call against the key's day and month. */
-	void spent(ApiKey key, long tokens, long costNanos) {
-		if (key.tokensPerDay() == null && key.spendPerMonthNanos() == null) {
-			return;
-		}
-		State state = state(key);
-		state.roll(clock.millis());
-		state.tokensToday.addAndGet(tokens);
-		state.spendThisMonth.addAndGet(costNanos);
-		state.unwrittenTokens.addAndGet(tokens);
-		state.unwrittenSpend.addAndGet(costNanos);
+		settle(reserve(key, 0, 0), 0, 0);
 	}
 
 	/**
-	 * A call {@link #spent} counted is now in the database (called by the call recorder,
+	 * Checks the key's limits and reserves up to {@code maxTokens} and
+	 * {@code maxCostNanos} (what the call costs at most) of what is left today and this
+	 * month. Every reservation must be {@link #settle settled}.
+	 * @throws OpenAiError 429 naming the limit that is reached and when it resets
+	 */
+	Reservation reserve(ApiKey key, long maxTokens, long maxCostNanos) {
+		if (key.requestsPerMinute() == null && key.tokensPerDay() == null && key.spendPerMonthNanos() == null) {
+			return Reservation.NONE;
+		}
+		long now = clock.millis();
+		State state = key.tokensPerDay() == null && key.spendPerMonthNanos() == null ? null : state(key);
+		Reservation reservation = Reservation.NONE;
+		if (state != null) {
+			state.roll(now);
+			synchronized (state) {
+				long tokensUsed = state.tokensToday.get() + state.reservedTokens;
+				if (key.tokensPerDay() != null && tokensUsed >= key.tokensPerDay()) {
+					long resetAt = state.dayEnd;
+					throw new OpenAiError(429,
+							"Token limit reached for API key '" + key.name() + "': " + key.tokensPerDay()
+									+ " tokens per day (UTC), " + tokensUsed + " used or held by calls under way. "
+									+ "It resets at " + Instant.ofEpochMilli(resetAt) + ", in " + human(resetAt - now)
+									+ ".",
+							"tokens", null, "rate_limit_exceeded", seconds(resetAt - now));
+				}
+				long spendUsed = state.spendThisMonth.get() + state.reservedSpend;
+				if (key.spendPerMonthNanos() != null && spendUsed >= key.spendPerMonthNanos()) {
+					long resetAt = state.monthEnd;
+					throw new OpenAiError(429,
+							"Spend limit reached for API key '" + key.name() + "': $"
+									+ dollars(key.spendPerMonthNanos()) + " per month (UTC), $" + dollars(spendUsed)
+									+ " spent or held by calls under way. It resets at " + Instant.ofEpochMilli(resetAt)
+									+ ", in " + human(resetAt - now) + ".",
+							"insufficient_quota", null, "insufficient_quota", seconds(resetAt - now));
+				}
+				long tokens = key.tokensPerDay() == null ? 0 : Math.min(maxTokens, key.tokensPerDay() - tokensUsed);
+				long cost = key.spendPerMonthNanos() == null ? 0
+						: Math.min(maxCostNanos, key.spendPerMonthNanos() - spendUsed);
+				state.reservedTokens += tokens;
+				state.reservedSpend += cost;
+				reservation = new Reservation(state, tokens, cost);
+			}
+		}
+		long waitMillis = rate.tryTake(key);
+		if (waitMillis > 0) {
+			settle(reservation, 0, 0);
+			throw new OpenAiError(429,
+					"Rate limit reached for API key '" + key.name() + "': " + key.requestsPerMinute()
+							+ " requests per minute. It resets at " + Instant.ofEpochMilli(now + waitMillis) + ", in "
+							+ human(waitMillis) + ".",
+					"requests", null, "rate_limit_exceeded", seconds(waitMillis));
+		}
+		return reservation;
+	}
+
+	/**
+	 * Gives a reservation back and counts what the call really used (0 for a failed
+	 * call). A second settle of the same reservation does nothing.
+	 */
+	void settle(Reservation reservation, long tokens, long costNanos) {
+		State state = reservation.state;
+		if (state == null) {
+			return;
+		}
+		state.roll(clock.millis());
+		synchronized (state) {
+			if (reservation.settled) {
+				return;
+			}
+			reservation.settled = true;
+			state.reservedTokens -= reservation.tokens;
+			state.reservedSpend -= reservation.costNanos;
+			state.tokensToday.addAndGet(tokens);
+			state.spendThisMonth.addAndGet(costNanos);
+			state.unwrittenTokens.addAndGet(tokens);
+			state.unwrittenSpend.addAndGet(costNanos);
+		}
+	}
+
+	/**
+	 * A call {@link #settle} counted is now in the database (called by the call recorder,
 	 * after its write committed).
 	 */
 	void written(ApiCall call) {
@@ -170,13 +229,16 @@ class KeyLimits {
 
 		private final long keyId;
 
-		private final Bucket bucket;
-
 		private final AtomicLong tokensToday = new AtomicLong();
 
 		private final AtomicLong spendThisMonth = new AtomicLong();
 
-		/** What {@link #spent} counted that the database does not hold yet. */
+		/** Held by calls under way (guarded by the state's lock). */
+		private long reservedTokens;
+
+		private long reservedSpend;
+
+		/** What {@link #settle} counted that the database does not hold yet. */
 		private final AtomicLong unwrittenTokens = new AtomicLong();
 
 		private final AtomicLong unwrittenSpend = new AtomicLong();
@@ -189,7 +251,6 @@ class KeyLimits {
 
 		State(ApiKey key, long now) {
 			this.keyId = key.id();
-			this.bucket = key.requestsPerMinute() == null ? null : rates.bucket(key.id(), key.requestsPerMinute());
 			load(now);
 		}
 

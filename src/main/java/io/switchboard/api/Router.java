@@ -8,7 +8,12 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.ThreadLocalRandom;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
+
+import io.github.resilience4j.circuitbreaker.CircuitBreaker;
+import io.github.resilience4j.circuitbreaker.CircuitBreakerConfig;
+import io.github.resilience4j.circuitbreaker.CircuitBreakerRegistry;
 
 import io.switchboard.llm.LlmProperties;
 import io.switchboard.llm.ModelCatalog;
@@ -19,9 +24,16 @@ import org.springframework.stereotype.Component;
 
 /**
  * Decides which upstreams serve a request: the model's deployments in a random order
- * weighted by their weights, leaving out those cooling down after a 429 or 5xx, then the
- * deployments of each fallback model in turn. Built once from configuration and checked
- * at start-up.
+ * weighted by their weights, then the deployments of each fallback model in turn. Built
+ * once from configuration and checked at start-up.
+ *
+ * <p>
+ * Each deployment has a Resilience4j circuit breaker: it opens only when the failure rate
+ * over a time window passes the threshold after a minimum number of calls, stays open for
+ * the cool-down, then lets one probe through (half-open) whose result closes or reopens
+ * it. One failed call therefore never takes a model offline. An upstream's own
+ * {@code Retry-After} is honoured separately and for exactly as long as it asks (capped):
+ * it is the upstream telling us when to come back, not a guess.
  */
 @Component
 class Router {
@@ -30,13 +42,25 @@ class Router {
 
 	private final Map<String, Plan> plans = new LinkedHashMap<>();
 
-	private final long cooldownNanos;
+	private final long maxRetryAfterNanos;
 
-	private final long maxCooldownNanos;
+	/** When each breaker last opened, for telling a client how long to wait. */
+	private final Map<CircuitBreaker, AtomicLong> changes = new java.util.concurrent.ConcurrentHashMap<>();
 
 	Router(ModelCatalog catalog, ApiProperties properties) {
-		this.cooldownNanos = properties.cooldown().toNanos();
-		this.maxCooldownNanos = properties.maxCooldown().toNanos();
+		this.maxRetryAfterNanos = properties.maxCooldown().toNanos();
+		ApiProperties.Breaker breaker = properties.breaker();
+		CircuitBreakerRegistry breakers = CircuitBreakerRegistry.of(CircuitBreakerConfig.custom()
+			.slidingWindowType(CircuitBreakerConfig.SlidingWindowType.TIME_BASED)
+			.slidingWindowSize((int) Math.max(1, breaker.window().toSeconds()))
+			.minimumNumberOfCalls(breaker.minimumCalls())
+			.failureRateThreshold(breaker.failureRate())
+			.waitDurationInOpenState(properties.cooldown())
+			.permittedNumberOfCallsInHalfOpenState(1)
+			// a probe whose answer never comes must not hold the breaker half-open for
+			// ever
+			.maxWaitDurationInHalfOpenState(properties.maxCooldown())
+			.build());
 		properties.routes().forEach((name, route) -> {
 			if (catalog.find(name).isEmpty()) {
 				throw new InvalidConfigurationPropertyValueException("switchboard.api.routes." + name, name,
@@ -63,32 +87,41 @@ class Router {
 			ApiProperties.Route route = properties.routes().get(model.name());
 			List<Target> targets = new ArrayList<>();
 			if (route == null || route.deployments().isEmpty()) {
-				targets.add(target(catalog, model, model.provider(), model.upstreamId(), 1));
+				targets.add(target(catalog, breakers, model, model.provider(), model.upstreamId(), 1));
 			}
 			else {
 				for (ApiProperties.Deployment deployment : route.deployments()) {
 					String upstreamModel = deployment.upstreamModel() == null || deployment.upstreamModel().isBlank()
 							? model.upstreamId() : deployment.upstreamModel();
-					targets.add(target(catalog, model, deployment.provider(), upstreamModel, deployment.weight()));
+					targets.add(target(catalog, breakers, model, deployment.provider(), upstreamModel,
+							deployment.weight()));
 				}
 			}
 			plans.put(model.name(), new Plan(List.copyOf(targets), route == null ? List.of() : route.fallbacks()));
 		}
 	}
 
-	private static Target target(ModelCatalog catalog, ModelSpec model, String provider, String upstreamModel,
-			int weight) {
+	private Target target(ModelCatalog catalog, CircuitBreakerRegistry breakers, ModelSpec model, String provider,
+			String upstreamModel, int weight) {
 		LlmProperties.Provider settings = catalog.providers().get(provider);
 		boolean passThrough = settings != null && settings.type() == LlmProperties.ProviderType.OPENAI;
 		URI base = settings == null || settings.baseUrl() == null ? OPENAI_BASE_URL : settings.baseUrl();
 		ModelSpec served = new ModelSpec(model.name(), provider, upstreamModel, model.contextWindow(),
 				model.maxOutputTokens(), model.price(), model.vision(), model.demo());
-		return new Target(served, provider, settings, base, upstreamModel, weight, passThrough, new AtomicLong(0));
+		// one breaker per provider and upstream model: the same deployment serving two
+		// model names is one upstream, healthy or not
+		CircuitBreaker breaker = breakers.circuitBreaker(provider + "/" + upstreamModel);
+		// no event consumer on the breaker: with one, Resilience4j makes an event object
+		// (with a ZonedDateTime) for every successful call, a cost on the hot path
+		AtomicLong openedAt = changes.computeIfAbsent(breaker, opened -> new AtomicLong());
+		return new Target(served, provider, settings, base, upstreamModel, weight, passThrough, breaker, openedAt,
+				new AtomicLong(0));
 	}
 
 	/**
-	 * The upstreams to try for a model, in order: its own available deployments by
-	 * weight, then each fallback's. Empty when every one is cooling down.
+	 * The upstreams to try for a model, in order: its own deployments by weight, then
+	 * each fallback's. Deployments whose {@code Retry-After} has not passed are left out;
+	 * open breakers are checked when a deployment is called ({@link Target#tryAcquire}).
 	 */
 	List<Target> plan(ModelSpec model) {
 		Plan plan = plans.get(model.name());
@@ -98,7 +131,7 @@ class Router {
 		long now = System.nanoTime();
 		if (plan.fallbacks().isEmpty() && plan.targets().size() == 1) {
 			Target only = plan.targets().getFirst();
-			return only.available(now) ? plan.targets() : List.of();
+			return only.waitedOut(now) ? plan.targets() : List.of();
 		}
 		List<Target> order = new ArrayList<>();
 		Set<String> seen = new HashSet<>();
@@ -113,7 +146,7 @@ class Router {
 		return order;
 	}
 
-	/** Every deployment of a model, cooling down or not (for the error message). */
+	/** Every deployment of a model, held back or not (for the error message). */
 	List<Target> targets(String model) {
 		Plan plan = plans.get(model);
 		return plan == null ? List.of() : plan.targets();
@@ -123,7 +156,7 @@ class Router {
 		List<Target> left = new ArrayList<>(targets.size());
 		int total = 0;
 		for (Target target : targets) {
-			if (target.available(now)) {
+			if (target.waitedOut(now)) {
 				left.add(target);
 				total += target.weight();
 			}
@@ -146,18 +179,18 @@ class Router {
 		}
 	}
 
-	/**
-	 * Leaves a deployment out for the configured cool-down, or as long as its
-	 * {@code Retry-After} asked (capped).
-	 */
-	void coolDown(Target target, long retryAfterSeconds) {
-		long wait = Math.min(Math.max(cooldownNanos, retryAfterSeconds * 1_000_000_000L), maxCooldownNanos);
-		target.coolingUntil().set(System.nanoTime() + wait);
+	/** Holds a deployment back for as long as its {@code Retry-After} asked (capped). */
+	void holdFor(Target target, long retryAfterSeconds) {
+		if (retryAfterSeconds <= 0) {
+			return;
+		}
+		long wait = Math.min(retryAfterSeconds * 1_000_000_000L, maxRetryAfterNanos);
+		target.heldUntil().set(System.nanoTime() + wait);
 	}
 
 	/**
-	 * Seconds until the first deployment of the model or its fallbacks is back, at least
-	 * 1.
+	 * Seconds until the first deployment of the model or its fallbacks may be called
+	 * again, at least 1: the shortest {@code Retry-After} or open breaker left.
 	 */
 	long secondsUntilAvailable(ModelSpec model) {
 		Plan plan = plans.get(model.name());
@@ -168,8 +201,7 @@ class Router {
 			plan.fallbacks().forEach(fallback -> all.addAll(targets(fallback)));
 		}
 		for (Target target : all) {
-			long until = target.coolingUntil().get();
-			soonest = Math.min(soonest, until == 0 ? 0 : Math.max(0, until - now));
+			soonest = Math.min(soonest, target.nanosUntilCallable(now));
 		}
 		return soonest == Long.MAX_VALUE ? 1 : Math.max(1, (soonest + 999_999_999L) / 1_000_000_000L);
 	}
@@ -184,15 +216,59 @@ class Router {
 	 * filled in)
 	 * @param passThrough whether it speaks OpenAI's protocol, so requests pass through as
 	 * bytes; otherwise they are translated through the llm module
-	 * @param coolingUntil {@link System#nanoTime()} until which it is left out, 0 when it
-	 * is not
+	 * @param breaker its circuit breaker, shared by every model it serves
+	 * @param changedAt {@link System#nanoTime()} when its breaker last opened
+	 * @param heldUntil {@link System#nanoTime()} until which its {@code Retry-After}
+	 * holds it back, 0 when it does not
 	 */
 	record Target(ModelSpec model, String provider, LlmProperties.Provider settings, URI baseUrl, String upstreamModel,
-			int weight, boolean passThrough, AtomicLong coolingUntil) {
+			int weight, boolean passThrough, CircuitBreaker breaker, AtomicLong changedAt, AtomicLong heldUntil) {
 
-		boolean available(long now) {
-			long until = coolingUntil.get();
+		boolean waitedOut(long now) {
+			long until = heldUntil.get();
 			return until == 0 || now - until >= 0;
+		}
+
+		/**
+		 * Asks the breaker for one call; every permitted call must end in
+		 * {@link #succeeded}, {@link #failed} or {@link #released}.
+		 */
+		boolean tryAcquire() {
+			return breaker.tryAcquirePermission();
+		}
+
+		void succeeded(long startedNanos) {
+			breaker.onSuccess(System.nanoTime() - startedNanos, TimeUnit.NANOSECONDS);
+		}
+
+		void failed(long startedNanos, Throwable cause) {
+			boolean wasOpen = open();
+			breaker.onError(System.nanoTime() - startedNanos, TimeUnit.NANOSECONDS, cause);
+			if (!wasOpen && open()) {
+				changedAt.set(System.nanoTime());
+			}
+		}
+
+		/** A permitted call that says nothing of the deployment's health. */
+		void released() {
+			breaker.releasePermission();
+		}
+
+		boolean open() {
+			return breaker.getState() == CircuitBreaker.State.OPEN
+					|| breaker.getState() == CircuitBreaker.State.FORCED_OPEN;
+		}
+
+		/** How long until a call may go to it: 0 when one may now. */
+		long nanosUntilCallable(long now) {
+			long held = waitedOut(now) ? 0 : heldUntil.get() - now;
+			long open = 0;
+			if (open()) {
+				long wait = breaker.getCircuitBreakerConfig().getWaitIntervalFunctionInOpenState().apply(1)
+						* 1_000_000L;
+				open = Math.max(0, changedAt.get() + wait - now);
+			}
+			return Math.max(held, open);
 		}
 
 		/** How the calls table names it: the provider and the upstream model id. */

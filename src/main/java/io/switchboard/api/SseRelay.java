@@ -42,7 +42,11 @@ final class SseRelay {
 
 	private boolean done;
 
-	private boolean clientGone;
+	private volatile boolean clientGone;
+
+	private volatile boolean interrupted;
+
+	private OutputStream out;
 
 	private String finishReason;
 
@@ -62,6 +66,9 @@ final class SseRelay {
 	 * answer then)
 	 */
 	void relay(InputStream in, OutputStream out) throws IOException {
+		synchronized (this) {
+			this.out = out;
+		}
 		int read;
 		while ((read = in.read(buffer, length, buffer.length - length)) != -1) {
 			length += read;
@@ -206,7 +213,31 @@ final class SseRelay {
 		return -1;
 	}
 
-	private void write(OutputStream out, int from, int count) {
+	/**
+	 * Ends the client's stream now with this last event (the server is stopping), from
+	 * another thread: later upstream bytes are no longer passed on.
+	 */
+	synchronized void interrupt(byte[] lastEvent) {
+		if (clientGone || out == null) {
+			return;
+		}
+		interrupted = true;
+		try {
+			out.write(lastEvent);
+			out.flush();
+		}
+		catch (IOException gone) {
+			// the client left already
+		}
+		clientGone = true;
+	}
+
+	/** Whether the stream was ended by {@link #interrupt}. */
+	boolean interrupted() {
+		return interrupted;
+	}
+
+	private synchronized void write(OutputStream out, int from, int count) {
 		if (count <= 0 || clientGone) {
 			return;
 		}
@@ -218,7 +249,7 @@ final class SseRelay {
 		}
 	}
 
-	private void flush(OutputStream out) {
+	private synchronized void flush(OutputStream out) {
 		if (clientGone) {
 			return;
 		}

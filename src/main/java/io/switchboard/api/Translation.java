@@ -15,8 +15,10 @@ import io.switchboard.llm.ChatResponse;
 import io.switchboard.llm.ContentPart;
 import io.switchboard.llm.FinishReason;
 import io.switchboard.llm.ModelSpec;
+import io.switchboard.llm.OpenAiToolFormat;
 import io.switchboard.llm.Role;
 import io.switchboard.llm.TokenUsage;
+import io.switchboard.llm.ToolSpec;
 
 /**
  * OpenAI's chat completion format to and from the llm module's neutral types, for models
@@ -30,14 +32,18 @@ final class Translation {
 
 	/**
 	 * The neutral request for an OpenAI request body.
-	 * @throws OpenAiError 400 for what the translation cannot carry (tools, several
-	 * choices, images by remote URL)
+	 * @throws OpenAiError 400 for what the translation cannot carry (a forced tool
+	 * choice, several choices, images by remote URL)
 	 */
 	static ChatRequest toChatRequest(JsonNode body, ModelSpec model) {
-		if (body.hasNonNull("tools") && !body.get("tools").isEmpty() || body.hasNonNull("functions")) {
-			throw OpenAiError.invalid("The model `" + model.name() + "` is served through translation and does not "
-					+ "support tools or functions.", "tools", "unsupported_parameter");
+		List<ToolSpec> tools;
+		try {
+			tools = OpenAiToolFormat.tools(body);
 		}
+		catch (OpenAiToolFormat.Unsupported unsupported) {
+			throw OpenAiError.invalid(unsupported.getMessage(), unsupported.param(), "unsupported_value");
+		}
+		java.util.Map<String, String> callNames = new java.util.HashMap<>();
 		if (body.path("n").asInt(1) != 1) {
 			throw OpenAiError.invalid("The model `" + model.name() + "` answers with one choice only (n=1).", "n",
 					"unsupported_value");
@@ -50,12 +56,30 @@ final class Translation {
 				case "system", "developer" -> Role.SYSTEM;
 				case "user" -> Role.USER;
 				case "assistant" -> Role.ASSISTANT;
+				case "tool" -> Role.TOOL;
 				default -> throw OpenAiError.invalid(
 						"The model `" + model.name() + "` is served through translation and does not support "
 								+ "messages of role '" + message.path("role").asText() + "'.",
 						"messages[" + i + "].role", "unsupported_value");
 			};
-			List<ContentPart> parts = parts(message.path("content"), "messages[" + i + "].content", model);
+			String at = "messages[" + i + "]";
+			List<ContentPart> parts;
+			try {
+				if (role == Role.TOOL) {
+					parts = List.of(OpenAiToolFormat.result(message, callNames, at));
+				}
+				else {
+					parts = new ArrayList<>(message.path("content").isNull() ? List.of()
+							: parts(message.path("content"), at + ".content", model));
+					for (ContentPart.ToolCall call : OpenAiToolFormat.calls(message, at)) {
+						callNames.put(call.id(), call.name());
+						parts.add(call);
+					}
+				}
+			}
+			catch (OpenAiToolFormat.Unsupported unsupported) {
+				throw OpenAiError.invalid(unsupported.getMessage(), unsupported.param(), "invalid_value");
+			}
 			if (!parts.isEmpty()) {
 				messages.add(new ChatMessage(role, parts));
 			}
@@ -74,7 +98,7 @@ final class Translation {
 			maxTokens = Math.min(max.asInt(), model.maxOutputTokens());
 		}
 		Double temperature = body.path("temperature").isNumber() ? body.get("temperature").asDouble() : null;
-		ChatRequest request = new ChatRequest(model, messages, maxTokens, temperature);
+		ChatRequest request = new ChatRequest(model, messages, maxTokens, temperature, tools);
 		if (request.hasImages() && !model.vision()) {
 			throw OpenAiError.invalid("The model `" + model.name() + "` does not read images.", "messages",
 					"image_not_supported");
@@ -141,6 +165,7 @@ final class Translation {
 			case STOP -> "stop";
 			case LENGTH -> "length";
 			case CONTENT_FILTER -> "content_filter";
+			case TOOL_CALLS -> "tool_calls";
 			case OTHER -> "stop";
 		};
 	}
@@ -153,7 +178,17 @@ final class Translation {
 			.put("created", created)
 			.put("model", model);
 		ObjectNode choice = completion.putArray("choices").addObject().put("index", 0);
-		choice.putObject("message").put("role", "assistant").put("content", answer.text()).putNull("refusal");
+		ObjectNode message = choice.putObject("message").put("role", "assistant");
+		if (answer.wantsTools() && answer.text().isEmpty()) {
+			message.putNull("content");
+		}
+		else {
+			message.put("content", answer.text());
+		}
+		message.putNull("refusal");
+		if (answer.wantsTools()) {
+			OpenAiToolFormat.write(message.putArray("tool_calls"), answer.toolCalls(), false);
+		}
 		choice.putNull("logprobs");
 		choice.put("finish_reason", finishReason(answer.finishReason()));
 		completion.set("usage", usage(mapper, answer.usage()));
@@ -198,6 +233,23 @@ final class Translation {
 		event[event.length - 2] = '\n';
 		event[event.length - 1] = '\n';
 		return event;
+	}
+
+	/** One chunk carrying all of an answer's tool calls, as OpenAI streams them. */
+	static byte[] toolCallsChunk(ObjectMapper mapper, String id, long created, String model,
+			List<ContentPart.ToolCall> calls) {
+		ObjectNode chunk = mapper.createObjectNode()
+			.put("id", id)
+			.put("object", "chat.completion.chunk")
+			.put("created", created)
+			.put("model", model);
+		ObjectNode choice = chunk.putArray("choices").addObject().put("index", 0);
+		OpenAiToolFormat.write(choice.putObject("delta").putArray("tool_calls"), calls, true);
+		choice.putNull("logprobs");
+		choice.putNull("finish_reason");
+		byte[] json = write(mapper, chunk);
+		return ("data: " + new String(json, java.nio.charset.StandardCharsets.UTF_8) + "\n\n")
+			.getBytes(java.nio.charset.StandardCharsets.UTF_8);
 	}
 
 	private static ObjectNode usage(ObjectMapper mapper, TokenUsage usage) {

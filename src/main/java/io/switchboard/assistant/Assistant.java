@@ -3,6 +3,7 @@ package io.switchboard.assistant;
 import java.time.Clock;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 
 import io.switchboard.conversation.AnswerRecord;
@@ -10,7 +11,9 @@ import io.switchboard.conversation.AnswerState;
 import io.switchboard.conversation.ChatMode;
 import io.switchboard.conversation.ConversationException;
 import io.switchboard.conversation.Conversations;
+import io.switchboard.conversation.Suspensions;
 import io.switchboard.conversation.Exchange;
+import io.switchboard.conversation.MessagePart;
 import io.switchboard.conversation.PlaceKind;
 import io.switchboard.conversation.SessionChoice;
 import io.switchboard.conversation.StoredMessage;
@@ -26,6 +29,7 @@ import io.switchboard.llm.TokenCounter;
 import io.switchboard.moderation.Moderation;
 import io.switchboard.moderation.Verdict;
 import io.switchboard.usage.UsageLedger;
+import io.switchboard.usage.UsagePurpose;
 
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -77,10 +81,16 @@ public class Assistant {
 
 	private final Clock clock;
 
+	private final ToolLoop tools;
+
+	private final Suspensions suspensions;
+
 	Assistant(Conversations conversations, CommandParser parser, Commands commands, ContextAssembler assembler,
 			ChatModels chatModels, ModelCatalog models, TokenCounter tokens, UsageLedger usage,
 			AssistantProperties properties, List<ModeHandler> modeHandlers, Moderation moderation,
-			TransactionTemplate transactions, Clock clock) {
+			TransactionTemplate transactions, Clock clock, ToolLoop tools, Suspensions suspensions) {
+		this.tools = tools;
+		this.suspensions = suspensions;
 		this.conversations = conversations;
 		this.parser = parser;
 		this.commands = commands;
@@ -110,6 +120,15 @@ public class Assistant {
 				replies.add(notice.reply());
 			}
 		};
+		if (suspensions.isSuspended(user.id())) {
+			// an admin's lock-out: no chat and no command (not even /user state) until an
+			// admin lifts it; said once per direct message, never in a group
+			if (message.place().kind() != PlaceKind.GROUP) {
+				replies.add(Reply.of("Your account is suspended by an administrator, so this message was not "
+						+ "answered. Only an administrator can lift the suspension."));
+			}
+			return new Received.Replied(user, replies);
+		}
 		Optional<Command> command = parser.parse(message.text());
 		if (command.isPresent()) {
 			commands.execute(command.get(), user, message, collect);
@@ -211,11 +230,15 @@ public class Assistant {
 		long started = System.nanoTime();
 		ContextAssembler.AssembledContext context;
 		ChatResponse response;
+		ToolContext toolContext = toolContext(user, exchange, platform);
+		Map<String, AssistantTool> offered = user == null ? Map.of() : tools.toolsFor(model, toolContext);
+		List<MessagePart> steps;
 		try {
 			context = assembler.assemble(exchange, model, maxOutput, 1.0);
 			try {
-				response = chatModels.stream(context.request(),
-						piece -> live.accept(new ReplyEvent.AnswerDelta(piece)));
+				ToolLoop.Outcome outcome = tools.answer(context.request(), offered, toolContext, live);
+				response = outcome.response();
+				steps = outcome.steps();
 			}
 			catch (LlmException.ContextLengthExceeded overflow) {
 				// our count and the provider's differ for this model: give it a smaller
@@ -223,8 +246,9 @@ public class Assistant {
 				log.info("provider {} found the context of {} too long; retrying with less", overflow.provider(),
 						model.name());
 				context = assembler.assemble(exchange, model, maxOutput, SHRINK_AFTER_OVERFLOW);
-				response = chatModels.stream(context.request(),
-						piece -> live.accept(new ReplyEvent.AnswerDelta(piece)));
+				ToolLoop.Outcome outcome = tools.answer(context.request(), offered, toolContext, live);
+				response = outcome.response();
+				steps = outcome.steps();
 			}
 		}
 		catch (ContextAssembler.MessageTooLong tooLong) {
@@ -247,14 +271,17 @@ public class Assistant {
 		long cost = model.price().costNanos(response.usage());
 		AnswerRecord record = new AnswerRecord(model.name(), model.provider(), response.usage().inputTokens(),
 				response.usage().outputTokens(), cost, latencyMillis, context.omitted(),
-				response.finishReason().name().toLowerCase());
+				response.finishReason().name().toLowerCase(), response.usage().cachedInputTokens());
 		ChatResponse answered = response;
+		List<MessagePart> toolSteps = steps;
 		int answerTokens = tokens.count(answered.text()) + TokenCounter.PER_MESSAGE_OVERHEAD;
 		long payer = question.author() == null ? exchange.session().owner().value() : question.author().value();
 		Optional<StoredMessage> written = transactions.execute(status -> {
-			Optional<StoredMessage> answer = conversations.answer(answerId, answered.text(), answerTokens, record);
-			answer.ifPresent(stored -> usage.record(payer, model.name(), answered.usage().inputTokens(),
-					answered.usage().outputTokens(), cost, clock.instant()));
+			Optional<StoredMessage> answer = conversations.answer(answerId, toolSteps, answered.text(), answerTokens,
+					record);
+			answer.ifPresent(stored -> usage.record(payer, model.name(), UsagePurpose.CHAT,
+					answered.usage().inputTokens(), answered.usage().outputTokens(),
+					answered.usage().cachedInputTokens(), cost, clock.instant()));
 			return answer;
 		});
 		if (written.isEmpty()) {
@@ -266,6 +293,21 @@ public class Assistant {
 						question, written.get()),
 				response.text(), response.usage(), cost, response.finishReason(), model.demo()));
 		return written;
+	}
+
+	/**
+	 * Where tools run for this question: the place its session began when that is on the
+	 * asking platform (a group, a thread), else a direct chat there; and the asker as
+	 * that platform knows them. An image a tool draws is delivered there.
+	 */
+	private ToolContext toolContext(User user, Exchange exchange, String platform) {
+		var origin = exchange.session().origin();
+		var place = origin != null && (platform == null || origin.platform().equals(platform)) ? origin
+				: "web".equals(platform) ? io.switchboard.conversation.Place.web()
+						: platform == null ? null : io.switchboard.conversation.Place.direct(platform);
+		var requester = user == null || place == null ? null
+				: conversations.identityOn(user.id(), place.platform()).orElse(null);
+		return new ToolContext(user, exchange.session(), requester, place);
 	}
 
 	private Optional<StoredMessage> settle(long answerId, AnswerState state, String reason, ReplySink live) {

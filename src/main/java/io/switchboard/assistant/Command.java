@@ -30,6 +30,22 @@ sealed interface Command {
 	record UserCommand(UserAction action, String argument) implements Command {
 	}
 
+	/** {@code /compact}: summarise the current topic's older messages now. */
+	record Compact() implements Command {
+	}
+
+	/** {@code /remember <fact>} */
+	record Remember(String fact) implements Command {
+	}
+
+	/** {@code /memory}: the facts remembered for the user. */
+	record Memory() implements Command {
+	}
+
+	/** {@code /forget <n | all>}; the argument is as typed. */
+	record Forget(String argument) implements Command {
+	}
+
 	/** A command another module registered, e.g. {@code /imagine}. */
 	record Extension(CommandExtension extension, String arguments) implements Command {
 	}
@@ -40,7 +56,7 @@ sealed interface Command {
 
 	enum SessionAction {
 
-		NEW, LIST, USE, RENAME, PUBLIC, PRIVATE, MODEL, SYSTEM, REMOVE, INFO
+		NEW, LIST, USE, RENAME, PUBLIC, PRIVATE, MODEL, SYSTEM, REMOVE, INFO, TOOLS
 
 	}
 

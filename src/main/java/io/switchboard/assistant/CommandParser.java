@@ -47,6 +47,10 @@ class CommandParser {
 			case "new", "newtopic", "reset" -> new Command.NewTopic();
 			case "models" -> new Command.Models();
 			case "mode" -> new Command.Mode(rest);
+			case "compact" -> new Command.Compact();
+			case "remember" -> new Command.Remember(rest);
+			case "memory", "memories" -> new Command.Memory();
+			case "forget" -> new Command.Forget(rest);
 			case "session", "sessions" -> session(rest);
 			case "user", "me" -> user(rest);
 			default -> {
@@ -74,6 +78,7 @@ class CommandParser {
 			case "system", "prompt" -> Command.SessionAction.SYSTEM;
 			case "remove", "delete", "rm" -> Command.SessionAction.REMOVE;
 			case "info", "show" -> Command.SessionAction.INFO;
+			case "tools", "tool", "mcp" -> Command.SessionAction.TOOLS;
 			default -> null;
 		};
 		return action == null ? new Command.Unknown("session " + parts[0])

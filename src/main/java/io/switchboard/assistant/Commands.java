@@ -10,6 +10,7 @@ import java.util.Optional;
 import io.switchboard.conversation.ChatMode;
 import io.switchboard.conversation.ConversationException;
 import io.switchboard.conversation.Conversations;
+import io.switchboard.conversation.Fact;
 import io.switchboard.conversation.Session;
 import io.switchboard.conversation.SessionId;
 import io.switchboard.conversation.StoredMessage;
@@ -19,6 +20,8 @@ import io.switchboard.llm.ModelCatalog;
 import io.switchboard.llm.ModelSpec;
 
 import org.springframework.stereotype.Component;
+import org.springframework.transaction.support.TransactionSynchronization;
+import org.springframework.transaction.support.TransactionSynchronizationManager;
 
 /** Carries out the shared text commands and words their replies. */
 @Component
@@ -41,11 +44,18 @@ class Commands {
 
 	private final List<ModeHandler> modeHandlers;
 
-	Commands(Conversations conversations, ModelCatalog models, CommandParser parser, List<ModeHandler> modeHandlers) {
+	private final List<SessionTools> sessionTools;
+
+	private final ContextAssembler assembler;
+
+	Commands(Conversations conversations, ModelCatalog models, CommandParser parser, List<ModeHandler> modeHandlers,
+			List<SessionTools> sessionTools, ContextAssembler assembler) {
+		this.sessionTools = sessionTools;
 		this.conversations = conversations;
 		this.models = models;
 		this.parser = parser;
 		this.modeHandlers = modeHandlers;
+		this.assembler = assembler;
 	}
 
 	/** Runs a command; replies go to the sink. */
@@ -69,6 +79,10 @@ class Commands {
 			case Command.NewTopic newTopic -> newTopic(user, message);
 			case Command.Models listModels -> models(user, message);
 			case Command.Mode mode -> mode(user, mode.mode());
+			case Command.Compact compact -> compact(user, message);
+			case Command.Remember remember -> remember(user, remember.fact());
+			case Command.Memory memory -> memory(user);
+			case Command.Forget forget -> forget(user, forget.argument().strip().toLowerCase());
 			case Command.SessionCommand session -> session(session, user, message);
 			case Command.UserCommand userCommand -> user(userCommand, user);
 			case Command.Extension extension -> throw new IllegalStateException("extensions reply themselves");
@@ -94,6 +108,7 @@ class Commands {
 				`/session system [text | -]` show or set its system prompt (`-` removes it)
 				`/session remove [#id]` remove a session (asks to confirm)
 				`/session info [#id]` settings and recent messages
+				`/session tools [on | off <server>]` the tool (MCP) servers the current session uses
 				`/user info` your settings
 				`/user model <name>` default model for new sessions
 				`/user system [text | -]` default system prompt for new sessions
@@ -103,6 +118,8 @@ class Commands {
 				`/user clear` remove all your sessions (asks to confirm)
 				`/models` the models you can use
 				`/mode chat | image` chat with a model, or turn messages into images
+				`/compact` summarise this conversation's older messages now (it happens by itself when it grows long)
+				`/remember <fact>` · `/memory` · `/forget <n | all>` facts about you every conversation of yours knows
 				""");
 		for (CommandExtension extension : parser.extensions()) {
 			text.append(extension.help()).append('\n');
@@ -179,6 +196,106 @@ class Commands {
 		return new Reply(text.toString().strip(), actions);
 	}
 
+	// ------------------------------------------------------ compaction, memory
+
+	private Reply compact(User user, InboundMessage message) {
+		Optional<Session> target = target(user, message);
+		if (target.isEmpty()) {
+			return Reply.of("There is no conversation to compact yet: your next message starts one.");
+		}
+		Session session = target.get();
+		ModelSpec model = models.findOrDefault(session.model());
+		long payer = user.id().value();
+		// a summary takes a model call: never inside the transaction that took the
+		// command in, and never holding the platform's answer up
+		Runnable work = () -> Thread.ofVirtual()
+			.name("compact-" + session.id().value())
+			.start(() -> assembler.compactNow(session, model, payer));
+		if (TransactionSynchronizationManager.isSynchronizationActive()) {
+			TransactionSynchronizationManager.registerSynchronization(new TransactionSynchronization() {
+				@Override
+				public void afterCommit() {
+					work.run();
+				}
+			});
+		}
+		else {
+			work.run();
+		}
+		return Reply.of(
+				"Compacting session " + session.id() + " \"" + session.title()
+						+ "\": its older messages are being summarised, the latest stay word for word. "
+						+ "The history is kept whole; `/session info` shows the summary once it is written.",
+				Reply.Action.of("Session info", "/session info"));
+	}
+
+	private Reply remember(User user, String fact) {
+		List<Fact> facts = conversations.remember(user.id(), fact);
+		Fact added = facts.getLast();
+		return Reply.of(
+				"Remembered (" + added.number() + "): " + added.text()
+						+ "\nEvery conversation of yours, on every platform, now knows it; only you see it. "
+						+ "`/memory` lists your facts, `/forget " + added.number() + "` removes this one.",
+				Reply.Action.of("My memory", "/memory"));
+	}
+
+	private Reply memory(User user) {
+		List<Fact> facts = conversations.facts(user.id());
+		if (facts.isEmpty()) {
+			return Reply.of("You have no remembered facts. Add one with `/remember <fact>`, e.g. "
+					+ "`/remember I am vegetarian`: every conversation of yours will know it.");
+		}
+		StringBuilder text = new StringBuilder("**Your memory** (goes into every conversation of yours)\n");
+		List<Reply.Action> actions = new ArrayList<>();
+		for (Fact fact : facts) {
+			text.append(fact.number()).append(". ").append(fact.text()).append('\n');
+			if (actions.size() < 5) {
+				actions.add(Reply.Action.of("Forget " + fact.number(), "/forget " + fact.number()));
+			}
+		}
+		actions.add(Reply.Action.danger("Forget all", "/forget all"));
+		return new Reply(text.toString().strip(), actions);
+	}
+
+	private Reply forget(User user, String argument) {
+		String action = "memory-forget-all";
+		if (argument.startsWith("all")) {
+			String decision = argument.substring(3).strip();
+			if (CANCEL.equals(decision)) {
+				conversations.cancelConfirmation(user.id(), action);
+				return Reply.of("Your remembered facts are kept.");
+			}
+			if (CONFIRM.equals(decision)) {
+				if (!conversations.confirm(user.id(), action, "")) {
+					return Reply.of("Nothing to confirm (or it expired). Send `/forget all` again.");
+				}
+				int forgotten = conversations.forgetAll(user.id());
+				return Reply.of("Forgot all " + forgotten + (forgotten == 1 ? " fact." : " facts."));
+			}
+			if (!decision.isEmpty()) {
+				throw new ConversationException.Invalid("Usage: `/forget <n | all>`");
+			}
+			int count = conversations.facts(user.id()).size();
+			if (count == 0) {
+				return Reply.of("You have no remembered facts.");
+			}
+			conversations.requestConfirmation(user.id(), action, "");
+			return Reply.of("Forget all " + count + (count == 1 ? " fact" : " facts") + " you asked me to remember?",
+					Reply.Action.danger("Forget all", "/forget all " + CONFIRM),
+					Reply.Action.of("Keep them", "/forget all " + CANCEL));
+		}
+		int number;
+		try {
+			number = Integer.parseInt(argument);
+		}
+		catch (NumberFormatException notANumber) {
+			throw new ConversationException.Invalid(
+					"Usage: `/forget <n | all>`, with n the fact's number in `/memory`.");
+		}
+		Fact forgotten = conversations.forget(user.id(), number);
+		return Reply.of("Forgot: " + forgotten.text(), Reply.Action.of("My memory", "/memory"));
+	}
+
 	// -------------------------------------------------------------- sessions
 
 	private Reply session(Command.SessionCommand command, User user, InboundMessage message) {
@@ -229,6 +346,11 @@ class Commands {
 			}
 			case REMOVE -> remove(user, message, argument);
 			case INFO -> sessionInfo(user, message, argument);
+			case TOOLS -> {
+				Session current = required(user, message);
+				yield sessionTools.isEmpty() ? Reply.of("This server has no tool servers to choose from.")
+						: sessionTools.getFirst().handle(user, current, argument);
+			}
 		};
 	}
 
@@ -322,6 +444,23 @@ class Commands {
 			.append(conversations.messageCount(session.id()))
 			.append(" messages\n");
 		text.append("System prompt: ").append(quoteOrNone(session.systemPrompt())).append('\n');
+		conversations.summary(session.id(), session.currentTopic())
+			.ifPresent(summary -> text.append("Summary of messages ")
+				.append(summary.fromSeq())
+				.append("-")
+				.append(summary.throughSeq())
+				.append(" of this topic (")
+				.append(summary.steps())
+				.append(summary.steps() == 1 ? " compaction" : " compactions")
+				.append(", by ")
+				.append(summary.model())
+				.append(", ")
+				.append(TIME.format(summary.updatedAt()))
+				.append("); word for word from message ")
+				.append(summary.throughSeq() + 1)
+				.append(":\n> ")
+				.append(abbreviate(summary.text(), 600))
+				.append('\n'));
 		text.append("Created ")
 			.append(TIME.format(session.createdAt()))
 			.append(" · last chat ")

@@ -31,6 +31,18 @@ public sealed interface ReplyEvent {
 	}
 
 	/**
+	 * A tool the model asked for has run (or failed): channels show it in their own way
+	 * while the answer is written.
+	 *
+	 * @param tool the tool's name
+	 * @param summary a short line on what it did, for the user
+	 * @param error whether it failed
+	 * @param imageJob an image job it started, or {@code null} (the web page follows it)
+	 */
+	record ToolUsed(String tool, String summary, boolean error, Long imageJob) implements ReplyEvent {
+	}
+
+	/**
 	 * The answer is complete and recorded; {@code exchange} holds question and answer.
 	 */
 	record AnswerCompleted(Exchange exchange, String text, TokenUsage usage, long costNanos, FinishReason finishReason,

@@ -5,6 +5,7 @@ import java.util.Objects;
 
 import io.switchboard.assistant.InboundMessage;
 import io.switchboard.assistant.Reply;
+import io.switchboard.voice.Heard;
 
 /**
  * One platform event, as a channel hands it to the {@link Intake}.
@@ -32,7 +33,17 @@ public record Inbound(String platform, String key, Object address, Body body, Ru
 
 	/** A message from a person, for the assistant: a command, or a question to answer. */
 	public static Inbound message(String platform, String key, Object address, InboundMessage message) {
-		return new Inbound(platform, key, address, new Body.Message(message), null);
+		return new Inbound(platform, key, address, new Body.Message(message, null), null);
+	}
+
+	/**
+	 * A voice message's words, handled as if typed: the sender is shown what was heard
+	 * first, and the clip's seconds go into their usage.
+	 */
+	public static Inbound heard(String platform, String key, Object address, InboundMessage message,
+			Heard.Words heard) {
+		Objects.requireNonNull(heard, "heard");
+		return new Inbound(platform, key, address, new Body.Message(message, heard), null);
 	}
 
 	/** An event the channel answers itself (a welcome, "I cannot read videos yet"). */
@@ -53,8 +64,12 @@ public record Inbound(String platform, String key, Object address, Body body, Ru
 	/** What an event asks for. */
 	public sealed interface Body {
 
-		/** A person's message, for the assistant. */
-		record Message(InboundMessage message) implements Body {
+		/**
+		 * A person's message, for the assistant.
+		 *
+		 * @param heard the voice message it was heard from, or {@code null} when typed
+		 */
+		record Message(InboundMessage message, Heard.Words heard) implements Body {
 		}
 
 		/** Replies the channel made itself; empty means none. */

@@ -13,6 +13,8 @@ import io.switchboard.assistant.Reply;
 import io.switchboard.conversation.AnswerState;
 import io.switchboard.conversation.Exchange;
 import io.switchboard.conversation.PlaceKind;
+import io.switchboard.voice.Heard;
+import io.switchboard.voice.Voice;
 
 import org.springframework.stereotype.Service;
 import org.springframework.transaction.support.TransactionTemplate;
@@ -44,8 +46,11 @@ public class Intake {
 
 	private final Clock clock;
 
+	private final Voice voice;
+
 	Intake(InboundEvents events, Assistant assistant, Deliveries deliveries, Turns turns, Renderers renderers,
-			TransactionTemplate transactions, Clock clock) {
+			TransactionTemplate transactions, Clock clock, Voice voice) {
+		this.voice = voice;
 		this.events = events;
 		this.assistant = assistant;
 		this.deliveries = deliveries;
@@ -71,7 +76,7 @@ public class Intake {
 				inbound.onAccepted().run();
 			}
 			return switch (inbound.body()) {
-				case Inbound.Body.Message message -> message(inbound, message.message());
+				case Inbound.Body.Message message -> message(inbound, message.message(), message.heard());
 				case Inbound.Body.Replies replies -> new Work(null, notices(inbound, replies.replies()), null);
 				case Inbound.Body.Quiet quiet -> new Work(null, null, null);
 			};
@@ -91,11 +96,22 @@ public class Intake {
 		return events.seen(platform, key);
 	}
 
-	private Work message(Inbound inbound, InboundMessage message) {
+	private Work message(Inbound inbound, InboundMessage message, Heard.Words heard) {
 		Received received = assistant.receive(message);
+		List<Reply> shown = List.of();
+		if (heard != null) {
+			voice.recordUsage(received.user().id().value(), heard);
+			shown = List.of(Reply.of(HEARD + heard.text()));
+		}
 		return switch (received) {
-			case Received.Replied replied -> new Work(received, notices(inbound, replied.replies()), null);
+			case Received.Replied replied -> {
+				List<Reply> replies = new java.util.ArrayList<>(shown);
+				replies.addAll(replied.replies());
+				yield new Work(received, notices(inbound, replies), null);
+			}
 			case Received.Asked asked -> {
+				// what was heard goes first, in the answer's lane
+				notices(inbound, shown);
 				Exchange exchange = asked.exchange();
 				boolean pending = exchange.answer().state() == AnswerState.PENDING;
 				long delivery = deliveries.add(inbound.platform(), new Delivery.Answer(exchange.answerId()),
@@ -107,6 +123,9 @@ public class Intake {
 			}
 		};
 	}
+
+	/** How a voice message's words are shown to its sender before the answer. */
+	static final String HEARD = "\uD83C\uDFA4 what I heard: ";
 
 	private Long notices(Inbound inbound, List<Reply> replies) {
 		if (replies.isEmpty()) {

@@ -2,6 +2,7 @@ package io.switchboard.conversation;
 
 import java.time.Clock;
 import java.time.Instant;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
 
@@ -36,6 +37,12 @@ public class Conversations {
 
 	private final ConfirmationStorage confirmations;
 
+	private final SummaryStore summaries;
+
+	private final MemoryStore memories;
+
+	private final MemoryProperties memory;
+
 	private final PartsCodec parts;
 
 	private final ModelCatalog models;
@@ -47,12 +54,16 @@ public class Conversations {
 	private final Clock clock;
 
 	Conversations(UserStorage users, SessionStorage sessions, MessageStorage messages,
-			ConfirmationStorage confirmations, PartsCodec parts, ModelCatalog models, ConversationProperties properties,
-			TransactionTemplate transactions, Clock clock) {
+			ConfirmationStorage confirmations, SummaryStore summaries, MemoryStore memories, MemoryProperties memory,
+			PartsCodec parts, ModelCatalog models, ConversationProperties properties, TransactionTemplate transactions,
+			Clock clock) {
 		this.users = users;
 		this.sessions = sessions;
 		this.messages = messages;
 		this.confirmations = confirmations;
+		this.summaries = summaries;
+		this.memories = memories;
+		this.memory = memory;
 		this.parts = parts;
 		this.models = models;
 		this.properties = properties;
@@ -103,6 +114,11 @@ public class Conversations {
 
 	public Optional<User> findUser(UserId id) {
 		return users.find(id);
+	}
+
+	/** How a platform knows the user, when the user has written there. */
+	public Optional<PlatformUserId> identityOn(UserId id, String platform) {
+		return users.identityOn(id, platform);
 	}
 
 	public Optional<User> findUser(PlatformUserId identity) {
@@ -207,6 +223,80 @@ public class Conversations {
 
 	public void cancelConfirmation(UserId user, String action) {
 		confirmations.cancel(user, action);
+	}
+
+	// ------------------------------------------------------------------ memory
+
+	/** The facts a user asked to be remembered, oldest first, numbered from 1. */
+	public List<Fact> facts(UserId user) {
+		return memories.list(user);
+	}
+
+	/**
+	 * Remembers a fact for the user: it goes into the system prompt of their turns from
+	 * now on, on every platform.
+	 * @throws ConversationException.Invalid when it is empty, too long, or the list is
+	 * full; nothing is stored then
+	 */
+	public List<Fact> remember(UserId user, String fact) {
+		String text = fact == null ? "" : fact.strip().replaceAll("\\s+", " ");
+		if (text.isEmpty()) {
+			throw new ConversationException.Invalid("Usage: `/remember <fact>`, e.g. `/remember I am vegetarian`.");
+		}
+		if (text.length() > memory.maxFactChars()) {
+			throw new ConversationException.Invalid("A fact may have at most " + memory.maxFactChars()
+					+ " characters; this one has " + text.length() + ". Nothing was remembered.");
+		}
+		return transactions.execute(status -> {
+			user(user);
+			if (memories.count(user) >= memory.maxFacts()) {
+				throw new ConversationException.Invalid("You already keep " + memory.maxFacts()
+						+ " facts, the most there may be. Remove one with `/forget <n>` first (see `/memory`).");
+			}
+			memories.add(user, text, clock.instant());
+			return memories.list(user);
+		});
+	}
+
+	/**
+	 * Forgets the user's fact numbered {@code number} (as {@link #facts} numbers them).
+	 * @return the fact forgotten
+	 * @throws ConversationException.Invalid when there is no such number; nothing changes
+	 */
+	public Fact forget(UserId user, int number) {
+		return transactions.execute(status -> {
+			List<Fact> facts = memories.list(user);
+			if (number < 1 || number > facts.size()) {
+				throw new ConversationException.Invalid(
+						facts.isEmpty() ? "You have no remembered facts." : "There is no fact " + number
+								+ ": your facts are numbered 1 to " + facts.size() + " (see `/memory`).");
+			}
+			Fact fact = facts.get(number - 1);
+			memories.delete(user, fact.id());
+			return fact;
+		});
+	}
+
+	/** Forgets every fact of the user; returns how many there were. */
+	public int forgetAll(UserId user) {
+		return memories.deleteAll(user);
+	}
+
+	// ------------------------------------------------------------- summaries
+
+	/** The running summary of a session's topic, if it was ever compacted. */
+	public Optional<TopicSummary> summary(SessionId session, int topic) {
+		return summaries.find(session, topic);
+	}
+
+	/**
+	 * Stores a topic's new running summary, which tells its messages {@code fromSeq} to
+	 * {@code throughSeq}; false (and nothing changes) when the stored one already reaches
+	 * as far, as after a concurrent compaction.
+	 */
+	public boolean saveSummary(SessionId session, int topic, int fromSeq, int throughSeq, String text, int tokenCount,
+			String model, int steps) {
+		return summaries.save(session, topic, fromSeq, throughSeq, text, tokenCount, model, steps, clock.instant());
 	}
 
 	// ---------------------------------------------------------------- sessions
@@ -405,10 +495,20 @@ public class Conversations {
 	 * then nothing changes.
 	 */
 	public Optional<StoredMessage> answer(long answerId, String text, int tokenCount, AnswerRecord record) {
+		return answer(answerId, List.of(), text, tokenCount, record);
+	}
+
+	/**
+	 * Records an answer whose model used tools: the calls and results go before the text,
+	 * as typed parts.
+	 */
+	public Optional<StoredMessage> answer(long answerId, List<MessagePart> toolParts, String text, int tokenCount,
+			AnswerRecord record) {
+		List<MessagePart> content = new ArrayList<>(toolParts);
+		content.add(new MessagePart.Text(text));
 		return transactions.execute(status -> {
 			Optional<StoredMessage> pending = messages.find(answerId);
-			if (pending.isEmpty() || !messages.answer(answerId, parts.write(List.of(new MessagePart.Text(text))),
-					tokenCount, record)) {
+			if (pending.isEmpty() || !messages.answer(answerId, parts.write(content), tokenCount, record)) {
 				return Optional.<StoredMessage>empty();
 			}
 			sessions.touch(pending.get().session(), clock.instant());

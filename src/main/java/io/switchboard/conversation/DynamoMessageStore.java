@@ -143,6 +143,7 @@ class DynamoMessageStore implements MessageStorage {
 		item.put("cost_nanos", n(answer.costNanos()));
 		item.put("latency_ms", n(answer.latencyMillis()));
 		item.put("context_omitted", n(answer.contextOmitted()));
+		item.put("tokens_cached", n(answer.tokensCached()));
 		if (answer.finishReason() != null) {
 			item.put("finish_reason", s(answer.finishReason()));
 		}
@@ -173,6 +174,7 @@ class DynamoMessageStore implements MessageStorage {
 		values.put(":cost", n(answer.costNanos()));
 		values.put(":latency", n(answer.latencyMillis()));
 		values.put(":omitted", n(answer.contextOmitted()));
+		values.put(":cached", n(answer.tokensCached()));
 		values.put(":answered", s(AnswerState.ANSWERED.dbValue()));
 		values.put(":pending", s(AnswerState.PENDING.dbValue()));
 		String finish = "";
@@ -183,7 +185,7 @@ class DynamoMessageStore implements MessageStorage {
 		return settleIf(id,
 				"SET content = :content, token_count = :tokens, #model = :model, provider = :provider,"
 						+ " tokens_in = :in, tokens_out = :out, cost_nanos = :cost, latency_ms = :latency,"
-						+ " context_omitted = :omitted, #state = :answered" + finish,
+						+ " context_omitted = :omitted, tokens_cached = :cached, #state = :answered" + finish,
 				values);
 	}
 
@@ -269,7 +271,9 @@ class DynamoMessageStore implements MessageStorage {
 		if (model != null) {
 			answer = new AnswerRecord(model, string(item, "provider"), number(item, "tokens_in").intValue(),
 					number(item, "tokens_out").intValue(), number(item, "cost_nanos"), number(item, "latency_ms"),
-					number(item, "context_omitted").intValue(), string(item, "finish_reason"));
+					number(item, "context_omitted").intValue(), string(item, "finish_reason"),
+					// absent on answers stored before prompt caching was counted
+					Optional.ofNullable(number(item, "tokens_cached")).orElse(0L).intValue());
 		}
 		return new StoredMessage(number(item, "id"), new SessionId(number(item, "session_id")),
 				number(item, "topic").intValue(), number(item, "seq").intValue(),

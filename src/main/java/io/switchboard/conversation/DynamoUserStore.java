@@ -33,8 +33,9 @@ import static io.switchboard.storage.DynamoTable.string;
 /**
  * Users and identities in DynamoDB: a user is item {@code U#id}, an identity item
  * {@code I#platform#id} names its user (one consistent read each way). All users are
- * listed by index {@code gsi1} under {@code USERS}; index {@code gsi3} finds the users
- * whose current session is a given one.
+ * listed by index {@code gsi1} under {@code USERS}; a user's identities on a platform by
+ * {@code gsi1} under {@code UI#user#platform}, oldest first; index {@code gsi3} finds the
+ * users whose current session is a given one.
  */
 @Repository
 @ConditionalOnProperty(name = "switchboard.storage.type", havingValue = "dynamodb")
@@ -96,6 +97,10 @@ class DynamoUserStore implements UserStorage {
 		item.put("platform_user_id", s(identity.id()));
 		item.put("display_name", s(displayName));
 		item.put("created_at", n(now.toEpochMilli()));
+		// indexed with the identity itself, so the reverse link is written in the same
+		// put
+		item.put("gsi1pk", s(identitiesOn(user, identity.platform())));
+		item.put("gsi1sk", s("%015d#%s".formatted(now.toEpochMilli(), identity.id())));
 		try {
 			table.put(PutItemRequest.builder().item(item).conditionExpression("attribute_not_exists(pk)"));
 		}
@@ -103,6 +108,25 @@ class DynamoUserStore implements UserStorage {
 			table.delete(DeleteItemRequest.builder().key(key(DynamoItems.user(user), DynamoItems.MAIN)));
 			throw new DuplicateKeyException("identity " + identity + " is taken", taken);
 		}
+	}
+
+	/** The user's oldest identity on a platform, from {@code gsi1}. */
+	@Override
+	public Optional<PlatformUserId> identityOn(UserId user, String platform) {
+		QueryResponse response = table.query(QueryRequest.builder()
+			.indexName(DynamoTable.GSI1)
+			.keyConditionExpression("gsi1pk = :p")
+			.expressionAttributeValues(Map.of(":p", s(identitiesOn(user, platform))))
+			.scanIndexForward(true)
+			.limit(1));
+		return response.items()
+			.stream()
+			.findFirst()
+			.map(item -> new PlatformUserId(platform, string(item, "platform_user_id")));
+	}
+
+	private static String identitiesOn(UserId user, String platform) {
+		return "UI#" + user.value() + "#" + platform;
 	}
 
 	@Override

@@ -22,7 +22,8 @@ class MessageStore implements MessageStorage {
 
 	private static final String SELECT_MESSAGE = """
 			SELECT id, session_id, topic, seq, role, author_id, content, token_count, model, provider, tokens_in,
-			       tokens_out, cost_nanos, latency_ms, context_omitted, finish_reason, created_at, state, note, reply_to
+			       tokens_out, cost_nanos, latency_ms, context_omitted, finish_reason, created_at, state, note, reply_to,
+			       tokens_cached
 			  FROM messages
 			""";
 
@@ -65,8 +66,8 @@ class MessageStore implements MessageStorage {
 		return jdbc.sql("""
 				INSERT INTO messages (session_id, topic, seq, role, author_id, content, token_count, model, provider,
 				                      tokens_in, tokens_out, cost_nanos, latency_ms, context_omitted, finish_reason,
-				                      created_at, state, note, reply_to)
-				VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+				                      created_at, state, note, reply_to, tokens_cached)
+				VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
 				RETURNING id""")
 			.params(session.value(), topic, seq, role.name().toLowerCase(java.util.Locale.ROOT),
 					author == null ? null : author.value(), content, tokenCount, answer == null ? null : answer.model(),
@@ -74,7 +75,8 @@ class MessageStore implements MessageStorage {
 					answer == null ? null : answer.tokensOut(), answer == null ? null : answer.costNanos(),
 					answer == null ? null : answer.latencyMillis(), answer == null ? null : answer.contextOmitted(),
 					answer == null ? null : answer.finishReason(), now.toEpochMilli(),
-					state == null ? null : state.dbValue(), note, replyTo)
+					state == null ? null : state.dbValue(), note, replyTo,
+					answer == null ? null : answer.tokensCached())
 			.query(Long.class)
 			.single();
 	}
@@ -91,11 +93,12 @@ class MessageStore implements MessageStorage {
 		return jdbc
 			.sql("""
 					UPDATE messages SET content = ?, token_count = ?, model = ?, provider = ?, tokens_in = ?, tokens_out = ?,
-					                    cost_nanos = ?, latency_ms = ?, context_omitted = ?, finish_reason = ?, state = ?
+					                    cost_nanos = ?, latency_ms = ?, context_omitted = ?, finish_reason = ?, state = ?,
+					                    tokens_cached = ?
 					 WHERE id = ? AND state = ?""")
 			.params(content, tokenCount, answer.model(), answer.provider(), answer.tokensIn(), answer.tokensOut(),
 					answer.costNanos(), answer.latencyMillis(), answer.contextOmitted(), answer.finishReason(),
-					AnswerState.ANSWERED.dbValue(), id, AnswerState.PENDING.dbValue())
+					AnswerState.ANSWERED.dbValue(), answer.tokensCached(), id, AnswerState.PENDING.dbValue())
 			.update() == 1;
 	}
 
@@ -146,7 +149,7 @@ class MessageStore implements MessageStorage {
 		if (model != null) {
 			answer = new AnswerRecord(model, row.getString("provider"), row.getInt("tokens_in"),
 					row.getInt("tokens_out"), row.getLong("cost_nanos"), row.getLong("latency_ms"),
-					row.getInt("context_omitted"), row.getString("finish_reason"));
+					row.getInt("context_omitted"), row.getString("finish_reason"), row.getInt("tokens_cached"));
 		}
 		return new StoredMessage(row.getLong("id"), new SessionId(row.getLong("session_id")), row.getInt("topic"),
 				row.getInt("seq"), MessageRole.valueOf(row.getString("role").toUpperCase(java.util.Locale.ROOT)),

@@ -33,6 +33,22 @@ final class PartsCodec {
 					.put("mime", image.mimeType())
 					.put("width", image.width())
 					.put("height", image.height());
+				case MessagePart.ToolCall call -> array.addObject()
+					.put("type", "tool_call")
+					.put("id", call.id())
+					.put("name", call.name())
+					.put("arguments", call.arguments());
+				case MessagePart.ToolResult result -> {
+					var node = array.addObject()
+						.put("type", "tool_result")
+						.put("id", result.id())
+						.put("name", result.name())
+						.put("text", result.text())
+						.put("error", result.error());
+					if (result.imageJob() != null) {
+						node.put("imageJob", result.imageJob());
+					}
+				}
 			}
 		}
 		return array.toString();
@@ -46,6 +62,11 @@ final class PartsCodec {
 					case "text" -> parts.add(new MessagePart.Text(node.path("text").asText()));
 					case "image" -> parts.add(new MessagePart.Image(node.path("sha256").asText(),
 							node.path("mime").asText(), node.path("width").asInt(), node.path("height").asInt()));
+					case "tool_call" -> parts.add(new MessagePart.ToolCall(node.path("id").asText(),
+							node.path("name").asText(), node.path("arguments").asText("{}")));
+					case "tool_result" -> parts.add(new MessagePart.ToolResult(node.path("id").asText(),
+							node.path("name").asText(), node.path("text").asText(), node.path("error").asBoolean(),
+							node.hasNonNull("imageJob") ? node.get("imageJob").asLong() : null));
 					default -> {
 						// a part type from a newer version: keep reading the rest
 					}

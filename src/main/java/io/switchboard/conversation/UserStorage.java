@@ -16,6 +16,9 @@ interface UserStorage {
 
 	Optional<User> findByIdentity(PlatformUserId identity);
 
+	/** The user's first identity on a platform, if they have one there. */
+	Optional<PlatformUserId> identityOn(UserId user, String platform);
+
 	/** A new user, starting with the settings new users get on their platform. */
 	UserId insert(String displayName, UserRole role, ConversationProperties.NewUsers start, Instant now);
 

@@ -45,6 +45,18 @@ class UserStore implements UserStorage {
 			.optional();
 	}
 
+	@Override
+	public Optional<PlatformUserId> identityOn(UserId user, String platform) {
+		return jdbc.sql("""
+				SELECT platform_user_id FROM platform_identities WHERE user_id = ? AND platform = ?
+				ORDER BY created_at LIMIT 1""")
+			.params(user.value(), platform)
+			.query(String.class)
+			.optional()
+			.map(id -> new PlatformUserId(platform, id));
+	}
+
+	@Override
 	public UserId insert(String displayName, UserRole role, ConversationProperties.NewUsers start, Instant now) {
 		long id = jdbc.sql("""
 				INSERT INTO users (display_name, role, state, mode, attach_new_sessions, max_output_tokens,

@@ -38,6 +38,14 @@ public record ChatMessage(Role role, List<ContentPart> parts) {
 		return text.toString();
 	}
 
+	/** The tool calls this (assistant) message makes, in order. */
+	public java.util.List<ContentPart.ToolCall> toolCalls() {
+		return parts.stream()
+			.filter(ContentPart.ToolCall.class::isInstance)
+			.map(ContentPart.ToolCall.class::cast)
+			.toList();
+	}
+
 	public boolean hasImages() {
 		return parts.stream().anyMatch(ContentPart.Image.class::isInstance);
 	}

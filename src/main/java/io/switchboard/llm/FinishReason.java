@@ -9,7 +9,9 @@ public enum FinishReason {
 	LENGTH,
 	/** The provider's content filter stopped the answer. */
 	CONTENT_FILTER,
-	/** Anything else a provider reports (tool calls, unknown values). */
+	/** The model asks for tools to be run and waits for their results. */
+	TOOL_CALLS,
+	/** Anything else a provider reports (unknown values). */
 	OTHER
 
 }

@@ -100,12 +100,18 @@ public record LlmProperties(Map<String, @Valid Provider> providers, Map<String, 
 	 * @param vision whether the model reads images
 	 * @param imageDetail how closely the model looks at images ({@code low}, {@code high}
 	 * or {@code auto}), sent to OpenAI-compatible servers as {@code image_url.detail}
+	 * @param cachedInputPrice US dollars per million input tokens read from the
+	 * provider's prompt cache; the input price when not set
+	 * @param contextBudget the most input tokens one turn sends: a conversation longer
+	 * than this is compacted (older turns summarised), so a long chat stays cheap and its
+	 * prompt prefix stays cacheable; a budget above the window means the window
 	 */
 	public record Model(@NotBlank String provider, String upstreamModel,
 			@DefaultValue("8192") @Min(256) int contextWindow, @DefaultValue("1024") @Positive int maxOutputTokens,
 			@DefaultValue("0") @DecimalMin("0") BigDecimal inputPrice,
 			@DefaultValue("0") @DecimalMin("0") BigDecimal outputPrice, @DefaultValue("false") boolean vision,
-			@DefaultValue("auto") ImageDetail imageDetail) {
+			@DefaultValue("auto") ImageDetail imageDetail, @DecimalMin("0") BigDecimal cachedInputPrice,
+			@DefaultValue("16000") @Min(1024) int contextBudget) {
 
 		@ConstructorBinding
 		public Model {
@@ -116,7 +122,7 @@ public record LlmProperties(Map<String, @Valid Provider> providers, Map<String, 
 		public Model(String provider, String upstreamModel, int contextWindow, int maxOutputTokens,
 				BigDecimal inputPrice, BigDecimal outputPrice, boolean vision) {
 			this(provider, upstreamModel, contextWindow, maxOutputTokens, inputPrice, outputPrice, vision,
-					ImageDetail.AUTO);
+					ImageDetail.AUTO, null, contextWindow);
 		}
 
 	}

@@ -46,8 +46,8 @@ public class ModelCatalog {
 					: model.upstreamModel();
 			models.put(name,
 					new ModelSpec(name, model.provider(), upstream, model.contextWindow(), model.maxOutputTokens(),
-							new Price(model.inputPrice(), model.outputPrice()), model.vision(), demo,
-							model.imageDetail()));
+							new Price(model.inputPrice(), model.outputPrice(), model.cachedInputPrice()),
+							model.vision(), demo, model.imageDetail(), model.contextBudget()));
 		});
 		if (models.isEmpty()) {
 			models.put(DEMO, new ModelSpec(DEMO, DEMO, DEMO, 16_384, 1_024, Price.FREE, true, true));

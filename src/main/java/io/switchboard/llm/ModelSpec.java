@@ -12,9 +12,11 @@ package io.switchboard.llm;
  * @param vision whether the model reads images
  * @param demo whether this is the built-in demo model (labelled in every answer)
  * @param imageDetail how closely the model looks at images, where its vendor lets one say
+ * @param contextBudget the most input tokens one turn may send, whatever the window: a
+ * longer conversation is compacted into a summary; the window when not smaller
  */
 public record ModelSpec(String name, String provider, String upstreamId, int contextWindow, int maxOutputTokens,
-		Price price, boolean vision, boolean demo, ImageDetail imageDetail) {
+		Price price, boolean vision, boolean demo, ImageDetail imageDetail, int contextBudget) {
 
 	public ModelSpec {
 		if (name == null || name.isBlank()) {
@@ -26,6 +28,14 @@ public record ModelSpec(String name, String provider, String upstreamId, int con
 		}
 		price = price == null ? Price.FREE : price;
 		imageDetail = imageDetail == null ? ImageDetail.AUTO : imageDetail;
+		contextBudget = contextBudget <= 0 || contextBudget > contextWindow ? contextWindow : contextBudget;
+	}
+
+	/** A model whose turns may fill its window (no budget below it). */
+	public ModelSpec(String name, String provider, String upstreamId, int contextWindow, int maxOutputTokens,
+			Price price, boolean vision, boolean demo, ImageDetail imageDetail) {
+		this(name, provider, upstreamId, contextWindow, maxOutputTokens, price, vision, demo, imageDetail,
+				contextWindow);
 	}
 
 	/**

@@ -71,6 +71,8 @@ public class TokenCounter {
 				total += switch (part) {
 					case ContentPart.Text text -> count(text.text());
 					case ContentPart.Image image -> countImage(0, 0);
+					case ContentPart.ToolCall call -> count(call.name()) + count(call.arguments());
+					case ContentPart.ToolResult result -> count(result.text());
 				};
 			}
 		}

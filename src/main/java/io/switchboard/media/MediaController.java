@@ -19,15 +19,19 @@ class MediaController {
 
 	private final MediaLinks links;
 
+	private static final java.util.regex.Pattern CANONICAL_EXPIRY = java.util.regex.Pattern.compile("[1-9][0-9]{0,17}");
+
 	MediaController(MediaStore store, MediaLinks links) {
 		this.store = store;
 		this.links = links;
 	}
 
 	@GetMapping("/media/{sha256:[0-9a-f]{64}}")
-	ResponseEntity<byte[]> image(@PathVariable String sha256, @RequestParam(defaultValue = "0") long exp,
+	ResponseEntity<byte[]> image(@PathVariable String sha256, @RequestParam(defaultValue = "0") String exp,
 			@RequestParam(required = false) String sig) {
-		if (!links.verify(sha256, exp, sig)) {
+		// only the expiry exactly as signed: "0170..." or "+170..." would be the same
+		// number under another spelling of a signed link
+		if (!CANONICAL_EXPIRY.matcher(exp).matches() || !links.verify(sha256, Long.parseLong(exp), sig)) {
 			return ResponseEntity.status(HttpStatus.FORBIDDEN).build();
 		}
 		return store.load(sha256)

@@ -20,9 +20,12 @@ import static io.switchboard.storage.DynamoTable.s;
 import static io.switchboard.storage.DynamoTable.string;
 
 /**
- * The ledger in DynamoDB: one item per user, day and model, {@code (L#user, day#model)},
- * its sums raised by one atomic {@code ADD} (which creates the item the first time), so
- * concurrent calls never lose a count. A user's days are one query on the sort key.
+ * The ledger in DynamoDB: one item per user, day, model and purpose,
+ * {@code (L#user, day#model)} for chat and {@code (L#user, day#model#purpose)} for the
+ * others (so chat items written before purposes existed stay where they are, and a day's
+ * items still sort by model, then purpose). Its sums are raised by one atomic {@code ADD}
+ * (which creates the item the first time), so concurrent calls never lose a count. A
+ * user's days are one query on the sort key.
  */
 @Repository
 @ConditionalOnProperty(name = "switchboard.storage.type", havingValue = "dynamodb")
@@ -35,37 +38,85 @@ class DynamoLedger implements LedgerStorage {
 	}
 
 	@Override
-	public void add(long userId, String model, LocalDate day, long requests, long tokensIn, long tokensOut,
-			long costNanos) {
+	public void add(long userId, String model, LocalDate day, UsagePurpose purpose, long requests, long tokensIn,
+			long tokensOut, long tokensCached, long costNanos) {
 		table.update(UpdateItemRequest.builder()
-			.key(key("L#" + userId, day + "#" + model))
-			.updateExpression("SET user_id = :user, #model = :model, #day = :day"
-					+ " ADD requests :requests, tokens_in :in, tokens_out :out, cost_nanos :cost")
+			.key(key(userKey(userId), sortKey(day, model, purpose)))
+			.updateExpression("SET user_id = :user, #model = :model, #day = :day, purpose = :purpose"
+					+ " ADD requests :requests, tokens_in :in, tokens_out :out, tokens_cached :cached,"
+					+ " cost_nanos :cost")
 			.expressionAttributeNames(Map.of("#model", "model", "#day", "day"))
 			.expressionAttributeValues(Map.of(":user", n(userId), ":model", s(model), ":day", s(day.toString()),
-					":requests", n(requests), ":in", n(tokensIn), ":out", n(tokensOut), ":cost", n(costNanos))));
+					":purpose", s(purpose.dbValue()), ":requests", n(requests), ":in", n(tokensIn), ":out",
+					n(tokensOut), ":cached", n(tokensCached), ":cost", n(costNanos))));
+	}
+
+	@Override
+	public void addAudio(long userId, String model, LocalDate day, long seconds, long costNanos) {
+		// the chat item, like the SQL ledger's audio upsert; ADD 0 creates the token sums
+		table.update(UpdateItemRequest.builder()
+			.key(key(userKey(userId), sortKey(day, model, UsagePurpose.CHAT)))
+			.updateExpression("SET user_id = :user, #model = :model, #day = :day, purpose = :purpose"
+					+ " ADD requests :one, tokens_in :zero, tokens_out :zero, tokens_cached :zero,"
+					+ " cost_nanos :cost, audio_seconds :seconds")
+			.expressionAttributeNames(Map.of("#model", "model", "#day", "day"))
+			.expressionAttributeValues(Map.of(":user", n(userId), ":model", s(model), ":day", s(day.toString()),
+					":purpose", s(UsagePurpose.CHAT.dbValue()), ":one", n(1), ":zero", n(0), ":cost", n(costNanos),
+					":seconds", n(seconds))));
+	}
+
+	@Override
+	public long audioSeconds(long userId, LocalDate day) {
+		long seconds = 0;
+		for (Map<String, AttributeValue> item : items(userId, day, day)) {
+			seconds += orZero(item, "audio_seconds");
+		}
+		return seconds;
 	}
 
 	@Override
 	public List<UsageRow> forUser(long userId, LocalDate from, LocalDate to) {
 		List<UsageRow> rows = new java.util.ArrayList<>();
+		for (Map<String, AttributeValue> item : items(userId, from, to)) {
+			String purpose = string(item, "purpose");
+			rows.add(new UsageRow(userId, string(item, "model"), LocalDate.parse(string(item, "day")),
+					purpose == null ? UsagePurpose.CHAT : UsagePurpose.fromDb(purpose), orZero(item, "requests"),
+					orZero(item, "tokens_in"), orZero(item, "tokens_out"), orZero(item, "tokens_cached"),
+					orZero(item, "cost_nanos")));
+		}
+		return rows;
+	}
+
+	private List<Map<String, AttributeValue>> items(long userId, LocalDate from, LocalDate to) {
+		List<Map<String, AttributeValue>> items = new java.util.ArrayList<>();
 		Map<String, AttributeValue> start = null;
 		do {
 			// "~" sorts after every model name, so the last day is included whole
 			QueryResponse response = table.query(QueryRequest.builder()
 				.keyConditionExpression("pk = :p AND sk BETWEEN :from AND :to")
-				.expressionAttributeValues(Map.of(":p", s("L#" + userId), ":from", s(from + "#"), ":to", s(to + "#~")))
+				.expressionAttributeValues(
+						Map.of(":p", s(userKey(userId)), ":from", s(from + "#"), ":to", s(to + "#~")))
 				.exclusiveStartKey(start));
-			for (Map<String, AttributeValue> item : response.items()) {
-				rows.add(new UsageRow(userId, string(item, "model"), LocalDate.parse(string(item, "day")),
-						number(item, "requests"), number(item, "tokens_in"), number(item, "tokens_out"),
-						number(item, "cost_nanos")));
-			}
+			items.addAll(response.items());
 			start = response.hasLastEvaluatedKey() && !response.lastEvaluatedKey().isEmpty()
 					? response.lastEvaluatedKey() : null;
 		}
 		while (start != null);
-		return rows;
+		return items;
+	}
+
+	private static String userKey(long userId) {
+		return "L#" + userId;
+	}
+
+	private static String sortKey(LocalDate day, String model, UsagePurpose purpose) {
+		String sk = day + "#" + model;
+		return purpose == UsagePurpose.CHAT ? sk : sk + "#" + purpose.dbValue();
+	}
+
+	private static long orZero(Map<String, AttributeValue> item, String name) {
+		Long value = number(item, name);
+		return value == null ? 0 : value;
 	}
 
 }

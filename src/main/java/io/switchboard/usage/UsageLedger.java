@@ -23,15 +23,45 @@ public class UsageLedger {
 	}
 
 	/**
+	 * Adds one call made for {@code purpose}, {@code tokensCached} of its input read from
+	 * the provider's prompt cache.
+	 */
+	public void record(long userId, String model, UsagePurpose purpose, int tokensIn, int tokensOut, int tokensCached,
+			long costNanos, Instant at) {
+		record(userId, model, purpose, 1, tokensIn, tokensOut, tokensCached, costNanos, at);
+	}
+
+	/**
 	 * Adds several calls of one user and model on the day of {@code at} at once, for
 	 * callers that record in batches (the API gateway).
 	 */
 	public void record(long userId, String model, long requests, long tokensIn, long tokensOut, long costNanos,
 			Instant at) {
-		storage.add(userId, model, day(at), requests, tokensIn, tokensOut, costNanos);
+		record(userId, model, UsagePurpose.CHAT, requests, tokensIn, tokensOut, 0, costNanos, at);
 	}
 
-	/** A user's rows between two days, both included, oldest first. */
+	private void record(long userId, String model, UsagePurpose purpose, long requests, long tokensIn, long tokensOut,
+			long tokensCached, long costNanos, Instant at) {
+		storage.add(userId, model, day(at), purpose, requests, tokensIn, tokensOut, tokensCached, costNanos);
+	}
+
+	/**
+	 * Adds one call to a speech model, billed by the second of audio: one request and its
+	 * seconds, no tokens.
+	 */
+	public void recordAudio(long userId, String model, long seconds, long costNanos, Instant at) {
+		storage.addAudio(userId, model, day(at), seconds, costNanos);
+	}
+
+	/** Seconds of audio a user's speech models heard on one day. */
+	public long audioSeconds(long userId, LocalDate day) {
+		return storage.audioSeconds(userId, day);
+	}
+
+	/**
+	 * A user's rows between two days, both included, oldest first (by model, then
+	 * purpose).
+	 */
 	public List<UsageRow> forUser(long userId, LocalDate from, LocalDate to) {
 		return storage.forUser(userId, from, to);
 	}

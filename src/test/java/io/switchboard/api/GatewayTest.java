@@ -264,7 +264,7 @@ class GatewayTest {
 			assertThat(call.tokensIn()).isEqualTo(11);
 			assertThat(call.tokensOut()).isEqualTo(3);
 		});
-		assertThat(response.headers().firstValue(GatewayServlet.OVERHEAD_HEADER))
+		assertThat(response.headers().firstValue(Gateway.OVERHEAD_HEADER))
 			.hasValueSatisfying(value -> assertThat(Double.parseDouble(value)).isGreaterThanOrEqualTo(0));
 	}
 
@@ -484,7 +484,7 @@ class GatewayTest {
 		String key = key(jo, ApiKey.Limits.NONE);
 		HttpResponse<String> response = post(key,
 				"{\"model\":\"gpt-test\",\"messages\":[{\"role\":\"user\",\"content\":\"Remember this\"}]}",
-				GatewayServlet.SESSION_HEADER, "#" + session.id().value());
+				Gateway.SESSION_HEADER, "#" + session.id().value());
 		assertThat(response.statusCode()).isEqualTo(200);
 		List<StoredMessage> stored = awaitMessages(jo, session, 2);
 		assertThat(stored).hasSize(2);
@@ -493,7 +493,7 @@ class GatewayTest {
 
 		HttpResponse<String> streamed = post(key,
 				"{\"model\":\"gpt-test\",\"stream\":true,\"messages\":[{\"role\":\"user\",\"content\":\"And this\"}]}",
-				GatewayServlet.SESSION_HEADER, Long.toString(session.id().value()));
+				Gateway.SESSION_HEADER, Long.toString(session.id().value()));
 		assertThat(streamed.statusCode()).isEqualTo(200);
 		assertThat(awaitMessages(jo, session, 4).get(3).parts().toString()).contains("Echo: And this");
 
@@ -508,7 +508,7 @@ class GatewayTest {
 				  {"type":"text","text":"What is this?"},
 				  {"type":"image_url","image_url":{"url":"%s"}},
 				  {"type":"image_url","image_url":{"url":"https://example.com/cat.jpg"}}]}]}""".formatted(dataUrl),
-				GatewayServlet.SESSION_HEADER, "#" + session.id().value());
+				Gateway.SESSION_HEADER, "#" + session.id().value());
 		assertThat(withImage.statusCode()).as(withImage.body()).isEqualTo(200);
 		List<io.switchboard.conversation.MessagePart> question = awaitMessages(jo, session, 6).get(4).parts();
 		assertThat(question).hasSize(3);
@@ -525,7 +525,7 @@ class GatewayTest {
 		User kim = user("kim");
 		HttpResponse<String> refused = post(key(kim, ApiKey.Limits.NONE),
 				"{\"model\":\"gpt-test\",\"messages\":[{\"role\":\"user\",\"content\":\"Peek\"}]}",
-				GatewayServlet.SESSION_HEADER, "#" + session.id().value());
+				Gateway.SESSION_HEADER, "#" + session.id().value());
 		assertThat(refused.statusCode()).isEqualTo(404);
 		assertThat(refused.body()).contains("session_not_found");
 		assertThat(callsOf(kim, 0)).isEmpty();
@@ -649,6 +649,96 @@ class GatewayTest {
 		assertThat(ledger.forUser(lou.id().value(), LocalDate.now(ZoneOffset.UTC).minusDays(1),
 				LocalDate.now(ZoneOffset.UTC).plusDays(1)))
 			.isEmpty();
+	}
+
+	static final String WEATHER_TOOLS = """
+			"tools":[{"type":"function","function":{"name":"get_weather","description":"Weather now",
+			"parameters":{"type":"object","properties":{"city":{"type":"string"}},"required":["city"]}}}]""";
+
+	@Test
+	void toolsWorkOnTranslatedModelsAsOpenAiClientsExpect() throws Exception {
+		String key = key(user("tina"), ApiKey.Limits.NONE);
+		anthropic.callToolNext("get_weather", "{\"city\":\"Oslo\"}");
+
+		HttpResponse<String> asked = post(key, """
+				{"model":"claude-test","messages":[{"role":"user","content":"Weather in Oslo?"}],%s}"""
+			.formatted(WEATHER_TOOLS));
+
+		assertThat(asked.statusCode()).isEqualTo(200);
+		JsonNode choice = new com.fasterxml.jackson.databind.ObjectMapper().readTree(asked.body())
+			.path("choices")
+			.path(0);
+		assertThat(choice.path("finish_reason").asText()).isEqualTo("tool_calls");
+		JsonNode call = choice.path("message").path("tool_calls").path(0);
+		assertThat(call.path("function").path("name").asText()).isEqualTo("get_weather");
+		assertThat(new com.fasterxml.jackson.databind.ObjectMapper()
+			.readTree(call.path("function").path("arguments").asText()))
+			.isEqualTo(new com.fasterxml.jackson.databind.ObjectMapper().readTree("{\"city\":\"Oslo\"}"));
+		assertThat(anthropic.toolNames(anthropic.lastRequestJson())).containsExactly("get_weather");
+
+		// the client runs the tool and sends its result back
+		anthropic.reply("Cold, -5 C.");
+		HttpResponse<String> answered = post(key, """
+				{"model":"claude-test","messages":[{"role":"user","content":"Weather in Oslo?"},
+				{"role":"assistant","content":null,"tool_calls":[{"id":"%s","type":"function",
+				"function":{"name":"get_weather","arguments":"{\\"city\\":\\"Oslo\\"}"}}]},
+				{"role":"tool","tool_call_id":"%s","content":"-5 C, snow"}],%s}""".formatted(call.path("id").asText(),
+				call.path("id").asText(), WEATHER_TOOLS));
+		assertThat(answered.statusCode()).isEqualTo(200);
+		assertThat(new com.fasterxml.jackson.databind.ObjectMapper().readTree(answered.body())
+			.path("choices")
+			.path(0)
+			.path("message")
+			.path("content")
+			.asText()).isEqualTo("Cold, -5 C.");
+		assertThat(anthropic.toolResults(anthropic.lastRequestJson())).singleElement()
+			.satisfies(result -> assertThat(result.text()).isEqualTo("-5 C, snow"));
+	}
+
+	@Test
+	void streamedToolCallsComeAsOpenAiToolCallDeltas() throws Exception {
+		String key = key(user("uma"), ApiKey.Limits.NONE);
+		gemini.callToolNext("get_weather", "{\"city\":\"Rome\"}");
+
+		HttpResponse<String> streamed = post(key, """
+				{"model":"gemini-test","stream":true,"messages":[{"role":"user","content":"Weather in Rome?"}],%s}"""
+			.formatted(WEATHER_TOOLS));
+
+		assertThat(streamed.statusCode()).isEqualTo(200);
+		List<JsonNode> chunks = new ArrayList<>();
+		for (String line : streamed.body().split("\n")) {
+			if (line.startsWith("data: {")) {
+				chunks.add(new com.fasterxml.jackson.databind.ObjectMapper().readTree(line.substring(6)));
+			}
+		}
+		JsonNode delta = chunks.stream()
+			.map(chunk -> chunk.path("choices").path(0).path("delta").path("tool_calls"))
+			.filter(JsonNode::isArray)
+			.findFirst()
+			.orElseThrow();
+		assertThat(delta.path(0).path("index").asInt()).isZero();
+		assertThat(delta.path(0).path("id").asText()).isNotBlank();
+		assertThat(delta.path(0).path("function").path("name").asText()).isEqualTo("get_weather");
+		assertThat(chunks.getLast().path("choices").path(0).path("finish_reason").asText()).isEqualTo("tool_calls");
+		assertThat(gemini.toolNames(gemini.lastRequestJson())).containsExactly("get_weather");
+	}
+
+	@Test
+	void aToolChoiceThatForcesAToolIsRefusedForTranslatedModels() throws Exception {
+		String key = key(user("vic"), ApiKey.Limits.NONE);
+
+		HttpResponse<String> refused = post(key, """
+				{"model":"claude-test","tool_choice":"required","messages":[{"role":"user","content":"Hi"}],%s}"""
+			.formatted(WEATHER_TOOLS));
+		HttpResponse<String> orphan = post(key, """
+				{"model":"claude-test","messages":[{"role":"user","content":"Hi"},
+				{"role":"tool","tool_call_id":"call_x","content":"?"}]}""");
+
+		assertThat(refused.statusCode()).isEqualTo(400);
+		assertThat(refused.body()).contains("tool_choice");
+		assertThat(orphan.statusCode()).isEqualTo(400);
+		assertThat(orphan.body()).contains("call_x");
+		assertThat(anthropic.requests()).isEmpty();
 	}
 
 }

@@ -36,7 +36,8 @@ class RouterTest {
 	static ApiProperties api(Map<String, ApiProperties.Route> routes) {
 		return new ApiProperties(DataSize.ofMegabytes(1), routes, Duration.ofMinutes(1), Duration.ofMinutes(5), 100,
 				Duration.ofSeconds(60), Duration.ofSeconds(30), Duration.ofMillis(500), 1000, Duration.ofSeconds(60),
-				Duration.ofSeconds(2));
+				Duration.ofSeconds(2), new ApiProperties.Breaker(50, 5, Duration.ofSeconds(60)), 3, Duration.ZERO,
+				new ApiProperties.Anonymous(List.of(), null));
 	}
 
 	@Test
@@ -64,7 +65,7 @@ class RouterTest {
 		var one = catalog().find("one").orElseThrow();
 		assertThat(router.plan(one)).extracting(Router.Target::label).containsExactlyInAnyOrder("a/x", "b/y", "b/two");
 		Router.Target first = router.plan(one).getFirst();
-		router.coolDown(first, 120);
+		router.holdFor(first, 120);
 		assertThat(router.plan(one)).extracting(Router.Target::label).doesNotContain(first.label()).hasSize(2);
 		assertThat(router.secondsUntilAvailable(one)).isEqualTo(1); // the others are up
 	}

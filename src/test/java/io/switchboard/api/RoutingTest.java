@@ -30,9 +30,8 @@ import org.springframework.test.context.DynamicPropertySource;
 import static org.assertj.core.api.Assertions.assertThat;
 
 /**
- * Routing over several upstream deployments: weights, cool-down after 429 and 5xx,
- * ordered fallback models before the first byte, and what the client hears when nothing
- * is left.
+ * Routing over several upstream deployments: weights, retries and Retry-After, ordered
+ * fallback models before the first byte, and what the client hears when nothing is left.
  */
 @IntegrationTest
 class RoutingTest {
@@ -162,7 +161,7 @@ class RoutingTest {
 	}
 
 	@Test
-	void failingDeploymentsCoolDownAndTheFallbackModelAnswersBeforeTheFirstByte() throws Exception {
+	void failingDeploymentsAreRetriedAndTheFallbackModelAnswersBeforeTheFirstByte() throws Exception {
 		first.rateLimitNext(1, 3);
 		second.failNext(Failure.SERVER_ERROR);
 		backup.reply("From the spare");
@@ -174,30 +173,36 @@ class RoutingTest {
 		assertThat(second.requests()).hasSize(1);
 		assertThat(backup.lastRequestJson().get("model").asText()).isEqualTo("gpt-spare");
 
-		// both deployments are cooling down: the fallback answers at once, streaming too
+		// the rate-limited deployment is held back as its Retry-After asked; the one that
+		// failed once is not shut for everyone and answers the next request
 		HttpResponse<String> streamed = chat("primary", true);
 		assertThat(streamed.statusCode()).isEqualTo(200);
-		assertThat(streamed.body()).contains("From").contains("data: [DONE]");
+		assertThat(streamed.body()).contains("data: [DONE]");
 		assertThat(first.requests()).hasSize(1);
-		assertThat(second.requests()).hasSize(1);
-		assertThat(backup.requests()).hasSize(2);
+		assertThat(second.requests()).hasSize(2);
+		assertThat(backup.requests()).hasSize(1);
 	}
 
 	@Test
-	void withNothingLeftTheClientHearsWhenToComeBack() throws Exception {
-		lonely.failNext(Failure.OVERLOADED);
+	void withNothingLeftTheClientHearsWhatHappenedAndWhenToComeBack() throws Exception {
+		lonely.failNext(3, Failure.OVERLOADED);
 		HttpResponse<String> down = chat("alone", false);
-		assertThat(down.statusCode()).isEqualTo(503);
-		assertThat(down.headers().firstValue("Retry-After"))
-			.hasValueSatisfying(seconds -> assertThat(Long.parseLong(seconds)).isBetween(1L, 600L));
+		assertThat(down.statusCode()).isEqualTo(502);
 		JsonNode error = Json.read(down.body()).get("error");
-		assertThat(error.get("message").asText()).contains("unavailable upstream");
+		assertThat(error.get("message").asText()).contains("3 attempts").contains("HTTP 503").contains("overloaded");
 		assertThat(error.get("type").asText()).isEqualTo("server_error");
+		assertThat(lonely.requests()).hasSize(3);
 
-		// cooling down: refused without calling the upstream again
+		lonely.rateLimitNext(1, 30);
+		HttpResponse<String> limited = chat("alone", false);
+		assertThat(limited.statusCode()).isEqualTo(429);
+		assertThat(limited.headers().firstValue("Retry-After")).hasValue("30");
+		// held back as asked: refused without calling the upstream again
 		HttpResponse<String> still = chat("alone", true);
-		assertThat(still.statusCode()).isEqualTo(503);
-		assertThat(lonely.requests()).hasSize(1);
+		assertThat(still.statusCode()).isEqualTo(429);
+		assertThat(still.headers().firstValue("Retry-After"))
+			.hasValueSatisfying(seconds -> assertThat(Long.parseLong(seconds)).isBetween(1L, 30L));
+		assertThat(lonely.requests()).hasSize(4);
 	}
 
 	@Test

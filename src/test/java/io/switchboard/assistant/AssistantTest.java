@@ -40,6 +40,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 				"switchboard.llm.models.blind.vision=false", "switchboard.llm.models.tiny.provider=demo",
 				"switchboard.llm.models.tiny.context-window=400", "switchboard.llm.models.tiny.max-output-tokens=120",
 				"switchboard.llm.default-model=demo", "switchboard.assistant.max-message-chars=2000",
+				// the window fill on its own; compaction has CompactionTest
+				"switchboard.assistant.compaction.enabled=false",
 				// pages of three: a context is read over several, sized as the budget
 				// goes
 				"switchboard.assistant.context-page-size=3" })

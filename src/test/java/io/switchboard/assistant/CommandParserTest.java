@@ -52,6 +52,17 @@ class CommandParserTest {
 	}
 
 	@Test
+	void compactionAndMemoryCommandsKeepTheirArguments() {
+		assertThat(parser.parse("/compact")).contains(new Command.Compact());
+		assertThat(parser.parse("/remember  I am vegetarian ")).contains(new Command.Remember("I am vegetarian"));
+		assertThat(parser.parse("/remember")).contains(new Command.Remember(""));
+		assertThat(parser.parse("/memory")).contains(new Command.Memory());
+		assertThat(parser.parse("/memories")).contains(new Command.Memory());
+		assertThat(parser.parse("/forget 2")).contains(new Command.Forget("2"));
+		assertThat(parser.parse("/forget all confirm")).contains(new Command.Forget("all confirm"));
+	}
+
+	@Test
 	void aBotNameSuffixIsIgnored() {
 		assertThat(parser.parse("/help@SwitchboardBot")).contains(new Command.Help());
 	}

@@ -99,7 +99,95 @@ public final class FakeAnthropic extends FakeChatServer {
 		if (invalid != null) {
 			return error(400, "invalid_request_error", invalid);
 		}
+		ToolCall call = toolCallForThisAnswer();
+		if (call != null) {
+			return toolUse(body, call);
+		}
 		return message(request, body, answerText(lastUserText(body)), stopReason);
+	}
+
+	/**
+	 * Asks for a tool as Anthropic does: a {@code tool_use} block, its input streamed as
+	 * {@code input_json_delta}s, and {@code stop_reason} {@code tool_use}.
+	 */
+	private Reply toolUse(JsonNode body, ToolCall call) {
+		String model = body.get("model").asText();
+		String id = "msg_fake" + ids.incrementAndGet();
+		String toolId = "toolu_fake" + ids.incrementAndGet();
+		Usage usage = usage(promptText(body), call.arguments());
+		if (!body.path("stream").asBoolean(false)) {
+			ObjectNode message = Json.object()
+				.put("id", id)
+				.put("type", "message")
+				.put("role", "assistant")
+				.put("model", model);
+			message.putArray("content")
+				.addObject()
+				.put("type", "tool_use")
+				.put("id", toolId)
+				.put("name", call.name())
+				.set("input", Json.read(call.arguments()));
+			message.put("stop_reason", "tool_use").putNull("stop_sequence");
+			message.putObject("usage").put("input_tokens", usage.input()).put("output_tokens", usage.output());
+			return Reply.json(200, Json.write(message));
+		}
+		ObjectNode start = Json.object().put("type", "message_start");
+		ObjectNode message = start.putObject("message")
+			.put("id", id)
+			.put("type", "message")
+			.put("role", "assistant")
+			.put("model", model);
+		message.putArray("content");
+		message.putNull("stop_reason").putNull("stop_sequence");
+		message.putObject("usage").put("input_tokens", usage.input()).put("output_tokens", 1);
+		ObjectNode blockStart = Json.object().put("type", "content_block_start").put("index", 0);
+		blockStart.putObject("content_block")
+			.put("type", "tool_use")
+			.put("id", toolId)
+			.put("name", call.name())
+			.putObject("input");
+		List<String> events = new ArrayList<>();
+		events.add(event("message_start", start));
+		events.add(event("content_block_start", blockStart));
+		String args = call.arguments();
+		int half = args.length() / 2;
+		for (String piece : List.of(args.substring(0, half), args.substring(half))) {
+			ObjectNode delta = Json.object().put("type", "content_block_delta").put("index", 0);
+			delta.putObject("delta").put("type", "input_json_delta").put("partial_json", piece);
+			events.add(event("content_block_delta", delta));
+		}
+		events.add(event("content_block_stop", Json.object().put("type", "content_block_stop").put("index", 0)));
+		ObjectNode messageDelta = Json.object().put("type", "message_delta");
+		messageDelta.putObject("delta").put("stop_reason", "tool_use").putNull("stop_sequence");
+		messageDelta.putObject("usage").put("output_tokens", usage.output());
+		events.add(event("message_delta", messageDelta));
+		events.add(event("message_stop", Json.object().put("type", "message_stop")));
+		return stream(events, List.of(), List.of(), List.of());
+	}
+
+	@Override
+	public List<String> toolNames(JsonNode request) {
+		List<String> names = new ArrayList<>();
+		request.path("tools").forEach(tool -> names.add(tool.path("name").asText()));
+		return names;
+	}
+
+	@Override
+	public List<ToolResult> toolResults(JsonNode request) {
+		java.util.Map<String, String> names = new java.util.HashMap<>();
+		List<ToolResult> results = new ArrayList<>();
+		request.path("messages").forEach(message -> message.path("content").forEach(block -> {
+			if ("tool_use".equals(block.path("type").asText())) {
+				names.put(block.path("id").asText(), block.path("name").asText());
+			}
+			if ("tool_result".equals(block.path("type").asText())) {
+				JsonNode content = block.path("content");
+				String text = content.isTextual() ? content.asText() : content.path(0).path("text").asText();
+				String id = block.path("tool_use_id").asText();
+				results.add(new ToolResult(id, names.get(id), text));
+			}
+		}));
+		return results;
 	}
 
 	/** What the real API says about a malformed request, or {@code null}. */
@@ -137,6 +225,17 @@ public final class FakeAnthropic extends FakeChatServer {
 		return null;
 	}
 
+	/**
+	 * Anthropic's usage: {@code input_tokens} counts only what follows the last cache
+	 * breakpoint; what was read from the cache is {@code cache_read_input_tokens}.
+	 */
+	private static ObjectNode usageJson(Usage usage) {
+		return Json.object()
+			.put("input_tokens", usage.input() - usage.cached())
+			.put("cache_creation_input_tokens", 0)
+			.put("cache_read_input_tokens", usage.cached());
+	}
+
 	private Reply message(RecordedRequest request, JsonNode body, String answer, String stop) {
 		String model = body.get("model").asText();
 		Usage usage = usage(promptText(body), answer);
@@ -149,7 +248,7 @@ public final class FakeAnthropic extends FakeChatServer {
 				.put("model", model);
 			message.putArray("content").addObject().put("type", "text").put("text", answer);
 			message.put("stop_reason", stop).putNull("stop_sequence");
-			message.putObject("usage").put("input_tokens", usage.input()).put("output_tokens", usage.output());
+			message.set("usage", usageJson(usage).put("output_tokens", usage.output()));
 			return Reply.json(200, Json.write(message))
 				.withHeader("request-id", "req_fake" + id)
 				.withFirstByteDelay(firstByteDelay());
@@ -162,7 +261,7 @@ public final class FakeAnthropic extends FakeChatServer {
 			.put("model", model);
 		message.putArray("content");
 		message.putNull("stop_reason").putNull("stop_sequence");
-		message.putObject("usage").put("input_tokens", usage.input()).put("output_tokens", 1);
+		message.set("usage", usageJson(usage).put("output_tokens", 1));
 		ObjectNode blockStart = Json.object().put("type", "content_block_start").put("index", 0);
 		blockStart.putObject("content_block").put("type", "text").put("text", "");
 		List<String> opening = List.of(event("message_start", start), event("content_block_start", blockStart),

@@ -46,8 +46,26 @@ public abstract class FakeChatServer extends FakeHttpServer {
 
 	}
 
-	/** Tokens the fake reports as used. */
-	public record Usage(int input, int output) {
+	/**
+	 * Tokens the fake reports as used.
+	 *
+	 * @param input every input token, cached ones included
+	 * @param cached the part of {@code input} read from the (simulated) prompt cache
+	 */
+	public record Usage(int input, int output, int cached) {
+
+		public Usage(int input, int output) {
+			this(input, output, 0);
+		}
+
+	}
+
+	/** A tool call the fake's model makes instead of answering. */
+	public record ToolCall(String name, String arguments) {
+	}
+
+	/** A tool's result as the vendor received it. */
+	public record ToolResult(String callId, String name, String text) {
 	}
 
 	/** An inline image as the vendor received it. */
@@ -88,6 +106,14 @@ public abstract class FakeChatServer extends FakeHttpServer {
 
 	private volatile Usage fixedUsage;
 
+	private volatile Function<String, String> responder;
+
+	private volatile boolean prefixCache;
+
+	private volatile Function<String, List<Integer>> tokenizer;
+
+	private List<Integer> previousPrompt = List.of();
+
 	private volatile Duration pieceDelay = Duration.ZERO;
 
 	private volatile Duration firstByteDelay = Duration.ZERO;
@@ -101,6 +127,10 @@ public abstract class FakeChatServer extends FakeHttpServer {
 	private final Queue<Twist> twists = new ConcurrentLinkedQueue<>();
 
 	private final Queue<String> nextReplies = new ConcurrentLinkedQueue<>();
+
+	private final Queue<ToolCall> nextToolCalls = new ConcurrentLinkedQueue<>();
+
+	private volatile ToolCall everyTime;
 
 	protected FakeChatServer(String apiKey) {
 		this.apiKey = apiKey;
@@ -137,16 +167,83 @@ public abstract class FakeChatServer extends FakeHttpServer {
 		return this;
 	}
 
+	/**
+	 * Asks for this tool in the next answer (in the vendor's tool-call format), with the
+	 * arguments as JSON; calls queued together come in one answer each, in order.
+	 */
+	public FakeChatServer callToolNext(String name, String arguments) {
+		nextToolCalls.add(new ToolCall(name, arguments));
+		return this;
+	}
+
+	/** Asks for this tool in every answer: a model that never stops calling tools. */
+	public FakeChatServer callToolEveryTime(String name, String arguments) {
+		everyTime = new ToolCall(name, arguments);
+		return this;
+	}
+
+	/**
+	 * The tool call the next answer makes, or {@code null} when it answers in text; call
+	 * once per answer.
+	 */
+	protected final ToolCall toolCallForThisAnswer() {
+		ToolCall next = nextToolCalls.poll();
+		return next != null ? next : everyTime;
+	}
+
+	/** The names of the tools a request offers. */
+	public abstract List<String> toolNames(JsonNode request);
+
+	/** The tool results a request carries, in order. */
+	public abstract List<ToolResult> toolResults(JsonNode request);
+
 	/** Goes back to echoing the last user message. */
 	public FakeChatServer echo() {
 		this.fixedReply = null;
 		this.fixedPieces = null;
+		this.responder = null;
+		return this;
+	}
+
+	/**
+	 * Answers every later request with what {@code byQuestion} makes of its last user
+	 * message (a model that answers summaries one way and questions another, say).
+	 */
+	public FakeChatServer answerWith(Function<String, String> byQuestion) {
+		this.responder = byQuestion;
 		return this;
 	}
 
 	/** Reports these token counts instead of ones derived from the texts. */
 	public FakeChatServer usage(int input, int output) {
 		this.fixedUsage = new Usage(input, output);
+		return this;
+	}
+
+	/**
+	 * Reports these token counts, {@code cached} of the input read from the prompt cache,
+	 * each in the vendor's own fields.
+	 */
+	public FakeChatServer usage(int input, int output, int cached) {
+		this.fixedUsage = new Usage(input, output, cached);
+		return this;
+	}
+
+	/**
+	 * Simulates a provider's prefix cache: a prompt whose first N tokens are the previous
+	 * prompt's first N is reported with those N cached (as OpenAI's automatic cache and
+	 * Anthropic's breakpoints roughly behave). Tokens are words unless {@link #tokenizer}
+	 * says otherwise.
+	 */
+	public FakeChatServer prefixCache(boolean on) {
+		this.prefixCache = on;
+		this.previousPrompt = List.of();
+		return this;
+	}
+
+	/** How the fake splits prompts and answers into tokens (words by default). */
+	public FakeChatServer tokenizer(Function<String, List<Integer>> tokenizer) {
+		this.tokenizer = tokenizer;
 		return this;
 	}
 
@@ -268,6 +365,11 @@ public abstract class FakeChatServer extends FakeHttpServer {
 		nextReplies.clear();
 		echo();
 		fixedUsage = null;
+		nextToolCalls.clear();
+		everyTime = null;
+		prefixCache = false;
+		tokenizer = null;
+		previousPrompt = List.of();
 		pieceDelay = Duration.ZERO;
 		firstByteDelay = Duration.ZERO;
 		thinking = question -> Duration.ZERO;
@@ -285,6 +387,10 @@ public abstract class FakeChatServer extends FakeHttpServer {
 		if (next != null) {
 			return next;
 		}
+		Function<String, String> byQuestion = responder;
+		if (byQuestion != null) {
+			return byQuestion.apply(lastUserText);
+		}
 		String fixed = fixedReply;
 		return fixed != null ? fixed : "Echo: " + lastUserText;
 	}
@@ -299,10 +405,38 @@ public abstract class FakeChatServer extends FakeHttpServer {
 		return Arrays.stream(answer.split("(?<=\\S)(?=\\s)")).filter(piece -> !piece.isEmpty()).toList();
 	}
 
-	/** The usage to report: scripted, or one token per word. */
+	/**
+	 * The usage to report: scripted, or one token per word (or per the
+	 * {@link #tokenizer}'s token), with the previous prompt's common prefix cached when
+	 * the prefix cache is simulated.
+	 */
 	protected final Usage usage(String prompt, String answer) {
 		Usage fixed = fixedUsage;
-		return fixed != null ? fixed : new Usage(words(prompt), words(answer));
+		if (fixed != null) {
+			return fixed;
+		}
+		Function<String, List<Integer>> split = tokenizer;
+		if (split == null && !prefixCache) {
+			return new Usage(words(prompt), words(answer));
+		}
+		List<Integer> promptTokens = split == null ? wordTokens(prompt) : split.apply(prompt);
+		int output = split == null ? words(answer) : split.apply(answer).size();
+		int cached = 0;
+		if (prefixCache) {
+			synchronized (this) {
+				int max = Math.min(promptTokens.size(), previousPrompt.size());
+				while (cached < max && promptTokens.get(cached).equals(previousPrompt.get(cached))) {
+					cached++;
+				}
+				previousPrompt = promptTokens;
+			}
+		}
+		return new Usage(promptTokens.size(), output, cached);
+	}
+
+	private static List<Integer> wordTokens(String text) {
+		String stripped = text == null ? "" : text.strip();
+		return stripped.isEmpty() ? List.of(0) : Arrays.stream(stripped.split("\\s+")).map(String::hashCode).toList();
 	}
 
 	protected final Duration firstByteDelay() {

@@ -848,6 +848,11 @@ public final class FakeDiscord implements AutoCloseable {
 				.put("url", file.url())
 				.put("proxy_url", file.url())
 				.put("content_type", file.contentType());
+			if (file.contentType().startsWith("audio/")) {
+				// what Discord adds to a voice message's attachment
+				((ObjectNode) attachments.get(attachments.size() - 1)).put("duration_secs",
+						Sounds.wavSeconds(file.bytes()));
+			}
 		}
 		json.set("components", message.components);
 		if (message.authorId == BOT_ID) {

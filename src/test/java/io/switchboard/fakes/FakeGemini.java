@@ -136,6 +136,26 @@ public final class FakeGemini extends FakeChatServer {
 			return error(400, "INVALID_ARGUMENT", invalid);
 		}
 		String model = generate.group(1);
+		ToolCall call = toolCallForThisAnswer();
+		if (call != null) {
+			// Gemini asks for a tool with a functionCall part and ends with STOP
+			ObjectNode response = Json.object();
+			ObjectNode candidate = response.putArray("candidates").addObject();
+			ObjectNode content = candidate.putObject("content");
+			content.putArray("parts")
+				.addObject()
+				.putObject("functionCall")
+				.put("name", call.name())
+				.set("args", Json.read(call.arguments()));
+			content.put("role", "model");
+			candidate.put("finishReason", "STOP").put("index", 0);
+			response.set("usageMetadata", usageJson(usage(promptText(body), call.arguments()), true));
+			response.put("modelVersion", model).put("responseId", "fake-response-" + ids.incrementAndGet());
+			if ("generateContent".equals(generate.group(2))) {
+				return Reply.json(200, Json.write(response));
+			}
+			return stream(List.of(sse(response)), List.of(), List.of(), List.of());
+		}
 		String answer = answerText(lastUserText(body));
 		Usage usage = usage(promptText(body), answer);
 		String responseId = "fake-response-" + ids.incrementAndGet();
@@ -163,6 +183,28 @@ public final class FakeGemini extends FakeChatServer {
 		last.put("modelVersion", model).put("responseId", responseId);
 		return stream(List.of(), pieces, List.of(sse(last)),
 				List.of(sse(errorJson(503, "UNAVAILABLE", "The model is overloaded. Please try again later."))));
+	}
+
+	@Override
+	public List<String> toolNames(JsonNode request) {
+		List<String> names = new ArrayList<>();
+		request.path("tools")
+			.forEach(tool -> tool.path("functionDeclarations").forEach(f -> names.add(f.path("name").asText())));
+		return names;
+	}
+
+	@Override
+	public List<ToolResult> toolResults(JsonNode request) {
+		List<ToolResult> results = new ArrayList<>();
+		request.path("contents").forEach(content -> content.path("parts").forEach(part -> {
+			JsonNode response = part.path("functionResponse");
+			if (!response.isMissingNode()) {
+				JsonNode value = response.path("response");
+				String text = value.has("content") ? value.path("content").asText() : Json.write(value);
+				results.add(new ToolResult(null, response.path("name").asText(), text));
+			}
+		}));
+		return results;
 	}
 
 	private static String invalid(JsonNode body) {
@@ -198,6 +240,10 @@ public final class FakeGemini extends FakeChatServer {
 
 	private static ObjectNode usageJson(Usage usage, boolean complete) {
 		ObjectNode json = Json.object().put("promptTokenCount", usage.input());
+		if (usage.cached() > 0) {
+			// Gemini's implicit cache: part of the prompt count, reported apart
+			json.put("cachedContentTokenCount", usage.cached());
+		}
 		if (complete) {
 			json.put("candidatesTokenCount", usage.output());
 		}

@@ -111,8 +111,20 @@ public class FakeHttpServer implements AutoCloseable {
 		scripted.add(responder);
 	}
 
+	private final java.util.concurrent.atomic.AtomicInteger cutBodies = new java.util.concurrent.atomic.AtomicInteger();
+
+	/**
+	 * Cuts the next whole (not streamed) answer half-way: its full {@code Content-Length}
+	 * is announced, half the body sent, then the connection dropped, as an upstream that
+	 * crashes mid-answer would.
+	 */
+	public void cutNextBodyHalfway() {
+		cutBodies.incrementAndGet();
+	}
+
 	/** Forgets scripted replies and recorded requests. */
 	public void reset() {
+		cutBodies.set(0);
 		scripted.clear();
 		requests.clear();
 	}
@@ -137,6 +149,15 @@ public class FakeHttpServer implements AutoCloseable {
 		requests.add(request);
 		Function<RecordedRequest, Reply> responder = scripted.poll();
 		Reply reply = responder != null ? responder.apply(request) : answer(request);
+		if (reply instanceof Reply.Whole whole && cutBodies.get() > 0 && cutBodies.decrementAndGet() >= 0) {
+			// the whole length is announced, half the body is sent, and the connection
+			// drops
+			exchange.sendResponseHeaders(whole.status(), whole.body().length);
+			OutputStream out = exchange.getResponseBody();
+			out.write(whole.body(), 0, whole.body().length / 2);
+			out.flush();
+			throw new Abort();
+		}
 		// no try-with-resources: a Drop step leaves with an exception and must not close
 		// the exchange, which would end the chunked answer cleanly; the server then drops
 		// the connection mid-answer, as a crashing upstream would

@@ -465,6 +465,18 @@ public final class FakeLine extends FakeHttpServer {
 		return event;
 	}
 
+	/** A voice message of {@code durationMs} whose content the content API serves. */
+	public ObjectNode audio(ObjectNode source, byte[] bytes, long durationMs) {
+		ObjectNode event = message(source,
+				(ObjectNode) Json.object()
+					.put("type", "audio")
+					.put("duration", durationMs)
+					.set("contentProvider", Json.object().put("type", "line")),
+				Instant.now());
+		content(event.path("message").path("id").asText(), bytes);
+		return event;
+	}
+
 	public ObjectNode sticker(ObjectNode source) {
 		return message(source,
 				Json.object()

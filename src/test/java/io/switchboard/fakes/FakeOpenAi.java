@@ -231,6 +231,10 @@ public final class FakeOpenAi extends FakeChatServer {
 					"invalid_request_error", "messages.[0].content.[0].image_url.detail", "invalid_value");
 		}
 		String model = body.get("model").asText();
+		ToolCall call = toolCallForThisAnswer();
+		if (call != null) {
+			return toolCall(body, model, call);
+		}
 		String answer = answerText(lastUserText(body));
 		Usage usage = usage(promptText(body), answer);
 		String id = "chatcmpl-fake" + ids.incrementAndGet();
@@ -269,6 +273,82 @@ public final class FakeOpenAi extends FakeChatServer {
 			.putNull("param")
 			.putNull("code");
 		return stream(opening, pieces, closing, List.of("data: " + Json.write(error) + "\n\n"));
+	}
+
+	/** Asks for a tool as OpenAI does: {@code tool_calls}, streamed in pieces. */
+	private Reply toolCall(JsonNode body, String model, ToolCall call) {
+		String id = "chatcmpl-fake" + ids.incrementAndGet();
+		String callId = "call_fake" + ids.incrementAndGet();
+		Usage usage = usage(promptText(body), call.arguments());
+		if (!body.path("stream").asBoolean(false)) {
+			ObjectNode completion = Json.object()
+				.put("id", id)
+				.put("object", "chat.completion")
+				.put("created", CREATED)
+				.put("model", model);
+			ObjectNode choice = completion.putArray("choices").addObject().put("index", 0);
+			ObjectNode message = choice.putObject("message").put("role", "assistant").putNull("content");
+			message.putArray("tool_calls")
+				.addObject()
+				.put("id", callId)
+				.put("type", "function")
+				.putObject("function")
+				.put("name", call.name())
+				.put("arguments", call.arguments());
+			choice.put("finish_reason", "tool_calls");
+			completion.set("usage", usageJson(usage));
+			return Reply.json(200, Json.write(completion));
+		}
+		List<String> events = new ArrayList<>();
+		ObjectNode first = Json.object().put("role", "assistant").putNull("content");
+		first.putArray("tool_calls")
+			.addObject()
+			.put("index", 0)
+			.put("id", callId)
+			.put("type", "function")
+			.putObject("function")
+			.put("name", call.name())
+			.put("arguments", "");
+		events.add(chunk(id, model, first, null));
+		// the arguments in two pieces, as OpenAI splits them
+		String args = call.arguments();
+		int half = args.length() / 2;
+		for (String piece : List.of(args.substring(0, half), args.substring(half))) {
+			ObjectNode delta = Json.object();
+			delta.putArray("tool_calls").addObject().put("index", 0).putObject("function").put("arguments", piece);
+			events.add(chunk(id, model, delta, null));
+		}
+		events.add(chunk(id, model, Json.object(), "tool_calls"));
+		if (body.path("stream_options").path("include_usage").asBoolean(false)) {
+			ObjectNode usageChunk = chunkHead(id, model);
+			usageChunk.putArray("choices");
+			usageChunk.set("usage", usageJson(usage));
+			events.add("data: " + Json.write(usageChunk) + "\n\n");
+		}
+		events.add("data: [DONE]\n\n");
+		return stream(events, List.of(), List.of(), List.of());
+	}
+
+	@Override
+	public List<String> toolNames(JsonNode request) {
+		List<String> names = new ArrayList<>();
+		request.path("tools").forEach(tool -> names.add(tool.path("function").path("name").asText()));
+		return names;
+	}
+
+	@Override
+	public List<ToolResult> toolResults(JsonNode request) {
+		java.util.Map<String, String> names = new java.util.HashMap<>();
+		List<ToolResult> results = new ArrayList<>();
+		request.path("messages").forEach(message -> {
+			message.path("tool_calls")
+				.forEach(call -> names.put(call.path("id").asText(), call.path("function").path("name").asText()));
+			if ("tool".equals(message.path("role").asText())) {
+				String id = message.path("tool_call_id").asText();
+				results.add(new ToolResult(id, names.get(id), text(message.path("content"))));
+			}
+		});
+		return results;
 	}
 
 	/**
@@ -342,11 +422,15 @@ public final class FakeOpenAi extends FakeChatServer {
 			.put("system_fingerprint", "fp_fake");
 	}
 
+	/** OpenAI's usage object, the cached part of the prompt in its details. */
 	private static ObjectNode usageJson(Usage usage) {
-		return Json.object()
+		ObjectNode json = Json.object()
 			.put("prompt_tokens", usage.input())
 			.put("completion_tokens", usage.output())
 			.put("total_tokens", usage.input() + usage.output());
+		json.putObject("prompt_tokens_details").put("cached_tokens", usage.cached()).put("audio_tokens", 0);
+		json.putObject("completion_tokens_details").put("reasoning_tokens", 0).put("audio_tokens", 0);
+		return json;
 	}
 
 	@Override

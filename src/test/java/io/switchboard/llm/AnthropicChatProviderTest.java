@@ -65,6 +65,25 @@ class AnthropicChatProviderTest extends ChatProviderContract {
 	}
 
 	@Test
+	void marksTheSystemPromptAndTheLastUserTurnAsCacheBreakpoints() {
+		provider().stream(new ChatRequest(model(),
+				List.of(ChatMessage.system("Be brief."), ChatMessage.system("Summary: we spoke of cats."),
+						ChatMessage.user("Hi"), ChatMessage.assistant("Hello"), ChatMessage.user("Cats?")),
+				256), piece -> {
+				});
+
+		JsonNode body = fake.lastRequestJson();
+		JsonNode system = body.path("system");
+		assertThat(system.get(system.size() - 1).path("cache_control").path("type").asText()).isEqualTo("ephemeral");
+		JsonNode messages = body.path("messages");
+		JsonNode lastUser = messages.get(messages.size() - 1).path("content");
+		assertThat(lastUser.get(lastUser.size() - 1).path("cache_control").path("type").asText())
+			.isEqualTo("ephemeral");
+		// earlier turns carry no breakpoint: Anthropic allows four in all
+		assertThat(messages.get(0).toString()).doesNotContain("cache_control");
+	}
+
+	@Test
 	void conversationWithoutAUserTurnIsAnInvalidRequest() {
 		ChatRequest request = new ChatRequest(model(),
 				List.of(ChatMessage.system("Be kind."), ChatMessage.assistant("Hello")), 100);

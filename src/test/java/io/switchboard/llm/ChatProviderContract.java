@@ -108,6 +108,25 @@ abstract class ChatProviderContract {
 	}
 
 	@Test
+	void cachedInputTokensAreReadFromTheVendorsOwnFieldsWhenWhole() {
+		fake.reply("Cached.").usage(2_000, 3, 1_536);
+
+		ChatResponse response = provider().chat(request("What did we say?"));
+
+		assertThat(response.usage()).isEqualTo(new TokenUsage(2_000, 3, 1_536));
+	}
+
+	@Test
+	void cachedInputTokensAreReadFromTheVendorsOwnFieldsWhenStreamed() {
+		fake.replyInPieces("Cached", " again.").usage(4_096, 2, 3_072);
+
+		ChatResponse response = provider().stream(request("And now?"), piece -> {
+		});
+
+		assertThat(response.usage()).isEqualTo(new TokenUsage(4_096, 2, 3_072));
+	}
+
+	@Test
 	void chatAnswersFromTheRequestByDefault() {
 		ChatResponse response = provider().chat(request("ping pong"));
 
@@ -380,6 +399,56 @@ abstract class ChatProviderContract {
 	private static List<Supplier<ChatResponse>> calls(ChatProvider provider, ChatRequest request) {
 		return List.of(() -> provider.chat(request), () -> provider.stream(request, piece -> {
 		}));
+	}
+
+	private static final ToolSpec WEATHER = new ToolSpec("get_weather", "The weather in a city now",
+			"{\"type\":\"object\",\"properties\":{\"city\":{\"type\":\"string\",\"description\":\"the city\"},"
+					+ "\"days\":{\"type\":\"integer\"}},\"required\":[\"city\"]}");
+
+	private static ChatRequest withTools(List<ChatMessage> messages) {
+		return new ChatRequest(model(), messages, 256, null, List.of(WEATHER));
+	}
+
+	@Test
+	void aToolCallComesBackInOurTermsWhetherStreamedOrNot() {
+		for (boolean streamed : List.of(false, true)) {
+			fake.callToolNext("get_weather", "{\"city\":\"Oslo\",\"days\":2}");
+			ChatRequest request = withTools(List.of(ChatMessage.user("Weather in Oslo?")));
+			List<String> pieces = new ArrayList<>();
+
+			ChatResponse response = streamed ? provider().stream(request, pieces::add) : provider().chat(request);
+
+			assertThat(fake.toolNames(fake.lastRequestJson())).containsExactly("get_weather");
+			assertThat(response.finishReason()).isEqualTo(FinishReason.TOOL_CALLS);
+			assertThat(response.toolCalls()).singleElement().satisfies(call -> {
+				assertThat(call.name()).isEqualTo("get_weather");
+				assertThat(new ObjectMapper().readTree(call.arguments()))
+					.isEqualTo(new ObjectMapper().readTree("{\"city\":\"Oslo\",\"days\":2}"));
+				assertThat(call.id()).isNotBlank();
+			});
+			assertThat(String.join("", pieces)).isEqualTo(response.text());
+		}
+	}
+
+	@Test
+	void aToolResultGoesBackInTheVendorsFormatAndTheModelAnswers() {
+		fake.reply("It is cold in Oslo.");
+		ContentPart.ToolCall call = new ContentPart.ToolCall("call_1", "get_weather", "{\"city\":\"Oslo\"}");
+		ChatRequest request = withTools(List.of(ChatMessage.user("Weather in Oslo?"),
+				new ChatMessage(Role.ASSISTANT, List.of(call)), new ChatMessage(Role.TOOL,
+						List.of(new ContentPart.ToolResult("call_1", "get_weather", "-5 C, snow", false)))));
+
+		for (boolean streamed : List.of(false, true)) {
+			ChatResponse response = streamed ? provider().stream(request, piece -> {
+			}) : provider().chat(request);
+
+			assertThat(response.text()).isEqualTo("It is cold in Oslo.");
+			assertThat(response.toolCalls()).isEmpty();
+			assertThat(fake.toolResults(fake.lastRequestJson())).singleElement().satisfies(result -> {
+				assertThat(result.name()).isEqualTo("get_weather");
+				assertThat(result.text()).contains("-5 C, snow");
+			});
+		}
 	}
 
 }

@@ -32,6 +32,7 @@ import io.switchboard.media.MediaRef;
 import io.switchboard.media.MediaRejected;
 import io.switchboard.media.MediaStore;
 import io.switchboard.usage.UsageLedger;
+import io.switchboard.usage.UsagePurpose;
 import io.switchboard.usage.UsageRow;
 import org.junit.jupiter.api.Test;
 
@@ -366,6 +367,49 @@ abstract class StorageContract {
 		assertThat(rows).containsExactly(
 				new UsageRow(user.id().value(), "gpt-x", LocalDate.parse("2026-11-20"), 2, 150, 30, 750),
 				new UsageRow(user.id().value(), "other", LocalDate.parse("2026-11-20"), 1, 1, 1, 1));
+	}
+
+	@Test
+	void theLedgerKeepsPurposesApartWithCachedTokensAndAudioSeconds() {
+		long user = newUser("web").id().value();
+		Instant at = Instant.parse("2026-11-21T08:00:00Z");
+		LocalDate day = LocalDate.parse("2026-11-21");
+		usage.record(user, "gpt-x", UsagePurpose.CHAT, 100, 20, 60, 500, at);
+		usage.record(user, "gpt-x", UsagePurpose.SUMMARY, 300, 40, 0, 900, at);
+		usage.record(user, "gpt-x", UsagePurpose.SUMMARY, 100, 10, 50, 100, at.plusSeconds(60));
+		usage.recordAudio(user, "whisper", 12, 7, at);
+		usage.recordAudio(user, "whisper", 3, 2, at.plusSeconds(60));
+		usage.recordAudio(user, "whisper", 99, 2, at.plusSeconds(86_400));
+		assertThat(usage.forUser(user, day, day)).containsExactly(
+				new UsageRow(user, "gpt-x", day, UsagePurpose.CHAT, 1, 100, 20, 60, 500),
+				new UsageRow(user, "gpt-x", day, UsagePurpose.SUMMARY, 2, 400, 50, 50, 1000),
+				new UsageRow(user, "whisper", day, UsagePurpose.CHAT, 2, 0, 0, 0, 9));
+		assertThat(usage.audioSeconds(user, day)).isEqualTo(15);
+		assertThat(usage.audioSeconds(user, day.plusDays(1))).isEqualTo(99);
+		assertThat(usage.audioSeconds(user, day.minusDays(1))).isZero();
+	}
+
+	@Test
+	void aUsersIdentityOnAPlatformIsFoundFromTheUser() {
+		PlatformUserId identity = new PlatformUserId("line", "U" + UUID.randomUUID());
+		User user = conversations.identify(identity, "Ana");
+		assertThat(conversations.identityOn(user.id(), "line")).contains(identity);
+		assertThat(conversations.identityOn(user.id(), "slack")).isEmpty();
+		assertThat(conversations.identityOn(newUser("line").id(), "line"))
+			.isNotEqualTo(java.util.Optional.of(identity));
+	}
+
+	@Test
+	void anAnswerKeepsItsToolPartsAndCachedTokens() {
+		User user = conversations.user(newUser("web").id());
+		Exchange asked = conversations.ask(user, conversations.chooseSession(user, Place.direct("web"), null, "time?"),
+				List.of(new MessagePart.Text("time?")), 3, null);
+		List<MessagePart> tools = List.of(new MessagePart.ToolCall("c1", "date_time", "{\"zone\":\"UTC\"}"),
+				new MessagePart.ToolResult("c1", "date_time", "12:00", false, null));
+		AnswerRecord cached = new AnswerRecord("demo", "demo", 100, 5, 1234, 42, 0, "stop", 80);
+		StoredMessage answer = conversations.answer(asked.answerId(), tools, "noon", 2, cached).orElseThrow();
+		assertThat(answer.parts()).containsExactly(tools.get(0), tools.get(1), new MessagePart.Text("noon"));
+		assertThat(conversations.message(asked.answerId()).orElseThrow().answer()).isEqualTo(cached);
 	}
 
 }

@@ -2,6 +2,7 @@ package io.switchboard.channel.discord;
 
 import java.io.IOException;
 import java.io.InputStream;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
@@ -19,6 +20,8 @@ import io.switchboard.media.MediaProperties;
 import io.switchboard.media.MediaRef;
 import io.switchboard.media.MediaRejected;
 import io.switchboard.media.MediaStore;
+import io.switchboard.voice.Heard;
+import io.switchboard.voice.Voice;
 import net.dv8tion.jda.api.entities.Message;
 import net.dv8tion.jda.api.entities.MessageType;
 import net.dv8tion.jda.api.entities.User;
@@ -32,8 +35,9 @@ import org.springframework.stereotype.Component;
  * The question-and-answer mode: every message a person writes where the bot can read it
  * (a server channel, a thread, a DM) is taken in by its id, stored, and answered in the
  * writer's session according to their state ({@code new} and {@code active} are answered,
- * {@code disabled} is not). Attached images are stored and sent with the text. A message
- * the gateway delivers again (after a resume) gets nothing new.
+ * {@code disabled} is not). Attached images are stored and sent with the text; a voice
+ * message (or an audio file sent alone) is heard and answered as its words. A message the
+ * gateway delivers again (after a resume) gets nothing new.
  */
 @Component
 class DiscordChat {
@@ -50,8 +54,11 @@ class DiscordChat {
 
 	private final ShardFences fences;
 
-	DiscordChat(Intake intake, MediaStore media, MediaProperties mediaProperties, ShardFences fences) {
+	private final Voice voice;
+
+	DiscordChat(Intake intake, MediaStore media, MediaProperties mediaProperties, ShardFences fences, Voice voice) {
 		this.fences = fences;
+		this.voice = voice;
 		this.intake = intake;
 		this.media = media;
 		this.mediaProperties = mediaProperties;
@@ -76,11 +83,20 @@ class DiscordChat {
 		}
 		String text = withoutBotMention(message.getContentRaw(), event.getJDA().getSelfUser().getId());
 		List<Message.Attachment> images = message.getAttachments().stream().filter(DiscordChat::isImage).toList();
-		if (text.isBlank() && images.isEmpty()) {
+		Optional<Message.Attachment> spoken = message.getAttachments()
+			.stream()
+			.filter(DiscordChat::isAudio)
+			.findFirst();
+		if (text.isBlank() && images.isEmpty() && spoken.isEmpty()) {
 			return Optional.empty();
 		}
 		DiscordAddress.Channel address = new DiscordAddress.Channel(event.getChannel().getIdLong(), message.getIdLong(),
 				event.isFromGuild() ? null : author.getId());
+		if (text.isBlank() && images.isEmpty()) {
+			// a voice message (or an audio clip sent alone): answered as its words
+			return Optional
+				.of(intake.take(voice(key, address, spoken.get(), event).onAccepted(fences.guard(event.getJDA()))));
+		}
 		List<MessagePart> parts = new ArrayList<>();
 		try {
 			for (Message.Attachment image : images) {
@@ -102,6 +118,47 @@ class DiscordChat {
 					new InboundMessage(Discord.identity(author), Discord.displayName(author, event.getMember()),
 							Discord.place(event.getChannel(), event.isFromGuild()), parts, null))
 			.onAccepted(fences.guard(event.getJDA()))));
+	}
+
+	private Inbound voice(String key, DiscordAddress.Channel address, Message.Attachment clip,
+			MessageReceivedEvent event) {
+		if (!voice.isOn()) {
+			return Inbound.replies(Discord.PLATFORM, key, address,
+					List.of(Reply.of("I cannot listen to voice messages on this server; please type instead.")));
+		}
+		if (clip.getSize() > voice.maxBytes()) {
+			return Inbound.replies(Discord.PLATFORM, key, address, List.of(Reply.of(voice.tooLarge())));
+		}
+		byte[] bytes;
+		try (InputStream in = clip.getProxy().download().get(DOWNLOAD_TIMEOUT_SECONDS, TimeUnit.SECONDS)) {
+			bytes = in.readNBytes((int) Math.min(Integer.MAX_VALUE - 8, voice.maxBytes() + 1));
+		}
+		catch (IOException | ExecutionException | TimeoutException failed) {
+			log.warn("could not download voice message {}: {}", clip.getId(), failed.toString());
+			return Inbound.replies(Discord.PLATFORM, key, address,
+					List.of(Reply.of("The voice message could not be downloaded from Discord; please send it again.")));
+		}
+		catch (InterruptedException interrupted) {
+			Thread.currentThread().interrupt();
+			return Inbound.replies(Discord.PLATFORM, key, address,
+					List.of(Reply.of("The voice message could not be downloaded from Discord; please send it again.")));
+		}
+		// Discord states a voice message's length (duration_secs); other clips have none
+		Duration length = clip.getDuration() > 0 ? Duration.ofMillis(Math.round(clip.getDuration() * 1000)) : null;
+		return switch (voice.hear(bytes, length)) {
+			case Heard.NotHeard notHeard ->
+				Inbound.replies(Discord.PLATFORM, key, address, List.of(Reply.of(notHeard.reason())));
+			case Heard.Words words -> Inbound.heard(Discord.PLATFORM, key, address,
+					InboundMessage.text(Discord.identity(event.getAuthor()),
+							Discord.displayName(event.getAuthor(), event.getMember()),
+							Discord.place(event.getChannel(), event.isFromGuild()), words.text()),
+					words);
+		};
+	}
+
+	private static boolean isAudio(Message.Attachment attachment) {
+		String type = attachment.getContentType();
+		return type != null && type.startsWith("audio/");
 	}
 
 	private MediaRef store(Message.Attachment attachment) {

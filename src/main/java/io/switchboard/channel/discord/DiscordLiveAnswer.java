@@ -12,6 +12,7 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 import io.switchboard.assistant.ReplyEvent;
+import io.switchboard.assistant.ToolSteps;
 import io.switchboard.channel.LiveAnswer;
 
 /**
@@ -74,6 +75,15 @@ final class DiscordLiveAnswer implements LiveAnswer {
 			case ReplyEvent.AnswerDelta delta -> {
 				synchronized (streamed) {
 					streamed.append(delta.text());
+				}
+			}
+			case ReplyEvent.ToolUsed used -> {
+				// a short line in the message being edited, before the answer goes on
+				synchronized (streamed) {
+					if (!streamed.isEmpty() && streamed.charAt(streamed.length() - 1) != '\n') {
+						streamed.append('\n');
+					}
+					streamed.append("-# ").append(ToolSteps.line(used)).append('\n');
 				}
 			}
 			case ReplyEvent.AnswerCompleted completed -> stop();

@@ -1,6 +1,7 @@
 package io.switchboard.channel.line;
 
 import java.io.InputStream;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
@@ -44,6 +45,8 @@ import io.switchboard.media.MediaProperties;
 import io.switchboard.media.MediaRef;
 import io.switchboard.media.MediaRejected;
 import io.switchboard.media.MediaStore;
+import io.switchboard.voice.Heard;
+import io.switchboard.voice.Voice;
 
 import org.springframework.stereotype.Component;
 
@@ -77,8 +80,12 @@ class LineEvents implements ChannelBacklog {
 
 	private final LineProperties properties;
 
+	private final Voice voice;
+
 	LineEvents(Intake intake, Conversations conversations, MediaStore media, MediaProperties mediaProperties,
-			PendingPhotos photos, MessagingApiClient api, MessagingApiBlobClient blobs, LineProperties properties) {
+			PendingPhotos photos, MessagingApiClient api, MessagingApiBlobClient blobs, LineProperties properties,
+			Voice voice) {
+		this.voice = voice;
 		this.intake = intake;
 		this.conversations = conversations;
 		this.media = media;
@@ -155,7 +162,7 @@ class LineEvents implements ChannelBacklog {
 			case StickerMessageContent sticker -> unread(eventId, chat, address,
 					"Thanks for the sticker! I read text and photos: ask me anything, or send a photo and then your question about it.");
 			case VideoMessageContent video -> unread(eventId, chat, address, "I cannot watch videos yet.");
-			case AudioMessageContent audio -> unread(eventId, chat, address, "I cannot listen to voice messages yet.");
+			case AudioMessageContent audio -> voice(eventId, chat, address, audio);
 			case FileMessageContent file -> unread(eventId, chat, address, "I cannot open files yet.");
 			case LocationMessageContent location -> unread(eventId, chat, address, "I cannot use locations yet.");
 			default -> unread(eventId, chat, address, "I cannot read this kind of message.");
@@ -222,16 +229,55 @@ class LineEvents implements ChannelBacklog {
 		return reply(eventId, address, reply).onAccepted(keep);
 	}
 
+	/**
+	 * A voice message: heard, then handled as if its words had been typed (a command
+	 * too). In groups only where the bot answers everything: a voice note cannot mention
+	 * it.
+	 */
+	private Inbound voice(String eventId, LineChat chat, LineAddress address, AudioMessageContent audio) {
+		boolean answer = chat.isDirect() || properties.groupReplies() == LineProperties.GroupReplies.ALL;
+		if (!answer) {
+			return Inbound.quiet(LineChat.PLATFORM, eventId);
+		}
+		if (!voice.isOn()) {
+			return reply(eventId, address, "I cannot listen to voice messages on this server; please type instead.");
+		}
+		if (audio.contentProvider() != null && audio.contentProvider().type() == ContentProvider.Type.EXTERNAL) {
+			return reply(eventId, address, "I can only listen to voice messages recorded in LINE itself.");
+		}
+		byte[] bytes;
+		try {
+			bytes = download(audio.id(), voice.maxBytes(), voice.tooLarge());
+		}
+		catch (MediaRejected rejected) {
+			return reply(eventId, address, "I could not take that voice message: " + rejected.getMessage());
+		}
+		Heard heard = voice.hear(bytes, audio.duration() == null ? null : Duration.ofMillis(audio.duration()));
+		return switch (heard) {
+			case Heard.NotHeard notHeard -> reply(eventId, address, notHeard.reason());
+			case Heard.Words words -> {
+				Inbound typed = converse(eventId, chat, address, words.text());
+				Inbound.Body.Message message = (Inbound.Body.Message) typed.body();
+				Inbound spoken = Inbound.heard(LineChat.PLATFORM, eventId, address, message.message(), words);
+				yield typed.onAccepted() == null ? spoken : spoken.onAccepted(typed.onAccepted());
+			}
+		};
+	}
+
 	private byte[] download(String messageId) {
 		long limit = mediaProperties.maxImageSize().toBytes();
+		return download(messageId, limit,
+				"The image is larger than " + mediaProperties.maxImageSize().toMegabytes() + " MB.");
+	}
+
+	private byte[] download(String messageId, long limit, String tooLarge) {
 		try {
 			Result<BlobContent> content = blobs.getMessageContent(messageId)
 				.get(properties.timeout().toMillis() * 3, TimeUnit.MILLISECONDS);
 			try (InputStream in = content.body().byteStream()) {
 				byte[] bytes = in.readNBytes((int) Math.min(Integer.MAX_VALUE - 8, limit + 1));
 				if (bytes.length > limit) {
-					throw new MediaRejected(
-							"The image is larger than " + mediaProperties.maxImageSize().toMegabytes() + " MB.");
+					throw new MediaRejected(tooLarge);
 				}
 				return bytes;
 			}
@@ -246,14 +292,14 @@ class LineEvents implements ChannelBacklog {
 				// LINE keeps what users send for a limited time only
 				throw new MediaRejected("LINE no longer has it; please send it again.");
 			}
-			log.warn("downloading photo {} failed: {}", messageId, failed.getCause().toString());
+			log.warn("downloading LINE content {} failed: {}", messageId, failed.getCause().toString());
 			throw new MediaRejected("LINE did not hand it over just now; please send it again.");
 		}
 		catch (MediaRejected rejected) {
 			throw rejected;
 		}
 		catch (Exception failed) {
-			log.warn("downloading photo {} failed: {}", messageId, failed.toString());
+			log.warn("downloading LINE content {} failed: {}", messageId, failed.toString());
 			throw new MediaRejected("LINE did not hand it over just now; please send it again.");
 		}
 	}
@@ -315,6 +361,7 @@ class LineEvents implements ChannelBacklog {
 			Hello! I am an AI assistant.
 			• Ask me anything and I answer.
 			• Send a photo, then ask about it.
+			• Send a voice message: I answer what you said.
 			• Switch to image mode to draw pictures from a description: /mode image
 			• Start a new topic with /new; /help lists every command.""";
 

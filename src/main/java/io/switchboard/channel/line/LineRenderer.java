@@ -21,6 +21,7 @@ import org.slf4j.LoggerFactory;
 
 import io.switchboard.assistant.Reply;
 import io.switchboard.assistant.ReplyEvent;
+import io.switchboard.assistant.ToolSteps;
 import io.switchboard.channel.ChannelRenderer;
 import io.switchboard.channel.DeliveryRefused;
 import io.switchboard.channel.LiveAnswer;
@@ -201,6 +202,11 @@ class LineRenderer implements ChannelRenderer<LineAddress, LineRefs> {
 		StringBuilder text = new StringBuilder(LineMessages.plain(stored.text()));
 		if (text.isEmpty()) {
 			text.append("(The model gave an empty answer.)");
+		}
+		// LINE cannot edit: the tools used come as short lines before the answer
+		List<String> steps = ToolSteps.lines(stored.parts());
+		if (!steps.isEmpty()) {
+			text.insert(0, String.join("\n", steps) + "\n\n");
 		}
 		if (stored.answer() != null && FinishReason.LENGTH.name().equalsIgnoreCase(stored.answer().finishReason())) {
 			text.append("\n\n(The answer was cut off at its length limit: /user maxtokens sets it.)");

@@ -16,6 +16,7 @@ import io.switchboard.conversation.Conversations;
 import io.switchboard.llm.ModelCatalog;
 import io.switchboard.media.MediaProperties;
 import io.switchboard.media.MediaStore;
+import io.switchboard.voice.Voice;
 
 import org.springframework.boot.web.servlet.ServletRegistrationBean;
 import org.springframework.context.annotation.Bean;
@@ -70,8 +71,8 @@ class SlackConfiguration {
 
 	@Bean
 	SlackIntake slackIntake(Intake intake, SlackApi api, Conversations conversations, MediaStore media,
-			SlackProperties properties, SlackHome home, ObjectMapper json) {
-		return new SlackIntake(intake, new SlackMessages(api, conversations, media, properties),
+			SlackProperties properties, SlackHome home, ObjectMapper json, Voice voice) {
+		return new SlackIntake(intake, new SlackMessages(api, conversations, media, properties, voice),
 				new SlackInteractions(api, conversations, properties), home, json);
 	}
 

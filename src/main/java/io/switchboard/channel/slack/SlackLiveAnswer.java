@@ -9,6 +9,7 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 import io.switchboard.assistant.ReplyEvent;
+import io.switchboard.assistant.ToolSteps;
 import io.switchboard.channel.LiveAnswer;
 
 /**
@@ -68,6 +69,14 @@ final class SlackLiveAnswer implements LiveAnswer {
 				if (System.nanoTime() - nextUpdate >= 0) {
 					show(SlackMarkdown.toMrkdwn(answer.toString()));
 				}
+			}
+			case ReplyEvent.ToolUsed used -> {
+				// a short line in the message being edited, before the answer goes on
+				if (!answer.isEmpty() && answer.charAt(answer.length() - 1) != '\n') {
+					answer.append('\n');
+				}
+				answer.append('_').append(ToolSteps.line(used)).append("_\n");
+				show(SlackMarkdown.toMrkdwn(answer.toString()));
 			}
 			default -> {
 				// the delivery shows the finished answer, or why there is none

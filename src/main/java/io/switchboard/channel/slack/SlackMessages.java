@@ -16,14 +16,17 @@ import io.switchboard.conversation.PlatformUserId;
 import io.switchboard.media.MediaRef;
 import io.switchboard.media.MediaRejected;
 import io.switchboard.media.MediaStore;
+import io.switchboard.voice.Heard;
+import io.switchboard.voice.Voice;
 
 /**
  * Translates messages for the intake: a question in a channel (or one that mentions the
  * bot, as the channel is configured) is answered in a thread under it, a reply in that
  * thread in the same session, and every message in a DM in its own thread. Images shared
- * with a question are downloaded with the bot token and go to the model with the text. A
- * message's key is its channel and {@code ts}, so Slack's retries and the second event of
- * one message (a mention arrives as {@code message} and as {@code app_mention}) are one.
+ * with a question are downloaded with the bot token and go to the model with the text; an
+ * audio clip sent alone is heard and answered as its words. A message's key is its
+ * channel and {@code ts}, so Slack's retries and the second event of one message (a
+ * mention arrives as {@code message} and as {@code app_mention}) are one.
  */
 final class SlackMessages {
 
@@ -37,7 +40,11 @@ final class SlackMessages {
 
 	private final SlackProperties properties;
 
-	SlackMessages(SlackApi api, Conversations conversations, MediaStore media, SlackProperties properties) {
+	private final Voice voice;
+
+	SlackMessages(SlackApi api, Conversations conversations, MediaStore media, SlackProperties properties,
+			Voice voice) {
+		this.voice = voice;
 		this.api = api;
 		this.conversations = conversations;
 		this.media = media;
@@ -63,8 +70,12 @@ final class SlackMessages {
 			return Inbound.quiet(PLATFORM, key);
 		}
 		SlackAddress.Thread address = new SlackAddress.Thread(message.channel(), threadTs);
-		List<MessagePart> parts = new ArrayList<>();
 		String text = SlackText.plain(message.text(), bot.userId());
+		if (text.isEmpty() && message.files().size() == 1 && isAudio(message.files().getFirst())) {
+			// an audio clip sent alone: answered as its words
+			return voice(key, address, place, message);
+		}
+		List<MessagePart> parts = new ArrayList<>();
 		if (!text.isEmpty()) {
 			parts.add(new MessagePart.Text(text));
 		}
@@ -103,6 +114,45 @@ final class SlackMessages {
 			return mentioned || conversations.threadSession(place).isPresent();
 		}
 		return respond == SlackProperties.Respond.ALL || mentioned;
+	}
+
+	private static boolean isAudio(SlackInbound.FileRef file) {
+		return file.mimetype() != null && file.mimetype().toLowerCase(Locale.ROOT).startsWith("audio/");
+	}
+
+	private Inbound voice(String key, SlackAddress.Thread address, Place place, SlackInbound.Message message) {
+		if (!voice.isOn()) {
+			return Inbound.replies(PLATFORM, key, address,
+					List.of(Reply.of("I cannot listen to voice messages on this server; please type instead.")));
+		}
+		SlackInbound.FileRef file = message.files().getFirst();
+		String url = file.url();
+		if (url == null && file.id() != null) {
+			File info = api.fileInfo(file.id());
+			url = info.getUrlPrivateDownload() != null ? info.getUrlPrivateDownload() : info.getUrlPrivate();
+		}
+		if (url == null) {
+			return Inbound.replies(PLATFORM, key, address,
+					List.of(Reply.of("Slack did not give me a link to that audio clip.")));
+		}
+		byte[] bytes;
+		try {
+			bytes = api.download(url);
+		}
+		catch (SlackApi.TooLarge tooLarge) {
+			return Inbound.replies(PLATFORM, key, address, List.of(Reply.of(voice.tooLarge())));
+		}
+		return switch (voice.hear(bytes, null)) {
+			case Heard.NotHeard notHeard ->
+				Inbound.replies(PLATFORM, key, address, List.of(Reply.of(notHeard.reason())));
+			case Heard.Words words -> {
+				PlatformUserId sender = new PlatformUserId(PLATFORM, message.user());
+				String name = conversations.findUser(sender).isPresent() ? null
+						: api.displayName(message.user()).orElse(null);
+				yield Inbound.heard(PLATFORM, key, address, InboundMessage.text(sender, name, place, words.text()),
+						words);
+			}
+		};
 	}
 
 	private MessagePart.Image image(SlackInbound.FileRef file) {

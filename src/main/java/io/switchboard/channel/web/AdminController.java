@@ -5,6 +5,7 @@ import java.util.Locale;
 
 import io.switchboard.conversation.ConversationException;
 import io.switchboard.conversation.Conversations;
+import io.switchboard.conversation.Suspensions;
 import io.switchboard.conversation.User;
 import io.switchboard.conversation.UserId;
 import io.switchboard.conversation.UserRole;
@@ -21,7 +22,8 @@ import org.springframework.web.servlet.mvc.support.RedirectAttributes;
 import org.springframework.web.servlet.support.ServletUriComponentsBuilder;
 
 /**
- * The admin's pages: every user, creating accounts and invitation links, pausing users.
+ * The admin's pages: every user, creating accounts and invitation links, suspending
+ * users.
  */
 @Controller
 class AdminController {
@@ -30,9 +32,12 @@ class AdminController {
 
 	private final Conversations conversations;
 
-	AdminController(WebAccounts accounts, Conversations conversations) {
+	private final Suspensions suspensions;
+
+	AdminController(WebAccounts accounts, Conversations conversations, Suspensions suspensions) {
 		this.accounts = accounts;
 		this.conversations = conversations;
+		this.suspensions = suspensions;
 	}
 
 	/** A user with their web username, if any. */
@@ -47,6 +52,11 @@ class AdminController {
 			.toList();
 		model.addAttribute("me", me);
 		model.addAttribute("rows", rows);
+		model.addAttribute("suspended",
+				rows.stream()
+					.map(row -> row.user().id())
+					.filter(suspensions::isSuspended)
+					.collect(java.util.stream.Collectors.toSet()));
 		return "web/admin-users";
 	}
 
@@ -84,6 +94,32 @@ class AdminController {
 		User user = conversations.setState(new UserId(id), parsed);
 		redirect.addFlashAttribute("flash",
 				user.displayName() + " is now " + parsed.name().toLowerCase(Locale.ROOT) + ".");
+		return "redirect:/admin/users";
+	}
+
+	/**
+	 * An admin's lock-out, apart from the user's own chat state: no chat, no API keys, no
+	 * sign-in, until an admin lifts it.
+	 */
+	@PostMapping("/admin/users/{id}/suspend")
+	String suspend(@AuthenticationPrincipal WebPrincipal me, @PathVariable long id, RedirectAttributes redirect) {
+		User user = conversations.user(new UserId(id));
+		try {
+			suspensions.suspend(conversations.user(me.userId()), user.id());
+			redirect.addFlashAttribute("flash",
+					user.displayName() + " is suspended: no chat, API keys or sign-in until you lift it.");
+		}
+		catch (ConversationException.NotAllowed refused) {
+			redirect.addFlashAttribute("error", refused.getMessage());
+		}
+		return "redirect:/admin/users";
+	}
+
+	@PostMapping("/admin/users/{id}/reinstate")
+	String reinstate(@AuthenticationPrincipal WebPrincipal me, @PathVariable long id, RedirectAttributes redirect) {
+		User user = conversations.user(new UserId(id));
+		suspensions.lift(conversations.user(me.userId()), user.id());
+		redirect.addFlashAttribute("flash", user.displayName() + "'s suspension is lifted.");
 		return "redirect:/admin/users";
 	}
 

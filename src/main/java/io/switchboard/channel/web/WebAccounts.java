@@ -13,6 +13,7 @@ import java.util.Locale;
 import java.util.regex.Pattern;
 
 import io.switchboard.conversation.Conversations;
+import io.switchboard.conversation.Suspensions;
 import io.switchboard.conversation.PlatformUserId;
 import io.switchboard.conversation.User;
 import io.switchboard.conversation.UserRole;
@@ -50,10 +51,13 @@ class WebAccounts implements UserDetailsService {
 
 	private final Clock clock;
 
+	private final Suspensions suspensions;
+
 	private final SecureRandom random = new SecureRandom();
 
 	WebAccounts(WebAccountStore store, Conversations conversations, PasswordEncoder passwords,
-			TransactionTemplate transactions, Clock clock) {
+			TransactionTemplate transactions, Clock clock, Suspensions suspensions) {
+		this.suspensions = suspensions;
 		this.store = store;
 		this.conversations = conversations;
 		this.passwords = passwords;
@@ -139,7 +143,7 @@ class WebAccounts implements UserDetailsService {
 			.orElseThrow(() -> new UsernameNotFoundException("unknown user"));
 		User user = conversations.user(account.userId());
 		return new WebPrincipal(user.id(), account.username(), user.displayName(), user.isAdmin(),
-				account.passwordHash());
+				account.passwordHash(), suspensions.isSuspended(user.id()));
 	}
 
 	private WebPrincipal create(String username, String displayName, String password, UserRole role) {
@@ -161,7 +165,7 @@ class WebAccounts implements UserDetailsService {
 			User user = conversations.createUser(new PlatformUserId(PLATFORM, normalized), name, role);
 			String hash = passwords.encode(password);
 			store.insert(user.id(), normalized, hash, clock.instant());
-			return new WebPrincipal(user.id(), normalized, name, role == UserRole.ADMIN, hash);
+			return new WebPrincipal(user.id(), normalized, name, role == UserRole.ADMIN, hash, false);
 		}
 		catch (DuplicateKeyException raced) {
 			throw new AccountException("The username " + normalized + " is taken.");

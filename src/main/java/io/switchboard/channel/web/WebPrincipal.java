@@ -9,9 +9,18 @@ import org.springframework.security.core.GrantedAuthority;
 import org.springframework.security.core.authority.SimpleGrantedAuthority;
 import org.springframework.security.core.userdetails.UserDetails;
 
-/** A signed-in web user: their account and the conversation user behind it. */
-record WebPrincipal(UserId userId, String username, String displayName, boolean admin,
-		String passwordHash) implements UserDetails {
+/**
+ * A signed-in web user: their account and the conversation user behind it.
+ *
+ * @param suspended whether an admin suspended the user: then signing in is refused
+ */
+record WebPrincipal(UserId userId, String username, String displayName, boolean admin, String passwordHash,
+		boolean suspended) implements UserDetails {
+
+	@Override
+	public boolean isAccountNonLocked() {
+		return !suspended;
+	}
 
 	@Override
 	public Collection<? extends GrantedAuthority> getAuthorities() {

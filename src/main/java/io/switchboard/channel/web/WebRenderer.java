@@ -8,6 +8,7 @@ import java.util.function.Consumer;
 
 import io.switchboard.assistant.Reply;
 import io.switchboard.assistant.ReplyEvent;
+import io.switchboard.assistant.ToolSteps;
 import io.switchboard.channel.ChannelRenderer;
 import io.switchboard.channel.LiveAnswer;
 import io.switchboard.channel.Outbound;
@@ -103,6 +104,16 @@ class WebRenderer implements ChannelRenderer<WebAddress, Void> {
 							started.model(), "demo", started.demo(), "sessionId", started.session().value()));
 					case ReplyEvent.AnswerDelta delta ->
 						streams.send(address.stream(), "delta", Map.of("text", delta.text()));
+					case ReplyEvent.ToolUsed used -> {
+						Map<String, Object> step = new LinkedHashMap<>();
+						step.put("tool", used.tool());
+						step.put("summary", used.summary() == null ? "" : used.summary());
+						step.put("error", used.error());
+						if (used.imageJob() != null) {
+							step.put("imageJob", used.imageJob());
+						}
+						streams.send(address.stream(), "tool", step);
+					}
 					default -> {
 						// the delivery sends the end
 					}
@@ -115,6 +126,12 @@ class WebRenderer implements ChannelRenderer<WebAddress, Void> {
 		Map<String, Object> data = new LinkedHashMap<>();
 		data.put("html", markdown.render(exchange.answer().text()));
 		data.put("meta", ChatController.meta(exchange.answer().answer()));
+		// the tools the model used, shown as collapsible steps above the answer
+		data.put("tools",
+				ToolSteps.results(exchange.answer().parts())
+					.stream()
+					.map(result -> Map.of("tool", result.name(), "result", result.text(), "error", result.error()))
+					.toList());
 		data.put("sessionId", exchange.session().id().value());
 		data.put("sessionTitle", exchange.session().title());
 		data.put("demo", demo);

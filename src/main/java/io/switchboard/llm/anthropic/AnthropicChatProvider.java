@@ -45,6 +45,10 @@ public final class AnthropicChatProvider implements ChatProvider {
 			.baseUrl(baseUrl)
 			.apiKey(settings.apiKey())
 			.customHeaders(settings.headers())
+			// a breakpoint after the system prompt (with the user's memory and the
+			// conversation's summary), which changes only when a conversation is
+			// compacted; Conversation marks the last user turn for the rest
+			.cacheSystemMessages(true)
 			.maxRetries(0) // ChatModels retries, with metrics and Retry-After
 			.build();
 		AnthropicStreamingChatModel streamingModel = AnthropicStreamingChatModel.builder()
@@ -52,6 +56,7 @@ public final class AnthropicChatProvider implements ChatProvider {
 			.baseUrl(baseUrl)
 			.apiKey(settings.apiKey())
 			.customHeaders(settings.headers())
+			.cacheSystemMessages(true)
 			.build();
 		this.chat = new LangChain4jChat(chatModel, streamingModel, new AnthropicDialect(failures), failures, tokens);
 	}

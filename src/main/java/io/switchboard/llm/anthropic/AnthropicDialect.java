@@ -8,6 +8,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.langchain4j.http.client.sse.ServerSentEvent;
 import dev.langchain4j.model.anthropic.AnthropicChatResponseMetadata;
+import dev.langchain4j.model.anthropic.AnthropicTokenUsage;
 import dev.langchain4j.model.anthropic.internal.api.AnthropicStreamingException;
 import dev.langchain4j.model.chat.response.ChatResponse;
 
@@ -110,6 +111,26 @@ final class AnthropicDialect implements Vendor {
 			case "refusal" -> FinishReason.CONTENT_FILTER;
 			default -> FinishReason.OTHER;
 		};
+	}
+
+	/**
+	 * Anthropic's {@code input_tokens} counts only what follows the last cache
+	 * breakpoint: the tokens written to and read from the cache come on top.
+	 */
+	@Override
+	public ReportedInput input(dev.langchain4j.model.output.TokenUsage usage) {
+		if (usage instanceof AnthropicTokenUsage anthropic && anthropic.inputTokenCount() != null) {
+			int read = anthropic.cacheReadInputTokens() == null ? 0 : anthropic.cacheReadInputTokens();
+			int written = anthropic.cacheCreationInputTokens() == null ? 0 : anthropic.cacheCreationInputTokens();
+			return new ReportedInput(anthropic.inputTokenCount() + read + written, read);
+		}
+		return Vendor.super.input(usage);
+	}
+
+	/** Anthropic caches only what a request marks. */
+	@Override
+	public boolean marksCacheBreakpoints() {
+		return true;
 	}
 
 	private static String rawStopReason(AnthropicChatResponseMetadata metadata) {

@@ -7,6 +7,8 @@ import java.util.regex.Pattern;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 
+import dev.langchain4j.model.googleai.GoogleAiGeminiTokenUsage;
+
 import io.switchboard.llm.LlmException;
 import io.switchboard.llm.internal.Failures;
 import io.switchboard.llm.internal.Vendor;
@@ -114,6 +116,18 @@ final class GeminiDialect implements Vendor {
 			// e.g. a proxy's HTML error page: the status decides
 			return JSON.createObjectNode();
 		}
+	}
+
+	/**
+	 * Gemini's {@code promptTokenCount} includes what its implicit (or explicit) cache
+	 * served, reported apart as {@code cachedContentTokenCount}.
+	 */
+	@Override
+	public ReportedInput input(dev.langchain4j.model.output.TokenUsage usage) {
+		if (usage instanceof GoogleAiGeminiTokenUsage gemini && gemini.cachedContentTokenCount() != null) {
+			return new ReportedInput(gemini.inputTokenCount(), gemini.cachedContentTokenCount());
+		}
+		return Vendor.super.input(usage);
 	}
 
 }

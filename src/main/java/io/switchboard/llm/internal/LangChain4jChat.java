@@ -10,6 +10,7 @@ import java.util.List;
 import java.util.Optional;
 import java.util.function.Consumer;
 
+import dev.langchain4j.agent.tool.ToolExecutionRequest;
 import dev.langchain4j.exception.AuthenticationException;
 import dev.langchain4j.exception.ContentFilteredException;
 import dev.langchain4j.exception.InternalServerException;
@@ -23,6 +24,7 @@ import dev.langchain4j.model.chat.StreamingChatModel;
 
 import io.switchboard.llm.ChatRequest;
 import io.switchboard.llm.ChatResponse;
+import io.switchboard.llm.ContentPart;
 import io.switchboard.llm.FinishReason;
 import io.switchboard.llm.LlmException;
 import io.switchboard.llm.TokenCounter;
@@ -96,26 +98,40 @@ public final class LangChain4jChat {
 		return response(request, collector.text(), collector.completed());
 	}
 
-	private static dev.langchain4j.model.chat.request.ChatRequest toLangChain4j(ChatRequest request) {
-		return dev.langchain4j.model.chat.request.ChatRequest.builder()
-			.messages(Conversation.toLangChain4j(request.messages()))
+	private dev.langchain4j.model.chat.request.ChatRequest toLangChain4j(ChatRequest request) {
+		var builder = dev.langchain4j.model.chat.request.ChatRequest.builder()
+			.messages(Conversation.toLangChain4j(request.messages(), vendor.marksCacheBreakpoints()))
 			.modelName(request.model().upstreamId())
 			.maxOutputTokens(request.maxOutputTokens())
-			.temperature(request.temperature())
-			.build();
+			.temperature(request.temperature());
+		if (!request.tools().isEmpty()) {
+			builder.toolSpecifications(request.tools().stream().map(ToolSchemas::toLangChain4j).toList());
+		}
+		return builder.build();
 	}
 
 	private ChatResponse response(ChatRequest request, String text,
 			dev.langchain4j.model.chat.response.ChatResponse answer) {
-		return new ChatResponse(text, usage(answer.tokenUsage(), request, text), vendor.finishReason(answer));
+		List<ContentPart.ToolCall> calls = new ArrayList<>();
+		if (answer.aiMessage() != null && answer.aiMessage().hasToolExecutionRequests()) {
+			int n = 0;
+			for (ToolExecutionRequest call : answer.aiMessage().toolExecutionRequests()) {
+				n++;
+				// Gemini gives its calls no ids: number them, so each result can name one
+				String id = call.id() == null || call.id().isBlank() ? "call_" + n : call.id();
+				calls.add(new ContentPart.ToolCall(id, call.name(), call.arguments()));
+			}
+		}
+		return new ChatResponse(text, usage(answer.tokenUsage(), request, text), vendor.finishReason(answer), calls);
 	}
 
 	private TokenUsage usage(dev.langchain4j.model.output.TokenUsage usage, ChatRequest request, String text) {
 		// estimate what the vendor did not report rather than record zero cost
-		Integer input = usage == null ? null : usage.inputTokenCount();
+		Vendor.ReportedInput input = vendor.input(usage);
 		Integer output = usage == null ? null : usage.outputTokenCount();
-		return new TokenUsage(input != null ? input : tokens.count(request.messages()),
-				output != null ? output : tokens.count(text));
+		int total = input.total() != null ? input.total() : tokens.count(request.messages());
+		return new TokenUsage(total, output != null ? output : tokens.count(text),
+				Math.clamp(input.cached(), 0, total));
 	}
 
 	/** LangChain4j's stop reason in our terms. */
@@ -127,7 +143,8 @@ public final class LangChain4jChat {
 			case STOP -> FinishReason.STOP;
 			case LENGTH -> FinishReason.LENGTH;
 			case CONTENT_FILTER -> FinishReason.CONTENT_FILTER;
-			case TOOL_EXECUTION, OTHER -> FinishReason.OTHER;
+			case TOOL_EXECUTION -> FinishReason.TOOL_CALLS;
+			case OTHER -> FinishReason.OTHER;
 		};
 	}
 

@@ -35,4 +35,31 @@ public interface Vendor {
 		return LangChain4jChat.finishReason(answer.finishReason());
 	}
 
+	/**
+	 * Input tokens the vendor reported in all (its prompt cache's included) and the part
+	 * read from the cache; {@code null} counts are estimated by the caller. Vendors whose
+	 * input count leaves cached tokens out (Anthropic) add them here.
+	 */
+	default ReportedInput input(dev.langchain4j.model.output.TokenUsage usage) {
+		return new ReportedInput(usage == null ? null : usage.inputTokenCount(), 0);
+	}
+
+	/**
+	 * Whether requests mark their prompt's stable prefix for the vendor's prompt cache
+	 * (Anthropic's {@code cache_control} breakpoints); vendors that cache prefixes by
+	 * themselves need no marks.
+	 */
+	default boolean marksCacheBreakpoints() {
+		return false;
+	}
+
+	/**
+	 * Input tokens as a vendor reported them.
+	 *
+	 * @param total every input token, or {@code null} when the vendor reported none
+	 * @param cached the part read from the vendor's prompt cache
+	 */
+	record ReportedInput(Integer total, int cached) {
+	}
+
 }

@@ -8,6 +8,7 @@ import java.net.ConnectException;
 import java.net.SocketTimeoutException;
 import java.net.URI;
 import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -26,8 +27,10 @@ import io.switchboard.llm.ContentPart;
 import io.switchboard.llm.FinishReason;
 import io.switchboard.llm.LlmException;
 import io.switchboard.llm.LlmProperties;
+import io.switchboard.llm.Role;
 import io.switchboard.llm.TokenCounter;
 import io.switchboard.llm.TokenUsage;
+import io.switchboard.llm.ToolSpec;
 import io.switchboard.llm.internal.Http;
 
 /**
@@ -74,7 +77,13 @@ public final class OpenAiCompatibleChatProvider implements ChatProvider {
 			JsonNode choice = answer.path("choices").path(0);
 			String text = choice.path("message").path("content").asText("");
 			FinishReason finish = finishReason(choice.path("finish_reason").asText(null));
-			return new ChatResponse(text, usage(answer.path("usage"), request, text), finish);
+			List<ContentPart.ToolCall> calls = new ArrayList<>();
+			for (JsonNode call : choice.path("message").path("tool_calls")) {
+				calls
+					.add(new ContentPart.ToolCall(call.path("id").asText(), call.path("function").path("name").asText(),
+							call.path("function").path("arguments").asText("{}")));
+			}
+			return new ChatResponse(text, usage(answer.path("usage"), request, text), finish, calls);
 		}
 		catch (SocketTimeoutException timeout) {
 			throw new LlmException.ProviderTimeout(name, "answer stalled: " + timeout.getMessage(), timeout);
@@ -92,6 +101,9 @@ public final class OpenAiCompatibleChatProvider implements ChatProvider {
 		JsonNode usage = null;
 		FinishReason finish = null;
 		boolean done = false;
+		// tool calls arrive in pieces keyed by index: the first names id and function,
+		// the rest add to the arguments
+		Map<Integer, StreamedCall> calls = new java.util.TreeMap<>();
 		try (BufferedReader lines = new BufferedReader(
 				new InputStreamReader(response.body(), StandardCharsets.UTF_8))) {
 			String line;
@@ -117,6 +129,11 @@ public final class OpenAiCompatibleChatProvider implements ChatProvider {
 						text.append(piece);
 						onText.accept(piece);
 					}
+					for (JsonNode call : choice.path("delta").path("tool_calls")) {
+						StreamedCall streamed = calls.computeIfAbsent(call.path("index").asInt(calls.size()),
+								index -> new StreamedCall());
+						streamed.add(call);
+					}
 					if (choice.hasNonNull("finish_reason")) {
 						finish = finishReason(choice.get("finish_reason").asText());
 					}
@@ -136,7 +153,11 @@ public final class OpenAiCompatibleChatProvider implements ChatProvider {
 					"the answer stream ended before the answer was complete", null);
 		}
 		String answer = text.toString();
-		return new ChatResponse(answer, usage(usage, request, answer), finish);
+		List<ContentPart.ToolCall> toolCalls = new ArrayList<>();
+		for (StreamedCall call : calls.values()) {
+			toolCalls.add(call.complete(name));
+		}
+		return new ChatResponse(answer, usage(usage, request, answer), finish, toolCalls);
 	}
 
 	private Http.Answer send(ChatRequest request, boolean stream) {
@@ -186,9 +207,39 @@ public final class OpenAiCompatibleChatProvider implements ChatProvider {
 		body.put("model", request.model().upstreamId());
 		ArrayNode messages = body.putArray("messages");
 		for (ChatMessage message : request.messages()) {
+			if (message.role() == Role.TOOL) {
+				// one message per result, each naming its call
+				for (ContentPart part : message.parts()) {
+					if (part instanceof ContentPart.ToolResult result) {
+						messages.addObject()
+							.put("role", "tool")
+							.put("tool_call_id", result.id())
+							.put("content", result.text());
+					}
+				}
+				continue;
+			}
 			ObjectNode out = messages.addObject();
 			out.put("role", message.role().name().toLowerCase(java.util.Locale.ROOT));
-			if (message.hasImages()) {
+			List<ContentPart.ToolCall> toolCalls = message.toolCalls();
+			if (!toolCalls.isEmpty()) {
+				String said = message.text();
+				if (said.isEmpty()) {
+					out.putNull("content");
+				}
+				else {
+					out.put("content", said);
+				}
+				ArrayNode calls = out.putArray("tool_calls");
+				for (ContentPart.ToolCall call : toolCalls) {
+					ObjectNode function = calls.addObject()
+						.put("id", call.id())
+						.put("type", "function")
+						.putObject("function");
+					function.put("name", call.name()).put("arguments", call.arguments());
+				}
+			}
+			else if (message.hasImages()) {
 				ArrayNode parts = out.putArray("content");
 				for (ContentPart part : message.parts()) {
 					switch (part) {
@@ -198,11 +249,31 @@ public final class OpenAiCompatibleChatProvider implements ChatProvider {
 							.putObject("image_url")
 							.put("url", image.dataUrl())
 							.put("detail", request.model().imageDetail().wireValue());
+						case ContentPart.ToolCall call -> {
+							// only in assistant messages, written above
+						}
+						case ContentPart.ToolResult result -> {
+							// only in tool messages, written above
+						}
 					}
 				}
 			}
 			else {
 				out.put("content", message.text());
+			}
+		}
+		if (!request.tools().isEmpty()) {
+			ArrayNode tools = body.putArray("tools");
+			for (ToolSpec tool : request.tools()) {
+				ObjectNode function = tools.addObject().put("type", "function").putObject("function");
+				function.put("name", tool.name()).put("description", tool.description());
+				try {
+					function.set("parameters", json.readTree(tool.parameters()));
+				}
+				catch (IOException notJson) {
+					throw new LlmException.InvalidRequest(name, 0,
+							"the parameters of tool " + tool.name() + " are not JSON: " + notJson.getMessage());
+				}
 			}
 		}
 		body.put("max_tokens", request.maxOutputTokens());
@@ -252,7 +323,13 @@ public final class OpenAiCompatibleChatProvider implements ChatProvider {
 
 	private TokenUsage usage(JsonNode usage, ChatRequest request, String answer) {
 		if (usage != null && usage.has("prompt_tokens")) {
-			return new TokenUsage(usage.path("prompt_tokens").asInt(), usage.path("completion_tokens").asInt());
+			int input = usage.path("prompt_tokens").asInt();
+			// OpenAI's automatic prefix cache; DeepSeek says prompt_cache_hit_tokens
+			int cached = usage.path("prompt_tokens_details").path("cached_tokens").asInt(0);
+			if (cached == 0) {
+				cached = usage.path("prompt_cache_hit_tokens").asInt(0);
+			}
+			return new TokenUsage(input, usage.path("completion_tokens").asInt(), Math.clamp(cached, 0, input));
 		}
 		// some compatible servers report no usage: estimate rather than record zero cost
 		return new TokenUsage(tokens.count(request.messages()), tokens.count(answer));
@@ -266,6 +343,7 @@ public final class OpenAiCompatibleChatProvider implements ChatProvider {
 			case "stop" -> FinishReason.STOP;
 			case "length" -> FinishReason.LENGTH;
 			case "content_filter" -> FinishReason.CONTENT_FILTER;
+			case "tool_calls", "function_call" -> FinishReason.TOOL_CALLS;
 			default -> FinishReason.OTHER;
 		};
 	}
@@ -281,6 +359,41 @@ public final class OpenAiCompatibleChatProvider implements ChatProvider {
 
 	private static String stripSlash(String url) {
 		return url.endsWith("/") ? url.substring(0, url.length() - 1) : url;
+	}
+
+	/** A tool call as its streamed pieces add up. */
+	private static final class StreamedCall {
+
+		private String id;
+
+		private String function;
+
+		private final StringBuilder arguments = new StringBuilder();
+
+		void add(JsonNode piece) {
+			if (piece.hasNonNull("id") && !piece.get("id").asText().isEmpty()) {
+				id = piece.get("id").asText();
+			}
+			JsonNode fn = piece.path("function");
+			if (fn.hasNonNull("name") && !fn.get("name").asText().isEmpty()) {
+				function = fn.get("name").asText();
+			}
+			if (fn.hasNonNull("arguments")) {
+				arguments.append(fn.get("arguments").asText());
+			}
+		}
+
+		ContentPart.ToolCall complete(String provider) {
+			if (function == null) {
+				throw new LlmException.ProviderUnavailable(provider, 200, "a streamed tool call named no function",
+						null);
+			}
+			// some compatible servers give no id: make one, so the result can name it
+			return new ContentPart.ToolCall(
+					id == null ? "call_" + Integer.toHexString(System.identityHashCode(this)) : id, function,
+					arguments.toString());
+		}
+
 	}
 
 }

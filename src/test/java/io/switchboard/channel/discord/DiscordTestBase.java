@@ -21,6 +21,7 @@ import io.switchboard.conversation.Session;
 import io.switchboard.conversation.User;
 import io.switchboard.fakes.FakeDiscord;
 import io.switchboard.fakes.FakeOpenAi;
+import io.switchboard.fakes.FakeTranscriptions;
 import io.switchboard.testsupport.IntegrationTest;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
@@ -50,6 +51,9 @@ abstract class DiscordTestBase {
 	static final FakeDiscord discord = FakeDiscord.start();
 
 	static final FakeOpenAi openai = FakeOpenAi.start();
+
+	/** Hears voice messages. */
+	static final FakeTranscriptions whisper = FakeTranscriptions.start(null);
 
 	private static final AtomicInteger people = new AtomicInteger();
 
@@ -90,6 +94,9 @@ abstract class DiscordTestBase {
 		registry.add("switchboard.llm.models.gpt-other.upstream-model", () -> "gpt-4o");
 		registry.add("switchboard.llm.models.gpt-other.context-window", () -> "64000");
 		registry.add("switchboard.llm.default-model", () -> "gpt-test");
+		registry.add("switchboard.llm.providers.whisper.type", () -> "openai");
+		registry.add("switchboard.llm.providers.whisper.base-url", () -> whisper.baseUrl().toString());
+		registry.add("switchboard.voice.provider", () -> "whisper");
 		// the demo image provider takes 2 s, polled every 0.5 s: progress to show
 		registry.add("switchboard.image.demo.duration", () -> "2s");
 		registry.add("db-scheduler.polling-interval", () -> "100ms");

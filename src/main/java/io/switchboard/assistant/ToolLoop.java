@@ -1,0 +1,214 @@
+package io.switchboard.assistant;
+
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+import java.util.function.Consumer;
+
+import io.switchboard.conversation.MessagePart;
+import io.switchboard.llm.ChatMessage;
+import io.switchboard.llm.ChatModels;
+import io.switchboard.llm.ChatRequest;
+import io.switchboard.llm.ChatResponse;
+import io.switchboard.llm.ContentPart;
+import io.switchboard.llm.FinishReason;
+import io.switchboard.llm.ModelSpec;
+import io.switchboard.llm.Role;
+import io.switchboard.llm.TokenUsage;
+import io.switchboard.llm.ToolSpec;
+
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.springframework.stereotype.Component;
+
+/**
+ * Answers with tools: the model may ask for tools, they run, their results go back, and
+ * the model goes on, until it answers in words or a limit says it must. Text streams out
+ * round by round; each tool's use is shown as it happens ({@link ReplyEvent.ToolUsed}).
+ */
+@Component
+class ToolLoop {
+
+	private static final Logger log = LoggerFactory.getLogger(ToolLoop.class);
+
+	private final ChatModels chatModels;
+
+	private final List<ToolSource> sources;
+
+	private final ToolProperties properties;
+
+	ToolLoop(ChatModels chatModels, List<ToolSource> sources, ToolProperties properties) {
+		this.chatModels = chatModels;
+		this.sources = sources;
+		this.properties = properties;
+	}
+
+	/** The whole answer: its text, usage over all rounds, and the tool steps taken. */
+	record Outcome(ChatResponse response, List<MessagePart> steps) {
+	}
+
+	/** The tools this turn's model is offered: none for a model without tool support. */
+	Map<String, AssistantTool> toolsFor(ModelSpec model, ToolContext context) {
+		Map<String, AssistantTool> tools = new LinkedHashMap<>();
+		if (!properties.enabled() || model.demo() || properties.modelsWithoutTools().contains(model.name())) {
+			return tools;
+		}
+		for (ToolSource source : sources) {
+			try {
+				for (AssistantTool tool : source.tools(context)) {
+					tools.putIfAbsent(tool.spec().name(), tool);
+				}
+			}
+			catch (RuntimeException broken) {
+				// one broken source (an MCP server down) leaves the others usable
+				log.warn("tool source {} failed: {}", source.getClass().getSimpleName(), broken.toString());
+			}
+		}
+		return tools;
+	}
+
+	Outcome answer(ChatRequest first, Map<String, AssistantTool> tools, ToolContext context, ReplySink live) {
+		Consumer<String> deltas = piece -> live.accept(new ReplyEvent.AnswerDelta(piece));
+		if (tools.isEmpty()) {
+			return new Outcome(chatModels.stream(first, deltas), List.of());
+		}
+		List<ToolSpec> specs = tools.values().stream().map(AssistantTool::spec).toList();
+		List<ChatMessage> messages = new ArrayList<>(first.messages());
+		List<MessagePart> steps = new ArrayList<>();
+		StringBuilder text = new StringBuilder();
+		int input = 0;
+		int output = 0;
+		long deadline = System.nanoTime() + properties.maxTime().toNanos();
+		FinishReason finish = FinishReason.STOP;
+		for (int round = 1;; round++) {
+			boolean separate = !text.isEmpty();
+			boolean[] firstPiece = { true };
+			ChatRequest request = new ChatRequest(first.model(), messages, first.maxOutputTokens(), first.temperature(),
+					specs);
+			ChatResponse response = chatModels.stream(request, piece -> {
+				if (separate && firstPiece[0]) {
+					firstPiece[0] = false;
+					deltas.accept("\n\n");
+				}
+				deltas.accept(piece);
+			});
+			input += response.usage().inputTokens();
+			output += response.usage().outputTokens();
+			if (!response.text().isBlank()) {
+				if (!text.isEmpty()) {
+					text.append("\n\n");
+				}
+				text.append(response.text());
+			}
+			finish = response.finishReason();
+			if (!response.wantsTools()) {
+				break;
+			}
+			if (round > properties.maxRounds() + 1) {
+				// it was told to answer and asked for tools again: stop here
+				log.info("model {} kept asking for tools after {} rounds", first.model().name(), round - 1);
+				String stopped = "(I stopped using tools after " + properties.maxRounds()
+						+ " rounds without coming to an answer.)";
+				deltas.accept((text.isEmpty() ? "" : "\n\n") + stopped);
+				text.append(text.isEmpty() ? "" : "\n\n").append(stopped);
+				finish = FinishReason.STOP;
+				break;
+			}
+			// past the rounds allowed (or the time), the calls are answered with "answer
+			// now" instead of being run, and the model gets one more round
+			boolean overLimit = round > properties.maxRounds() || System.nanoTime() > deadline;
+			List<ContentPart> said = new ArrayList<>();
+			if (!response.text().isBlank()) {
+				said.add(new ContentPart.Text(response.text()));
+			}
+			said.addAll(response.toolCalls());
+			messages.add(new ChatMessage(Role.ASSISTANT, said));
+			List<ContentPart> results = new ArrayList<>();
+			for (ContentPart.ToolCall call : response.toolCalls()) {
+				steps.add(new MessagePart.ToolCall(call.id(), call.name(), call.arguments()));
+				Step step = overLimit ? Step.failed("Not run: the limit on tool use for this answer is reached. "
+						+ "Answer now with what you have.") : run(tools.get(call.name()), call, context);
+				steps.add(
+						new MessagePart.ToolResult(call.id(), call.name(), step.text(), step.error(), step.imageJob()));
+				results.add(new ContentPart.ToolResult(call.id(), call.name(), step.text(), step.error()));
+				if (!overLimit) {
+					live.accept(new ReplyEvent.ToolUsed(call.name(), step.summary(), step.error(), step.imageJob()));
+				}
+			}
+			messages.add(new ChatMessage(Role.TOOL, results));
+			if (overLimit) {
+				// one more round, in which the model is to answer in words
+				round = properties.maxRounds() + 1;
+			}
+		}
+		return new Outcome(new ChatResponse(text.toString(), new TokenUsage(input, output), finish), steps);
+	}
+
+	/** One tool's run as the model and the user hear of it. */
+	private record Step(String text, String summary, boolean error, Long imageJob) {
+
+		static Step failed(String why) {
+			return new Step(why, why, true, null);
+		}
+
+	}
+
+	private Step run(AssistantTool tool, ContentPart.ToolCall call, ToolContext context) {
+		if (tool == null) {
+			return Step.failed("There is no tool named " + call.name() + ".");
+		}
+		// a virtual thread per call, so that a tool that hangs is left behind at the
+		// timeout instead of holding the answer
+		ExecutorService runner = Executors.newVirtualThreadPerTaskExecutor();
+		Future<ToolOutcome> running = runner.submit(() -> tool.run(call.arguments(), context));
+		try {
+			ToolOutcome outcome = running.get(properties.toolTimeout().toMillis(), TimeUnit.MILLISECONDS);
+			String text = cut(outcome.text());
+			String summary = outcome.summary() != null ? outcome.summary() : shortLine(text);
+			return new Step(text, summary, false, outcome.imageJob());
+		}
+		catch (TimeoutException slow) {
+			running.cancel(true);
+			return Step.failed("The tool " + call.name() + " gave no result within "
+					+ properties.toolTimeout().toSeconds() + " s.");
+		}
+		catch (ExecutionException failed) {
+			Throwable cause = failed.getCause();
+			if (cause instanceof AssistantTool.ToolFailure refused) {
+				return Step.failed(cut(refused.getMessage()));
+			}
+			log.warn("tool {} failed", call.name(), cause);
+			return Step.failed("The tool " + call.name() + " failed: " + cause.getClass().getSimpleName()
+					+ (cause.getMessage() == null ? "" : ": " + cut(cause.getMessage())));
+		}
+		catch (InterruptedException interrupted) {
+			running.cancel(true);
+			Thread.currentThread().interrupt();
+			return Step.failed("The answer was stopped while " + call.name() + " ran.");
+		}
+		finally {
+			runner.shutdownNow();
+		}
+	}
+
+	private String cut(String text) {
+		int max = properties.maxResultChars();
+		if (text.length() <= max) {
+			return text;
+		}
+		return text.substring(0, max) + "\n[cut: " + (text.length() - max) + " more characters]";
+	}
+
+	static String shortLine(String text) {
+		String line = text.strip().replaceAll("\\s+", " ");
+		return line.length() > 120 ? line.substring(0, 119) + "…" : line;
+	}
+
+}

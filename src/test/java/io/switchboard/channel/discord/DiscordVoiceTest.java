@@ -1,0 +1,53 @@
+package io.switchboard.channel.discord;
+
+import io.switchboard.fakes.FakeDiscord;
+import io.switchboard.fakes.Sounds;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/**
+ * Discord voice messages (an audio attachment with Discord's stated length, a generated
+ * WAV here) heard by the fake OpenAI transcription server: answered as their words with
+ * what was heard shown; a spoken command runs; silence gets a plain message.
+ */
+class DiscordVoiceTest extends DiscordTestBase {
+
+	@BeforeEach
+	void quiet() {
+		whisper.reset();
+	}
+
+	@Test
+	void aVoiceMessageIsAnsweredAsItsWordsWithWhatWasHeardShown() {
+		FakeDiscord.User nia = person("nia");
+		byte[] wav = Sounds.sineWav(2, 440);
+		whisper.hears("What is a switchboard?");
+
+		FakeDiscord.FakeMessage note = awaitAnswered(
+				discord.sayInDm(nia, "", new FakeDiscord.Upload("voice-message.wav", "audio/wav", wav)));
+
+		assertThat(discord.repliesTo(note)).extracting(FakeDiscord.FakeMessage::content)
+			.contains("🎤 what I heard: What is a switchboard?", "Echo: What is a switchboard?");
+		assertThat(whisper.uploads()).singleElement()
+			.satisfies(upload -> assertThat(upload.get("file").bytes()).isEqualTo(wav));
+	}
+
+	@Test
+	void aSpokenCommandRunsAndSilenceGetsAPlainMessage() {
+		FakeDiscord.User oli = person("oli");
+		whisper.hears("/help");
+		FakeDiscord.FakeMessage help = discord.sayInDm(oli, "",
+				new FakeDiscord.Upload("voice-message.wav", "audio/wav", Sounds.sineWav(1, 330)));
+		FakeDiscord.waitFor(WAIT, () -> discord.repliesTo(help).stream().anyMatch(m -> m.content().contains("/help")),
+				"the spoken /help carried out");
+		assertThat(discord.repliesTo(help).getFirst().content()).contains("🎤 what I heard: /help");
+
+		whisper.hears("");
+		FakeDiscord.FakeMessage silence = discord.sayInDm(oli, "",
+				new FakeDiscord.Upload("voice-message.wav", "audio/wav", Sounds.sineWav(1, 220)));
+		assertThat(replyTo(silence).content()).startsWith("I heard no words");
+	}
+
+}
