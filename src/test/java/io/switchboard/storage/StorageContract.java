@@ -139,10 +139,10 @@ abstract class StorageContract {
 
 	@Test
 	void withoutAttachEveryMessageInStateNewStartsItsOwnSession() {
-		User user = newUser("discord");
+		User user = newUser("slack");
 		conversations.setAttachNewSessions(user.id(), false);
-		Session first = say(user, Place.direct("discord"), "one").session();
-		Session second = say(user, Place.direct("discord"), "two").session();
+		Session first = say(user, Place.direct("slack"), "one").session();
+		Session second = say(user, Place.direct("slack"), "two").session();
 		assertThat(second.id()).isNotEqualTo(first.id());
 		assertThat(conversations.user(user.id()).state()).isEqualTo(UserState.NEW);
 	}
@@ -276,11 +276,11 @@ abstract class StorageContract {
 
 	@Test
 	void clearingRemovesOnlyTheUsersOwnSessions() {
-		User user = newUser("discord");
-		User other = newUser("discord");
-		say(user, Place.direct("discord"), "a");
-		conversations.createSession(user.id(), Place.direct("discord"), "b", false);
-		Session theirs = conversations.createSession(other.id(), Place.group("discord", "g"), "theirs", false);
+		User user = newUser("slack");
+		User other = newUser("slack");
+		say(user, Place.direct("slack"), "a");
+		conversations.createSession(user.id(), Place.direct("slack"), "b", false);
+		Session theirs = conversations.createSession(other.id(), Place.group("slack", "g"), "theirs", false);
 		assertThat(conversations.clearSessions(user.id())).isEqualTo(2);
 		assertThat(conversations.countSessionsFor(conversations.user(user.id()))).isZero();
 		assertThat(conversations.session(other.id(), theirs.id())).isNotNull();
