@@ -27,7 +27,8 @@ class WebSecurityConfiguration {
 	SecurityFilterChain webSecurity(HttpSecurity http) throws Exception {
 		http.authorizeHttpRequests(requests -> requests
 			.requestMatchers("/login", "/setup", "/invite/**", "/webjars/**", "/css/**", "/js/**", "/favicon.ico",
-					"/error", "/media/**", "/actuator/health/**", "/actuator/prometheus", "/actuator/info")
+					"/favicon.svg", "/error", "/media/**", "/actuator/health/**", "/actuator/prometheus",
+					"/actuator/info")
 			.permitAll()
 			.requestMatchers("/admin/**")
 			.hasRole("ADMIN")
