@@ -49,8 +49,12 @@
 		return messages.scrollHeight - messages.scrollTop - messages.clientHeight < 120;
 	}
 
+	// false while the page shows a search hit: pictures loading below must not scroll it away
+	let followNewest = true;
+
 	messages.addEventListener('load', function (event) {
-		if (event.target.tagName === 'IMG' && (nearBottom() || event.target.closest('.message') === messages.lastElementChild)) {
+		if (event.target.tagName === 'IMG' && (nearBottom()
+			|| (followNewest && event.target.closest('.message') === messages.lastElementChild))) {
 			scrollDown();
 		}
 	}, true);
@@ -294,7 +298,9 @@
 		showActions(card, job.actions.map(function (action) {
 			return { label: action.label, command: '/image #' + job.id + ' ' + action.code, style: '' };
 		}));
-		scrollDown();
+		if (followNewest) {
+			scrollDown();
+		}
 	}
 
 	function refreshSidebar(sessionId) {
@@ -347,6 +353,7 @@
 			scrollDown();
 			return;
 		}
+		followNewest = true;
 		const form = new FormData();
 		form.append('text', text || '');
 		if (file) {
@@ -578,6 +585,7 @@
 	if (found && messages.contains(found)) {
 		// a search hit: show that message, marked
 		found.classList.add('found');
+		followNewest = false;
 		found.scrollIntoView({ block: 'center' });
 	} else {
 		scrollDown();

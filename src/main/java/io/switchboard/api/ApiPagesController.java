@@ -50,13 +50,25 @@ class ApiPagesController {
 
 	private final Clock clock;
 
-	ApiPagesController(ApiKeys keys, ApiCallStore calls, Conversations conversations, ModelCatalog models,
-			Clock clock) {
+	private final io.switchboard.media.MediaProperties media;
+
+	ApiPagesController(ApiKeys keys, ApiCallStore calls, Conversations conversations, ModelCatalog models, Clock clock,
+			io.switchboard.media.MediaProperties media) {
 		this.keys = keys;
 		this.calls = calls;
 		this.conversations = conversations;
 		this.models = models;
 		this.clock = clock;
+		this.media = media;
+	}
+
+	/**
+	 * The base URL clients are given: this server's public address
+	 * ({@code switchboard.media.public-base-url}).
+	 */
+	String baseUrl() {
+		String base = media.publicBaseUrl().toString();
+		return (base.endsWith("/") ? base.substring(0, base.length() - 1) : base) + "/v1";
 	}
 
 	private User me(Authentication authentication) {
@@ -86,6 +98,7 @@ class ApiPagesController {
 					describe(key), key.revoked()))
 			.toList();
 		model.addAttribute("me", me);
+		model.addAttribute("baseUrl", baseUrl());
 		model.addAttribute("rows", rows);
 		model.addAttribute("models", models.all().stream().map(ModelSpec::name).toList());
 		model.addAttribute("users", me.isAdmin() ? conversations.users(1000, 0) : List.of(me));

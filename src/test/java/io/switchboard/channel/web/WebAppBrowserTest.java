@@ -226,6 +226,11 @@ class WebAppBrowserTest {
 										new byte[11 * 1024 * 1024]))));
 			assertThat(tooLarge.status()).isEqualTo(413);
 			assertThat(tooLarge.text()).contains("the limit is 10 MB");
+
+			// the API keys page gives the whole base URL, with a copy button
+			page.navigate("/api-keys");
+			PlaywrightAssertions.assertThat(page.locator("#base-url")).hasText(Pattern.compile("^https?://.+/v1$"));
+			PlaywrightAssertions.assertThat(page.locator("#copy-base-url")).isVisible();
 		}
 	}
 
