@@ -564,6 +564,14 @@
 		}
 	});
 
+	// the session list's button (link another platform) sends its command like a typed one
+	document.querySelectorAll('#sidebar button[data-command]').forEach(function (button) {
+		button.addEventListener('click', function () {
+			document.body.classList.remove('sessions-open');
+			send(button.dataset.command, null);
+		});
+	});
+
 	// buttons kept in the history send their commands like live ones
 	messages.addEventListener('click', function (event) {
 		const button = event.target.closest('button[data-command]');
