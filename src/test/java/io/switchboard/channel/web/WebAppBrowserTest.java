@@ -290,6 +290,11 @@ class WebAppBrowserTest {
 					.get(link.replaceFirst("^https?://[^/]+", "").replace("scope=" + sessionId, "scope=all"));
 				assertThat(forged.status()).isEqualTo(403);
 			}
+
+			// the page's button for /link gives a code to send from another platform
+			page.click("#link-account");
+			PlaywrightAssertions.assertThat(page.locator(".message.notice").last())
+				.containsText(Pattern.compile("Your link code: [A-Z0-9]{8}"));
 		}
 	}
 
