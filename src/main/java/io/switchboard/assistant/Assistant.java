@@ -23,6 +23,8 @@ import io.switchboard.llm.LlmException;
 import io.switchboard.llm.ModelCatalog;
 import io.switchboard.llm.ModelSpec;
 import io.switchboard.llm.TokenCounter;
+import io.switchboard.moderation.Moderation;
+import io.switchboard.moderation.Verdict;
 import io.switchboard.usage.UsageLedger;
 
 import org.slf4j.Logger;
@@ -69,14 +71,16 @@ public class Assistant {
 
 	private final List<ModeHandler> modeHandlers;
 
+	private final Moderation moderation;
+
 	private final TransactionTemplate transactions;
 
 	private final Clock clock;
 
 	Assistant(Conversations conversations, CommandParser parser, Commands commands, ContextAssembler assembler,
 			ChatModels chatModels, ModelCatalog models, TokenCounter tokens, UsageLedger usage,
-			AssistantProperties properties, List<ModeHandler> modeHandlers, TransactionTemplate transactions,
-			Clock clock) {
+			AssistantProperties properties, List<ModeHandler> modeHandlers, Moderation moderation,
+			TransactionTemplate transactions, Clock clock) {
 		this.conversations = conversations;
 		this.parser = parser;
 		this.commands = commands;
@@ -87,6 +91,7 @@ public class Assistant {
 		this.usage = usage;
 		this.properties = properties;
 		this.modeHandlers = modeHandlers;
+		this.moderation = moderation;
 		this.transactions = transactions;
 		this.clock = clock;
 	}
@@ -115,7 +120,8 @@ public class Assistant {
 			if (message.place().kind() != PlaceKind.GROUP) {
 				replies.add(Reply.of(
 						"Your chat is paused (state disabled), so this message was not sent to a model. "
-								+ "Send `/user state active` to continue.",
+								+ "Send `/user state active` to continue your current session, or "
+								+ "`/user state new` to start a new one with your next message.",
 						Reply.Action.primary("Resume", "/user state active")));
 			}
 			return new Received.Replied(user, replies);
@@ -164,15 +170,17 @@ public class Assistant {
 	}
 
 	/**
-	 * Answers a stored question: its turn. Streams the answer to {@code live} and records
-	 * it with its usage, or marks the question failed with a reason the user can read.
-	 * Blocks until the answer is complete (run it on a virtual thread). Safe to run again
-	 * for the same question: once it is settled, nothing is asked and the stored answer
-	 * is returned.
+	 * Answers a stored question: its turn. Where moderation is on for the platform, the
+	 * question is checked first, and a flagged one is refused naming the category, before
+	 * any model sees it. Streams the answer to {@code live} and records it with its
+	 * usage, or marks the question failed with a reason the user can read. Blocks until
+	 * the answer is complete (run it on a virtual thread). Safe to run again for the same
+	 * question: once it is settled, nothing is asked and the stored answer is returned.
+	 * @param platform where the question was asked, e.g. {@code discord}
 	 * @return the assistant message as it now stands, empty when the question is gone
 	 * (its session was removed meanwhile)
 	 */
-	public Optional<StoredMessage> answer(long answerId, ReplySink live) {
+	public Optional<StoredMessage> answer(long answerId, String platform, ReplySink live) {
 		Optional<Exchange> found = conversations.exchange(answerId);
 		if (found.isEmpty() || found.get().answer().state() != AnswerState.PENDING) {
 			return found.map(Exchange::answer);
@@ -185,6 +193,20 @@ public class Assistant {
 		int maxOutput = Math.min(wanted == null ? model.maxOutputTokens() : wanted, model.maxOutputTokens());
 		live.accept(new ReplyEvent.AnswerStarted(model.name(), model.demo(), exchange.session().id(),
 				exchange.session().title()));
+		// here, in the turn, and not when the message arrives: the check is a call to
+		// another server, which must not run inside the intake's transaction
+		switch (moderation.check(platform, question.text())) {
+			case Verdict.Flagged flagged -> {
+				return settle(answerId, AnswerState.REFUSED, "This message was not answered: the moderation check "
+						+ "flagged it as " + flagged.categoryWords() + ".", live);
+			}
+			case Verdict.Unavailable unavailable -> {
+				return settle(answerId, AnswerState.FAILED, "This message could not be checked by moderation just now, "
+						+ "so it was not sent to a model. Please ask again in a moment.", live);
+			}
+			case Verdict.Allowed allowed -> {
+			}
+		}
 
 		long started = System.nanoTime();
 		ContextAssembler.AssembledContext context;

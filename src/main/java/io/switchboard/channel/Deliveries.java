@@ -212,6 +212,7 @@ class Deliveries implements SmartLifecycle {
 				|| !row.claimedBy(node.name(), now) && !store.claim(id, node.name(), now + CLAIM.toMillis(), now)) {
 			return; // not this node's to send now: the sweep of a node that can finds it
 		}
+		long claimedUntil = row.claimedBy(node.name(), now) ? row.claimedUntil() : now + CLAIM.toMillis();
 		Delivery delivery;
 		try {
 			delivery = json.readValue(row.content(), Delivery.class);
@@ -232,12 +233,13 @@ class Deliveries implements SmartLifecycle {
 			Consumer<Object> checkpoint = progress -> store.saveRefs(id, write(progress), clock.millis());
 			Sent<Object> sent = renderer
 				.send(new Outgoing<>(id, content.get(), address, refs, row.shown(), row.attempts(), checkpoint));
-			long after = clock.millis();
-			store.sent(id, row.version(), sent.refs() == null ? null : write(sent.refs()), sent.shown(),
-					after + renderer.progressInterval().toMillis(), after);
 			count(row.platform(), "sent");
+			if (!recordSent(row, sent, renderer.progressInterval(), claimedUntil)) {
+				return;
+			}
 			if (content.get() instanceof Outbound.Image) {
 				// a change that came in during the send is due after the pace
+				long after = clock.millis();
 				store.find(id)
 					.filter(again -> DeliveryStore.PENDING.equals(again.state()))
 					.ifPresent(again -> retryLater(id, row.lane(), again.nextAt() - after));
@@ -264,6 +266,43 @@ class Deliveries implements SmartLifecycle {
 			store.retry(id, attempts, clock.millis() + pause.toMillis(), error, clock.millis());
 			count(row.platform(), "retried");
 			retryLater(id, row.lane(), pause.toMillis());
+		}
+	}
+
+	/**
+	 * Marks a send the platform took. The send is not repeated when only this write fails
+	 * (a database that is busy or briefly away): a reply token is spent once, and a
+	 * repeat would reach the user twice. The write is tried again while this node's claim
+	 * holds; only if the process stops in that time may another sender repeat the send.
+	 */
+	private boolean recordSent(DeliveryStore.Row row, Sent<Object> sent, Duration progressInterval, long claimedUntil) {
+		String refs = sent.refs() == null ? null : write(sent.refs());
+		Duration pause = Duration.ofMillis(200);
+		long deadline = claimedUntil - Duration.ofSeconds(10).toMillis();
+		while (true) {
+			long after = clock.millis();
+			try {
+				store.sent(row.id(), row.version(), refs, sent.shown(), after + progressInterval.toMillis(), after);
+				return true;
+			}
+			catch (RuntimeException failure) {
+				if (after + pause.toMillis() > deadline) {
+					log.error("delivery {} ({}) was sent but could not be marked: {}", row.id(), row.key(),
+							failure.toString());
+					return false;
+				}
+				log.warn("delivery {} ({}) was sent but not yet marked ({}); marking it again in {}", row.id(),
+						row.key(), failure.toString(), pause);
+				try {
+					Thread.sleep(pause);
+				}
+				catch (InterruptedException stopping) {
+					Thread.currentThread().interrupt();
+					return false;
+				}
+				pause = pause.multipliedBy(2).compareTo(Duration.ofSeconds(5)) > 0 ? Duration.ofSeconds(5)
+						: pause.multipliedBy(2);
+			}
 		}
 	}
 

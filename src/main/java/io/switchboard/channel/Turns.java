@@ -148,7 +148,7 @@ class Turns implements SmartLifecycle {
 				conversations.settle(turn.answerId(), AnswerState.FAILED, GAVE_UP);
 			}
 			else {
-				assistant.answer(turn.answerId(), live);
+				assistant.answer(turn.answerId(), turn.platform(), live);
 			}
 		}
 		catch (RuntimeException failure) {

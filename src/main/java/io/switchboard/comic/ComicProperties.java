@@ -36,8 +36,7 @@ import org.springframework.validation.annotation.Validated;
  * @param panelSize the width of a panel in the strip, in pixels
  * @param maxOutputTokens the longest answer asked of the model for a story or prompts
  * @param temperature sampling temperature for stories; {@code null}: the model's default
- * @param negativePrompt the negative prompt a panel gets when the model writes none (seed
- * 004's)
+ * @param negativePrompt the negative prompt a panel gets when the model writes none
  * @param image the image knobs new comics start with
  * @param runPollInterval how often a comic making itself looks at its panels' jobs
  * @param presets genre and style pairs the idea step offers

@@ -1,8 +1,8 @@
 package io.switchboard.comic;
 
 /**
- * The image knobs every panel of a comic is drawn with (seed 004's: seed, CFG scale,
- * sampler, steps); {@code null} means the provider's default.
+ * The image knobs every panel of a comic is drawn with (seed, CFG scale, sampler, steps);
+ * {@code null} means the provider's default.
  *
  * @param provider the image provider's name, {@code null} for the server's default
  * @param seed the same seed for every panel keeps their look close; {@code null} for a

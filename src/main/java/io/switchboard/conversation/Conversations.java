@@ -63,8 +63,8 @@ public class Conversations {
 	// ----------------------------------------------------------------- users
 
 	/**
-	 * The user behind a platform identity, created on first contact in the configured
-	 * initial state.
+	 * The user behind a platform identity, created on first contact as the identity's
+	 * platform starts new users (state, attach, answer length).
 	 */
 	public User identify(PlatformUserId identity, String displayName) {
 		Optional<User> known = users.findByIdentity(identity);
@@ -75,8 +75,7 @@ public class Conversations {
 		try {
 			return transactions.execute(status -> {
 				Instant now = clock.instant();
-				UserId id = users.insert(name, UserRole.MEMBER, properties.initialState(),
-						properties.attachNewSessions(), now);
+				UserId id = users.insert(name, UserRole.MEMBER, properties.newUsersOn(identity.platform()), now);
 				if (properties.showPublicSessions()) {
 					users.updateSetting(id, UserStore.Setting.SHOW_PUBLIC_SESSIONS, true, now);
 				}
@@ -96,7 +95,7 @@ public class Conversations {
 	public User createUser(PlatformUserId identity, String displayName, UserRole role) {
 		return transactions.execute(status -> {
 			Instant now = clock.instant();
-			UserId id = users.insert(displayName, role, properties.initialState(), properties.attachNewSessions(), now);
+			UserId id = users.insert(displayName, role, properties.newUsersOn(identity.platform()), now);
 			users.insertIdentity(identity, id, displayName, now);
 			return users.find(id).orElseThrow();
 		});
@@ -134,8 +133,11 @@ public class Conversations {
 
 	/** Sets the longest answer the user wants; {@code null} means the model's default. */
 	public User setMaxOutputTokens(UserId id, Integer maxOutputTokens) {
-		if (maxOutputTokens != null && (maxOutputTokens < 16 || maxOutputTokens > 200_000)) {
-			throw new ConversationException.Invalid("Max tokens must be between 16 and 200000.");
+		if (maxOutputTokens != null && (maxOutputTokens < ConversationProperties.MIN_ANSWER_TOKENS
+				|| maxOutputTokens > ConversationProperties.MAX_ANSWER_TOKENS)) {
+			throw new ConversationException.Invalid(
+					"Max tokens must be between " + ConversationProperties.MIN_ANSWER_TOKENS + " and "
+							+ ConversationProperties.MAX_ANSWER_TOKENS + ".");
 		}
 		return setUser(id, UserStore.Setting.MAX_OUTPUT_TOKENS, maxOutputTokens);
 	}

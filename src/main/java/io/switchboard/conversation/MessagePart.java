@@ -2,7 +2,7 @@ package io.switchboard.conversation;
 
 /**
  * One piece of a stored message's content, in one format for every provider and platform
- * (seed 000's "extension" type, an image plus text, is a message with both parts).
+ * (a photo with a question is one message with both parts).
  */
 public sealed interface MessagePart permits MessagePart.Text, MessagePart.Image {
 

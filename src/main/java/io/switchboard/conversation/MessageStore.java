@@ -33,7 +33,7 @@ class MessageStore {
 		this.mapper = (row, index) -> map(row, parts);
 	}
 
-	/** The next order number in a topic (seed 000's dialog_order). */
+	/** The next order number in a topic. */
 	int nextSeq(SessionId session, int topic) {
 		return jdbc.sql("SELECT COALESCE(MAX(seq), 0) + 1 FROM messages WHERE session_id = ? AND topic = ?")
 			.params(session.value(), topic)

@@ -39,8 +39,8 @@ public record Place(String platform, PlaceKind kind, String space, String thread
 	}
 
 	/**
-	 * Seed 001's rule: a session created in a group or channel starts public, anywhere
-	 * else private.
+	 * The rule: a session created in a group or channel starts public, anywhere else
+	 * private.
 	 */
 	public boolean startsPublic() {
 		return kind == PlaceKind.GROUP;

@@ -4,8 +4,8 @@ import java.time.Instant;
 import java.util.List;
 
 /**
- * A message as kept: its place in the session (topic and order within the topic, seed
- * 000's dialog_count and dialog_order), its parts, and for answers what they cost.
+ * A message as kept: its place in the session (topic and order within the topic), its
+ * parts, and for answers what they cost.
  *
  * @param author the user who wrote a user message (several may write in a public session)
  * @param tokenCount tokens this message occupies in a context, counted once when stored

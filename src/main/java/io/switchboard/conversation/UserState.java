@@ -1,6 +1,6 @@
 package io.switchboard.conversation;
 
-/** Whether and how a user's ordinary messages are answered (seed 001's user states). */
+/** Whether and how a user's ordinary messages are answered. */
 public enum UserState {
 
 	/** The next message starts a new session, titled from that message. */
@@ -19,7 +19,8 @@ public enum UserState {
 	}
 
 	/**
-	 * Parses a user's word for a state, accepting seed 001's "activate" and "disable".
+	 * Parses a user's word for a state, accepting the Discord panel's "activate" and
+	 * "disable".
 	 */
 	public static java.util.Optional<UserState> parse(String word) {
 		return switch (word == null ? "" : word.strip().toLowerCase(java.util.Locale.ROOT)) {

@@ -43,13 +43,14 @@ class UserStore {
 			.optional();
 	}
 
-	UserId insert(String displayName, UserRole role, UserState state, boolean attachNewSessions, Instant now) {
-		long id = jdbc
-			.sql("""
-					INSERT INTO users (display_name, role, state, mode, attach_new_sessions, created_at, updated_at, modified_at)
-					VALUES (?, ?, ?, 'chat', ?, ?, ?, ?) RETURNING id""")
-			.params(displayName, role.name().toLowerCase(java.util.Locale.ROOT), state.dbValue(), attachNewSessions,
-					now.toEpochMilli(), now.toEpochMilli(), now.toEpochMilli())
+	UserId insert(String displayName, UserRole role, ConversationProperties.NewUsers start, Instant now) {
+		long id = jdbc.sql("""
+				INSERT INTO users (display_name, role, state, mode, attach_new_sessions, max_output_tokens,
+				                   created_at, updated_at, modified_at)
+				VALUES (?, ?, ?, 'chat', ?, ?, ?, ?, ?) RETURNING id""")
+			.params(displayName, role.name().toLowerCase(java.util.Locale.ROOT), start.initialState().dbValue(),
+					start.attachNewSessions(), start.maxOutputTokens(), now.toEpochMilli(), now.toEpochMilli(),
+					now.toEpochMilli())
 			.query(Long.class)
 			.single();
 		return new UserId(id);

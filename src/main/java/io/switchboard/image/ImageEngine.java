@@ -25,6 +25,8 @@ import io.switchboard.image.provider.ProviderUpdate;
 import io.switchboard.media.Media;
 import io.switchboard.media.MediaRejected;
 import io.switchboard.media.MediaStore;
+import io.switchboard.moderation.Moderation;
+import io.switchboard.moderation.Verdict;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -66,6 +68,8 @@ class ImageEngine {
 
 	private final MeterRegistry meters;
 
+	private final Moderation moderation;
+
 	private final Clock clock;
 
 	/** Per job, its last update still being handed to listeners. */
@@ -75,7 +79,7 @@ class ImageEngine {
 
 	ImageEngine(JobStore store, ImageProviders providers, ImageProperties properties, MediaStore media,
 			@Lazy SchedulerClient scheduler, TransactionTemplate transactions, ApplicationEventPublisher events,
-			MeterRegistry meters, Clock clock) {
+			MeterRegistry meters, Moderation moderation, Clock clock) {
 		this.store = store;
 		this.providers = providers;
 		this.properties = properties;
@@ -84,6 +88,7 @@ class ImageEngine {
 		this.transactions = transactions;
 		this.events = events;
 		this.meters = meters;
+		this.moderation = moderation;
 		this.clock = clock;
 	}
 
@@ -118,6 +123,11 @@ class ImageEngine {
 				return Optional.of(now.plus(properties.queueRecheck()));
 			}
 			stored = store.find(id).orElseThrow();
+			Optional<String> refusal = moderate(stored.job());
+			if (refusal.isPresent()) {
+				finishFailed(stored, refusal.get());
+				return Optional.empty();
+			}
 			publish(stored.job());
 		}
 		Duration running = Duration.between(stored.submittedAt() == null ? now : stored.submittedAt(), now);
@@ -130,6 +140,26 @@ class ImageEngine {
 			return Optional.empty();
 		}
 		return send(stored, entry, running);
+	}
+
+	/**
+	 * Why a new prompt may not be drawn, where moderation is on for the platform it came
+	 * from. Checked once, when the job is admitted (and so outside any transaction, and
+	 * not again at every look for a free slot); variations, upscales and rerolls reuse a
+	 * prompt that was checked.
+	 */
+	private Optional<String> moderate(ImageJob job) {
+		if (job.kind() != JobKind.ORIGIN) {
+			return Optional.empty();
+		}
+		return switch (moderation.check(job.origin().place().platform(), job.prompt())) {
+			case Verdict.Allowed allowed -> Optional.empty();
+			case Verdict.Flagged flagged -> Optional
+				.of("This prompt was not drawn: the moderation check flagged it as " + flagged.categoryWords() + ".");
+			case Verdict.Unavailable unavailable -> Optional
+				.of("This prompt could not be checked by moderation just now, so nothing was drawn. Please try again "
+						+ "in a moment.");
+		};
 	}
 
 	private Optional<Instant> send(JobStore.StoredJob stored, ImageProviders.Entry entry, Duration running) {

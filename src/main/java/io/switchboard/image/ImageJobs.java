@@ -26,7 +26,7 @@ import org.springframework.stereotype.Service;
 import org.springframework.transaction.support.TransactionTemplate;
 
 /**
- * Image generation in the Midjourney way (seed 000): a prompt gives four candidates
+ * Image generation in the Midjourney way: a prompt gives four candidates
  * ({@link #imagine}); a candidate can be upscaled or varied strongly or subtly, the four
  * rerolled, an upscale varied again ({@link #act}), without end. Every job is recorded
  * (queued) before any provider is called, then run durably in the background; each change

@@ -5,8 +5,7 @@ package io.switchboard.image;
  *
  * @param provider the configured image provider's name, {@code null} for the default one
  * @param model the provider's model or checkpoint
- * @param seed a seed for repeatable results (seed 004's knob); {@code null} or -1 for
- * random
+ * @param seed a seed for repeatable results; {@code null} or -1 for random
  * @param cfgScale how closely to follow the prompt
  */
 public record ImageSettings(String provider, String model, Integer width, Integer height, Long seed, Integer steps,

@@ -1,8 +1,7 @@
 package io.switchboard.image;
 
 /**
- * What an image job makes (seed 000's origin, upscale, vary strong, vary subtle, plus
- * reroll).
+ * What an image job makes (origin, upscale, vary strong, vary subtle, plus reroll).
  */
 public enum JobKind {
 

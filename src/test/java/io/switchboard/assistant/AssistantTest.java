@@ -94,7 +94,8 @@ class AssistantTest {
 			case Received.Asked asked -> {
 				StoredMessage settled = asked.exchange().answer();
 				if (settled.state() == AnswerState.PENDING) {
-					settled = assistant.answer(asked.exchange().answerId(), sink).orElseThrow();
+					settled = assistant.answer(asked.exchange().answerId(), message.sender().platform(), sink)
+						.orElseThrow();
 				}
 				else {
 					sink.accept(new ReplyEvent.Notice(Reply.of(settled.note())));
@@ -206,11 +207,11 @@ class AssistantTest {
 		assertThat(send("And me?")).isEqualTo(Outcome.ANSWERED);
 		assertThat(sink.completed().text()).doesNotContain("I remember");
 
-		assistant.answer(stored.answerId(), sink);
+		assistant.answer(stored.answerId(), "line", sink);
 		assertThat(conversations.message(stored.answerId()).orElseThrow().state()).isEqualTo(AnswerState.ANSWERED);
 		// answering it again asks nothing and changes nothing
 		sink.clear();
-		assertThat(assistant.answer(stored.answerId(), sink))
+		assertThat(assistant.answer(stored.answerId(), "line", sink))
 			.hasValueSatisfying(answer -> assertThat(answer.state()).isEqualTo(AnswerState.ANSWERED));
 		assertThat(sink.events()).isEmpty();
 	}

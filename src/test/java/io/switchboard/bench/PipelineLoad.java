@@ -209,6 +209,8 @@ public final class PipelineLoad {
 		results.put("server threads (peak)", sampler.threads);
 		results.put("server heap used (peak MB)", sampler.heapMb);
 		results.put("server resident memory (peak MB)", sampler.rssMb);
+		// other work on the machine shows here: runs on a busy machine are not comparable
+		results.put("machine load (1-min average at the end)", loadAverage());
 		return results;
 	}
 
@@ -511,6 +513,15 @@ public final class PipelineLoad {
 
 	static List<String> split(String text) {
 		return Arrays.asList(text.split(","));
+	}
+
+	private static String loadAverage() {
+		try {
+			return Files.readString(Path.of("/proc/loadavg")).split(" ")[0];
+		}
+		catch (IOException | RuntimeException unavailable) {
+			return "n/a";
+		}
 	}
 
 }

@@ -239,6 +239,59 @@ public abstract class ChannelContract {
 	}
 
 	@Test
+	void anAnswerSentWhileTheDatabaseCannotMarkItReachesTheUserOnce() throws InterruptedException {
+		String user = rig.newUser();
+		String text = unique("Mark me later");
+		JdbcClient db = database(server);
+		boolean postgres = server.getEnvironment()
+			.getProperty("spring.datasource.url", "")
+			.startsWith("jdbc:postgresql");
+		// while test_refuse_sent holds a row, the database refuses to mark any delivery
+		// sent, as a busy or briefly unreachable database would after the platform took
+		// the answer
+		db.sql("CREATE TABLE IF NOT EXISTS test_refuse_sent (refuse INTEGER)").update();
+		db.sql("INSERT INTO test_refuse_sent VALUES (1)").update();
+		if (postgres) {
+			db.sql("""
+					CREATE OR REPLACE FUNCTION test_refuse_sent() RETURNS trigger AS $$
+					BEGIN
+					  IF NEW.state = 'sent' AND EXISTS (SELECT 1 FROM test_refuse_sent) THEN
+					    RAISE EXCEPTION 'database busy (test)';
+					  END IF;
+					  RETURN NEW;
+					END $$ LANGUAGE plpgsql""").update();
+			db.sql("""
+					CREATE TRIGGER test_refuse_sent BEFORE UPDATE ON channel_deliveries
+					FOR EACH ROW EXECUTE FUNCTION test_refuse_sent()""").update();
+		}
+		else {
+			db.sql("""
+					CREATE TRIGGER test_refuse_sent BEFORE UPDATE ON channel_deliveries
+					WHEN NEW.state = 'sent' AND EXISTS (SELECT 1 FROM test_refuse_sent)
+					BEGIN SELECT RAISE(ABORT, 'database busy (test)'); END""").update();
+		}
+		try {
+			rig.deliver(server, rig.message(user, text));
+
+			await().atMost(WAIT).until(() -> answersTo(user).size() == 1);
+			Thread.sleep(1_000); // the first attempts to mark it fail meanwhile
+			db.sql("DELETE FROM test_refuse_sent").update();
+			await().atMost(WAIT)
+				.until(() -> db.sql("SELECT COUNT(*) FROM channel_deliveries WHERE state = 'pending'")
+					.query(Integer.class)
+					.single() == 0);
+			await().during(Duration.ofSeconds(4))
+				.atMost(Duration.ofSeconds(10))
+				.until(() -> answersTo(user).size() == 1);
+			assertThat(answersTo(user).getFirst()).contains("Echo: " + text);
+		}
+		finally {
+			db.sql("DELETE FROM test_refuse_sent").update();
+			db.sql("DROP TRIGGER test_refuse_sent" + (postgres ? " ON channel_deliveries" : "")).update();
+		}
+	}
+
+	@Test
 	void aForgedEventIsRefusedAndNothingIsStored() {
 		String user = rig.newUser();
 		String text = unique("Let me in");

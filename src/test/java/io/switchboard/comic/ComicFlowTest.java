@@ -47,7 +47,7 @@ import static org.awaitility.Awaitility.await;
 /**
  * The whole comic flow against the fake model (OpenAI's wire format, scripted with story
  * and prompt JSON) and the fake Stable Diffusion WebUI: idea, story, one panel rewritten,
- * prompts, seed 004's knobs, four panels, reroll, vary, choice, strip; malformed answers
+ * prompts, image knobs, four panels, reroll, vary, choice, strip; malformed answers
  * retried and then explained; steps out of order refused; and {@code /comic} making a
  * strip by itself and publishing it.
  */
@@ -204,12 +204,13 @@ class ComicFlowTest {
 		assertThat(comic.styleLine()).isEqualTo("soft watercolor webtoon, pastel colours, clean line art");
 		assertThat(comic.characterSheet()).startsWith("Nabi: small orange tabby cat");
 		assertThat(comic.panel(1).negativePrompt()).isEqualTo("text, watermark");
-		// the model wrote no negative prompt for panel 2: seed 004's default stands in
+		// the model wrote no negative prompt for panel 2: the configured default stands
+		// in
 		assertThat(comic.panel(2).negativePrompt()).contains("(worst quality:1.2)");
 		assertThat(openai.systemPrompt(openai.lastRequestJson())).contains("character sheet").contains("style line");
 		assertThat(openai.lastRequestJson().toString()).contains("Nabi climbs the shelf");
 
-		// 4 · panels, with seed 004's knobs
+		// 4 · panels, with their image knobs
 		comic = comics.updateSettings(me.id(), comic.id(),
 				new PanelSettings(null, 564404008L, 30, 6.0, "DPM++ 2M Karras"));
 		int drawnBefore = sdRequests("/sdapi/v1/txt2img").size();

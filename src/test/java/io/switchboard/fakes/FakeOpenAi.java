@@ -4,6 +4,9 @@ import java.net.URI;
 import java.util.ArrayList;
 import java.util.Base64;
 import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicInteger;
 
 import com.fasterxml.jackson.databind.JsonNode;
@@ -20,6 +23,11 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
  * does, refused with a 400 unless it is {@code low}, {@code high} or {@code auto}.
  *
  * <p>
+ * {@code POST /v1/moderations} answers as OpenAI's moderation endpoint does (every
+ * category with its boolean and score); a text holding a word told to
+ * {@link #flagWhenSaid} is flagged in that word's category, anything else passes.
+ *
+ * <p>
  * With an API key the fake wants {@code Authorization: Bearer <key>} (or Azure's
  * {@code api-key} header) and answers 401 otherwise.
  */
@@ -32,6 +40,14 @@ public final class FakeOpenAi extends FakeChatServer {
 	private volatile String finishReason = "stop";
 
 	private volatile List<String> models = List.of("gpt-4o-mini", "gpt-4o");
+
+	/** OpenAI's moderation categories, in its order. */
+	private static final List<String> MODERATION_CATEGORIES = List.of("sexual", "sexual/minors", "harassment",
+			"harassment/threatening", "hate", "hate/threatening", "illicit", "illicit/violent", "self-harm",
+			"self-harm/intent", "self-harm/instructions", "violence", "violence/graphic");
+
+	/** Words that get a text flagged, lower case, with their category. */
+	private final Map<String, String> flagged = new ConcurrentHashMap<>();
 
 	private FakeOpenAi(String apiKey) {
 		super(apiKey);
@@ -60,6 +76,36 @@ public final class FakeOpenAi extends FakeChatServer {
 	public FakeOpenAi finishReason(String finishReason) {
 		this.finishReason = finishReason;
 		return this;
+	}
+
+	/**
+	 * Flags every later moderation input that holds {@code word} (in any case) in
+	 * {@code category}, one of OpenAI's (e.g. {@code violence},
+	 * {@code harassment/threatening}).
+	 */
+	public FakeOpenAi flagWhenSaid(String word, String category) {
+		if (!MODERATION_CATEGORIES.contains(category)) {
+			throw new IllegalArgumentException("OpenAI has no moderation category " + category);
+		}
+		flagged.put(word.toLowerCase(Locale.ROOT), category);
+		return this;
+	}
+
+	/** The texts sent to {@code /v1/moderations}, in order. */
+	public List<String> moderationInputs() {
+		List<String> inputs = new ArrayList<>();
+		for (RecordedRequest request : requests()) {
+			if ("/v1/moderations".equals(request.path())) {
+				inputs.addAll(moderationTexts(request.json().path("input")));
+			}
+		}
+		return inputs;
+	}
+
+	@Override
+	public void reset() {
+		super.reset();
+		flagged.clear();
 	}
 
 	/** The model ids {@code GET /v1/models} lists. */
@@ -142,6 +188,9 @@ public final class FakeOpenAi extends FakeChatServer {
 		if ("POST".equals(request.method()) && "/v1/chat/completions".equals(request.path())) {
 			return completion(request);
 		}
+		if ("POST".equals(request.method()) && "/v1/moderations".equals(request.path())) {
+			return moderation(request);
+		}
 		if ("GET".equals(request.method()) && "/v1/models".equals(request.path())) {
 			ObjectNode list = Json.object().put("object", "list");
 			for (String id : models) {
@@ -220,6 +269,52 @@ public final class FakeOpenAi extends FakeChatServer {
 			.putNull("param")
 			.putNull("code");
 		return stream(opening, pieces, closing, List.of("data: " + Json.write(error) + "\n\n"));
+	}
+
+	/**
+	 * OpenAI's moderation answer: one result per input (a string, an array of strings, or
+	 * of {@code {"type":"text"}} parts), each with every category.
+	 */
+	private Reply moderation(RecordedRequest request) {
+		JsonNode body = request.json();
+		JsonNode input = body.path("input");
+		if (input.isMissingNode() || input.isNull()) {
+			return error(400, "Missing required parameter: 'input'.", "invalid_request_error", "input",
+					"missing_required_parameter");
+		}
+		ObjectNode answer = Json.object()
+			.put("id", "modr-fake" + ids.incrementAndGet())
+			.put("model", body.path("model").asText("omni-moderation-latest"));
+		var results = answer.putArray("results");
+		for (String text : input.isArray() && !input.path(0).isObject() ? moderationTexts(input)
+				: List.of(String.join(" ", moderationTexts(input)))) {
+			String lower = text.toLowerCase(Locale.ROOT);
+			List<String> hits = flagged.entrySet()
+				.stream()
+				.filter(word -> lower.contains(word.getKey()))
+				.map(Map.Entry::getValue)
+				.toList();
+			ObjectNode result = results.addObject().put("flagged", !hits.isEmpty());
+			ObjectNode categories = result.putObject("categories");
+			ObjectNode scores = result.putObject("category_scores");
+			ObjectNode applied = result.putObject("category_applied_input_types");
+			for (String category : MODERATION_CATEGORIES) {
+				boolean hit = hits.contains(category);
+				categories.put(category, hit);
+				scores.put(category, hit ? 0.91 : 0.0001);
+				applied.putArray(category).add("text");
+			}
+		}
+		return Reply.json(200, Json.write(answer));
+	}
+
+	private static List<String> moderationTexts(JsonNode input) {
+		if (input.isTextual()) {
+			return List.of(input.asText());
+		}
+		List<String> texts = new ArrayList<>();
+		input.forEach(item -> texts.add(item.isTextual() ? item.asText() : item.path("text").asText("")));
+		return texts;
 	}
 
 	private static String chunk(String id, String model, ObjectNode delta, String finishReason) {

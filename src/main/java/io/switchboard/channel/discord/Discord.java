@@ -27,10 +27,10 @@ final class Discord {
 	/** The reaction while a question waits for its model's provider. */
 	static final Emoji WAITING = Emoji.fromUnicode("⏳");
 
-	/** The reaction while the model writes (seed 001's ✍🏻). */
+	/** The reaction while the model writes (✍🏻). */
 	static final Emoji WRITING = Emoji.fromUnicode("✍🏻");
 
-	/** The reaction when the answer is complete (seed 001's 👌). */
+	/** The reaction when the answer is complete (👌). */
 	static final Emoji DONE = Emoji.fromUnicode("👌");
 
 	/** Mentions nobody: a model's answer must never ping @everyone or a role. */

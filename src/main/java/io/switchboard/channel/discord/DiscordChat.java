@@ -4,6 +4,7 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Optional;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
@@ -12,6 +13,7 @@ import io.switchboard.assistant.InboundMessage;
 import io.switchboard.assistant.Reply;
 import io.switchboard.channel.Inbound;
 import io.switchboard.channel.Intake;
+import io.switchboard.channel.Taken;
 import io.switchboard.conversation.MessagePart;
 import io.switchboard.media.MediaProperties;
 import io.switchboard.media.MediaRef;
@@ -52,22 +54,27 @@ class DiscordChat {
 		this.mediaProperties = mediaProperties;
 	}
 
-	void onMessage(MessageReceivedEvent event) {
+	/**
+	 * Takes a message in.
+	 * @return how the intake took it, or empty when it was no message for the bot (a
+	 * bot's, a system message, nothing to read) and was left alone
+	 */
+	Optional<Taken> onMessage(MessageReceivedEvent event) {
 		Message message = event.getMessage();
 		User author = event.getAuthor();
 		if (author.isBot() || author.isSystem() || event.isWebhookMessage()
 				|| (message.getType() != MessageType.DEFAULT && message.getType() != MessageType.INLINE_REPLY)) {
-			return;
+			return Optional.empty();
 		}
 		String key = "msg:" + message.getId();
 		if (intake.seen(Discord.PLATFORM, key)) {
 			log.debug("Discord delivered message {} again; already taken in", message.getId());
-			return;
+			return Optional.of(new Taken.Duplicate());
 		}
 		String text = withoutBotMention(message.getContentRaw(), event.getJDA().getSelfUser().getId());
 		List<Message.Attachment> images = message.getAttachments().stream().filter(DiscordChat::isImage).toList();
 		if (text.isBlank() && images.isEmpty()) {
-			return;
+			return Optional.empty();
 		}
 		DiscordAddress.Channel address = new DiscordAddress.Channel(event.getChannel().getIdLong(), message.getIdLong(),
 				event.isFromGuild() ? null : author.getId());
@@ -79,16 +86,15 @@ class DiscordChat {
 			}
 		}
 		catch (MediaRejected rejected) {
-			intake.take(Inbound.replies(Discord.PLATFORM, key, address,
-					List.of(Reply.of(rejected.getMessage() + " Nothing was sent to the model."))));
-			return;
+			return Optional.of(intake.take(Inbound.replies(Discord.PLATFORM, key, address,
+					List.of(Reply.of(rejected.getMessage() + " Nothing was sent to the model.")))));
 		}
 		if (!text.isBlank()) {
 			parts.add(new MessagePart.Text(text));
 		}
-		intake.take(Inbound.message(Discord.PLATFORM, key, address,
+		return Optional.of(intake.take(Inbound.message(Discord.PLATFORM, key, address,
 				new InboundMessage(Discord.identity(author), Discord.displayName(author, event.getMember()),
-						Discord.place(event.getChannel(), event.isFromGuild()), parts, null)));
+						Discord.place(event.getChannel(), event.isFromGuild()), parts, null))));
 	}
 
 	private MediaRef store(Message.Attachment attachment) {

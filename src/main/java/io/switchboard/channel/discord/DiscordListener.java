@@ -1,6 +1,12 @@
 package io.switchboard.channel.discord;
 
+import java.util.List;
+import java.util.Optional;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.function.Consumer;
+
 import io.switchboard.channel.Lanes;
+import io.switchboard.channel.Taken;
 import net.dv8tion.jda.api.events.interaction.command.MessageContextInteractionEvent;
 import net.dv8tion.jda.api.events.interaction.command.SlashCommandInteractionEvent;
 import net.dv8tion.jda.api.events.interaction.component.ButtonInteractionEvent;
@@ -41,6 +47,13 @@ class DiscordListener extends ListenerAdapter {
 	/** Messages, by channel and author: taken in in the order written. */
 	private final Lanes messages = new Lanes("discord-message-");
 
+	/**
+	 * Told when a message has been dealt with. Nothing in the server listens; tests do,
+	 * to know that a message the bot must leave unanswered was handled, rather than
+	 * waiting an arbitrary time for an answer that never comes.
+	 */
+	private final List<Consumer<HandledMessage>> observers = new CopyOnWriteArrayList<>();
+
 	DiscordListener(DiscordChat chat, UserPanel users, SessionPanel sessions, CommandButtons commands,
 			SlashCommands slashCommands, DiscordImages images) {
 		this.chat = chat;
@@ -59,13 +72,31 @@ class DiscordListener extends ListenerAdapter {
 	@Override
 	public void onMessageReceived(MessageReceivedEvent event) {
 		messages.submit(event.getChannel().getId() + ":" + event.getAuthor().getId(), () -> {
+			Optional<Taken> taken = Optional.empty();
 			try {
-				chat.onMessage(event);
+				taken = chat.onMessage(event);
 			}
 			catch (RuntimeException failure) {
 				log.error("could not handle Discord message {}", event.getMessageId(), failure);
 			}
+			HandledMessage handled = new HandledMessage(event.getMessageIdLong(), taken);
+			observers.forEach(observer -> observer.accept(handled));
 		});
+	}
+
+	/** Calls {@code observer} with every message once it has been dealt with. */
+	void observe(Consumer<HandledMessage> observer) {
+		observers.add(observer);
+	}
+
+	/**
+	 * A message from the gateway, dealt with.
+	 *
+	 * @param taken how the intake took it (and so whether anything will answer it), or
+	 * empty when it was left alone (a bot's message, nothing to read) or its handling
+	 * failed
+	 */
+	record HandledMessage(long messageId, Optional<Taken> taken) {
 	}
 
 	@Override

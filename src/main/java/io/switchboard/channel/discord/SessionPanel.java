@@ -28,11 +28,11 @@ import net.dv8tion.jda.api.interactions.components.selections.StringSelectMenu;
 import org.springframework.stereotype.Component;
 
 /**
- * Seed 001's {@code /session}: a private panel with the current session's creator, name,
- * times, system message and recent conversation, and the buttons Public and Remove and a
- * model menu, which only the owner may use (others see them disabled, and the handlers
- * refuse them too). The "Session info" message command shows the same panel for the
- * session an answer belongs to, followed by the context the model reads next.
+ * {@code /session}: a private panel with the current session's creator, name, times,
+ * system message and recent conversation, and the buttons Public and Remove and a model
+ * menu, which only the owner may use (others see them disabled, and the handlers refuse
+ * them too). The "Session info" message command shows the same panel for the session an
+ * answer belongs to, followed by the context the model reads next.
  */
 @Component
 class SessionPanel {

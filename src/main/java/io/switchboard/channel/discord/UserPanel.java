@@ -23,11 +23,11 @@ import net.dv8tion.jda.api.interactions.components.selections.StringSelectMenu;
 import org.springframework.stereotype.Component;
 
 /**
- * Seed 001's {@code /user}: a private panel with the user's name and Discord id, times,
- * settings and sessions, and under it the buttons Show public, Attach and Clear (row 1),
- * the model for new sessions (row 2), the user state new / activate / disable (row 3),
- * the sessions to continue (row 4, newest first, 25 a page) and the pages (row 5, when
- * there are more). Every control acts on whoever uses it.
+ * {@code /user}: a private panel with the user's name and Discord id, times, settings and
+ * sessions, and under it the buttons Show public, Attach and Clear (row 1), the model for
+ * new sessions (row 2), the user state new / activate / disable (row 3), the sessions to
+ * continue (row 4, newest first, 25 a page) and the pages (row 5, when there are more).
+ * Every control acts on whoever uses it.
  */
 @Component
 class UserPanel {
@@ -128,7 +128,7 @@ class UserPanel {
 		}
 		hook.editOriginal(render(user, event.getUser().getId(), page, null).edit()).queue();
 		if (picked != null) {
-			// seed 001: picking a session sends its context privately
+			// picking a session also sends its context, privately
 			hook.sendMessage(sessions.render(user, picked, null).create()).setEphemeral(true).queue();
 		}
 	}
@@ -267,7 +267,7 @@ class UserPanel {
 		return SelectOption.of(word, word).withDescription(description).withDefault(state == current);
 	}
 
-	/** Seed 001's words for the states. */
+	/** The panel's words for the states ("activate", "disable"). */
 	static String stateWord(UserState state) {
 		return switch (state) {
 			case NEW -> "new";

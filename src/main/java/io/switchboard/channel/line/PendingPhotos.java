@@ -10,8 +10,8 @@ import org.springframework.jdbc.core.simple.JdbcClient;
 import org.springframework.stereotype.Component;
 
 /**
- * Photos waiting for their question (seed 000: send a photo, then ask about it). A photo
- * belongs to the user who sent it in the chat it was sent in, and waits a short while.
+ * Photos waiting for their question (send a photo, then ask about it). A photo belongs to
+ * the user who sent it in the chat it was sent in, and waits a short while.
  */
 @Component
 @ConditionalOnLineChannel

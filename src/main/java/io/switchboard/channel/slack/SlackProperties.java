@@ -95,7 +95,7 @@ public record SlackProperties(@Pattern(regexp = "xoxb-.+", message = "must be a 
 	/** Which messages in a channel are answered. */
 	public enum Respond {
 
-		/** Every question posted in the channel (seed 003). */
+		/** Every question posted in the channel. */
 		ALL,
 		/** Only messages that mention the bot, and replies in threads it answers. */
 		MENTIONS,

@@ -6,7 +6,7 @@ import io.switchboard.image.ImageSettings;
 import io.switchboard.image.JobKind;
 
 /**
- * One image backend, in seed 000's two phases: {@link #submit} sends a recorded job and
+ * One image backend, in two phases: {@link #submit} sends a recorded job and
  * {@link #poll} asks how it is doing; the engine patches the record with each answer.
  * Neither may wait for the drawing itself: a backend with task ids answers at once, and a
  * backend that answers only when done is called asynchronously (the answer arrives on the

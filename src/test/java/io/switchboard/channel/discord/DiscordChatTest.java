@@ -21,10 +21,10 @@ import static io.switchboard.fakes.FakeDiscord.waitFor;
 import static org.assertj.core.api.Assertions.assertThat;
 
 /**
- * Seed 001's question-and-answer mode on the fake Discord: answers in each user state,
- * reactions and paced edits while the model streams, long answers split without breaking
- * code, images with a question, "Session info", private sessions, and interactions
- * acknowledged in time while a model is slow.
+ * The question-and-answer mode on the fake Discord: answers in each user state, reactions
+ * and paced edits while the model streams, long answers split without breaking code,
+ * images with a question, "Session info", private sessions, and interactions acknowledged
+ * in time while a model is slow.
  */
 class DiscordChatTest extends DiscordTestBase {
 
@@ -45,10 +45,14 @@ class DiscordChatTest extends DiscordTestBase {
 		assertThat(sessions.getFirst().title()).isEqualTo("What is a switchboard?");
 		assertThat(sessions.getFirst().isPublic()).isTrue();
 		assertThat(sessions.getFirst().origin().kind()).isEqualTo(PlaceKind.GROUP);
-		// attach is on by default: the new session became current, and the state active
+		// attach on (as set for these tests): the new session became current, and the
+		// state active
 		User user = userOf(alice);
 		assertThat(user.currentSession()).isEqualTo(sessions.getFirst().id());
 		assertThat(user.state()).isEqualTo(UserState.ACTIVE);
+		// Discord's answers are short unless the person asks for more
+		assertThat(user.maxOutputTokens()).isEqualTo(500);
+		assertThat(openai.maxTokens(openai.lastRequestJson())).isEqualTo(500);
 	}
 
 	@Test
@@ -84,16 +88,14 @@ class DiscordChatTest extends DiscordTestBase {
 	}
 
 	@Test
-	void aDisabledUserIsNotAnsweredInAServerChannelAndIsToldHowToResumeInADm() throws Exception {
+	void aDisabledUserIsNotAnsweredInAServerChannelAndIsToldHowToResumeInADm() {
 		FakeDiscord.User dave = person("dave");
 		ask(dave, "hello");
 		conversations.setState(userOf(dave).id(), UserState.DISABLED);
 
 		FakeDiscord.FakeMessage ignored = discord.say(dave, FakeDiscord.CHANNEL_ID, "are you there?");
-		// something the bot does after the ignored message, to know it has been handled
-		FakeDiscord.FakeMessage marker = ask(person("erin"), "marker after dave");
-		assertThat(marker.id).isGreaterThan(ignored.id);
-		Thread.sleep(EDIT_INTERVAL.multipliedBy(3).toMillis());
+		// taken in, with nothing that will ever answer it: no reply, no turn
+		awaitTakenInUnanswered(ignored);
 		assertThat(discord.repliesTo(ignored)).isEmpty();
 		assertThat(ignored.reactionLog()).isEmpty();
 		assertThat(modelRequestsMentioning("are you there?")).isZero();
@@ -124,11 +126,12 @@ class DiscordChatTest extends DiscordTestBase {
 	}
 
 	@Test
-	void messagesOfBotsAreNotAnswered() throws Exception {
+	void messagesOfBotsAreNotAnswered() {
 		FakeDiscord.User robot = discord.otherBot("robot");
 		FakeDiscord.FakeMessage fromBot = discord.say(robot, FakeDiscord.CHANNEL_ID, "beep from a bot");
-		ask(person("grace"), "marker after the bot");
-		Thread.sleep(EDIT_INTERVAL.multipliedBy(3).toMillis());
+		// left alone before the intake: neither stored nor answered
+		assertThat(awaitHandled(fromBot)).isEmpty();
+		assertThat(intake.seen("discord", "msg:" + fromBot.id)).isFalse();
 		assertThat(discord.repliesTo(fromBot)).isEmpty();
 		assertThat(modelRequestsMentioning("beep from a bot")).isZero();
 	}

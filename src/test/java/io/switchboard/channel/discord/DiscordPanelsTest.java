@@ -17,8 +17,8 @@ import static io.switchboard.fakes.FakeDiscord.waitFor;
 import static org.assertj.core.api.Assertions.assertThat;
 
 /**
- * Seed 001's {@code /user} and {@code /session} panels on the fake Discord, with every
- * button and select, and the slash commands registered at start.
+ * The {@code /user} and {@code /session} panels on the fake Discord, with every button
+ * and select, and the slash commands registered at start.
  */
 class DiscordPanelsTest extends DiscordTestBase {
 
@@ -108,7 +108,7 @@ class DiscordPanelsTest extends DiscordTestBase {
 		FakeMessage panel = slash(carol, CHANNEL, "user", Map.of("max_token", 5, "system_msg", "should not stick"));
 		assertThat(panel.content()).startsWith("⚠️ Max tokens must be between 16 and 200000.");
 		User user = userOf(carol);
-		assertThat(user.maxOutputTokens()).isNull();
+		assertThat(user.maxOutputTokens()).as("Discord's default, unchanged").isEqualTo(500);
 		assertThat(user.defaultSystemPrompt()).isNull();
 	}
 
@@ -201,7 +201,7 @@ class DiscordPanelsTest extends DiscordTestBase {
 	}
 
 	@Test
-	void theStateMenuSwitchesBetweenNewActivateAndDisable() throws Exception {
+	void theStateMenuSwitchesBetweenNewActivateAndDisable() {
 		FakeDiscord.User ida = person("ida");
 		ask(ida, "start");
 		FakeMessage panel = slash(ida, CHANNEL, "user", Map.of());
@@ -210,9 +210,10 @@ class DiscordPanelsTest extends DiscordTestBase {
 		assertThat(userOf(ida).state()).isEqualTo(UserState.DISABLED);
 		assertThat(panel.content()).contains("State **disable**");
 		FakeMessage ignored = discord.say(ida, CHANNEL, "while disabled");
-		ask(person("marker"), "after ida's disabled message");
-		Thread.sleep(EDIT_INTERVAL.multipliedBy(3).toMillis());
+		awaitTakenInUnanswered(ignored);
 		assertThat(discord.repliesTo(ignored)).isEmpty();
+		assertThat(ignored.reactionLog()).isEmpty();
+		assertThat(modelRequestsMentioning("while disabled")).isZero();
 
 		select(ida, panel, "u:state", "new");
 		assertThat(userOf(ida).state()).isEqualTo(UserState.NEW);

@@ -50,7 +50,12 @@ final class DiscordRig implements ChannelContract.Rig {
 				"switchboard.discord.rest-base-url=" + discord.restBaseUrl(),
 				"switchboard.discord.gateway-url=" + discord.gatewayUrl(),
 				"switchboard.discord.command-guilds=" + FakeDiscord.GUILD_ID, "switchboard.discord.edit-interval=200ms",
-				"switchboard.discord.lease-ttl=3s", "switchboard.discord.lease-renew-interval=1s");
+				"switchboard.discord.lease-ttl=3s", "switchboard.discord.lease-renew-interval=1s",
+				// the contract's people expect answers from their first message;
+				// Discord's own
+				// start (disabled until turned on) is PlatformDefaultsTest's
+				"switchboard.conversation.platforms.discord.initial-state=new",
+				"switchboard.conversation.platforms.discord.attach-new-sessions=true");
 	}
 
 	@Override

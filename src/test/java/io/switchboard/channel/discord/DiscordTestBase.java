@@ -2,7 +2,18 @@ package io.switchboard.channel.discord;
 
 import java.time.Duration;
 import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicInteger;
+
+import io.switchboard.assistant.Received;
+import io.switchboard.channel.Intake;
+import io.switchboard.channel.Taken;
 
 import io.switchboard.conversation.Conversations;
 import io.switchboard.conversation.PlatformUserId;
@@ -42,8 +53,20 @@ abstract class DiscordTestBase {
 
 	private static final AtomicInteger people = new AtomicInteger();
 
+	/** What became of each message the bot received, by message id. */
+	private static final Map<Long, CompletableFuture<Optional<Taken>>> handled = new ConcurrentHashMap<>();
+
+	/** The listener {@link #handled} is filled from (one per application context). */
+	private static DiscordListener observed;
+
 	@Autowired
 	Conversations conversations;
+
+	@Autowired
+	DiscordListener listener;
+
+	@Autowired
+	Intake intake;
 
 	@DynamicPropertySource
 	static void fakes(DynamicPropertyRegistry registry) {
@@ -52,6 +75,11 @@ abstract class DiscordTestBase {
 		registry.add("switchboard.discord.gateway-url", discord::gatewayUrl);
 		registry.add("switchboard.discord.command-guilds", () -> Long.toString(FakeDiscord.GUILD_ID));
 		registry.add("switchboard.discord.edit-interval", EDIT_INTERVAL::toString);
+		// people here are answered from their first message, as on other platforms;
+		// Discord's own start (disabled, attach off) is PlatformDefaultsTest's. Answers
+		// stay at Discord's 500 tokens.
+		registry.add("switchboard.conversation.platforms.discord.initial-state", () -> "new");
+		registry.add("switchboard.conversation.platforms.discord.attach-new-sessions", () -> "true");
 		registry.add("switchboard.llm.providers.fake.type", () -> "openai");
 		registry.add("switchboard.llm.providers.fake.base-url", () -> openai.baseUrl().toString());
 		registry.add("switchboard.llm.models.gpt-test.provider", () -> "fake");
@@ -72,6 +100,45 @@ abstract class DiscordTestBase {
 	@BeforeEach
 	void connected() {
 		discord.awaitReady(WAIT);
+		synchronized (handled) {
+			if (observed != listener) {
+				listener.observe(message -> outcome(message.messageId()).complete(message.taken()));
+				observed = listener;
+			}
+		}
+	}
+
+	private static CompletableFuture<Optional<Taken>> outcome(long messageId) {
+		return handled.computeIfAbsent(messageId, id -> new CompletableFuture<>());
+	}
+
+	/**
+	 * Waits until the bot has dealt with a message: how the intake took it (and so
+	 * whether anything will answer it), or empty when the bot left it alone.
+	 */
+	static Optional<Taken> awaitHandled(FakeDiscord.FakeMessage message) {
+		try {
+			return outcome(message.id).get(WAIT.toMillis(), TimeUnit.MILLISECONDS);
+		}
+		catch (TimeoutException timeout) {
+			throw new AssertionError("message " + message.id + " was not handled in " + WAIT);
+		}
+		catch (InterruptedException | ExecutionException failed) {
+			throw new AssertionError(failed);
+		}
+	}
+
+	/**
+	 * Waits until the bot has taken a message in with nothing to answer it: no reply, no
+	 * model turn.
+	 */
+	static void awaitTakenInUnanswered(FakeDiscord.FakeMessage message) {
+		assertThat(awaitHandled(message)).as("how message %s was taken in", message.id)
+			.get()
+			.isInstanceOfSatisfying(Taken.Accepted.class, accepted -> {
+				assertThat(accepted.delivery()).as("what answers it").isNull();
+				assertThat(accepted.received()).isInstanceOf(Received.Replied.class);
+			});
 	}
 
 	@AfterEach
