@@ -72,6 +72,8 @@ class IdentityLinksTest {
 		PlatformUserId line = someone("line");
 		PlatformUserId discord = someone("discord");
 		chat(line, Place.direct("line"), "my sourdough starter smells odd");
+		// Discord starts people paused: this one turns the bot on first
+		say(discord, Place.direct("discord"), "/user state active");
 		chat(discord, Place.direct("discord"), "a question about violins");
 		User discordBefore = conversations.identify(discord, "Tess");
 		User lineUser = conversations.identify(line, "Tess");

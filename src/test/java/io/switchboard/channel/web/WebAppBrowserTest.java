@@ -5,7 +5,6 @@ import java.io.InputStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -261,7 +260,7 @@ class WebAppBrowserTest {
 			// /search in the message box answers the same, as on every platform
 			page.navigate("/sessions/" + sessionId);
 			ready(page);
-			send(page, "/search kite");
+			send(page, "/search cups");
 			PlaywrightAssertions.assertThat(page.locator(".message.notice").last()).containsText("Found in your");
 			PlaywrightAssertions.assertThat(page.locator(".message.notice").last().locator("strong")).not().hasCount(0);
 
@@ -412,18 +411,6 @@ class WebAppBrowserTest {
 			((List<?>) result).forEach(violation -> found.add("/login: " + violation));
 		}
 		assertThat(found).as("serious or critical accessibility violations").isEmpty();
-	}
-
-	@Test
-	@Order(7)
-	void readmeScreenshots() throws IOException {
-		// the README shows what a user sees: copied from this run's screenshots
-		for (String shot : List.of("webapp-chat.png", "webapp-search.png", "phone-chat.png", "webapp-dark.png")) {
-			Path from = SHOTS.resolve(shot);
-			if (Files.exists(from) && Boolean.parseBoolean(System.getenv("SWITCHBOARD_UPDATE_DOCS"))) {
-				Files.copy(from, Path.of("docs").resolve(shot), StandardCopyOption.REPLACE_EXISTING);
-			}
-		}
 	}
 
 }
