@@ -11,9 +11,9 @@ import org.springframework.security.web.header.writers.ReferrerPolicyHeaderWrite
 
 /**
  * Sign-in for the web pages. Everything needs a signed-in user except the sign-in, setup
- * and invitation pages, static assets, signed media links and health checks. A strict
- * Content Security Policy keeps any markup that slipped into an answer from running
- * scripts.
+ * and invitation pages, static assets, signed media and export links and health checks. A
+ * strict Content Security Policy keeps any markup that slipped into an answer from
+ * running scripts.
  */
 @Configuration(proxyBeanMethods = false)
 class WebSecurityConfiguration {
@@ -27,8 +27,8 @@ class WebSecurityConfiguration {
 	SecurityFilterChain webSecurity(HttpSecurity http) throws Exception {
 		http.authorizeHttpRequests(requests -> requests
 			.requestMatchers("/login", "/setup", "/invite/**", "/webjars/**", "/css/**", "/js/**", "/favicon.ico",
-					"/favicon.svg", "/error", "/media/**", "/actuator/health/**", "/actuator/prometheus",
-					"/actuator/info")
+					"/favicon.svg", "/export/download", "/error", "/media/**", "/actuator/health/**",
+					"/actuator/prometheus", "/actuator/info")
 			.permitAll()
 			.requestMatchers("/admin/**")
 			.hasRole("ADMIN")

@@ -327,6 +327,7 @@ class WebAppBrowserTest {
 			page.click("#sessions-toggle");
 			PlaywrightAssertions.assertThat(page.locator("#sidebar .sessions li.current")).isInViewport();
 			assertFits(page, "chat with the session list");
+			page.waitForTimeout(400); // the list slides in
 			page.screenshot(new Page.ScreenshotOptions().setPath(SHOTS.resolve("phone-sessions.png")));
 		}
 	}
