@@ -13,7 +13,6 @@ import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicLong;
 
-import io.github.bucket4j.Bandwidth;
 import io.github.bucket4j.Bucket;
 import io.github.bucket4j.ConsumptionProbe;
 
@@ -32,7 +31,8 @@ import org.springframework.stereotype.Component;
  * cluster-wide by {@link #reconcile()}: every few seconds (after a write of the call log)
  * each node sets its counters to what the database holds for all nodes plus its own calls
  * not yet written. A key can therefore overshoot by what the other nodes served in those
- * seconds, never more. Requests per minute stay per node.
+ * seconds, never more. Requests per minute are counted in one bucket per key that every
+ * node shares ({@link RequestRates}).
  */
 @Component
 class KeyLimits {
@@ -41,11 +41,14 @@ class KeyLimits {
 
 	private final Clock clock;
 
+	private final RequestRates rates;
+
 	private final ConcurrentHashMap<Long, State> states = new ConcurrentHashMap<>();
 
-	KeyLimits(ApiCallStore calls, Clock clock) {
+	KeyLimits(ApiCallStore calls, Clock clock, RequestRates rates) {
 		this.calls = calls;
 		this.clock = clock;
+		this.rates = rates;
 	}
 
 	/**
@@ -186,13 +189,7 @@ class KeyLimits {
 
 		State(ApiKey key, long now) {
 			this.keyId = key.id();
-			this.bucket = key.requestsPerMinute() == null ? null
-					: Bucket.builder()
-						.addLimit(Bandwidth.builder()
-							.capacity(key.requestsPerMinute())
-							.refillGreedy(key.requestsPerMinute(), Duration.ofMinutes(1))
-							.build())
-						.build();
+			this.bucket = key.requestsPerMinute() == null ? null : rates.bucket(key.id(), key.requestsPerMinute());
 			load(now);
 		}
 

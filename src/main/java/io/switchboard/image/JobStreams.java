@@ -7,12 +7,16 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicReference;
 import java.util.function.Function;
 import java.util.function.Supplier;
 
 import io.switchboard.image.view.JobView;
+import jakarta.annotation.PreDestroy;
 
 import org.springframework.context.event.EventListener;
 import org.springframework.http.MediaType;
@@ -25,13 +29,45 @@ import org.springframework.web.servlet.mvc.method.annotation.SseEmitter;
  * finished. Streams wait without a thread (asynchronous requests). Events are written on
  * a virtual thread, never on the thread that changed the job (a slow browser must not
  * hold up a job's step), and a stream that falls behind gets only the newest state.
+ *
+ * <p>
+ * With several nodes on one database a job's steps run on whichever node picks them up,
+ * and the change event is heard only there; so while streams are open, each job with one
+ * is also read again every {@link #RECHECK} and sent when it changed (one read per open
+ * job and recheck, none when no page follows a job).
  */
 @Component
 class JobStreams {
 
 	static final Duration STREAM_TIMEOUT = Duration.ofMinutes(30);
 
+	static final Duration RECHECK = Duration.ofSeconds(1);
+
 	private final Map<Long, List<Stream>> streams = new ConcurrentHashMap<>();
+
+	private final ScheduledExecutorService rechecks = Executors
+		.newSingleThreadScheduledExecutor(Thread.ofPlatform().daemon().name("image-stream-recheck").factory());
+
+	JobStreams() {
+		rechecks.scheduleWithFixedDelay(this::recheck, RECHECK.toMillis(), RECHECK.toMillis(), TimeUnit.MILLISECONDS);
+	}
+
+	@PreDestroy
+	void stop() {
+		rechecks.shutdownNow();
+	}
+
+	/** Reads each followed job again: another node may have changed it. */
+	private void recheck() {
+		streams.values().forEach(open -> open.forEach(stream -> {
+			try {
+				stream.current.get().ifPresent(stream::offer);
+			}
+			catch (RuntimeException failed) {
+				// the database is away for a moment: the next recheck tries again
+			}
+		}));
+	}
 
 	/**
 	 * Opens a stream: registered first, then sent the job as it is now, so no change in
@@ -39,7 +75,7 @@ class JobStreams {
 	 */
 	SseEmitter open(long id, Supplier<Optional<ImageJob>> current, Function<ImageJob, JobView> view) {
 		SseEmitter emitter = new SseEmitter(STREAM_TIMEOUT.toMillis());
-		Stream stream = new Stream(emitter, view);
+		Stream stream = new Stream(emitter, view, current);
 		streams.computeIfAbsent(id, key -> new CopyOnWriteArrayList<>()).add(stream);
 		Runnable forget = () -> forget(id, stream);
 		emitter.onCompletion(forget);
@@ -75,18 +111,30 @@ class JobStreams {
 
 		private final Function<ImageJob, JobView> view;
 
+		private final Supplier<Optional<ImageJob>> current;
+
 		private final AtomicReference<ImageJob> pending = new AtomicReference<>();
+
+		/**
+		 * The last state offered, so that a recheck finding nothing new sends nothing.
+		 */
+		private final AtomicReference<ImageJob> offered = new AtomicReference<>();
 
 		private final AtomicBoolean sending = new AtomicBoolean();
 
 		private volatile boolean done;
 
-		Stream(SseEmitter emitter, Function<ImageJob, JobView> view) {
+		Stream(SseEmitter emitter, Function<ImageJob, JobView> view, Supplier<Optional<ImageJob>> current) {
 			this.emitter = emitter;
 			this.view = view;
+			this.current = current;
 		}
 
 		void offer(ImageJob job) {
+			ImageJob before = offered.getAndUpdate(last -> newer(job, last) ? job : last);
+			if (!newer(job, before)) {
+				return;
+			}
 			// a finished state is the last word: a late progress event must not replace
 			// it
 			pending.accumulateAndGet(job,
@@ -95,6 +143,20 @@ class JobStreams {
 			if (sending.compareAndSet(false, true)) {
 				Thread.ofVirtual().name("image-stream").start(this::drain);
 			}
+		}
+
+		/**
+		 * Whether {@code job} says more than {@code last}: a later change, or the end.
+		 */
+		private static boolean newer(ImageJob job, ImageJob last) {
+			if (last == null) {
+				return true;
+			}
+			if (last.state().finished()) {
+				return false;
+			}
+			return job.state().finished() || job.updatedAt().isAfter(last.updatedAt())
+					|| !job.equals(last) && !job.updatedAt().isBefore(last.updatedAt());
 		}
 
 		private void drain() {

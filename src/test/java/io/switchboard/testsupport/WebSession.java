@@ -41,6 +41,20 @@ public final class WebSession {
 			.build();
 	}
 
+	private WebSession(String base, HttpClient http, String csrf) {
+		this.base = base;
+		this.http = http;
+		this.csrf = csrf;
+	}
+
+	/**
+	 * The same browser (its cookies, its CSRF token) talking to another server on this
+	 * host: another node behind the same load balancer.
+	 */
+	public WebSession on(int port) {
+		return new WebSession("http://127.0.0.1:" + port, http, csrf);
+	}
+
 	/**
 	 * Signs in through the form; returns the redirect target (ends with {@code ?error} on
 	 * failure).

@@ -20,8 +20,11 @@ class CommandButtons {
 
 	private final Intake intake;
 
-	CommandButtons(Intake intake) {
+	private final ShardFences fences;
+
+	CommandButtons(Intake intake, ShardFences fences) {
 		this.intake = intake;
+		this.fences = fences;
 	}
 
 	void press(ButtonInteractionEvent event, String command) {
@@ -34,12 +37,14 @@ class CommandButtons {
 	 */
 	<E extends GenericInteractionCreateEvent & IReplyCallback> void run(E event, String command) {
 		event.deferReply(true).queue();
-		intake.take(Inbound.message(Discord.PLATFORM, "interaction:" + event.getId(),
-				new DiscordAddress.Interaction(event.getToken(), true,
-						event.getMessageChannel() == null ? 0 : event.getMessageChannel().getIdLong()),
-				InboundMessage.text(Discord.identity(event.getUser()),
-						Discord.displayName(event.getUser(), event.getMember()),
-						Discord.place(event.getMessageChannel(), event.isFromGuild()), command)));
+		intake.take(Inbound
+			.message(Discord.PLATFORM, "interaction:" + event.getId(),
+					new DiscordAddress.Interaction(event.getToken(), true,
+							event.getMessageChannel() == null ? 0 : event.getMessageChannel().getIdLong()),
+					InboundMessage.text(Discord.identity(event.getUser()),
+							Discord.displayName(event.getUser(), event.getMember()),
+							Discord.place(event.getMessageChannel(), event.isFromGuild()), command))
+			.onAccepted(fences.guard(event.getJDA())));
 	}
 
 }

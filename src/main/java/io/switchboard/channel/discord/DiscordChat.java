@@ -48,7 +48,10 @@ class DiscordChat {
 
 	private final MediaProperties mediaProperties;
 
-	DiscordChat(Intake intake, MediaStore media, MediaProperties mediaProperties) {
+	private final ShardFences fences;
+
+	DiscordChat(Intake intake, MediaStore media, MediaProperties mediaProperties, ShardFences fences) {
+		this.fences = fences;
 		this.intake = intake;
 		this.media = media;
 		this.mediaProperties = mediaProperties;
@@ -86,15 +89,19 @@ class DiscordChat {
 			}
 		}
 		catch (MediaRejected rejected) {
-			return Optional.of(intake.take(Inbound.replies(Discord.PLATFORM, key, address,
-					List.of(Reply.of(rejected.getMessage() + " Nothing was sent to the model.")))));
+			return Optional.of(intake.take(Inbound
+				.replies(Discord.PLATFORM, key, address,
+						List.of(Reply.of(rejected.getMessage() + " Nothing was sent to the model.")))
+				.onAccepted(fences.guard(event.getJDA()))));
 		}
 		if (!text.isBlank()) {
 			parts.add(new MessagePart.Text(text));
 		}
-		return Optional.of(intake.take(Inbound.message(Discord.PLATFORM, key, address,
-				new InboundMessage(Discord.identity(author), Discord.displayName(author, event.getMember()),
-						Discord.place(event.getChannel(), event.isFromGuild()), parts, null))));
+		return Optional.of(intake.take(Inbound
+			.message(Discord.PLATFORM, key, address,
+					new InboundMessage(Discord.identity(author), Discord.displayName(author, event.getMember()),
+							Discord.place(event.getChannel(), event.isFromGuild()), parts, null))
+			.onAccepted(fences.guard(event.getJDA()))));
 	}
 
 	private MediaRef store(Message.Attachment attachment) {

@@ -65,12 +65,19 @@ class DiscordGateway implements SmartLifecycle {
 	/** Set when Discord refused the token: retrying would not help. */
 	private volatile boolean refused;
 
-	private record Connection(JDA jda, long renewedAt) {
+	/**
+	 * A connected shard, the epoch of its lease (its fencing token) and its last renewal.
+	 */
+	private record Connection(JDA jda, long epoch, long renewedAt) {
 	}
 
-	DiscordGateway(DiscordProperties properties, GatewayLeases leases, EventListener listener, Clock clock) {
+	private final ShardFences fences;
+
+	DiscordGateway(DiscordProperties properties, GatewayLeases leases, ShardFences fences, EventListener listener,
+			Clock clock) {
 		this.properties = properties;
 		this.leases = leases;
+		this.fences = fences;
 		this.listener = listener;
 		this.clock = clock;
 		this.holder = hostName() + "/" + UUID.randomUUID();
@@ -178,8 +185,9 @@ class DiscordGateway implements SmartLifecycle {
 			try {
 				Connection held = connections.get(shard);
 				if (held != null) {
-					if (leases.renew(shard, holder, properties.leaseTtl())) {
-						connections.computeIfPresent(shard, (id, c) -> new Connection(c.jda(), clock.millis()));
+					if (leases.renew(shard, holder, held.epoch(), properties.leaseTtl())) {
+						connections.computeIfPresent(shard,
+								(id, c) -> new Connection(c.jda(), c.epoch(), clock.millis()));
 					}
 					else {
 						log.warn("lost the lease on Discord shard {} to {}; disconnecting", shard,
@@ -187,8 +195,11 @@ class DiscordGateway implements SmartLifecycle {
 						disconnect(shard, true);
 					}
 				}
-				else if (leases.tryAcquire(shard, holder, properties.leaseTtl())) {
-					connect(shard);
+				else {
+					java.util.OptionalLong epoch = leases.acquire(shard, holder, properties.leaseTtl());
+					if (epoch.isPresent()) {
+						connect(shard, epoch.getAsLong());
+					}
 				}
 			}
 			catch (RuntimeException failure) {
@@ -204,7 +215,9 @@ class DiscordGateway implements SmartLifecycle {
 		}
 	}
 
-	private void connect(int shard) {
+	private void connect(int shard, long epoch) {
+		// the token is in place before the first event can arrive
+		fences.hold(shard, holder, epoch);
 		log.info("connecting Discord shard {} of {} as {}", shard, properties.shards(), holder);
 		JDABuilder builder = JDABuilder.createLight(properties.token(), INTENTS)
 			.setRestConfig(new RestConfig().setBaseUrl(properties.restBaseUrl().toString()))
@@ -226,22 +239,25 @@ class DiscordGateway implements SmartLifecycle {
 			builder.useSharding(shard, properties.shards());
 		}
 		try {
-			connections.put(shard, new Connection(builder.build(), clock.millis()));
+			connections.put(shard, new Connection(builder.build(), epoch, clock.millis()));
 		}
 		catch (InvalidTokenException badToken) {
 			refused = true;
 			log.error("Discord refused the bot token (switchboard.discord.token); the bot stays off until the "
 					+ "token is fixed and the server restarted");
+			fences.drop(shard);
 			leases.release(shard, holder);
 		}
 		catch (RuntimeException failure) {
 			log.warn("could not connect Discord shard {}: {}; trying again in {}", shard, failure.toString(),
 					properties.leaseRenewInterval());
+			fences.drop(shard);
 			leases.release(shard, holder);
 		}
 	}
 
 	private void disconnect(int shard, boolean now) {
+		fences.drop(shard);
 		Connection connection = connections.remove(shard);
 		if (connection == null) {
 			return;

@@ -24,8 +24,11 @@ class DiscordImages {
 
 	private final CommandButtons commands;
 
-	DiscordImages(Intake intake, CommandButtons commands) {
+	private final ShardFences fences;
+
+	DiscordImages(Intake intake, CommandButtons commands, ShardFences fences) {
 		this.intake = intake;
+		this.fences = fences;
 		this.commands = commands;
 	}
 
@@ -55,12 +58,15 @@ class DiscordImages {
 	 */
 	void button(ButtonInteractionEvent event, CustomIds.Parsed id) {
 		event.deferEdit().queue();
-		intake.take(Inbound.message(Discord.PLATFORM, "interaction:" + event.getId(),
-				new DiscordAddress.Interaction(event.getToken(), false, event.getMessageChannel().getIdLong()),
-				InboundMessage.text(Discord.identity(event.getUser()),
-						Discord.displayName(event.getUser(), event.getMember()),
-						Discord.place(event.getMessageChannel(), event.isFromGuild()),
-						"/image #" + id.what() + " " + id.argument())));
+		intake
+			.take(Inbound
+				.message(Discord.PLATFORM, "interaction:" + event.getId(),
+						new DiscordAddress.Interaction(event.getToken(), false, event.getMessageChannel().getIdLong()),
+						InboundMessage.text(Discord.identity(event.getUser()),
+								Discord.displayName(event.getUser(), event.getMember()),
+								Discord.place(event.getMessageChannel(), event.isFromGuild()),
+								"/image #" + id.what() + " " + id.argument()))
+				.onAccepted(fences.guard(event.getJDA())));
 	}
 
 }

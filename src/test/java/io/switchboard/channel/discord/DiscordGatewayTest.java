@@ -58,7 +58,7 @@ class DiscordGatewayTest {
 	}
 
 	DiscordGateway node(String token, ListenerAdapter listener) {
-		return new DiscordGateway(properties(token, List.of()), leases, listener, clock);
+		return new DiscordGateway(properties(token, List.of()), leases, new ShardFences(leases), listener, clock);
 	}
 
 	@Test

@@ -15,7 +15,7 @@ import org.springframework.context.ConfigurableApplicationContext;
 import static org.assertj.core.api.Assertions.assertThat;
 
 /** The LINE platform faked for the channel contract: signed webhooks in, replies out. */
-final class LineRig implements ChannelContract.Rig {
+public final class LineRig implements ChannelContract.Rig {
 
 	private final FakeLine line = FakeLine.start("contract-secret", "contract-token");
 

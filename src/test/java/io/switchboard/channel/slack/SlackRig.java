@@ -22,7 +22,7 @@ import static org.assertj.core.api.Assertions.assertThat;
  * (edited in place) out. Each user writes in their own DM, where every message is
  * answered in a thread under it.
  */
-final class SlackRig implements ChannelContract.Rig {
+public final class SlackRig implements ChannelContract.Rig {
 
 	private static final AtomicLong TS = new AtomicLong();
 
