@@ -34,8 +34,8 @@ class ExportDownloadController {
 	}
 
 	@GetMapping(ExportLinks.PATH)
-	ResponseEntity<?> download(@RequestParam long user, @RequestParam String scope, @RequestParam String format,
-			@RequestParam long exp, @RequestParam String sig) {
+	ResponseEntity<StreamingResponseBody> download(@RequestParam long user, @RequestParam String scope,
+			@RequestParam String format, @RequestParam long exp, @RequestParam String sig) {
 		HistoryExport.Format as;
 		SessionId session;
 		try {
@@ -43,13 +43,12 @@ class ExportDownloadController {
 			session = "all".equals(scope) ? null : new SessionId(Long.parseLong(scope));
 		}
 		catch (IllegalArgumentException bad) {
-			return ResponseEntity.badRequest().contentType(MediaType.TEXT_PLAIN).body("This is not an export link.");
+			return text(HttpStatus.BAD_REQUEST, "This is not an export link.");
 		}
 		ExportLinks.Scope what = new ExportLinks.Scope(new UserId(user), session);
 		if (!links.verify(what, as, exp, sig)) {
-			return ResponseEntity.status(HttpStatus.FORBIDDEN)
-				.contentType(MediaType.TEXT_PLAIN)
-				.body("This export link is not valid or has expired. Send /export again for a new one.");
+			return text(HttpStatus.FORBIDDEN,
+					"This export link is not valid or has expired. Send /export again for a new one.");
 		}
 		if (session != null) {
 			try {
@@ -76,6 +75,16 @@ class ExportDownloadController {
 			.header(HttpHeaders.CONTENT_DISPOSITION,
 					ContentDisposition.attachment().filename(HistoryExport.fileName(session, as)).build().toString())
 			.body(body);
+	}
+
+	/**
+	 * A refusal in plain text (as a streamed body: the handler's return type is the
+	 * download's).
+	 */
+	private static ResponseEntity<StreamingResponseBody> text(HttpStatus status, String message) {
+		return ResponseEntity.status(status)
+			.contentType(new MediaType(MediaType.TEXT_PLAIN, StandardCharsets.UTF_8))
+			.body(out -> out.write(message.getBytes(StandardCharsets.UTF_8)));
 	}
 
 }
