@@ -56,9 +56,7 @@ class ExportDownloadController {
 				export.check(what.user(), session);
 			}
 			catch (ConversationException.NotFound gone) {
-				return ResponseEntity.status(HttpStatus.NOT_FOUND)
-					.contentType(MediaType.TEXT_PLAIN)
-					.body(gone.getMessage());
+				return text(HttpStatus.NOT_FOUND, gone.getMessage());
 			}
 		}
 		StreamingResponseBody body = out -> {
