@@ -33,9 +33,143 @@
 		return headers;
 	}
 
+	const maxChars = parseInt(composer.dataset.maxChars || '0', 10);
+	const maxUpload = parseInt(composer.dataset.maxUpload || '0', 10);
+	const stopButton = document.getElementById('stop');
+	const counter = document.getElementById('char-counter');
+	let reading = null; // the AbortController of the answer being read
+
+	// the message pane scrolls, never the window; a picture that arrives later (an image
+	// job's grid) scrolls it again once it has its height
 	function scrollDown() {
 		messages.scrollTop = messages.scrollHeight;
-		window.scrollTo(0, document.body.scrollHeight);
+	}
+
+	function nearBottom() {
+		return messages.scrollHeight - messages.scrollTop - messages.clientHeight < 120;
+	}
+
+	// false while the page shows a search hit: pictures loading below must not scroll it away
+	let followNewest = true;
+
+	messages.addEventListener('load', function (event) {
+		if (event.target.tagName === 'IMG' && (nearBottom()
+			|| (followNewest && event.target.closest('.message') === messages.lastElementChild))) {
+			scrollDown();
+		}
+	}, true);
+
+	function sizeLabel(bytes) {
+		if (bytes >= 1024 * 1024 && bytes % (1024 * 1024) === 0) {
+			return (bytes / (1024 * 1024)) + ' MB';
+		}
+		return Math.round(bytes / 1024) + ' KB';
+	}
+
+	// code blocks: highlighted (highlight.js, from the page's own server) with a copy button
+	function decorate(root) {
+		root.querySelectorAll('.markdown pre > code').forEach(function (code) {
+			if (code.dataset.decorated) {
+				return;
+			}
+			code.dataset.decorated = 'true';
+			if (window.hljs) {
+				window.hljs.highlightElement(code);
+			}
+			const copy = document.createElement('button');
+			copy.type = 'button';
+			copy.className = 'copy-code';
+			copy.textContent = 'Copy';
+			copy.setAttribute('aria-label', 'Copy this code');
+			copy.addEventListener('click', function () {
+				copyText(code.textContent, copy);
+			});
+			code.parentElement.appendChild(copy);
+		});
+	}
+
+	function copyText(text, button) {
+		if (!navigator.clipboard) {
+			return;
+		}
+		navigator.clipboard.writeText(text).then(function () {
+			const label = button.textContent;
+			button.textContent = 'Copied';
+			window.setTimeout(function () {
+				button.textContent = label;
+			}, 1500);
+		});
+	}
+
+	// under each answer: copy it; under the last one also regenerate, and edit the question
+	function addTools(answer) {
+		if (answer.querySelector('.tools')) {
+			return;
+		}
+		const tools = document.createElement('div');
+		tools.className = 'tools';
+		const copy = document.createElement('button');
+		copy.type = 'button';
+		copy.className = 'copy-answer';
+		copy.textContent = 'Copy';
+		copy.addEventListener('click', function () {
+			copyText(answer.querySelector('.body').innerText, copy);
+		});
+		tools.appendChild(copy);
+		answer.appendChild(tools);
+		refreshLastTools();
+	}
+
+	function lastQuestion() {
+		const questions = messages.querySelectorAll('.message.user:not(.command)');
+		return questions.length > 0 ? questions[questions.length - 1] : null;
+	}
+
+	function refreshLastTools() {
+		messages.querySelectorAll('.tools .regenerate, .tools .edit').forEach(function (button) {
+			button.remove();
+		});
+		const answers = messages.querySelectorAll('.message.assistant:not(.streaming)');
+		const question = lastQuestion();
+		if (answers.length === 0 || !question || question.querySelector('img')) {
+			return;
+		}
+		const last = answers[answers.length - 1];
+		const tools = last.querySelector('.tools');
+		if (!tools) {
+			return;
+		}
+		const text = question.querySelector('.body').textContent;
+		const regenerate = document.createElement('button');
+		regenerate.type = 'button';
+		regenerate.className = 'regenerate';
+		regenerate.textContent = 'Regenerate';
+		regenerate.title = 'Ask the last question again';
+		regenerate.addEventListener('click', function () {
+			send(text, null);
+		});
+		const edit = document.createElement('button');
+		edit.type = 'button';
+		edit.className = 'edit';
+		edit.textContent = 'Edit question';
+		edit.title = 'Put the last question back in the message box to change and send it again';
+		edit.addEventListener('click', function () {
+			input.value = text;
+			updateCounter();
+			input.focus();
+		});
+		tools.appendChild(regenerate);
+		tools.appendChild(edit);
+	}
+
+	function updateCounter() {
+		if (!maxChars) {
+			return;
+		}
+		const length = input.value.length;
+		counter.classList.toggle('over', length > maxChars);
+		counter.textContent = length >= maxChars * 0.8 ? length.toLocaleString() + ' / ' + maxChars.toLocaleString()
+			+ (length > maxChars ? ' characters: too long to send' : ' characters') : '';
 	}
 
 	function bubble(role) {
@@ -91,7 +225,7 @@
 			button.textContent = action.label;
 			button.className = action.style === 'danger' ? 'danger' : (action.style === 'primary' ? 'primary' : '');
 			button.addEventListener('click', function () {
-				send(action.command, null);
+				send(action.command, null, action.label);
 			});
 			row.appendChild(button);
 		});
@@ -104,8 +238,8 @@
 	// like every other platform's buttons do.
 	const FINISHED = ['succeeded', 'failed', 'cancelled'];
 
-	function followImageJob(element, id) {
-		const card = document.createElement('div');
+	function followImageJob(element, id, existing) {
+		const card = existing || document.createElement('div');
 		card.className = 'image-job';
 		card.dataset.job = id;
 		card.dataset.state = 'queued';
@@ -120,7 +254,9 @@
 		status.appendChild(bar);
 		status.appendChild(text);
 		card.appendChild(status);
-		element.appendChild(card);
+		if (!existing) {
+			element.appendChild(card);
+		}
 		if (typeof window.EventSource === 'undefined') {
 			text.textContent = 'Open the Studio to see this image.';
 			return;
@@ -174,13 +310,15 @@
 		showActions(card, job.actions.map(function (action) {
 			return { label: action.label, command: '/image #' + job.id + ' ' + action.code, style: '' };
 		}));
-		scrollDown();
+		if (followNewest) {
+			scrollDown();
+		}
 	}
 
 	function refreshSidebar(sessionId) {
 		if (window.htmx) {
 			window.htmx.ajax('GET', '/sessions/sidebar' + (sessionId ? '?current=' + sessionId : ''),
-				{ target: '#sidebar', swap: 'outerHTML' });
+				{ target: '#session-list', swap: 'innerHTML' });
 		}
 	}
 
@@ -215,7 +353,19 @@
 		}
 	}
 
-	async function send(text, file) {
+	async function send(text, file, shown) {
+		if (maxChars && text && text.length > maxChars) {
+			const error = bubble('error');
+			error.querySelector('.body').textContent = 'Your message is too long: ' + text.length.toLocaleString()
+				+ ' characters, and the limit is ' + maxChars.toLocaleString() + '. Nothing was sent; your text is still in the box.';
+			if (!input.value) {
+				input.value = text;
+				updateCounter();
+			}
+			scrollDown();
+			return;
+		}
+		followNewest = true;
 		const form = new FormData();
 		form.append('text', text || '');
 		if (file) {
@@ -228,15 +378,25 @@
 		form.append('clientId', window.crypto && window.crypto.randomUUID ? window.crypto.randomUUID()
 			: Date.now().toString(36) + Math.random().toString(36).slice(2));
 		const question = bubble('user');
-		question.querySelector('.body').textContent = text || '';
+		question.querySelector('.body').textContent = shown || text || '';
 		if (file) {
 			showImages(question, [URL.createObjectURL(file)]);
 		}
 		scrollDown();
 		sendButton.disabled = true;
+		reading = new AbortController();
+		stopButton.hidden = false;
 		let answer = null;
+		function keepText() {
+			// a refused message is not lost: it goes back in the box, unless something new is there
+			if (!input.value && text && !shown) {
+				input.value = text;
+				updateCounter();
+			}
+		}
 		try {
-			const response = await fetch(composer.action, { method: 'POST', body: form, headers: csrfHeaders() });
+			const response = await fetch(composer.action, { method: 'POST', body: form, headers: csrfHeaders(),
+				signal: reading.signal });
 			if (!response.ok) {
 				let message = 'The server refused the message (' + response.status + ').';
 				try {
@@ -245,10 +405,16 @@
 				question.classList.add('refused');
 				const error = bubble('error');
 				error.querySelector('.body').textContent = message;
+				keepText();
 				return;
 			}
 			await readEvents(response, function (name, data) {
 				switch (name) {
+					case 'command':
+						// a command reads as what it does ("Upscale 1 of image #2")
+						question.classList.add('command');
+						question.querySelector('.body').textContent = data.text;
+						break;
 					case 'accepted':
 						// stored: a new chat has its session now
 						if (!composer.dataset.sessionId && data.sessionId) {
@@ -305,6 +471,8 @@
 						meta.className = 'meta';
 						meta.textContent = data.meta;
 						answer.appendChild(meta);
+						decorate(answer);
+						addTools(answer);
 						const title = document.getElementById('session-title');
 						if (title && data.sessionTitle) {
 							title.textContent = data.sessionTitle;
@@ -333,15 +501,29 @@
 						}
 						const error = bubble('error');
 						error.querySelector('.body').textContent = data.message;
+						keepText();
 						break;
 					}
 				}
 				scrollDown();
 			});
 		} catch (failure) {
-			const error = bubble('error');
-			error.querySelector('.body').textContent = 'The connection to the server was lost.';
+			if (failure && failure.name === 'AbortError') {
+				if (answer) {
+					answer.classList.remove('streaming');
+					answer.classList.add('stopped');
+				}
+				const note = bubble('notice');
+				note.querySelector('.body').textContent = 'Stopped. The rest of the answer is kept in this '
+					+ 'conversation and shows when you reload.';
+			} else {
+				const error = bubble('error');
+				error.querySelector('.body').textContent = 'The connection to the server was lost.';
+				keepText();
+			}
 		} finally {
+			reading = null;
+			stopButton.hidden = true;
 			sendButton.disabled = false;
 			scrollDown();
 		}
@@ -368,20 +550,79 @@
 		}
 	});
 
+	function refuseFile(message) {
+		imageInput.value = '';
+		preview.textContent = '';
+		const why = document.createElement('p');
+		why.className = 'error';
+		why.id = 'file-error';
+		why.textContent = message;
+		preview.appendChild(why);
+		preview.hidden = false;
+	}
+
 	imageInput.addEventListener('change', function () {
 		preview.textContent = '';
 		if (imageInput.files.length === 0) {
 			preview.hidden = true;
 			return;
 		}
+		const file = imageInput.files[0];
+		if (maxUpload && file.size > maxUpload) {
+			refuseFile('“' + file.name + '” is ' + sizeLabel(file.size) + ': the limit is ' + sizeLabel(maxUpload) + '.');
+			return;
+		}
 		const img = document.createElement('img');
-		img.src = URL.createObjectURL(imageInput.files[0]);
 		img.alt = 'image to send';
+		img.addEventListener('error', function () {
+			// a name ending in .png does not make a picture
+			refuseFile('“' + file.name + '” is not a picture this browser can read. Attach a PNG, JPEG, GIF or WebP image.');
+		});
+		img.src = URL.createObjectURL(file);
 		preview.appendChild(img);
 		preview.hidden = false;
 	});
 
+	input.addEventListener('input', updateCounter);
+
+	stopButton.addEventListener('click', function () {
+		if (reading) {
+			reading.abort();
+		}
+	});
+
+	// the session list's button (link another platform) sends its command like a typed one
+	document.querySelectorAll('#sidebar button[data-command]').forEach(function (button) {
+		button.addEventListener('click', function () {
+			document.body.classList.remove('sessions-open');
+			send(button.dataset.command, null);
+		});
+	});
+
+	// buttons kept in the history send their commands like live ones
+	messages.addEventListener('click', function (event) {
+		const button = event.target.closest('button[data-command]');
+		if (button) {
+			send(button.dataset.command, null, button.textContent);
+		}
+	});
+
+	// image jobs kept in the history are drawn in place: their state, picture and buttons
+	messages.querySelectorAll('.image-job[data-follow]').forEach(function (card) {
+		followImageJob(card.parentElement, card.dataset.follow, card);
+	});
+	decorate(messages);
+	messages.querySelectorAll('.message.assistant').forEach(addTools);
+
 	// the page can take messages now (until this runs, Enter would only add a line)
 	composer.dataset.ready = 'true';
-	scrollDown();
+	const found = window.location.hash && document.getElementById(window.location.hash.slice(1));
+	if (found && messages.contains(found)) {
+		// a search hit: show that message, marked
+		found.classList.add('found');
+		followNewest = false;
+		found.scrollIntoView({ block: 'center' });
+	} else {
+		scrollDown();
+	}
 })();

@@ -50,13 +50,28 @@ class ApiPagesController {
 
 	private final Clock clock;
 
-	ApiPagesController(ApiKeys keys, ApiCallStore calls, Conversations conversations, ModelCatalog models,
-			Clock clock) {
+	private final io.switchboard.media.MediaProperties media;
+
+	private final io.switchboard.usage.UsageLedger ledger;
+
+	ApiPagesController(ApiKeys keys, ApiCallStore calls, Conversations conversations, ModelCatalog models, Clock clock,
+			io.switchboard.media.MediaProperties media, io.switchboard.usage.UsageLedger ledger) {
+		this.ledger = ledger;
 		this.keys = keys;
 		this.calls = calls;
 		this.conversations = conversations;
 		this.models = models;
 		this.clock = clock;
+		this.media = media;
+	}
+
+	/**
+	 * The base URL clients are given: this server's public address
+	 * ({@code switchboard.media.public-base-url}).
+	 */
+	String baseUrl() {
+		String base = media.publicBaseUrl().toString();
+		return (base.endsWith("/") ? base.substring(0, base.length() - 1) : base) + "/v1";
 	}
 
 	private User me(Authentication authentication) {
@@ -86,6 +101,7 @@ class ApiPagesController {
 					describe(key), key.revoked()))
 			.toList();
 		model.addAttribute("me", me);
+		model.addAttribute("baseUrl", baseUrl());
 		model.addAttribute("rows", rows);
 		model.addAttribute("models", models.all().stream().map(ModelSpec::name).toList());
 		model.addAttribute("users", me.isAdmin() ? conversations.users(1000, 0) : List.of(me));
@@ -160,6 +176,45 @@ class ApiPagesController {
 			.toList();
 	}
 
+	/**
+	 * A line of the usage table over every platform: a day, a model and (for admins) a
+	 * person.
+	 */
+	record LedgerRow(String day, String model, String user, long requests, long tokensIn, long tokensOut, String cost) {
+	}
+
+	/**
+	 * Usage on every platform and the API (the usage ledger every answer is recorded in):
+	 * tokens and cost per day as charts, and the rows per day and model, newest first.
+	 */
+	private void allUsage(User me, LocalDate first, LocalDate today, Model model) {
+		List<io.switchboard.usage.UsageRow> rows = me.isAdmin() ? ledger.forEveryone(first, today)
+				: ledger.forUser(me.id().value(), first, today);
+		Map<LocalDate, long[]> perDay = new HashMap<>();
+		rows.forEach(row -> {
+			long[] sums = perDay.computeIfAbsent(row.day(), day -> new long[2]);
+			sums[0] += row.tokensIn() + row.tokensOut();
+			sums[1] += row.costNanos();
+		});
+		List<UsageChart.Day> tokens = new ArrayList<>();
+		List<UsageChart.Day> cost = new ArrayList<>();
+		for (LocalDate day = first; !day.isAfter(today); day = day.plusDays(1)) {
+			long[] sums = perDay.getOrDefault(day, new long[2]);
+			tokens.add(new UsageChart.Day(day, sums[0]));
+			cost.add(new UsageChart.Day(day, sums[1]));
+		}
+		Map<Long, String> names = new HashMap<>();
+		model.addAttribute("tokenChart", UsageChart.of(tokens, false));
+		model.addAttribute("costChart", UsageChart.of(cost, true));
+		model.addAttribute("ledgerRows",
+				rows.reversed()
+					.stream()
+					.map(row -> new LedgerRow(row.day().toString(), row.model(), names.computeIfAbsent(row.userId(),
+							id -> conversations.findUser(new UserId(id)).map(User::displayName).orElse("user " + id)),
+							row.requests(), row.tokensIn(), row.tokensOut(), KeyLimits.dollars(row.costNanos())))
+					.toList());
+	}
+
 	@GetMapping("/usage")
 	String usage(Authentication authentication, @RequestParam(defaultValue = "30") int days,
 			@RequestParam(defaultValue = "requests") String measure, Model model) {
@@ -201,6 +256,7 @@ class ApiPagesController {
 		model.addAttribute("perKey",
 				rows(calls.sums("key_id", only, since), group -> keyNames.getOrDefault(group, "key #" + group)));
 		model.addAttribute("perUser", rows(perUser, group -> userNames.getOrDefault(group, "user " + group)));
+		allUsage(me, first, today, model);
 		return "api/usage";
 	}
 

@@ -33,6 +33,24 @@ public sealed interface ImageAction {
 	/** The button label, e.g. {@code U2} or {@code Vary (Strong)}. */
 	String label();
 
+	/**
+	 * What pressing the button on job {@code job} asks for, as a person would say it,
+	 * e.g. "Upscale 1 of image #2": chats show this instead of the command a button
+	 * sends.
+	 */
+	default String pressed(long job) {
+		return switch (this) {
+			case Upscale upscale -> "Upscale " + upscale.index() + " of image #" + job;
+			case VaryStrong vary when vary.index() != null ->
+				"Vary " + vary.index() + " of image #" + job + " (strong)";
+			case VaryStrong vary -> "Vary image #" + job + " (strong)";
+			case VarySubtle vary when vary.index() != null ->
+				"Vary " + vary.index() + " of image #" + job + " (subtle)";
+			case VarySubtle vary -> "Vary image #" + job + " (subtle)";
+			case Reroll reroll -> "Reroll image #" + job;
+		};
+	}
+
 	/** The kind of job the action starts. */
 	JobKind kind();
 
@@ -150,7 +168,7 @@ public sealed interface ImageAction {
 	}
 
 	/** Reads a button code back; empty when it is not one. */
-	static Optional<ImageAction> parse(String code) {
+	public static Optional<ImageAction> parse(String code) {
 		if (code == null) {
 			return Optional.empty();
 		}

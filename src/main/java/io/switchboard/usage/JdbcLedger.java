@@ -72,4 +72,18 @@ class JdbcLedger implements LedgerStorage {
 			.list();
 	}
 
+	@Override
+	public List<UsageRow> forEveryone(LocalDate from, LocalDate to) {
+		return jdbc.sql("""
+				SELECT user_id, model, day, purpose, requests, tokens_in, tokens_out, tokens_cached, cost_nanos
+				  FROM usage_ledger
+				 WHERE day >= ? AND day <= ?
+				 ORDER BY day, model, user_id, purpose""")
+			.params(from.toString(), to.toString())
+			.query((row, i) -> new UsageRow(row.getLong(1), row.getString(2), LocalDate.parse(row.getString(3)),
+					UsagePurpose.fromDb(row.getString(4)), row.getLong(5), row.getLong(6), row.getLong(7),
+					row.getLong(8), row.getLong(9)))
+			.list();
+	}
+
 }

@@ -30,4 +30,10 @@ interface LedgerStorage {
 	 */
 	List<UsageRow> forUser(long userId, LocalDate from, LocalDate to);
 
+	/**
+	 * Everyone's rows between two days, both included, by day, then model, then user,
+	 * then purpose.
+	 */
+	List<UsageRow> forEveryone(LocalDate from, LocalDate to);
+
 }

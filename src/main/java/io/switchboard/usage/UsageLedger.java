@@ -66,6 +66,11 @@ public class UsageLedger {
 		return storage.forUser(userId, from, to);
 	}
 
+	/** Everyone's rows between two days, both included, oldest first (for admins). */
+	public List<UsageRow> forEveryone(LocalDate from, LocalDate to) {
+		return storage.forEveryone(from, to);
+	}
+
 	static LocalDate day(Instant at) {
 		return LocalDate.ofInstant(at, ZoneOffset.UTC);
 	}

@@ -172,6 +172,10 @@ class ApiPagesTest {
 			.contains("By user")
 			.contains("usage (");
 		assertThat(page).containsPattern("<td>demo</td>\\s*<td>3</td>");
+		// usage over every platform, from the usage ledger: tokens and cost per day, and
+		// the rows
+		assertThat(page).contains("id=\"tokens-chart\"").contains("id=\"cost-chart\"").contains("id=\"all-usage\"");
+		assertThat(page).containsPattern("<td>\\d{4}-\\d{2}-\\d{2}</td>\\s*<td>demo</td>");
 
 		String members = new WebSession(port).get("/usage").headers().firstValue("Location").orElse("");
 		assertThat(members).endsWith("/login");

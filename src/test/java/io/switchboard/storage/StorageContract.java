@@ -412,4 +412,23 @@ abstract class StorageContract {
 		assertThat(conversations.message(asked.answerId()).orElseThrow().answer()).isEqualTo(cached);
 	}
 
+	@Test
+	void everyonesUsageIsReadByDayModelUserAndPurpose() {
+		long first = newUser("web").id().value();
+		long second = newUser("web").id().value();
+		Instant at = Instant.parse("2026-10-05T12:00:00Z");
+		LocalDate day = LocalDate.parse("2026-10-05");
+		usage.record(second, "b-model", 10, 1, 100, at);
+		usage.record(first, "b-model", UsagePurpose.SUMMARY, 20, 2, 5, 200, at);
+		usage.record(first, "b-model", 30, 3, 300, at);
+		usage.record(second, "a-model", 40, 4, 400, at.plusSeconds(86_400));
+		usage.record(first, "a-model", 50, 5, 500, at.minusSeconds(86_400));
+		assertThat(usage.forEveryone(day, day.plusDays(1)))
+			.filteredOn(row -> row.userId() == first || row.userId() == second)
+			.containsExactly(new UsageRow(first, "b-model", day, 1, 30, 3, 300),
+					new UsageRow(first, "b-model", day, UsagePurpose.SUMMARY, 1, 20, 2, 5, 200),
+					new UsageRow(second, "b-model", day, 1, 10, 1, 100),
+					new UsageRow(second, "a-model", day.plusDays(1), 1, 40, 4, 400));
+	}
+
 }

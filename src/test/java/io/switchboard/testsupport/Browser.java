@@ -54,6 +54,18 @@ public final class Browser implements AutoCloseable {
 			.newContext(new NewContextOptions().setBaseURL("http://127.0.0.1:" + port).setViewportSize(1280, 900));
 	}
 
+	/**
+	 * A fresh profile at a given window size, in the given colour scheme; the page's
+	 * Content Security Policy is bypassed so that a test may add a checker script (axe).
+	 */
+	public BrowserContext newContext(int port, int width, int height, boolean dark) {
+		return browser.newContext(new NewContextOptions().setBaseURL("http://127.0.0.1:" + port)
+			.setViewportSize(width, height)
+			.setColorScheme(dark ? com.microsoft.playwright.options.ColorScheme.DARK
+					: com.microsoft.playwright.options.ColorScheme.LIGHT)
+			.setBypassCSP(true));
+	}
+
 	@Override
 	public void close() {
 		browser.close();

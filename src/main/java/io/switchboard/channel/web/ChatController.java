@@ -1,11 +1,15 @@
 package io.switchboard.channel.web;
 
+import java.time.Clock;
+import java.time.Instant;
+import java.time.LocalDate;
 import java.time.ZoneOffset;
 import java.time.format.DateTimeFormatter;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
 
+import io.switchboard.assistant.AssistantProperties;
 import io.switchboard.conversation.AnswerRecord;
 import io.switchboard.conversation.AnswerState;
 import io.switchboard.conversation.ConversationException;
@@ -20,6 +24,7 @@ import io.switchboard.conversation.User;
 import io.switchboard.llm.ModelCatalog;
 import io.switchboard.media.MediaLinks;
 
+import org.springframework.boot.autoconfigure.web.servlet.MultipartProperties;
 import org.springframework.http.HttpStatus;
 import org.springframework.security.core.annotation.AuthenticationPrincipal;
 import org.springframework.stereotype.Controller;
@@ -41,7 +46,7 @@ class ChatController {
 
 	static final int HISTORY_SHOWN = 200;
 
-	static final int SESSIONS_LISTED = 100;
+	static final int SESSIONS_PAGE = 50;
 
 	private static final DateTimeFormatter TIME = DateTimeFormatter.ofPattern("yyyy-MM-dd HH:mm")
 		.withZone(ZoneOffset.UTC);
@@ -54,11 +59,24 @@ class ChatController {
 
 	private final MediaLinks links;
 
-	ChatController(Conversations conversations, ModelCatalog models, MarkdownRenderer markdown, MediaLinks links) {
+	private final WebNotices notices;
+
+	private final AssistantProperties assistant;
+
+	private final MultipartProperties multipart;
+
+	private final Clock clock;
+
+	ChatController(Conversations conversations, ModelCatalog models, MarkdownRenderer markdown, MediaLinks links,
+			WebNotices notices, AssistantProperties assistant, MultipartProperties multipart, Clock clock) {
 		this.conversations = conversations;
 		this.models = models;
 		this.markdown = markdown;
 		this.links = links;
+		this.notices = notices;
+		this.assistant = assistant;
+		this.multipart = multipart;
+		this.clock = clock;
 	}
 
 	@GetMapping("/")
@@ -87,13 +105,24 @@ class ChatController {
 		return "web/chat";
 	}
 
+	/** A page of the session list (the page asks for the next as it scrolls). */
 	@GetMapping("/sessions/sidebar")
 	String sidebar(@AuthenticationPrincipal WebPrincipal me, @RequestParam(required = false) Long current,
-			Model model) {
-		model.addAttribute("sessions", conversations.ownAndPublicSessions(me.userId(), SESSIONS_LISTED, 0));
+			@RequestParam(defaultValue = "0") int page, @RequestParam(required = false) String group, Model model) {
+		if (page < 0 || page > 100_000) {
+			throw new ConversationException.NotFound("There is no page " + page + " of sessions.");
+		}
+		model.addAttribute("sidebar", sidebar(me, page, group));
 		model.addAttribute("currentId", current);
-		model.addAttribute("me", me);
-		return "web/chat :: sidebar";
+		return "web/sidebar :: sessionRows";
+	}
+
+	private SidebarPage sidebar(WebPrincipal me, int page, String previousGroup) {
+		// one more than shown says whether there is a next page
+		List<Session> sessions = conversations.ownAndPublicSessions(me.userId(), SESSIONS_PAGE + 1,
+				page * SESSIONS_PAGE);
+		return SidebarPage.of(sessions, page, SESSIONS_PAGE, previousGroup, me.userId(),
+				LocalDate.now(clock.withZone(ZoneOffset.UTC)));
 	}
 
 	@PostMapping("/sessions")
@@ -167,7 +196,9 @@ class ChatController {
 	private void addPage(WebPrincipal me, Session session, Model model) {
 		model.addAttribute("me", me);
 		model.addAttribute("user", conversations.user(me.userId()));
-		model.addAttribute("sessions", conversations.ownAndPublicSessions(me.userId(), SESSIONS_LISTED, 0));
+		model.addAttribute("sidebar", sidebar(me, 0, null));
+		model.addAttribute("maxChars", assistant.maxMessageChars());
+		model.addAttribute("maxUpload", multipart.getMaxFileSize().toBytes());
 		model.addAttribute("models", models.all());
 		model.addAttribute("demoOnly", models.demoOnly());
 		model.addAttribute("chatSession", session);
@@ -177,8 +208,12 @@ class ChatController {
 			model.addAttribute("ownerName",
 					conversations.findUser(session.owner()).map(User::displayName).orElse("someone"));
 			model.addAttribute("sessionModel", models.findOrDefault(session.model()));
-			model.addAttribute("messages",
-					views(conversations.recentMessages(me.userId(), session.id(), HISTORY_SHOWN)));
+			List<StoredMessage> recent = conversations.recentMessages(me.userId(), session.id(), HISTORY_SHOWN);
+			// notices from the oldest message shown on (all of them when the whole
+			// history shows)
+			Instant since = recent.size() < HISTORY_SHOWN || recent.isEmpty() ? Instant.EPOCH
+					: recent.getFirst().createdAt();
+			model.addAttribute("messages", views(recent, notices.since(session.id(), since, HISTORY_SHOWN)));
 		}
 		else {
 			model.addAttribute("messages", List.of());
@@ -186,10 +221,18 @@ class ChatController {
 		}
 	}
 
-	private List<MessageView> views(List<StoredMessage> messages) {
-		List<MessageView> views = new ArrayList<>(messages.size() + 4);
+	/**
+	 * The conversation as it happened: chat messages and the page's commands with their
+	 * replies, merged by time.
+	 */
+	private List<MessageView> views(List<StoredMessage> messages, List<WebNotices.Notice> kept) {
+		List<MessageView> views = new ArrayList<>(messages.size() + 4 * kept.size() + 4);
+		int next = 0;
 		int topic = -1;
 		for (StoredMessage message : messages) {
+			while (next < kept.size() && kept.get(next).at().isBefore(message.createdAt())) {
+				addNotice(views, kept.get(next++));
+			}
 			if (topic != -1 && message.topic() != topic) {
 				views.add(new MessageView("topic", "New topic", null, List.of(), null, null));
 			}
@@ -201,11 +244,12 @@ class ChatController {
 				.toList();
 			String time = TIME.format(message.createdAt());
 			if (message.role() == MessageRole.USER) {
-				views.add(new MessageView("user", message.text(), null, images, null, time));
+				views.add(new MessageView("user", message.text(), null, images, null, time, List.of(), null,
+						message.id()));
 			}
 			else if (message.answered()) {
 				views.add(new MessageView("assistant", message.text(), markdown.render(message.text()), images,
-						meta(message.answer()), time));
+						meta(message.answer()), time, List.of(), null, message.id()));
 			}
 			else if (message.state() == AnswerState.PENDING) {
 				views.add(new MessageView("pending", "Being answered… reload to see the answer.", null, images, null,
@@ -216,7 +260,19 @@ class ChatController {
 				views.add(new MessageView("error", message.note(), null, images, null, time));
 			}
 		}
+		while (next < kept.size()) {
+			addNotice(views, kept.get(next++));
+		}
 		return views;
+	}
+
+	private void addNotice(List<MessageView> views, WebNotices.Notice notice) {
+		String time = TIME.format(notice.at());
+		views.add(new MessageView("user command", notice.command(), null, List.of(), null, time));
+		for (WebNotices.Shown reply : notice.replies()) {
+			views.add(new MessageView("notice", reply.text(), markdown.render(reply.text()), List.of(), null, time,
+					reply.imageJob() == null ? reply.actions() : List.of(), reply.imageJob(), null));
+		}
 	}
 
 	static String meta(AnswerRecord answer) {

@@ -1,6 +1,7 @@
 package io.switchboard.channel.web;
 
 import java.io.IOException;
+import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -58,11 +59,18 @@ class ChatStreamController {
 
 	private final WebStreams streams;
 
-	ChatStreamController(Intake intake, Conversations conversations, MediaStore media, WebStreams streams) {
+	private final WebNotices notices;
+
+	private final Clock clock;
+
+	ChatStreamController(Intake intake, Conversations conversations, MediaStore media, WebStreams streams,
+			WebNotices notices, Clock clock) {
 		this.intake = intake;
 		this.conversations = conversations;
 		this.media = media;
 		this.streams = streams;
+		this.notices = notices;
+		this.clock = clock;
 	}
 
 	/**
@@ -97,8 +105,16 @@ class ChatStreamController {
 		SseEmitter emitter = new SseEmitter(STREAM_TIMEOUT.toMillis());
 		streams.open(stream, emitter);
 		String key = me.userId().value() + ":" + (clientId != null ? clientId : stream);
+		boolean command = CommandEcho.isCommand(text) && image == null;
+		if (command) {
+			// before the replies, which may come on another thread at once
+			streams.send(stream, "command", Map.of("text", CommandEcho.of(text)));
+		}
 		Taken taken = intake
 			.take(Inbound.message(WebAccounts.PLATFORM, key, new WebAddress(me.userId().value(), stream), message));
+		if (command && taken instanceof Taken.Accepted(Received.Replied replied, Long delivery)) {
+			keep(me, session, text, replied);
+		}
 		if (!(taken instanceof Taken.Accepted accepted) || accepted.delivery() == null) {
 			// sent before (a double click), or nothing to say: the history has the rest
 			streams.complete(stream);
@@ -110,6 +126,31 @@ class ChatStreamController {
 					"sessionTitle", asked.exchange().session().title()));
 		}
 		return emitter;
+	}
+
+	/**
+	 * Keeps a command and its replies in the page's session (or, from a page with none,
+	 * the current one the command left), so that a reload shows them in place.
+	 */
+	private void keep(WebPrincipal me, SessionId named, String text, Received.Replied replied) {
+		if (replied.replies().isEmpty()) {
+			return;
+		}
+		SessionId session = named;
+		if (session == null) {
+			session = conversations.user(me.userId()).currentSession();
+		}
+		if (session == null) {
+			return;
+		}
+		try {
+			// a command may have removed the session it was sent from
+			conversations.session(me.userId(), session);
+		}
+		catch (ConversationException.NotFound gone) {
+			return;
+		}
+		notices.record(session, me.userId(), CommandEcho.of(text), replied.replies(), clock.instant());
 	}
 
 	@ExceptionHandler(MediaRejected.class)

@@ -3,12 +3,29 @@ package io.switchboard.channel.web;
 import java.util.List;
 
 /**
- * A message as the chat page shows it.
+ * A message as the chat page shows it: a question, an answer, a command the page sent, a
+ * command's reply (with its buttons, or the image job it follows), a topic line.
  *
- * @param html for answers: sanitized HTML from their Markdown; {@code null} for
- * questions, whose text the template escapes
+ * @param html for answers and replies: sanitized HTML from their Markdown; {@code null}
+ * for questions, whose text the template escapes
  * @param imageUrls signed links to the message's images
  * @param meta a small line under answers: model, tokens, cost
+ * @param actions a reply's buttons
+ * @param imageJob the image job a reply follows: the page draws it (progress, picture,
+ * buttons) in place
+ * @param messageId the stored message, which search hits link to; {@code null} for what
+ * is not a stored message
  */
-record MessageView(String role, String text, String html, List<String> imageUrls, String meta, String time) {
+record MessageView(String role, String text, String html, List<String> imageUrls, String meta, String time,
+		List<WebNotices.Button> actions, Long imageJob, Long messageId) {
+
+	MessageView {
+		imageUrls = imageUrls == null ? List.of() : List.copyOf(imageUrls);
+		actions = actions == null ? List.of() : List.copyOf(actions);
+	}
+
+	MessageView(String role, String text, String html, List<String> imageUrls, String meta, String time) {
+		this(role, text, html, imageUrls, meta, time, List.of(), null, null);
+	}
+
 }

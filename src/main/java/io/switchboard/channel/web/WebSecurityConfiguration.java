@@ -14,11 +14,11 @@ import org.springframework.security.web.header.writers.ReferrerPolicyHeaderWrite
 
 /**
  * Sign-in for the web pages. Everything needs a signed-in user except the sign-in, setup
- * and invitation pages, static assets, signed media links and health checks; metrics and
- * the other management endpoints need an admin (or a management port of their own).
- * Failed sign-ins are throttled per account and per address ({@link SignInThrottle}). A
- * strict Content Security Policy keeps any markup that slipped into an answer from
- * running scripts.
+ * and invitation pages, static assets, signed media and export links and health checks;
+ * metrics and the other management endpoints need an admin (or a management port of their
+ * own). Failed sign-ins are throttled per account and per address
+ * ({@link SignInThrottle}). A strict Content Security Policy keeps any markup that
+ * slipped into an answer from running scripts.
  */
 @Configuration(proxyBeanMethods = false)
 class WebSecurityConfiguration {
@@ -40,7 +40,8 @@ class WebSecurityConfiguration {
 				&& request.getLocalPort() == managementPort;
 		http.authorizeHttpRequests(requests -> requests
 			.requestMatchers("/login", "/setup", "/invite/**", "/webjars/**", "/css/**", "/js/**", "/favicon.ico",
-					"/error", "/media/**", "/actuator/health", "/actuator/health/**")
+					"/favicon.svg", "/export/download", "/error", "/media/**", "/actuator/health",
+					"/actuator/health/**")
 			.permitAll()
 			.requestMatchers(onManagementPort)
 			.permitAll()
