@@ -85,6 +85,7 @@ class ToolLoop {
 		StringBuilder text = new StringBuilder();
 		int input = 0;
 		int output = 0;
+		int cached = 0;
 		long deadline = System.nanoTime() + properties.maxTime().toNanos();
 		FinishReason finish = FinishReason.STOP;
 		for (int round = 1;; round++) {
@@ -101,6 +102,7 @@ class ToolLoop {
 			});
 			input += response.usage().inputTokens();
 			output += response.usage().outputTokens();
+			cached += response.usage().cachedInputTokens();
 			if (!response.text().isBlank()) {
 				if (!text.isEmpty()) {
 					text.append("\n\n");
@@ -148,7 +150,7 @@ class ToolLoop {
 				round = properties.maxRounds() + 1;
 			}
 		}
-		return new Outcome(new ChatResponse(text.toString(), new TokenUsage(input, output), finish), steps);
+		return new Outcome(new ChatResponse(text.toString(), new TokenUsage(input, output, cached), finish), steps);
 	}
 
 	/** One tool's run as the model and the user hear of it. */
