@@ -85,7 +85,6 @@ class ToolLoop {
 		StringBuilder text = new StringBuilder();
 		int input = 0;
 		int output = 0;
-		// cached input is priced apart, so the rounds' cached parts are summed too
 		int cached = 0;
 		long deadline = System.nanoTime() + properties.maxTime().toNanos();
 		FinishReason finish = FinishReason.STOP;

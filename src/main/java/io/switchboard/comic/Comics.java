@@ -378,6 +378,13 @@ public class Comics {
 			}
 			boolean waiting = false;
 			for (Panel panel : comic.panels()) {
+				if (panel.job() == null && !panel.hasImage()) {
+					// the node that started the panels stopped before this one: start it
+					// now
+					start(comic, panel);
+					waiting = true;
+					continue;
+				}
 				ImageJob job = panelJob(comic, panel).orElse(null);
 				if (job == null) {
 					throw new ComicException.NotReady("Panel " + panel.index() + "'s image job is gone.");

@@ -191,13 +191,19 @@ public class IdentityLinks {
 		jdbc.sql("UPDATE messages SET author_id = ? WHERE author_id = ?").params(to.value(), from.value()).update();
 		jdbc.sql("UPDATE image_jobs SET owner_id = ? WHERE owner_id = ?").params(to.value(), from.value()).update();
 		jdbc.sql("UPDATE comics SET owner_id = ? WHERE owner_id = ?").params(to.value(), from.value()).update();
+		jdbc.sql("UPDATE user_memories SET user_id = ? WHERE user_id = ?").params(to.value(), from.value()).update();
 		jdbc.sql("""
-				INSERT INTO usage_ledger (user_id, model, day, requests, tokens_in, tokens_out, cost_nanos)
-				SELECT ?, model, day, requests, tokens_in, tokens_out, cost_nanos FROM usage_ledger WHERE user_id = ?
-				ON CONFLICT (user_id, model, day) DO UPDATE SET requests = usage_ledger.requests + excluded.requests,
+				INSERT INTO usage_ledger (user_id, model, day, purpose, requests, tokens_in, tokens_out, tokens_cached,
+				                          cost_nanos, audio_seconds)
+				SELECT ?, model, day, purpose, requests, tokens_in, tokens_out, tokens_cached, cost_nanos, audio_seconds
+				  FROM usage_ledger WHERE user_id = ?
+				ON CONFLICT (user_id, model, day, purpose) DO UPDATE SET
+				    requests = usage_ledger.requests + excluded.requests,
 				    tokens_in = usage_ledger.tokens_in + excluded.tokens_in,
 				    tokens_out = usage_ledger.tokens_out + excluded.tokens_out,
-				    cost_nanos = usage_ledger.cost_nanos + excluded.cost_nanos""")
+				    tokens_cached = usage_ledger.tokens_cached + excluded.tokens_cached,
+				    cost_nanos = usage_ledger.cost_nanos + excluded.cost_nanos,
+				    audio_seconds = usage_ledger.audio_seconds + excluded.audio_seconds""")
 			.params(to.value(), from.value())
 			.update();
 		jdbc.sql("DELETE FROM usage_ledger WHERE user_id = ?").param(from.value()).update();
