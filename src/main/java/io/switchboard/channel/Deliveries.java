@@ -352,6 +352,28 @@ class Deliveries implements SmartLifecycle {
 		return models.find(model).map(ModelSpec::demo).orElse(false);
 	}
 
+	/**
+	 * Queues a send of a delivery that is due (after the lane's earlier sends), for a
+	 * process that cannot wait for the sweep.
+	 */
+	void sendIfDue(long id) {
+		store.find(id)
+			.filter(row -> DeliveryStore.PENDING.equals(row.state()))
+			.ifPresent(row -> sendSoon(id, row.lane()));
+	}
+
+	/** Whether a delivery is over: sent, given up for good, or forgotten. */
+	boolean done(long id) {
+		return store.find(id)
+			.map(row -> DeliveryStore.SENT.equals(row.state()) || DeliveryStore.FAILED.equals(row.state()))
+			.orElse(true);
+	}
+
+	/** Waits for this node's sends under way; false when some are still going on. */
+	boolean awaitSends(Duration wait) {
+		return lanes.awaitIdle(wait);
+	}
+
 	/** Sends what is due and was not sent at once. */
 	void sweep() {
 		try {

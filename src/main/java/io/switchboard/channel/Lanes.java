@@ -47,6 +47,37 @@ public final class Lanes {
 		queued.whenComplete((done, failure) -> tails.remove(lane, queued));
 	}
 
+	/**
+	 * Waits until every lane's work queued so far is over, at most {@code wait}; false
+	 * when some is still queued or running.
+	 */
+	public boolean awaitIdle(java.time.Duration wait) {
+		long deadline = System.nanoTime() + wait.toNanos();
+		while (!tails.isEmpty()) {
+			CompletableFuture<?>[] pending = tails.values().toArray(CompletableFuture[]::new);
+			long left = deadline - System.nanoTime();
+			if (left <= 0) {
+				return false;
+			}
+			try {
+				CompletableFuture.allOf(pending).get(left, java.util.concurrent.TimeUnit.NANOSECONDS);
+			}
+			catch (java.util.concurrent.TimeoutException late) {
+				return false;
+			}
+			catch (java.util.concurrent.ExecutionException failed) {
+				// logged where it ran; the lane goes on
+			}
+			catch (InterruptedException stopping) {
+				Thread.currentThread().interrupt();
+				return false;
+			}
+			// a tail is removed just after it completes: let that happen
+			Thread.onSpinWait();
+		}
+		return true;
+	}
+
 	/** Whether the lane has work queued or running on this node. */
 	public boolean busy(String lane) {
 		return tails.containsKey(lane);

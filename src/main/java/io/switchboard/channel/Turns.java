@@ -24,6 +24,7 @@ import io.switchboard.conversation.AnswerState;
 import io.switchboard.conversation.Conversations;
 import io.switchboard.llm.ModelCatalog;
 
+import org.springframework.beans.factory.ObjectProvider;
 import org.springframework.context.SmartLifecycle;
 import org.springframework.stereotype.Service;
 import org.springframework.transaction.support.TransactionTemplate;
@@ -75,6 +76,9 @@ class Turns implements SmartLifecycle {
 
 	private final TurnQueue queue;
 
+	/** Where begun turns go instead of this node's queue; null: they run here. */
+	private final TurnHandoff handoff;
+
 	/**
 	 * The turns this node has queued or is running: never taken over by its own sweep.
 	 */
@@ -86,7 +90,9 @@ class Turns implements SmartLifecycle {
 
 	Turns(TurnStore store, Deliveries deliveries, Renderers renderers, Assistant assistant, Conversations conversations,
 			ModelCatalog models, ObjectMapper json, TransactionTemplate transactions, ChannelProperties properties,
-			ChannelNode node, Clock clock, DataSource dataSource, MeterRegistry meters) {
+			ChannelNode node, Clock clock, DataSource dataSource, MeterRegistry meters,
+			ObjectProvider<TurnHandoff> handoff) {
+		this.handoff = handoff.getIfAvailable();
 		this.store = store;
 		this.deliveries = deliveries;
 		this.renderers = renderers;
@@ -97,7 +103,9 @@ class Turns implements SmartLifecycle {
 		this.properties = properties;
 		this.node = node;
 		this.clock = clock;
-		this.onlyNode = isSqlite(dataSource);
+		// with a hand-over, other processes (the functions) share the store even on
+		// SQLite
+		this.onlyNode = this.handoff == null && isSqlite(dataSource);
 		this.queue = new TurnQueue(provider -> Optional.ofNullable(models.providers().get(provider))
 			.map(settings -> settings.maxConcurrent())
 			.orElse(64), this::start);
@@ -116,8 +124,15 @@ class Turns implements SmartLifecycle {
 				now + properties.turnLease().toMillis(), now);
 	}
 
-	/** Queues a turn this node holds: it runs as soon as its lane and provider let it. */
+	/**
+	 * Queues a turn this node holds: it runs as soon as its lane and provider let it.
+	 * With a {@link TurnHandoff} it is handed over instead, to run in another process.
+	 */
 	void begin(TurnStore.Row turn) {
+		if (handoff != null) {
+			handoff.handOver(HandedTurn.of(turn));
+			return;
+		}
 		if (!held.add(turn.id())) {
 			return;
 		}
@@ -135,6 +150,20 @@ class Turns implements SmartLifecycle {
 				queue.finished(ticket);
 			}
 		});
+	}
+
+	/**
+	 * Runs a turn handed over by another process here, on the calling thread, and
+	 * finishes it (its delivery due, its row gone).
+	 */
+	void runHere(TurnStore.Row turn) {
+		held.add(turn.id());
+		try {
+			run(turn, liveView(turn));
+		}
+		finally {
+			held.remove(turn.id());
+		}
 	}
 
 	private void run(TurnStore.Row turn, LiveAnswer live) {

@@ -1,0 +1,28 @@
+package io.switchboard.serverless;
+
+import java.net.URI;
+import java.time.Duration;
+
+import jakarta.validation.constraints.NotBlank;
+import jakarta.validation.constraints.NotNull;
+
+import org.springframework.boot.context.properties.ConfigurationProperties;
+import org.springframework.boot.context.properties.bind.DefaultValue;
+import org.springframework.validation.annotation.Validated;
+
+/**
+ * The serverless edition, bound from {@code switchboard.serverless.*}; only when a queue
+ * is set (the SAM template sets it on both functions).
+ *
+ * @param queueUrl the SQS queue begun turns are handed to
+ * @param region the queue's AWS region
+ * @param sqsEndpoint another SQS endpoint (tests point it at a fake); none: AWS's
+ * @param sendWait how long a function waits for the sends it started before it returns (a
+ * Lambda function is frozen once it returns; what is not sent by then is sent when the
+ * turn's SQS message comes again)
+ */
+@Validated
+@ConfigurationProperties("switchboard.serverless")
+record ServerlessProperties(@NotNull URI queueUrl, @NotBlank String region, URI sqsEndpoint,
+		@DefaultValue("10s") @NotNull Duration sendWait) {
+}
