@@ -1,33 +1,27 @@
 package io.switchboard.channel;
 
-import java.sql.ResultSet;
-import java.sql.SQLException;
 import java.util.Collection;
 import java.util.List;
 import java.util.Optional;
 
-import org.springframework.jdbc.core.RowMapper;
-import org.springframework.jdbc.core.simple.JdbcClient;
-import org.springframework.stereotype.Repository;
-
 /**
- * The {@code channel_deliveries} table. Every change that matters is one statement whose
- * condition says when it applies (a claim only on a due, unclaimed row; "sent" only when
- * no change arrived meanwhile), so nodes and threads racing on a row never both win.
+ * The storage port for deliveries. Every change that matters is one conditional write (a
+ * claim only on a due, unclaimed delivery; "sent" only when no change arrived meanwhile),
+ * so nodes and threads racing on a delivery never both win. Adapters:
+ * {@link JdbcDeliveryStore} (the {@code channel_deliveries} table) and DynamoDB.
  */
-@Repository
-class DeliveryStore {
+interface DeliveryStore {
 
-	static final String HELD = "held";
+	String HELD = "held";
 
-	static final String PENDING = "pending";
+	String PENDING = "pending";
 
-	static final String SENT = "sent";
+	String SENT = "sent";
 
-	static final String FAILED = "failed";
+	String FAILED = "failed";
 
 	/**
-	 * One delivery row.
+	 * One delivery.
 	 *
 	 * @param version changes of the content so far: a send that began at one version and
 	 * ends at another sends again
@@ -43,37 +37,18 @@ class DeliveryStore {
 
 	}
 
-	private static final String COLUMNS = """
-			id, platform, dedup_key, lane, address, content, state, version, refs, shown, attempts, next_at, sent_at,
-			claimed_by, claimed_until
-			""";
-
-	private static final RowMapper<Row> ROW = DeliveryStore::map;
-
-	private final JdbcClient jdbc;
-
-	DeliveryStore(JdbcClient jdbc) {
-		this.jdbc = jdbc;
+	record Due(long id, String lane) {
 	}
 
 	/**
-	 * Adds a delivery; empty when one with the same key exists already (its content is
-	 * left as it is).
+	 * Adds a delivery, as part of the current unit of writes when there is one
+	 * ({@link PipelineTransactions}); empty when one with the same key exists already
+	 * (its content is left as it is).
 	 * @param claimedBy the node that will send it at once, which claims it from the start
 	 * (no other sender takes it until {@code claimedUntil}); {@code null} for none
 	 */
 	Optional<Long> insert(String platform, String key, String lane, String address, String content, String state,
-			String claimedBy, Long claimedUntil, long now) {
-		return jdbc.sql("""
-				INSERT INTO channel_deliveries (platform, dedup_key, lane, address, content, state, next_at, claimed_by,
-				                                claimed_until, created_at, updated_at)
-				VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
-				ON CONFLICT (platform, dedup_key) DO NOTHING
-				RETURNING id""")
-			.params(platform, key, lane, address, content, state, now, claimedBy, claimedUntil, now, now)
-			.query(Long.class)
-			.optional();
-	}
+			String claimedBy, Long claimedUntil, long now);
 
 	/**
 	 * Adds a delivery or, when it exists, marks it changed: due again (no sooner than
@@ -81,151 +56,62 @@ class DeliveryStore {
 	 * @return its id
 	 */
 	long upsertChanged(String platform, String key, String lane, String address, String content, boolean urgent,
-			long paceMillis, long now) {
-		return jdbc.sql("""
-				INSERT INTO channel_deliveries (platform, dedup_key, lane, address, content, state, next_at, created_at,
-				                                updated_at)
-				VALUES (?, ?, ?, ?, ?, 'pending', ?, ?, ?)
-				ON CONFLICT (platform, dedup_key) DO UPDATE
-				   SET state = 'pending', version = channel_deliveries.version + 1, attempts = 0, last_error = NULL,
-				       next_at = CASE WHEN ? OR channel_deliveries.sent_at IS NULL
-				                        OR channel_deliveries.sent_at + ? <= ? THEN ?
-				                      ELSE channel_deliveries.sent_at + ? END,
-				       updated_at = ?
-				RETURNING id""")
-			.params(platform, key, lane, address, content, now, now, now, urgent, paceMillis, now, now, paceMillis, now)
-			.query(Long.class)
-			.single();
-	}
+			long paceMillis, long now);
 
-	Optional<Long> findId(String platform, String key) {
-		return jdbc.sql("SELECT id FROM channel_deliveries WHERE platform = ? AND dedup_key = ?")
-			.params(platform, key)
-			.query(Long.class)
-			.optional();
-	}
+	Optional<Long> findId(String platform, String key);
 
-	Optional<Row> find(long id) {
-		return jdbc.sql("SELECT " + COLUMNS + " FROM channel_deliveries WHERE id = ?").param(id).query(ROW).optional();
-	}
+	Optional<Row> find(long id);
 
 	/**
 	 * Makes a held answer due (its turn has settled it), claimed by the node that will
 	 * send it at once, or by none; returns its lane, empty when it was not held.
 	 */
-	Optional<String> release(long id, String claimedBy, Long claimedUntil, long now) {
-		return jdbc.sql("""
-				UPDATE channel_deliveries SET state = 'pending', next_at = ?, updated_at = ?, claimed_by = ?,
-				                              claimed_until = ?
-				 WHERE id = ? AND state = ?
-				RETURNING lane""").params(now, now, claimedBy, claimedUntil, id, HELD).query(String.class).optional();
-	}
+	Optional<String> release(long id, String claimedBy, Long claimedUntil, long now);
 
 	/** Keeps what a live view posted, so the delivery edits it. */
-	void saveRefs(long id, String refs, long now) {
-		jdbc.sql("UPDATE channel_deliveries SET refs = ?, updated_at = ? WHERE id = ?").params(refs, now, id).update();
-	}
+	void saveRefs(long id, String refs, long now);
 
 	/**
 	 * Claims a due delivery for one send; false when it is not due, already sent, or held
 	 * by another sender whose claim has not run out.
 	 */
-	boolean claim(long id, String node, long until, long now) {
-		return jdbc
-			.sql("""
-					UPDATE channel_deliveries SET claimed_by = ?, claimed_until = ?
-					 WHERE id = ? AND state = 'pending' AND next_at <= ? AND (claimed_until IS NULL OR claimed_until <= ?)""")
-			.params(node, until, id, now, now)
-			.update() == 1;
-	}
+	boolean claim(long id, String node, long until, long now);
 
 	/**
-	 * Records a send the platform took. The row is done unless its content changed during
-	 * the send (a newer version), which is then due at {@code againAt}.
+	 * Records a send the platform took. The delivery is done unless its content changed
+	 * during the send (a newer version), which is then due at {@code againAt}.
 	 */
-	void sent(long id, int version, String refs, String shown, long againAt, long now) {
-		jdbc.sql("""
-				UPDATE channel_deliveries
-				   SET state = CASE WHEN version = ? THEN 'sent' ELSE 'pending' END,
-				       next_at = CASE WHEN version = ? THEN next_at ELSE ? END,
-				       refs = ?, shown = ?, attempts = 0, last_error = NULL, sent_at = ?, updated_at = ?,
-				       claimed_by = NULL, claimed_until = NULL
-				 WHERE id = ?""").params(version, version, againAt, refs, shown, now, now, id).update();
-	}
+	void sent(long id, int version, String refs, String shown, long againAt, long now);
 
 	/** A send failed for now: tried again at {@code nextAt}. */
-	void retry(long id, int attempts, long nextAt, String error, long now) {
-		jdbc.sql("""
-				UPDATE channel_deliveries SET attempts = ?, next_at = ?, last_error = ?, updated_at = ?,
-				                              claimed_by = NULL, claimed_until = NULL
-				 WHERE id = ?""").params(attempts, nextAt, abbreviate(error), now, id).update();
-	}
+	void retry(long id, int attempts, long nextAt, String error, long now);
 
 	/**
 	 * Gives a delivery up: the platform refused it for good, or too many attempts failed.
 	 */
-	void fail(long id, String error, long now) {
-		jdbc.sql("""
-				UPDATE channel_deliveries SET state = 'failed', last_error = ?, updated_at = ?,
-				                              claimed_by = NULL, claimed_until = NULL
-				 WHERE id = ?""").params(abbreviate(error), now, id).update();
-	}
+	void fail(long id, String error, long now);
 
 	/** Ends a delivery with nothing to show (its answer or job is gone). */
-	void drop(long id, long now) {
-		jdbc.sql("""
-				UPDATE channel_deliveries SET state = 'sent', updated_at = ?, claimed_by = NULL, claimed_until = NULL
-				 WHERE id = ?""").params(now, id).update();
-	}
+	void drop(long id, long now);
 
 	/**
 	 * Deliveries due now on the given platforms and not claimed, oldest first, with their
 	 * lanes.
 	 */
-	List<Due> due(Collection<String> platforms, long now, int limit) {
-		if (platforms.isEmpty()) {
-			return List.of();
-		}
-		String in = String.join(", ", platforms.stream().map(platform -> "?").toList());
-		List<Object> params = new java.util.ArrayList<>();
-		params.add(now);
-		params.add(now);
-		params.addAll(platforms);
-		params.add(limit);
-		return jdbc.sql("""
-				SELECT id, lane FROM channel_deliveries
-				 WHERE state = 'pending' AND next_at <= ? AND (claimed_until IS NULL OR claimed_until <= ?)
-				   AND platform IN (%s)
-				 ORDER BY id LIMIT ?""".formatted(in))
-			.params(params)
-			.query((row, i) -> new Due(row.getLong(1), row.getString(2)))
-			.list();
-	}
+	List<Due> due(Collection<String> platforms, long now, int limit);
 
-	record Due(long id, String lane) {
-	}
+	/**
+	 * Forgets finished deliveries last changed before {@code before}; returns how many (a
+	 * store whose finished deliveries expire by themselves returns 0).
+	 */
+	int forget(long before);
 
-	/** Forgets finished deliveries last changed before {@code before}. */
-	int forget(long before) {
-		return jdbc.sql("DELETE FROM channel_deliveries WHERE state IN ('sent', 'failed') AND updated_at < ?")
-			.param(before)
-			.update();
-	}
-
-	private static String abbreviate(String error) {
+	/** An error as kept with a delivery: at most 1,000 characters. */
+	static String abbreviate(String error) {
 		if (error == null) {
 			return null;
 		}
 		return error.length() <= 1000 ? error : error.substring(0, 1000);
-	}
-
-	private static Row map(ResultSet row, int index) throws SQLException {
-		long sentAt = row.getLong("sent_at");
-		Long sent = row.wasNull() ? null : sentAt;
-		return new Row(row.getLong("id"), row.getString("platform"), row.getString("dedup_key"), row.getString("lane"),
-				row.getString("address"), row.getString("content"), row.getString("state"), row.getInt("version"),
-				row.getString("refs"), row.getString("shown"), row.getInt("attempts"), row.getLong("next_at"), sent,
-				row.getString("claimed_by"), row.getLong("claimed_until"));
 	}
 
 }

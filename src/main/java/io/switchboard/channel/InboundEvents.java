@@ -1,38 +1,27 @@
 package io.switchboard.channel;
 
-import org.springframework.jdbc.core.simple.JdbcClient;
-import org.springframework.stereotype.Repository;
-
 /**
- * The platform events taken in, by their de-duplication key: a redelivery, a retry or a
- * second event for the same message finds its key here, also after a restart.
+ * The storage port for the platform events taken in, by their de-duplication key: a
+ * redelivery, a retry or a second event for the same message finds its key here, also
+ * after a restart. Adapters: {@link JdbcInboundEvents} (SQL) and DynamoDB.
  */
-@Repository
-class InboundEvents {
+interface InboundEvents {
 
-	private final JdbcClient jdbc;
+	/**
+	 * Records a key as part of the intake's unit of writes
+	 * ({@link PipelineTransactions}): false when it was taken in before, or is being
+	 * taken in by a live intake right now. The key counts as taken in once the unit
+	 * completes; a unit that fails leaves it free for a redelivery.
+	 */
+	boolean record(String platform, String key, long now);
 
-	InboundEvents(JdbcClient jdbc) {
-		this.jdbc = jdbc;
-	}
+	/** Whether the event was taken in (a unit under way elsewhere does not count). */
+	boolean seen(String platform, String key);
 
-	/** Records a key; false when it was recorded before. */
-	boolean record(String platform, String key, long now) {
-		return jdbc.sql("""
-				INSERT INTO inbound_events (platform, event_id, received_at) VALUES (?, ?, ?)
-				ON CONFLICT (platform, event_id) DO NOTHING""").params(platform, key, now).update() == 1;
-	}
-
-	boolean seen(String platform, String key) {
-		return jdbc.sql("SELECT COUNT(*) FROM inbound_events WHERE platform = ? AND event_id = ?")
-			.params(platform, key)
-			.query(Integer.class)
-			.single() > 0;
-	}
-
-	/** Forgets keys recorded before {@code before}. */
-	int forget(long before) {
-		return jdbc.sql("DELETE FROM inbound_events WHERE received_at < ?").param(before).update();
-	}
+	/**
+	 * Forgets keys recorded before {@code before}; returns how many (a store whose keys
+	 * expire by themselves returns 0).
+	 */
+	int forget(long before);
 
 }

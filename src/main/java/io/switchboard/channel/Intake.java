@@ -17,15 +17,15 @@ import io.switchboard.voice.Heard;
 import io.switchboard.voice.Voice;
 
 import org.springframework.stereotype.Service;
-import org.springframework.transaction.support.TransactionTemplate;
 
 /**
- * Where every channel's events come in, the same for all: in one transaction the event's
- * key is recorded (a key seen before gets nothing new, also after a restart), a command
- * is carried out, a chat message is stored in its conversation with its answer pending,
- * and what will answer the event is written as a delivery. After the commit a chat turn
- * is queued for the model and the replies are sent, each on a virtual thread: the caller
- * (a webhook, a gateway listener) returns at once. Nothing here waits for a model.
+ * Where every channel's events come in, the same for all: in one unit of writes
+ * ({@link PipelineTransactions}) the event's key is recorded (a key seen before gets
+ * nothing new, also after a restart), a command is carried out, a chat message is stored
+ * in its conversation with its answer pending, and what will answer the event is written
+ * as a delivery. After the unit a chat turn is queued for the model and the replies are
+ * sent, each on a virtual thread: the caller (a webhook, a gateway listener) returns at
+ * once. Nothing here waits for a model.
  */
 @Service
 public class Intake {
@@ -42,14 +42,14 @@ public class Intake {
 
 	private final Renderers renderers;
 
-	private final TransactionTemplate transactions;
+	private final PipelineTransactions transactions;
 
 	private final Clock clock;
 
 	private final Voice voice;
 
 	Intake(InboundEvents events, Assistant assistant, Deliveries deliveries, Turns turns, Renderers renderers,
-			TransactionTemplate transactions, Clock clock, Voice voice) {
+			PipelineTransactions transactions, Clock clock, Voice voice) {
 		this.voice = voice;
 		this.events = events;
 		this.assistant = assistant;
@@ -68,7 +68,7 @@ public class Intake {
 		if (!(inbound.body() instanceof Inbound.Body.Quiet)) {
 			renderers.require(inbound.platform());
 		}
-		Work work = transactions.execute(status -> {
+		Work work = transactions.inOne(() -> {
 			if (!events.record(inbound.platform(), inbound.key(), clock.millis())) {
 				return null;
 			}

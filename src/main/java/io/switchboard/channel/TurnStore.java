@@ -2,16 +2,11 @@ package io.switchboard.channel;
 
 import java.util.List;
 
-import org.springframework.jdbc.core.RowMapper;
-import org.springframework.jdbc.core.simple.JdbcClient;
-import org.springframework.stereotype.Repository;
-
 /**
- * The {@code channel_turns} table: the chat turns under way, each held by a node with a
- * lease it renews.
+ * The storage port for the chat turns under way, each held by a node with a lease it
+ * renews. Adapters: {@link JdbcTurnStore} (the {@code channel_turns} table) and DynamoDB.
  */
-@Repository
-class TurnStore {
+interface TurnStore {
 
 	/**
 	 * A turn under way.
@@ -22,71 +17,44 @@ class TurnStore {
 			int attempts) {
 	}
 
-	private static final String COLUMNS = "id, answer_id, delivery_id, platform, lane, user_id, provider, attempts";
-
-	private static final RowMapper<Row> ROW = (row, i) -> new Row(row.getLong(1), row.getLong(2), row.getLong(3),
-			row.getString(4), row.getString(5), row.getLong(6), row.getString(7), row.getInt(8));
-
-	private final JdbcClient jdbc;
-
-	TurnStore(JdbcClient jdbc) {
-		this.jdbc = jdbc;
-	}
-
-	/** Records a turn, held by {@code node} until {@code leaseUntil}. */
+	/**
+	 * Records a turn, held by {@code node} until {@code leaseUntil}, as part of the
+	 * current unit of writes ({@link PipelineTransactions}).
+	 */
 	Row insert(long answerId, long deliveryId, String platform, String lane, long userId, String provider, String node,
-			long leaseUntil, long now) {
-		long id = jdbc.sql("""
-				INSERT INTO channel_turns (answer_id, delivery_id, platform, lane, user_id, provider, node, lease_until,
-				                           attempts, created_at)
-				VALUES (?, ?, ?, ?, ?, ?, ?, ?, 1, ?) RETURNING id""")
-			.params(answerId, deliveryId, platform, lane, userId, provider, node, leaseUntil, now)
-			.query(Long.class)
-			.single();
-		return new Row(id, answerId, deliveryId, platform, lane, userId, provider, 1);
-	}
+			long leaseUntil, long now);
 
 	/**
 	 * Turns whose lease has run out (their node died or stopped), or every turn when
 	 * {@code all}, oldest first.
 	 */
-	List<Row> orphaned(long now, boolean all, int limit) {
-		return jdbc.sql("SELECT " + COLUMNS + " FROM channel_turns WHERE (lease_until < ? OR ?) ORDER BY id LIMIT ?")
-			.params(now, all, limit)
-			.query(ROW)
-			.list();
-	}
+	List<Row> orphaned(long now, boolean all, int limit);
 
 	/**
 	 * Takes an orphaned turn over: false when another node was quicker or its holder
 	 * renewed it. {@code all} takes it whatever its lease says (the only node of an
 	 * SQLite database, just started).
 	 */
-	boolean takeOver(long id, String node, long leaseUntil, long now, boolean all) {
-		return jdbc.sql("""
-				UPDATE channel_turns SET node = ?, lease_until = ?, attempts = attempts + 1
-				 WHERE id = ? AND (lease_until < ? OR (? AND (node IS NULL OR node <> ?)))""")
-			.params(node, leaseUntil, id, now, all, node)
-			.update() == 1;
-	}
+	boolean takeOver(long id, String node, long leaseUntil, long now, boolean all);
 
-	/** Renews every lease a node holds. */
-	int renew(String node, long leaseUntil) {
-		return jdbc.sql("UPDATE channel_turns SET lease_until = ? WHERE node = ?").params(leaseUntil, node).update();
-	}
+	/** Renews every lease a node holds; returns how many. */
+	int renew(String node, long leaseUntil);
 
-	/** Lets go of a node's turns at once, for another node to finish (at shutdown). */
-	int letGo(String node) {
-		return jdbc.sql("UPDATE channel_turns SET lease_until = 0, node = NULL WHERE node = ?").param(node).update();
-	}
+	/**
+	 * Lets go of a node's turns at once, for another node to finish (at shutdown);
+	 * returns how many.
+	 */
+	int letGo(String node);
 
 	/** The turn is over: its question is settled and its delivery due. */
-	void delete(long id) {
-		jdbc.sql("DELETE FROM channel_turns WHERE id = ?").param(id).update();
-	}
+	void delete(long id);
 
-	int count() {
-		return jdbc.sql("SELECT COUNT(*) FROM channel_turns").query(Integer.class).single();
-	}
+	int count();
+
+	/**
+	 * Whether this store can only ever have one node (an SQLite file): its first recovery
+	 * after a start takes every turn, without waiting for leases to run out.
+	 */
+	boolean singleNode();
 
 }

@@ -1,7 +1,5 @@
 package io.switchboard.channel;
 
-import java.sql.Connection;
-import java.sql.SQLException;
 import java.time.Clock;
 import java.util.Optional;
 import java.util.Set;
@@ -9,8 +7,6 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
-
-import javax.sql.DataSource;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
@@ -27,7 +23,6 @@ import io.switchboard.llm.ModelCatalog;
 import org.springframework.beans.factory.ObjectProvider;
 import org.springframework.context.SmartLifecycle;
 import org.springframework.stereotype.Service;
-import org.springframework.transaction.support.TransactionTemplate;
 
 /**
  * Runs chat turns: each answers one stored question, on a virtual thread of its own, when
@@ -36,9 +31,9 @@ import org.springframework.transaction.support.TransactionTemplate;
  * node renews its leases every {@code recovery-interval}; a turn whose lease ran out (its
  * node died) is taken over by another node, or by the next process, and finished there:
  * answered, or its question marked failed with a plain message after
- * {@code turn-attempts} runs. Settling the question, making its delivery due and deleting
- * the row happen in one transaction, and a settled question is never asked again, so a
- * turn run twice answers once.
+ * {@code turn-attempts} runs. Making its delivery due and deleting the row happen in one
+ * unit of writes, and a settled question is never asked again, so a turn run twice
+ * answers once.
  */
 @Service
 class Turns implements SmartLifecycle {
@@ -64,7 +59,7 @@ class Turns implements SmartLifecycle {
 
 	private final ObjectMapper json;
 
-	private final TransactionTemplate transactions;
+	private final PipelineTransactions transactions;
 
 	private final ChannelProperties properties;
 
@@ -89,9 +84,8 @@ class Turns implements SmartLifecycle {
 	private volatile boolean accepting = true;
 
 	Turns(TurnStore store, Deliveries deliveries, Renderers renderers, Assistant assistant, Conversations conversations,
-			ModelCatalog models, ObjectMapper json, TransactionTemplate transactions, ChannelProperties properties,
-			ChannelNode node, Clock clock, DataSource dataSource, MeterRegistry meters,
-			ObjectProvider<TurnHandoff> handoff) {
+			ModelCatalog models, ObjectMapper json, PipelineTransactions transactions, ChannelProperties properties,
+			ChannelNode node, Clock clock, MeterRegistry meters, ObjectProvider<TurnHandoff> handoff) {
 		this.handoff = handoff.getIfAvailable();
 		this.store = store;
 		this.deliveries = deliveries;
@@ -105,7 +99,7 @@ class Turns implements SmartLifecycle {
 		this.clock = clock;
 		// with a hand-over, other processes (the functions) share the store even on
 		// SQLite
-		this.onlyNode = this.handoff == null && isSqlite(dataSource);
+		this.onlyNode = this.handoff == null && store.singleNode();
 		this.queue = new TurnQueue(provider -> Optional.ofNullable(models.providers().get(provider))
 			.map(settings -> settings.maxConcurrent())
 			.orElse(64), this::start);
@@ -201,9 +195,10 @@ class Turns implements SmartLifecycle {
 	/** The question is settled: its delivery becomes due and the turn row goes. */
 	private void finish(TurnStore.Row turn) {
 		try {
-			transactions.executeWithoutResult(status -> {
+			transactions.inOne(() -> {
 				deliveries.release(turn.deliveryId(), turn.platform());
 				store.delete(turn.id());
+				return null;
 			});
 		}
 		catch (RuntimeException failure) {
@@ -310,15 +305,6 @@ class Turns implements SmartLifecycle {
 	/** Turns waiting for a provider on this node. */
 	int waiting(String provider) {
 		return queue.waiting(provider);
-	}
-
-	private static boolean isSqlite(DataSource dataSource) {
-		try (Connection connection = dataSource.getConnection()) {
-			return "SQLite".equalsIgnoreCase(connection.getMetaData().getDatabaseProductName());
-		}
-		catch (SQLException unreachable) {
-			throw new IllegalStateException("cannot reach the database", unreachable);
-		}
 	}
 
 	// -------------------------------------------------------------- lifecycle

@@ -15,7 +15,6 @@ import org.springframework.boot.context.properties.EnableConfigurationProperties
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
 import org.springframework.core.annotation.Order;
-import org.springframework.jdbc.core.simple.JdbcClient;
 import org.springframework.security.config.annotation.web.builders.HttpSecurity;
 import org.springframework.security.config.http.SessionCreationPolicy;
 import org.springframework.security.web.SecurityFilterChain;
@@ -78,13 +77,9 @@ class LineConfiguration {
 
 	/** Forgets photos nobody asked about. */
 	@Bean
-	RecurringTask<Void> lineHousekeepingTask(JdbcClient jdbc, LineProperties properties, Clock clock) {
-		return Tasks.recurring("line-housekeeping", FixedDelay.ofMinutes(10)).execute((instance, context) -> {
-			long now = clock.millis();
-			jdbc.sql("DELETE FROM line_pending_photos WHERE received_at < ?")
-				.param(now - properties.pendingPhotoTtl().toMillis())
-				.update();
-		});
+	RecurringTask<Void> lineHousekeepingTask(PendingPhotos photos, LineProperties properties, Clock clock) {
+		return Tasks.recurring("line-housekeeping", FixedDelay.ofMinutes(10))
+			.execute((instance, context) -> photos.forgetOld(clock.millis() - properties.pendingPhotoTtl().toMillis()));
 	}
 
 }

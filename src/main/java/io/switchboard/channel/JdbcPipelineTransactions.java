@@ -1,0 +1,23 @@
+package io.switchboard.channel;
+
+import java.util.function.Supplier;
+
+import org.springframework.stereotype.Component;
+import org.springframework.transaction.support.TransactionTemplate;
+
+/** One SQL transaction per unit: the pipeline's rows commit with the chat core's. */
+@Component
+class JdbcPipelineTransactions implements PipelineTransactions {
+
+	private final TransactionTemplate transactions;
+
+	JdbcPipelineTransactions(TransactionTemplate transactions) {
+		this.transactions = transactions;
+	}
+
+	@Override
+	public <T> T inOne(Supplier<T> step) {
+		return transactions.execute(status -> step.get());
+	}
+
+}
