@@ -4,6 +4,7 @@ import java.io.IOException;
 
 import jakarta.servlet.http.HttpServletResponse;
 
+import org.springframework.boot.autoconfigure.condition.ConditionalOnWebApplication;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
 import org.springframework.core.annotation.Order;
@@ -18,6 +19,7 @@ import org.springframework.security.web.SecurityFilterChain;
  * pages' own requests do.
  */
 @Configuration(proxyBeanMethods = false)
+@ConditionalOnWebApplication // the serverless functions have no HTTP server to secure
 class ComicApiSecurity {
 
 	@Bean

@@ -2,6 +2,7 @@ package io.switchboard.image;
 
 import java.nio.charset.StandardCharsets;
 
+import org.springframework.boot.autoconfigure.condition.ConditionalOnWebApplication;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
 import org.springframework.core.annotation.Order;
@@ -16,6 +17,7 @@ import org.springframework.security.web.SecurityFilterChain;
  * need neither.
  */
 @Configuration(proxyBeanMethods = false)
+@ConditionalOnWebApplication // the serverless functions have no HTTP server to secure
 class ImageSecurityConfiguration {
 
 	static final String CONTENT_SECURITY_POLICY = "default-src 'none'; frame-ancestors 'none'";

@@ -17,12 +17,15 @@ import org.springframework.validation.annotation.Validated;
  * @param queueUrl the SQS queue begun turns are handed to
  * @param region the queue's AWS region
  * @param sqsEndpoint another SQS endpoint (tests point it at a fake); none: AWS's
+ * @param deadLetterQueueArn the queue's dead-letter queue, also a trigger of the worker:
+ * a turn that arrives from there failed every time, so its question is settled as failed
+ * and the user told
  * @param sendWait how long a function waits for the sends it started before it returns (a
  * Lambda function is frozen once it returns; what is not sent by then is sent when the
  * turn's SQS message comes again)
  */
 @Validated
 @ConfigurationProperties("switchboard.serverless")
-record ServerlessProperties(@NotNull URI queueUrl, @NotBlank String region, URI sqsEndpoint,
+record ServerlessProperties(@NotNull URI queueUrl, @NotBlank String region, URI sqsEndpoint, String deadLetterQueueArn,
 		@DefaultValue("10s") @NotNull Duration sendWait) {
 }

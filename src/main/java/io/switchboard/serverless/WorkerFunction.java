@@ -24,6 +24,9 @@ final class WorkerFunction implements Function<SQSEvent, SQSBatchResponse> {
 
 	private static final Logger log = LoggerFactory.getLogger(WorkerFunction.class);
 
+	/** An attempt past every limit: the turn code settles the question as failed. */
+	private static final int GIVE_UP = Integer.MAX_VALUE;
+
 	private final HandedOverTurns turns;
 
 	private final ObjectMapper json;
@@ -51,7 +54,10 @@ final class WorkerFunction implements Function<SQSEvent, SQSBatchResponse> {
 				continue;
 			}
 			try {
-				if (!turns.run(turn, attempt(message), properties.sendWait())) {
+				int attempt = message.getEventSourceArn() != null
+						&& message.getEventSourceArn().equals(properties.deadLetterQueueArn()) ? GIVE_UP
+								: attempt(message);
+				if (!turns.run(turn, attempt, properties.sendWait())) {
 					log.info("turn {} is answered but not yet delivered; its message comes again", turn.turn());
 					failures.add(new SQSBatchResponse.BatchItemFailure(message.getMessageId()));
 				}

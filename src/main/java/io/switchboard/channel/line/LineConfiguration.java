@@ -12,6 +12,7 @@ import com.linecorp.bot.messaging.client.MessagingApiClient;
 import com.linecorp.bot.parser.LineSignatureValidator;
 
 import org.springframework.boot.context.properties.EnableConfigurationProperties;
+import org.springframework.boot.autoconfigure.condition.ConditionalOnWebApplication;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
 import org.springframework.core.annotation.Order;
@@ -66,6 +67,8 @@ class LineConfiguration {
 	 */
 	@Bean
 	@Order(10)
+	@ConditionalOnWebApplication // the webhook function is called by API Gateway, not
+									// over HTTP
 	SecurityFilterChain lineWebhookSecurity(HttpSecurity http, LineProperties properties) throws Exception {
 		http.securityMatcher(properties.webhookPath())
 			.authorizeHttpRequests(requests -> requests.anyRequest().permitAll())

@@ -1,0 +1,193 @@
+package io.switchboard.serverless;
+
+import java.io.ByteArrayInputStream;
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.switchboard.fakes.FakeLine;
+import io.switchboard.fakes.FakeOpenAi;
+import io.switchboard.fakes.FakeSqs;
+import io.switchboard.fakes.FakeSsm;
+import io.switchboard.fakes.Json;
+import io.switchboard.testsupport.Dynalite;
+
+import org.springframework.cloud.function.adapter.aws.FunctionInvoker;
+
+/**
+ * The serverless edition on one machine: the two functions started as AWS Lambda starts
+ * them (Spring Cloud Function's {@link FunctionInvoker}, one application context each, as
+ * two containers), the chat core in a fresh dynalite table, secrets in a fake SSM, the
+ * queue and its dead-letter queue in a fake SQS, and the fake LINE and model. Events are
+ * the JSON API Gateway (HTTP API, payload 2.0) and SQS hand to Lambda; the rig plays
+ * Lambda's SQS event source mapping (receive, invoke, delete what did not fail).
+ */
+final class LambdaRig implements AutoCloseable {
+
+	static final String QUEUE = "switchboard-turns";
+
+	static final String REGION = "ap-northeast-1";
+
+	static final int MAX_RECEIVES = 3;
+
+	final FakeLine line = FakeLine.start("lambda-secret", "lambda-token");
+
+	final FakeOpenAi model = FakeOpenAi.start("sk-lambda");
+
+	final FakeSqs sqs = FakeSqs.start(QUEUE, MAX_RECEIVES);
+
+	final FakeSsm ssm = FakeSsm.start()
+		.secure("/switchboard/line-channel-secret", line.channelSecret())
+		.secure("/switchboard/line-channel-access-token", line.accessToken())
+		.secure("/switchboard/openai-api-key", model.apiKey());
+
+	final String table = Dynalite.newTable();
+
+	private final List<String> properties = new ArrayList<>();
+
+	final FunctionInvoker webhook;
+
+	final FunctionInvoker worker;
+
+	/**
+	 * @param sqlFolder where the SQL side store (the pipeline's rows, until they move to
+	 * DynamoDB) keeps its file, shared by both functions as one table would be
+	 */
+	LambdaRig(Path sqlFolder, Map<String, String> more) {
+		Map<String, String> settings = new LinkedHashMap<>();
+		settings.put("MAIN_CLASS", "io.switchboard.serverless.LambdaApplication");
+		settings.put("spring.datasource.url", "jdbc:sqlite:" + sqlFolder.resolve("pipeline.db"));
+		settings.put("spring.main.banner-mode", "off");
+		for (String setting : Dynalite.settings(table)) {
+			int equals = setting.indexOf('=');
+			settings.put(setting.substring(0, equals), setting.substring(equals + 1));
+		}
+		settings.put("switchboard.secrets.ssm-parameters",
+				"switchboard.line.channel-secret=/switchboard/line-channel-secret,"
+						+ "switchboard.line.channel-access-token=/switchboard/line-channel-access-token,"
+						+ "switchboard.llm.providers.openai.api-key=/switchboard/openai-api-key");
+		settings.put("switchboard.secrets.ssm-endpoint", ssm.uri().toString());
+		settings.put("switchboard.secrets.region", REGION);
+		settings.put("switchboard.serverless.queue-url", sqs.queueUrl(QUEUE));
+		settings.put("switchboard.serverless.region", REGION);
+		settings.put("switchboard.serverless.sqs-endpoint", sqs.uri().toString());
+		settings.put("switchboard.serverless.dead-letter-queue-arn", arn(QUEUE + "-dlq"));
+		settings.put("switchboard.line.api-base-url", line.uri().toString());
+		settings.put("switchboard.line.data-api-base-url", line.uri().toString());
+		settings.put("switchboard.media.public-base-url", "https://bot.example.com");
+		settings.put("switchboard.llm.providers.openai.type", "openai");
+		settings.put("switchboard.llm.providers.openai.base-url", model.baseUrl().toString());
+		settings.put("switchboard.llm.models.chat.provider", "openai");
+		settings.put("switchboard.llm.models.chat.upstream-model", "gpt-4o-mini");
+		settings.put("switchboard.llm.models.chat.context-window", "16000");
+		settings.put("switchboard.llm.default-model", "chat");
+		settings.put("switchboard.llm.retry.initial-backoff", "10ms");
+		settings.putAll(more);
+		settings.forEach((name, value) -> {
+			System.setProperty(name, value);
+			properties.add(name);
+		});
+		webhook = new FunctionInvoker("webhook");
+		worker = new FunctionInvoker("worker");
+	}
+
+	static String arn(String queue) {
+		return "arn:aws:sqs:" + REGION + ":000000000000:" + queue;
+	}
+
+	/** A signed LINE webhook call, as API Gateway hands it to the webhook function. */
+	JsonNode post(String body) {
+		return post(body, line.sign(body.getBytes(StandardCharsets.UTF_8)));
+	}
+
+	JsonNode post(String body, String signature) {
+		ObjectNode event = (ObjectNode) resource("apigateway-http-line.json");
+		ObjectNode headers = (ObjectNode) event.get("headers");
+		headers.put("x-line-signature", signature);
+		headers.put("content-length", Integer.toString(body.getBytes(StandardCharsets.UTF_8).length));
+		event.put("body", body);
+		return invoke(webhook, event);
+	}
+
+	/**
+	 * Lambda's event source mapping, once: receives what is visible on a queue, invokes
+	 * the worker with it and deletes the messages the worker did not report as failed.
+	 * @return the messages handed to the worker
+	 */
+	List<FakeSqs.Message> pollOnce(String queue) {
+		List<FakeSqs.Message> received = sqs.receive(queue, 10, Duration.ofSeconds(60));
+		if (received.isEmpty()) {
+			return received;
+		}
+		JsonNode answer = invoke(worker, sqsEvent(queue, received));
+		List<String> failed = new ArrayList<>();
+		answer.path("batchItemFailures").forEach(failure -> failed.add(failure.path("itemIdentifier").asText()));
+		for (FakeSqs.Message message : received) {
+			if (!failed.contains(message.id())) {
+				sqs.delete(queue, message.receipt());
+			}
+		}
+		return received;
+	}
+
+	/** The SQS event Lambda would build for these messages. */
+	ObjectNode sqsEvent(String queue, List<FakeSqs.Message> messages) {
+		ObjectNode template = (ObjectNode) resource("sqs-turn.json").get("Records").get(0);
+		ObjectNode event = Json.object();
+		ArrayNode records = event.putArray("Records");
+		for (FakeSqs.Message message : messages) {
+			ObjectNode record = template.deepCopy();
+			record.put("messageId", message.id());
+			record.put("receiptHandle", message.receipt());
+			record.put("body", message.body());
+			((ObjectNode) record.get("attributes")).put("ApproximateReceiveCount",
+					Integer.toString(message.receives()));
+			record.put("eventSourceARN", arn(queue));
+			record.put("awsRegion", REGION);
+			records.add(record);
+		}
+		return event;
+	}
+
+	JsonNode invoke(FunctionInvoker function, JsonNode event) {
+		ByteArrayOutputStream out = new ByteArrayOutputStream();
+		try {
+			function.handleRequest(new ByteArrayInputStream(Json.write(event).getBytes(StandardCharsets.UTF_8)), out,
+					null);
+		}
+		catch (IOException failure) {
+			throw new UncheckedIOException(failure);
+		}
+		return Json.read(out.toByteArray());
+	}
+
+	static JsonNode resource(String name) {
+		try (InputStream in = LambdaRig.class.getResourceAsStream("/serverless/" + name)) {
+			return Json.read(in.readAllBytes());
+		}
+		catch (IOException failure) {
+			throw new UncheckedIOException(failure);
+		}
+	}
+
+	@Override
+	public void close() {
+		properties.forEach(System::clearProperty);
+		line.close();
+		model.close();
+		sqs.close();
+		ssm.close();
+	}
+
+}
