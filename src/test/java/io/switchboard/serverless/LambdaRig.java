@@ -56,6 +56,52 @@ final class LambdaRig implements AutoCloseable {
 
 	private final List<String> properties = new ArrayList<>();
 
+	/**
+	 * Settings the rig gives only because it runs on one machine against fakes (their
+	 * endpoints, a quick retry, a quiet start); every other setting it gives is one a
+	 * deployment gives too (checked against the SAM template by {@code SamTemplateTest}).
+	 */
+	static final java.util.Set<String> TEST_ONLY = java.util.Set.of("spring.main.banner-mode",
+			"switchboard.storage.dynamodb.endpoint", "switchboard.secrets.ssm-endpoint",
+			"switchboard.serverless.sqs-endpoint", "switchboard.line.api-base-url",
+			"switchboard.line.data-api-base-url", "switchboard.llm.retry.initial-backoff");
+
+	/** The settings both functions start with: what a deployment must set. */
+	static Map<String, String> settings(Path sqlFolder, String table, String sqsUri, String ssmUri, String lineUri,
+			String modelUri) {
+		Map<String, String> settings = new LinkedHashMap<>();
+		settings.put("MAIN_CLASS", "io.switchboard.serverless.LambdaApplication");
+		settings.put("spring.datasource.url", "jdbc:sqlite:" + sqlFolder.resolve("pipeline.db"));
+		settings.put("spring.main.banner-mode", "off");
+		for (String setting : Dynalite.settings(table)) {
+			int equals = setting.indexOf('=');
+			settings.put(setting.substring(0, equals), setting.substring(equals + 1));
+		}
+		settings.put("switchboard.secrets.ssm-parameters", SECRETS);
+		settings.put("switchboard.secrets.ssm-endpoint", ssmUri);
+		settings.put("switchboard.secrets.region", REGION);
+		settings.put("switchboard.serverless.queue-url", sqsUri + "/000000000000/" + QUEUE);
+		settings.put("switchboard.serverless.region", REGION);
+		settings.put("switchboard.serverless.sqs-endpoint", sqsUri);
+		settings.put("switchboard.serverless.dead-letter-queue-arn", arn(QUEUE + "-dlq"));
+		settings.put("switchboard.line.api-base-url", lineUri);
+		settings.put("switchboard.line.data-api-base-url", lineUri);
+		settings.put("switchboard.media.public-base-url", "https://bot.example.com");
+		settings.put("switchboard.llm.providers.openai.type", "openai");
+		settings.put("switchboard.llm.providers.openai.base-url", modelUri);
+		settings.put("switchboard.llm.models.chat.provider", "openai");
+		settings.put("switchboard.llm.models.chat.upstream-model", "gpt-4o-mini");
+		settings.put("switchboard.llm.models.chat.context-window", "16000");
+		settings.put("switchboard.llm.default-model", "chat");
+		settings.put("switchboard.llm.retry.initial-backoff", "10ms");
+		return settings;
+	}
+
+	/** The settings read from SSM Parameter Store, and the parameters they are in. */
+	static final String SECRETS = "switchboard.line.channel-secret=/switchboard/line-channel-secret,"
+			+ "switchboard.line.channel-access-token=/switchboard/line-channel-access-token,"
+			+ "switchboard.llm.providers.openai.api-key=/switchboard/openai-api-key";
+
 	final FunctionInvoker webhook;
 
 	final FunctionInvoker worker;
@@ -65,34 +111,8 @@ final class LambdaRig implements AutoCloseable {
 	 * DynamoDB) keeps its file, shared by both functions as one table would be
 	 */
 	LambdaRig(Path sqlFolder, Map<String, String> more) {
-		Map<String, String> settings = new LinkedHashMap<>();
-		settings.put("MAIN_CLASS", "io.switchboard.serverless.LambdaApplication");
-		settings.put("spring.datasource.url", "jdbc:sqlite:" + sqlFolder.resolve("pipeline.db"));
-		settings.put("spring.main.banner-mode", "off");
-		for (String setting : Dynalite.settings(table)) {
-			int equals = setting.indexOf('=');
-			settings.put(setting.substring(0, equals), setting.substring(equals + 1));
-		}
-		settings.put("switchboard.secrets.ssm-parameters",
-				"switchboard.line.channel-secret=/switchboard/line-channel-secret,"
-						+ "switchboard.line.channel-access-token=/switchboard/line-channel-access-token,"
-						+ "switchboard.llm.providers.openai.api-key=/switchboard/openai-api-key");
-		settings.put("switchboard.secrets.ssm-endpoint", ssm.uri().toString());
-		settings.put("switchboard.secrets.region", REGION);
-		settings.put("switchboard.serverless.queue-url", sqs.queueUrl(QUEUE));
-		settings.put("switchboard.serverless.region", REGION);
-		settings.put("switchboard.serverless.sqs-endpoint", sqs.uri().toString());
-		settings.put("switchboard.serverless.dead-letter-queue-arn", arn(QUEUE + "-dlq"));
-		settings.put("switchboard.line.api-base-url", line.uri().toString());
-		settings.put("switchboard.line.data-api-base-url", line.uri().toString());
-		settings.put("switchboard.media.public-base-url", "https://bot.example.com");
-		settings.put("switchboard.llm.providers.openai.type", "openai");
-		settings.put("switchboard.llm.providers.openai.base-url", model.baseUrl().toString());
-		settings.put("switchboard.llm.models.chat.provider", "openai");
-		settings.put("switchboard.llm.models.chat.upstream-model", "gpt-4o-mini");
-		settings.put("switchboard.llm.models.chat.context-window", "16000");
-		settings.put("switchboard.llm.default-model", "chat");
-		settings.put("switchboard.llm.retry.initial-backoff", "10ms");
+		Map<String, String> settings = settings(sqlFolder, table, sqs.uri().toString(), ssm.uri().toString(),
+				line.uri().toString(), model.baseUrl().toString());
 		settings.putAll(more);
 		settings.forEach((name, value) -> {
 			System.setProperty(name, value);
