@@ -8,7 +8,8 @@ import java.util.Optional;
  * The storage port for deliveries. Every change that matters is one conditional write (a
  * claim only on a due, unclaimed delivery; "sent" only when no change arrived meanwhile),
  * so nodes and threads racing on a delivery never both win. Adapters:
- * {@link JdbcDeliveryStore} (the {@code channel_deliveries} table) and DynamoDB.
+ * {@link JdbcDeliveryStore} (the {@code channel_deliveries} table) and
+ * {@link DynamoDeliveryStore}.
  */
 interface DeliveryStore {
 

@@ -3,7 +3,8 @@ package io.switchboard.channel;
 /**
  * The storage port for the platform events taken in, by their de-duplication key: a
  * redelivery, a retry or a second event for the same message finds its key here, also
- * after a restart. Adapters: {@link JdbcInboundEvents} (SQL) and DynamoDB.
+ * after a restart. Adapters: {@link JdbcInboundEvents} (SQL) and
+ * {@link DynamoInboundEvents} (DynamoDB).
  */
 interface InboundEvents {
 

@@ -1,5 +1,6 @@
 package io.switchboard.channel;
 
+import org.springframework.boot.autoconfigure.condition.ConditionalOnProperty;
 import org.springframework.jdbc.core.simple.JdbcClient;
 import org.springframework.stereotype.Repository;
 
@@ -8,6 +9,7 @@ import org.springframework.stereotype.Repository;
  * transaction: a unit that rolls back leaves no key.
  */
 @Repository
+@ConditionalOnProperty(name = "switchboard.storage.type", havingValue = "jdbc", matchIfMissing = true)
 class JdbcInboundEvents implements InboundEvents {
 
 	private final JdbcClient jdbc;

@@ -6,6 +6,7 @@ import java.util.List;
 
 import javax.sql.DataSource;
 
+import org.springframework.boot.autoconfigure.condition.ConditionalOnProperty;
 import org.springframework.jdbc.core.RowMapper;
 import org.springframework.jdbc.core.simple.JdbcClient;
 import org.springframework.stereotype.Repository;
@@ -14,6 +15,7 @@ import org.springframework.stereotype.Repository;
  * Turns under way in the SQL database's {@code channel_turns} table.
  */
 @Repository
+@ConditionalOnProperty(name = "switchboard.storage.type", havingValue = "jdbc", matchIfMissing = true)
 class JdbcTurnStore implements TurnStore {
 
 	private static final String COLUMNS = "id, answer_id, delivery_id, platform, lane, user_id, provider, attempts";

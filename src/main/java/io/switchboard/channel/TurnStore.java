@@ -4,7 +4,8 @@ import java.util.List;
 
 /**
  * The storage port for the chat turns under way, each held by a node with a lease it
- * renews. Adapters: {@link JdbcTurnStore} (the {@code channel_turns} table) and DynamoDB.
+ * renews. Adapters: {@link JdbcTurnStore} (the {@code channel_turns} table) and
+ * {@link DynamoTurnStore}.
  */
 interface TurnStore {
 

@@ -4,7 +4,6 @@ import java.util.Map;
 
 import io.switchboard.storage.DynamoTable;
 import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
-import software.amazon.awssdk.services.dynamodb.model.ReturnValue;
 
 /**
  * What the DynamoDB adapters of this module share: the keys of their items (laid out in
@@ -62,16 +61,7 @@ final class DynamoItems {
 	 * concurrent writers on any node never get the same one.
 	 */
 	static long nextId(DynamoTable table, String kind) {
-		return Long.parseLong(
-				table
-					.update(software.amazon.awssdk.services.dynamodb.model.UpdateItemRequest.builder()
-						.key(DynamoTable.key("SEQ#" + kind, MAIN))
-						.updateExpression("ADD next_id :one")
-						.expressionAttributeValues(Map.of(":one", DynamoTable.n(1)))
-						.returnValues(ReturnValue.UPDATED_NEW))
-					.attributes()
-					.get("next_id")
-					.n());
+		return table.nextId(kind);
 	}
 
 	/** A setting's value as an attribute; {@code null} means "remove it". */

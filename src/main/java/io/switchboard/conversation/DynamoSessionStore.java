@@ -12,7 +12,6 @@ import java.util.function.Predicate;
 
 import io.switchboard.storage.DynamoTable;
 import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
-import software.amazon.awssdk.services.dynamodb.model.ConditionalCheckFailedException;
 import software.amazon.awssdk.services.dynamodb.model.DeleteItemRequest;
 import software.amazon.awssdk.services.dynamodb.model.PutItemRequest;
 import software.amazon.awssdk.services.dynamodb.model.QueryRequest;
@@ -298,12 +297,7 @@ class DynamoSessionStore implements SessionStorage {
 
 	/** An update of a session that exists; one that is gone is left alone, as in SQL. */
 	private void updateExisting(UpdateItemRequest.Builder request) {
-		try {
-			table.update(request.conditionExpression("attribute_exists(pk)"));
-		}
-		catch (ConditionalCheckFailedException gone) {
-			// removed meanwhile: nothing to change
-		}
+		table.updateExisting(request);
 	}
 
 	private static Map<String, AttributeValue> next(QueryResponse response) {

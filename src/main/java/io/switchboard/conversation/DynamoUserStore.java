@@ -259,19 +259,13 @@ class DynamoUserStore implements UserStorage {
 		UpdateItemRequest.Builder request = UpdateItemRequest.builder()
 			.key(key(DynamoItems.user(id), DynamoItems.MAIN))
 			.updateExpression(expression)
-			.conditionExpression("attribute_exists(pk)")
 			.expressionAttributeValues(values);
 		if (!names.isEmpty()) {
 			// attribute names go by placeholder: several (state, role, mode) are reserved
 			// words
 			request.expressionAttributeNames(names);
 		}
-		try {
-			table.update(request);
-		}
-		catch (ConditionalCheckFailedException gone) {
-			// no such user: nothing to change
-		}
+		table.updateExisting(request); // no such user: nothing to change
 	}
 
 	private static User map(Map<String, AttributeValue> item) {

@@ -7,6 +7,7 @@ import java.util.Map;
 import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
 import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
 import software.amazon.awssdk.services.dynamodb.model.BatchWriteItemResponse;
+import software.amazon.awssdk.services.dynamodb.model.ConditionalCheckFailedException;
 import software.amazon.awssdk.services.dynamodb.model.DeleteItemRequest;
 import software.amazon.awssdk.services.dynamodb.model.DeleteRequest;
 import software.amazon.awssdk.services.dynamodb.model.GetItemRequest;
@@ -15,6 +16,7 @@ import software.amazon.awssdk.services.dynamodb.model.PutItemRequest;
 import software.amazon.awssdk.services.dynamodb.model.QueryRequest;
 import software.amazon.awssdk.services.dynamodb.model.QueryResponse;
 import software.amazon.awssdk.services.dynamodb.model.ReturnConsumedCapacity;
+import software.amazon.awssdk.services.dynamodb.model.ReturnValue;
 import software.amazon.awssdk.services.dynamodb.model.TransactWriteItem;
 import software.amazon.awssdk.services.dynamodb.model.UpdateItemRequest;
 import software.amazon.awssdk.services.dynamodb.model.UpdateItemResponse;
@@ -86,6 +88,68 @@ public final class DynamoTable {
 			.updateItem(request.tableName(name).returnConsumedCapacity(ReturnConsumedCapacity.TOTAL).build());
 		meter.writes(response.consumedCapacity());
 		return response;
+	}
+
+	/**
+	 * A conditional update: false, and nothing changed, when its condition does not hold
+	 * (the item is gone, or another writer changed it first).
+	 */
+	public boolean updateIf(UpdateItemRequest.Builder request) {
+		try {
+			update(request);
+			return true;
+		}
+		catch (ConditionalCheckFailedException refused) {
+			return false;
+		}
+	}
+
+	/**
+	 * An update of an item that exists: one that is gone is left alone (as an SQL
+	 * {@code UPDATE} that matches no row); false when it was gone.
+	 */
+	public boolean updateExisting(UpdateItemRequest.Builder request) {
+		return updateIf(request.conditionExpression("attribute_exists(pk)"));
+	}
+
+	/**
+	 * A conditional put: false, and nothing written, when its condition does not hold
+	 * (typically {@code attribute_not_exists(pk)}: the item exists).
+	 */
+	public boolean putIf(PutItemRequest.Builder request) {
+		try {
+			put(request);
+			return true;
+		}
+		catch (ConditionalCheckFailedException refused) {
+			return false;
+		}
+	}
+
+	/**
+	 * The next number of a kind (users, sessions, deliveries), by one atomic update of
+	 * its counter item {@code SEQ#kind}: concurrent writers on any node never get the
+	 * same one.
+	 */
+	public long nextId(String kind) {
+		return Long.parseLong(update(UpdateItemRequest.builder()
+			.key(key("SEQ#" + kind, "A"))
+			.updateExpression("ADD next_id :one")
+			.expressionAttributeValues(Map.of(":one", n(1)))
+			.returnValues(ReturnValue.UPDATED_NEW)).attributes().get("next_id").n());
+	}
+
+	/**
+	 * A conditional delete: false, and nothing deleted, when its condition does not hold.
+	 */
+	public boolean deleteIf(DeleteItemRequest.Builder request) {
+		try {
+			delete(request);
+			return true;
+		}
+		catch (ConditionalCheckFailedException refused) {
+			return false;
+		}
 	}
 
 	public void delete(DeleteItemRequest.Builder request) {

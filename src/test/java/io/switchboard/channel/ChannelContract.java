@@ -159,6 +159,16 @@ public abstract class ChannelContract {
 		return StandaloneApplication.startOn(database, settings.toArray(String[]::new));
 	}
 
+	/** The server the contract's tests share. */
+	protected ConfigurableApplicationContext contractServer() {
+		return server;
+	}
+
+	/** The fakes of that server. */
+	protected Rig contractRig() {
+		return rig;
+	}
+
 	private static String unique(String text) {
 		return text + " " + UUID.randomUUID().toString().substring(0, 8);
 	}
@@ -245,13 +255,34 @@ public abstract class ChannelContract {
 	void anAnswerSentWhileTheDatabaseCannotMarkItReachesTheUserOnce() throws InterruptedException {
 		String user = rig.newUser();
 		String text = unique("Mark me later");
-		JdbcClient db = database(server);
-		boolean postgres = server.getEnvironment()
-			.getProperty("spring.datasource.url", "")
-			.startsWith("jdbc:postgresql");
-		// while test_refuse_sent holds a row, the database refuses to mark any delivery
-		// sent, as a busy or briefly unreachable database would after the platform took
-		// the answer
+		// while refused, the database refuses to mark any delivery sent, as a busy or
+		// briefly unreachable database would after the platform took the answer
+		Runnable lift = refuseMarkingSent(server);
+		try {
+			rig.deliver(server, rig.message(user, text));
+
+			await().atMost(WAIT).until(() -> answersTo(user).size() == 1);
+			Thread.sleep(1_000); // the first attempts to mark it fail meanwhile
+			lift.run();
+			await().atMost(WAIT).until(() -> pendingDeliveries(server) == 0);
+			await().during(Duration.ofSeconds(4))
+				.atMost(Duration.ofSeconds(10))
+				.until(() -> answersTo(user).size() == 1);
+			assertThat(answersTo(user).getFirst()).contains("Echo: " + text);
+		}
+		finally {
+			lift.run();
+		}
+	}
+
+	/**
+	 * Makes the server's database refuse to mark deliveries sent until the returned
+	 * action is run (it may run twice). The SQL databases get a trigger; a subclass whose
+	 * deliveries live elsewhere refuses there.
+	 */
+	protected Runnable refuseMarkingSent(ConfigurableApplicationContext on) {
+		JdbcClient db = database(on);
+		boolean postgres = on.getEnvironment().getProperty("spring.datasource.url", "").startsWith("jdbc:postgresql");
 		db.sql("CREATE TABLE IF NOT EXISTS test_refuse_sent (refuse INTEGER)").update();
 		db.sql("INSERT INTO test_refuse_sent VALUES (1)").update();
 		if (postgres) {
@@ -273,25 +304,33 @@ public abstract class ChannelContract {
 					WHEN NEW.state = 'sent' AND EXISTS (SELECT 1 FROM test_refuse_sent)
 					BEGIN SELECT RAISE(ABORT, 'database busy (test)'); END""").update();
 		}
-		try {
-			rig.deliver(server, rig.message(user, text));
+		java.util.concurrent.atomic.AtomicBoolean lifted = new java.util.concurrent.atomic.AtomicBoolean();
+		return () -> {
+			db.sql("DELETE FROM test_refuse_sent").update();
+			if (lifted.compareAndSet(false, true)) {
+				db.sql("DROP TRIGGER test_refuse_sent" + (postgres ? " ON channel_deliveries" : "")).update();
+			}
+		};
+	}
 
-			await().atMost(WAIT).until(() -> answersTo(user).size() == 1);
-			Thread.sleep(1_000); // the first attempts to mark it fail meanwhile
-			db.sql("DELETE FROM test_refuse_sent").update();
-			await().atMost(WAIT)
-				.until(() -> db.sql("SELECT COUNT(*) FROM channel_deliveries WHERE state = 'pending'")
-					.query(Integer.class)
-					.single() == 0);
-			await().during(Duration.ofSeconds(4))
-				.atMost(Duration.ofSeconds(10))
-				.until(() -> answersTo(user).size() == 1);
-			assertThat(answersTo(user).getFirst()).contains("Echo: " + text);
-		}
-		finally {
-			db.sql("DELETE FROM test_refuse_sent").update();
-			db.sql("DROP TRIGGER test_refuse_sent" + (postgres ? " ON channel_deliveries" : "")).update();
-		}
+	/** Deliveries not yet sent (nor given up). */
+	protected int pendingDeliveries(ConfigurableApplicationContext on) {
+		return database(on).sql("SELECT COUNT(*) FROM channel_deliveries WHERE state = 'pending'")
+			.query(Integer.class)
+			.single();
+	}
+
+	/**
+	 * Makes the server's turns look held by a node that was killed: not let go at
+	 * shutdown, so their lease has to run out.
+	 */
+	protected void pretendTurnsHeldByAKilledNode(ConfigurableApplicationContext on) {
+		database(on).sql("UPDATE channel_turns SET node = 'killed-node'").update();
+	}
+
+	/** Turns under way. */
+	protected int turnsUnderWay(ConfigurableApplicationContext on) {
+		return database(on).sql("SELECT COUNT(*) FROM channel_turns").query(Integer.class).single();
 	}
 
 	@Test
@@ -367,7 +406,7 @@ public abstract class ChannelContract {
 				// as if the process were killed: it does not let go of its turn, whose
 				// lease
 				// then has to run out
-				database(first).sql("UPDATE channel_turns SET node = 'killed-node'").update();
+				pretendTurnsHeldByAKilledNode(first);
 			}
 			finally {
 				first.close();
@@ -383,8 +422,7 @@ public abstract class ChannelContract {
 				assertThat(own.answersTo(second, user).getFirst()).contains("Echo: " + text);
 				assertThat(questionsStored(second, text)).isEqualTo(1);
 				assertThat(answerState(second, text)).isEqualTo("answered");
-				assertThat(database(second).sql("SELECT COUNT(*) FROM channel_turns").query(Integer.class).single())
-					.isZero();
+				assertThat(turnsUnderWay(second)).isZero();
 			}
 			finally {
 				second.close();

@@ -11,8 +11,8 @@ import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
 import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
 
 /**
- * Reads the messages a server kept in a dynalite table, for channel tests that check what
- * was stored (the SQL ones read the messages table). A scan: tests only.
+ * Reads the messages, deliveries and turns a server kept in a dynalite table, for channel
+ * tests that check what was stored (the SQL ones read their tables). A scan: tests only.
  */
 public final class DynamoMessages implements AutoCloseable {
 
@@ -44,6 +44,31 @@ public final class DynamoMessages implements AutoCloseable {
 		return scan(table, "#role = :user AND contains(content, :text)",
 				Map.of(":user", AttributeValue.fromS("user"), ":text", AttributeValue.fromS(text.replace("%", ""))),
 				Map.of("#role", "role"));
+	}
+
+	/** Deliveries not yet sent (nor given up). */
+	public int pendingDeliveries(String table) {
+		return scan(table, "begins_with(pk, :d) AND #state = :pending",
+				Map.of(":d", AttributeValue.fromS("D#"), ":pending", AttributeValue.fromS("pending")),
+				Map.of("#state", "state"))
+			.size();
+	}
+
+	/** Turns under way. */
+	public int turns(String table) {
+		return scan(table, "begins_with(pk, :t)", Map.of(":t", AttributeValue.fromS("TURN#")), Map.of()).size();
+	}
+
+	/** Makes every turn under way look held by {@code node}. */
+	public void holdTurns(String table, String node) {
+		for (Map<String, AttributeValue> turn : scan(table, "begins_with(pk, :t)",
+				Map.of(":t", AttributeValue.fromS("TURN#")), Map.of())) {
+			client.updateItem(request -> request.tableName(table)
+				.key(Map.of("pk", turn.get("pk"), "sk", turn.get("sk")))
+				.updateExpression("SET #node = :node")
+				.expressionAttributeNames(Map.of("#node", "node"))
+				.expressionAttributeValues(Map.of(":node", AttributeValue.fromS(node))));
+		}
 	}
 
 	private List<Map<String, AttributeValue>> scan(String table, String filter, Map<String, AttributeValue> values,

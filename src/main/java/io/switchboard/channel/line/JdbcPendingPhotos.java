@@ -6,11 +6,13 @@ import java.util.List;
 import io.switchboard.conversation.MessagePart;
 import io.switchboard.media.MediaRef;
 
+import org.springframework.boot.autoconfigure.condition.ConditionalOnProperty;
 import org.springframework.jdbc.core.simple.JdbcClient;
 import org.springframework.stereotype.Component;
 
 /** Photos waiting in the SQL database's {@code line_pending_photos} table. */
 @Component
+@ConditionalOnProperty(name = "switchboard.storage.type", havingValue = "jdbc", matchIfMissing = true)
 @ConditionalOnLineChannel
 class JdbcPendingPhotos implements PendingPhotos {
 

@@ -9,7 +9,7 @@ import io.switchboard.media.MediaRef;
  * The storage port for photos waiting for their question (send a photo, then ask about
  * it). A photo belongs to the user who sent it in the chat it was sent in, and waits
  * {@code switchboard.line.pending-photo-ttl}. Adapters: {@link JdbcPendingPhotos} (the
- * {@code line_pending_photos} table) and DynamoDB.
+ * {@code line_pending_photos} table) and {@link DynamoPendingPhotos}.
  */
 interface PendingPhotos {
 

@@ -1,67 +1,13 @@
 package io.switchboard.channel.web;
 
-import java.nio.file.Path;
-import java.util.List;
+import io.switchboard.channel.DynamoChannelContract;
 
-import io.switchboard.channel.ChannelContract;
-import io.switchboard.storage.StorageProperties;
-import io.switchboard.testsupport.Dynalite;
-import io.switchboard.testsupport.DynamoMessages;
-import org.junit.jupiter.api.AfterAll;
-
-import org.springframework.context.ConfigurableApplicationContext;
-
-/**
- * The channel contract on the chat page with the chat core on DynamoDB (dynalite): a
- * message is kept in DynamoDB the moment it arrives, answered once, and finished after a
- * restart.
- */
-class WebDynamoContractTest extends ChannelContract {
-
-	/** The table of the SQL database named last: each database gets its own. */
-	private String table;
-
-	private DynamoMessages messages;
+/** The channel contract on the chat page with the chat path on DynamoDB. */
+class WebDynamoContractTest extends DynamoChannelContract {
 
 	@Override
-	protected Rig newRig() {
-		Dynalite.requireOrSkip();
-		if (messages == null) {
-			messages = new DynamoMessages();
-		}
+	protected Rig newChannelRig() {
 		return new WebRig();
-	}
-
-	@Override
-	protected String database(Path folder, String name) {
-		table = Dynalite.newTable();
-		return super.database(folder, name);
-	}
-
-	@Override
-	protected List<String> databaseSettings() {
-		return Dynalite.settings(table);
-	}
-
-	@Override
-	protected int questionsStored(ConfigurableApplicationContext on, String text) {
-		return messages.questionsStored(tableOf(on), text);
-	}
-
-	@Override
-	protected String answerState(ConfigurableApplicationContext on, String text) {
-		return messages.answerState(tableOf(on), text);
-	}
-
-	private static String tableOf(ConfigurableApplicationContext on) {
-		return on.getBean(StorageProperties.class).dynamodb().table();
-	}
-
-	@AfterAll
-	void closeMessages() {
-		if (messages != null) {
-			messages.close();
-		}
 	}
 
 }
