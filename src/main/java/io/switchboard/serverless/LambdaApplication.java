@@ -2,12 +2,15 @@ package io.switchboard.serverless;
 
 import io.switchboard.SwitchboardApplication;
 
+import org.springframework.beans.factory.SmartInitializingSingleton;
 import org.springframework.boot.SpringBootConfiguration;
 import org.springframework.boot.autoconfigure.EnableAutoConfiguration;
 import org.springframework.boot.context.properties.ConfigurationPropertiesScan;
+import org.springframework.boot.logging.LogLevel;
+import org.springframework.boot.logging.LoggingSystem;
+import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.ComponentScan;
 import org.springframework.context.annotation.FilterType;
-import org.springframework.context.annotation.PropertySource;
 import org.springframework.stereotype.Controller;
 import org.springframework.web.bind.annotation.ControllerAdvice;
 
@@ -15,12 +18,10 @@ import org.springframework.web.bind.annotation.ControllerAdvice;
  * The functions' application: the server's modules without what only a server does (no
  * HTTP server, no page or API controllers, no web page, Discord or Slack channel, no
  * OpenAI-compatible gateway). Lambda's Java runtime starts it through Spring Cloud
- * Function's {@code FunctionInvoker} ({@code MAIN_CLASS}), without a web server; its own
- * defaults are in {@code lambda.properties}.
+ * Function's {@code FunctionInvoker} ({@code MAIN_CLASS}), without a web server.
  */
 @SpringBootConfiguration
 @EnableAutoConfiguration
-@PropertySource("classpath:lambda.properties")
 @ConfigurationPropertiesScan(basePackageClasses = SwitchboardApplication.class)
 @ComponentScan(basePackageClasses = SwitchboardApplication.class, excludeFilters = {
 		@ComponentScan.Filter(type = FilterType.ANNOTATION,
@@ -28,5 +29,17 @@ import org.springframework.web.bind.annotation.ControllerAdvice;
 		@ComponentScan.Filter(type = FilterType.REGEX,
 				pattern = { "io\\.switchboard\\.channel\\.(web|discord|slack)\\..*", "io\\.switchboard\\.api\\..*" }) })
 public class LambdaApplication {
+
+	/**
+	 * Spring Cloud Function's AWS adapter logs every event it receives at INFO: a LINE
+	 * body carries what people wrote, which must not end up in CloudWatch. (Set here, as
+	 * the adapter makes the application itself and a logging setting in a property source
+	 * of this class would come too late.)
+	 */
+	@Bean
+	SmartInitializingSingleton quietAdapterLog(LoggingSystem logging) {
+		return () -> logging.setLogLevel("org.springframework.cloud.function.adapter.aws.AWSLambdaUtils",
+				LogLevel.WARN);
+	}
 
 }

@@ -4,11 +4,13 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import io.switchboard.channel.HandedOverTurns;
 import io.switchboard.channel.TurnHandoff;
 import io.switchboard.channel.line.LineWebhook;
+import io.switchboard.storage.DynamoTable;
 import software.amazon.awssdk.http.urlconnection.UrlConnectionHttpClient;
 import software.amazon.awssdk.regions.Region;
 import software.amazon.awssdk.services.sqs.SqsClient;
 import software.amazon.awssdk.services.sqs.SqsClientBuilder;
 
+import org.springframework.beans.factory.ObjectProvider;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnBean;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnProperty;
 import org.springframework.boot.context.properties.EnableConfigurationProperties;
@@ -47,6 +49,11 @@ class ServerlessConfiguration {
 	@ConditionalOnBean(LineWebhook.class)
 	WebhookFunction webhook(LineWebhook webhook, HandedOverTurns turns, ServerlessProperties properties) {
 		return new WebhookFunction(webhook, turns, properties);
+	}
+
+	@Bean
+	Priming priming(ObjectProvider<LineWebhook> webhook, WorkerFunction worker, ObjectProvider<DynamoTable> table) {
+		return new Priming(webhook.getIfAvailable(), worker, table.getIfAvailable());
 	}
 
 	@Bean

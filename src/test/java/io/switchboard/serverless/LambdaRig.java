@@ -102,15 +102,23 @@ final class LambdaRig implements AutoCloseable {
 			+ "switchboard.line.channel-access-token=/switchboard/line-channel-access-token,"
 			+ "switchboard.llm.providers.openai.api-key=/switchboard/openai-api-key";
 
-	final FunctionInvoker webhook;
+	FunctionInvoker webhook;
 
-	final FunctionInvoker worker;
+	FunctionInvoker worker;
 
 	/**
 	 * @param sqlFolder where the SQL side store (the pipeline's rows, until they move to
 	 * DynamoDB) keeps its file, shared by both functions as one table would be
 	 */
 	LambdaRig(Path sqlFolder, Map<String, String> more) {
+		this(sqlFolder, more, true);
+	}
+
+	/**
+	 * @param start whether to start both functions now (else {@link #startWebhook} and
+	 * {@link #startWorker} do)
+	 */
+	LambdaRig(Path sqlFolder, Map<String, String> more, boolean start) {
 		Map<String, String> settings = settings(sqlFolder, table, sqs.uri().toString(), ssm.uri().toString(),
 				line.uri().toString(), model.baseUrl().toString());
 		settings.putAll(more);
@@ -118,8 +126,24 @@ final class LambdaRig implements AutoCloseable {
 			System.setProperty(name, value);
 			properties.add(name);
 		});
+		if (start) {
+			startWebhook();
+			startWorker();
+		}
+	}
+
+	/** Starts the webhook function's container (its application); returns the nanoseconds it took. */
+	long startWebhook() {
+		long started = System.nanoTime();
 		webhook = new FunctionInvoker("webhook");
+		return System.nanoTime() - started;
+	}
+
+	/** Starts the worker function's container (its application); returns the nanoseconds it took. */
+	long startWorker() {
+		long started = System.nanoTime();
 		worker = new FunctionInvoker("worker");
+		return System.nanoTime() - started;
 	}
 
 	static String arn(String queue) {

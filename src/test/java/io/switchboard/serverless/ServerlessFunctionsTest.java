@@ -183,4 +183,20 @@ class ServerlessFunctionsTest {
 		});
 	}
 
+	/**
+	 * SnapStart's priming runs the hot paths before the snapshot: it must leave nothing
+	 * behind (no message, no hand-over, no call to LINE or the model).
+	 */
+	@Test
+	void primingRunsTheHotPathsAndLeavesNothing() {
+		int lineCalls = rig.line.requests().size();
+		int modelCalls = rig.model.requests().size();
+
+		Priming.primeAll();
+
+		assertThat(rig.sqs.messages(LambdaRig.QUEUE)).isEmpty();
+		assertThat(rig.line.requests()).hasSize(lineCalls);
+		assertThat(rig.model.requests()).hasSize(modelCalls);
+	}
+
 }
