@@ -24,6 +24,6 @@ for prime in false true; do
 		echo "# $(date -u +%FT%TZ) load: $(cut -d' ' -f1-3 /proc/loadavg) prime=$prime $*"
 		java -XX:+TieredCompilation -XX:TieredStopAtLevel=1 \
 			-cp "target/test-classes:target/classes:$(cat target/bench-classpath.txt)" \
-			io.switchboard.serverless.LambdaBench --prime "$prime" "$@" 2>/dev/null | grep -E '^(cold|warm|load)'
+			io.switchboard.channel.serverless.LambdaBench --prime "$prime" "$@" 2>/dev/null | grep -E '^(cold|warm|load)'
 	} | tee -a bench/results-lambda.log
 done

@@ -1,4 +1,4 @@
-package io.switchboard.serverless;
+package io.switchboard.channel.serverless;
 
 import java.nio.charset.StandardCharsets;
 import java.util.Base64;

@@ -1,4 +1,4 @@
-package io.switchboard.serverless;
+package io.switchboard.channel.serverless;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.ObjectMapper;

@@ -1,4 +1,4 @@
-package io.switchboard.serverless;
+package io.switchboard.channel.serverless;
 
 import java.lang.management.ManagementFactory;
 import java.nio.file.Files;
@@ -30,15 +30,15 @@ import io.switchboard.testsupport.Dynalite;
  * <li>warm: {@code --warm} webhook calls and worker turns one after another, with an
  * instant model: the webhook's duration and the worker's (which, with a model that
  * answers at once, is its overhead besides the model);</li>
- * <li>load: {@code --rate} events a minute for {@code --seconds} through the webhook,
- * the worker draining the queue alongside; every user must get exactly one answer.</li>
+ * <li>load: {@code --rate} events a minute for {@code --seconds} through the webhook, the
+ * worker draining the queue alongside; every user must get exactly one answer.</li>
  * </ol>
  */
 public final class LambdaBench {
 
 	public static void main(String[] args) throws Exception {
-		Map<String, String> options = new java.util.HashMap<>(Map.of("--prime", "false", "--warm", "200", "--rate",
-				"500", "--seconds", "60", "--pollers", "4"));
+		Map<String, String> options = new java.util.HashMap<>(
+				Map.of("--prime", "false", "--warm", "200", "--rate", "500", "--seconds", "60", "--pollers", "4"));
 		for (int i = 0; i + 1 < args.length; i += 2) {
 			options.put(args[i], args[i + 1]);
 		}
@@ -46,8 +46,8 @@ public final class LambdaBench {
 		long jvmStart = ManagementFactory.getRuntimeMXBean().getStartTime();
 		Dynalite.requireOrSkip();
 		Path folder = Files.createTempDirectory("lambda-bench");
-		try (LambdaRig rig = new LambdaRig(folder, Map.of("logging.level.root", "warn",
-				"logging.level.io.switchboard", "warn"), false)) {
+		try (LambdaRig rig = new LambdaRig(folder,
+				Map.of("logging.level.root", "warn", "logging.level.io.switchboard", "warn"), false)) {
 			rig.model.reply("ok");
 			// ------------------------------------------------------------- cold
 			long webhookInit = rig.startWebhook();
@@ -82,8 +82,13 @@ public final class LambdaBench {
 			int warm = Integer.parseInt(options.get("--warm"));
 			long[] webhook = new long[warm];
 			long[] worker = new long[warm];
+			io.switchboard.storage.Capacity before = Priming.consumed();
+			// ten users who keep talking: a returning user's turns, in a session that
+			// grows
+			String[] regulars = new String[10];
+			Arrays.setAll(regulars, i -> user());
 			for (int i = 0; i < warm; i++) {
-				String body = FakeLine.body(rig.line.text(FakeLine.user(user()), "warm " + i));
+				String body = FakeLine.body(rig.line.text(FakeLine.user(regulars[i % regulars.length]), "warm " + i));
 				long started = System.nanoTime();
 				check(rig.post(body).path("statusCode").asInt());
 				webhook[i] = System.nanoTime() - started;
@@ -91,9 +96,12 @@ public final class LambdaBench {
 				rig.pollOnce(LambdaRig.QUEUE);
 				worker[i] = System.nanoTime() - started;
 			}
-			System.out.printf("warm (%d): webhook p50 %.1f ms, p99 %.1f ms; worker p50 %.1f ms, p99 %.1f ms%n", warm,
-					percentile(webhook, 50), percentile(webhook, 99), percentile(worker, 50),
-					percentile(worker, 99));
+			io.switchboard.storage.Capacity units = Priming.consumed().minus(before);
+			System.out.printf(
+					"warm (%d): webhook p50 %.1f ms, p99 %.1f ms; worker p50 %.1f ms, p99 %.1f ms;"
+							+ " DynamoDB per turn (webhook + worker, a returning user) %.1f read, %.1f write units%n",
+					warm, percentile(webhook, 50), percentile(webhook, 99), percentile(worker, 50),
+					percentile(worker, 99), units.readUnits() / warm, units.writeUnits() / warm);
 
 			// ------------------------------------------------------------- load
 			int rate = Integer.parseInt(options.get("--rate"));
@@ -143,8 +151,9 @@ public final class LambdaBench {
 			System.out.printf(
 					"load: %d events at %d a minute, all answered after %.1f s: %d users answered, %d lost, %d answered twice;"
 							+ " queue %d left, dead letters %d; LINE calls %d%n",
-					events, rate, took / 1e9, answers, events - answers, twice, rig.sqs.messages(LambdaRig.QUEUE).size(),
-					rig.sqs.messages(LambdaRig.QUEUE + "-dlq").size(), rig.line.sent().size() - sentBefore);
+					events, rate, took / 1e9, answers, events - answers, twice,
+					rig.sqs.messages(LambdaRig.QUEUE).size(), rig.sqs.messages(LambdaRig.QUEUE + "-dlq").size(),
+					rig.line.sent().size() - sentBefore);
 			if (events != answers || twice > 0) {
 				System.exit(1);
 			}

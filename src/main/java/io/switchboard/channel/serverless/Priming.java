@@ -1,4 +1,4 @@
-package io.switchboard.serverless;
+package io.switchboard.channel.serverless;
 
 import java.util.List;
 
@@ -25,8 +25,8 @@ final class Priming implements Resource {
 	private static final Logger log = LoggerFactory.getLogger(Priming.class);
 
 	/**
-	 * The primings of this process's contexts, for the benchmark and tests, which run
-	 * on a JVM that takes no snapshot.
+	 * The primings of this process's contexts, for the benchmark and tests, which run on
+	 * a JVM that takes no snapshot.
 	 */
 	private static final java.util.Set<Priming> ALL = java.util.concurrent.ConcurrentHashMap.newKeySet();
 
@@ -43,6 +43,22 @@ final class Priming implements Resource {
 		// CRaC holds its resources weakly: this bean keeps itself alive
 		Core.getGlobalContext().register(this);
 		ALL.add(this);
+	}
+
+	/**
+	 * The DynamoDB capacity the contexts of this process consumed so far (both functions'
+	 * share one table in the benchmark, which counts a turn's units with it).
+	 */
+	static io.switchboard.storage.Capacity consumed() {
+		double read = 0;
+		double write = 0;
+		for (Priming priming : ALL) {
+			if (priming.table != null) {
+				read += priming.table.meter().consumed().readUnits();
+				write += priming.table.meter().consumed().writeUnits();
+			}
+		}
+		return new io.switchboard.storage.Capacity(read, write);
 	}
 
 	/** Primes every context of this process, as a snapshot would. */

@@ -6,4 +6,4 @@
  * Parameter Store once per container.
  */
 @org.springframework.modulith.ApplicationModule(displayName = "Serverless")
-package io.switchboard.serverless;
+package io.switchboard.channel.serverless;

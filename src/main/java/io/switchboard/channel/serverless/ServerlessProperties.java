@@ -1,4 +1,4 @@
-package io.switchboard.serverless;
+package io.switchboard.channel.serverless;
 
 import java.net.URI;
 import java.time.Duration;

@@ -1,4 +1,4 @@
-package io.switchboard.serverless;
+package io.switchboard.channel.serverless;
 
 import java.util.ArrayList;
 import java.util.List;

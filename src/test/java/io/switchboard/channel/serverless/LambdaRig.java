@@ -1,4 +1,4 @@
-package io.switchboard.serverless;
+package io.switchboard.channel.serverless;
 
 import java.io.ByteArrayInputStream;
 import java.io.ByteArrayOutputStream;
@@ -70,7 +70,7 @@ final class LambdaRig implements AutoCloseable {
 	static Map<String, String> settings(Path sqlFolder, String table, String sqsUri, String ssmUri, String lineUri,
 			String modelUri) {
 		Map<String, String> settings = new LinkedHashMap<>();
-		settings.put("MAIN_CLASS", "io.switchboard.serverless.LambdaApplication");
+		settings.put("MAIN_CLASS", "io.switchboard.channel.serverless.LambdaApplication");
 		settings.put("spring.datasource.url", "jdbc:sqlite:" + sqlFolder.resolve("pipeline.db"));
 		settings.put("spring.main.banner-mode", "off");
 		for (String setting : Dynalite.settings(table)) {
@@ -132,14 +132,20 @@ final class LambdaRig implements AutoCloseable {
 		}
 	}
 
-	/** Starts the webhook function's container (its application); returns the nanoseconds it took. */
+	/**
+	 * Starts the webhook function's container (its application); returns the nanoseconds
+	 * it took.
+	 */
 	long startWebhook() {
 		long started = System.nanoTime();
 		webhook = new FunctionInvoker("webhook");
 		return System.nanoTime() - started;
 	}
 
-	/** Starts the worker function's container (its application); returns the nanoseconds it took. */
+	/**
+	 * Starts the worker function's container (its application); returns the nanoseconds
+	 * it took.
+	 */
 	long startWorker() {
 		long started = System.nanoTime();
 		worker = new FunctionInvoker("worker");
