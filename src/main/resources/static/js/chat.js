@@ -38,6 +38,8 @@
 	const stopButton = document.getElementById('stop');
 	const counter = document.getElementById('char-counter');
 	let reading = null; // the AbortController of the answer being read
+	// the stored answer being written, which Stop stops on the server
+	let answering = null;
 
 	// the message pane scrolls, never the window; a picture that arrives later (an image
 	// job's grid) scrolls it again once it has its height
@@ -386,6 +388,9 @@
 		sendButton.disabled = true;
 		reading = new AbortController();
 		stopButton.hidden = false;
+		stopButton.disabled = false;
+		stopButton.textContent = 'Stop';
+		answering = null;
 		let answer = null;
 		function keepText() {
 			// a refused message is not lost: it goes back in the box, unless something new is there
@@ -416,6 +421,8 @@
 						question.querySelector('.body').textContent = data.text;
 						break;
 					case 'accepted':
+						// the answer the Stop button stops
+						answering = data.answerId || null;
 						// stored: a new chat has its session now
 						if (!composer.dataset.sessionId && data.sessionId) {
 							composer.dataset.sessionId = data.sessionId;
@@ -467,6 +474,10 @@
 						body.classList.add('markdown');
 						body.innerHTML = data.html; // rendered and sanitized by the server
 						answer.classList.remove('streaming');
+						if (data.stopped) {
+							// what was shown until Stop is the answer, and says so
+							answer.classList.add('stopped');
+						}
 						const meta = document.createElement('div');
 						meta.className = 'meta';
 						meta.textContent = data.meta;
@@ -523,6 +534,7 @@
 			}
 		} finally {
 			reading = null;
+			answering = null;
 			stopButton.hidden = true;
 			sendButton.disabled = false;
 			scrollDown();
@@ -585,9 +597,28 @@
 
 	input.addEventListener('input', updateCounter);
 
-	stopButton.addEventListener('click', function () {
-		if (reading) {
-			reading.abort();
+	stopButton.addEventListener('click', async function () {
+		if (!reading) {
+			return;
+		}
+		const controller = reading;
+		if (!answering) {
+			// not stored yet: nothing on the server to stop
+			controller.abort();
+			return;
+		}
+		// the server cancels the model's stream and keeps what was shown; the stream then
+		// ends with the answer as usual
+		stopButton.disabled = true;
+		stopButton.textContent = 'Stopping…';
+		try {
+			const response = await fetch('/chat/answers/' + encodeURIComponent(answering) + '/stop',
+				{ method: 'POST', headers: csrfHeaders() });
+			if (!response.ok && response.status !== 409) {
+				controller.abort();
+			}
+		} catch (failure) {
+			controller.abort();
 		}
 	});
 

@@ -9,6 +9,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
 
+import io.switchboard.assistant.Assistant;
 import io.switchboard.assistant.AssistantProperties;
 import io.switchboard.conversation.AnswerRecord;
 import io.switchboard.conversation.AnswerState;
@@ -290,7 +291,15 @@ class ChatController {
 		if ("length".equals(answer.finishReason())) {
 			meta.append(" · cut at the length limit");
 		}
+		if (stopped(answer)) {
+			meta.append(" · stopped by you");
+		}
 		return meta.toString();
+	}
+
+	/** Whether the asker stopped this answer (it is what was shown until then). */
+	static boolean stopped(AnswerRecord answer) {
+		return answer != null && Assistant.STOPPED.equals(answer.finishReason());
 	}
 
 }

@@ -126,6 +126,7 @@ class WebRenderer implements ChannelRenderer<WebAddress, Void> {
 		Map<String, Object> data = new LinkedHashMap<>();
 		data.put("html", markdown.render(exchange.answer().text()));
 		data.put("meta", ChatController.meta(exchange.answer().answer()));
+		data.put("stopped", ChatController.stopped(exchange.answer().answer()));
 		// the tools the model used, shown as collapsible steps above the answer
 		data.put("tools",
 				ToolSteps.results(exchange.answer().parts())
