@@ -621,6 +621,42 @@ public class Conversations {
 		return messages.recent(id, limit);
 	}
 
+	/**
+	 * A window of a session's messages by one of them, e.g. a search hit older than the
+	 * newest page: the viewer must be allowed to see the session, and the message must be
+	 * in it.
+	 * @throws ConversationException.NotFound when the message is not in that session
+	 */
+	public MessageWindow messagesBy(UserId viewer, SessionId id, long messageId, MessageWindow.Anchor anchor,
+			int limit) {
+		session(viewer, id);
+		StoredMessage by = messages.find(messageId)
+			.filter(found -> found.session().equals(id))
+			.orElseThrow(() -> new ConversationException.NotFound(
+					"Message " + messageId + " is not in session #" + id.value() + "."));
+		return switch (anchor) {
+			case AT -> {
+				int before = limit / 2;
+				List<StoredMessage> earlier = messages.before(id, by.topic(), by.seq(), before + 1);
+				List<StoredMessage> later = messages.from(id, by.topic(), by.seq(), limit - before + 1);
+				List<StoredMessage> shown = new ArrayList<>(limit);
+				shown.addAll(earlier.size() > before ? earlier.subList(1, earlier.size()) : earlier);
+				shown.addAll(later.size() > limit - before ? later.subList(0, limit - before) : later);
+				yield new MessageWindow(shown, earlier.size() > before, later.size() > limit - before);
+			}
+			case BEFORE -> {
+				List<StoredMessage> earlier = messages.before(id, by.topic(), by.seq(), limit + 1);
+				boolean more = earlier.size() > limit;
+				yield new MessageWindow(more ? earlier.subList(1, earlier.size()) : earlier, more, true);
+			}
+			case AFTER -> {
+				List<StoredMessage> later = messages.from(id, by.topic(), by.seq() + 1, limit + 1);
+				boolean more = later.size() > limit;
+				yield new MessageWindow(more ? later.subList(0, limit) : later, true, more);
+			}
+		};
+	}
+
 	public long messageCount(SessionId id) {
 		return messages.count(id);
 	}

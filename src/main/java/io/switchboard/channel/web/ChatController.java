@@ -17,6 +17,7 @@ import io.switchboard.conversation.ConversationException;
 import io.switchboard.conversation.Conversations;
 import io.switchboard.conversation.MessagePart;
 import io.switchboard.conversation.MessageRole;
+import io.switchboard.conversation.MessageWindow;
 import io.switchboard.conversation.Place;
 import io.switchboard.conversation.Session;
 import io.switchboard.conversation.SessionId;
@@ -99,11 +100,41 @@ class ChatController {
 		return "web/chat";
 	}
 
+	/**
+	 * A session's page: its newest messages, or with {@code at} (a search hit) the
+	 * messages around that one, and with {@code before} or {@code after} the page of
+	 * messages before or after one, so that every message of a long session can be
+	 * reached.
+	 */
 	@GetMapping("/sessions/{id}")
-	String session(@AuthenticationPrincipal WebPrincipal me, @PathVariable long id, Model model) {
+	String session(@AuthenticationPrincipal WebPrincipal me, @PathVariable long id,
+			@RequestParam(required = false) Long at, @RequestParam(required = false) Long before,
+			@RequestParam(required = false) Long after, Model model) {
 		Session session = conversations.session(me.userId(), new SessionId(id));
 		addPage(me, session, model);
+		Long by = at != null ? at : before != null ? before : after;
+		if (by != null) {
+			MessageWindow.Anchor anchor = at != null ? MessageWindow.Anchor.AT
+					: before != null ? MessageWindow.Anchor.BEFORE : MessageWindow.Anchor.AFTER;
+			showWindow(me, session, conversations.messagesBy(me.userId(), session.id(), by, anchor, HISTORY_SHOWN),
+					model);
+		}
 		return "web/chat";
+	}
+
+	/** An older part of the conversation, with links to the pages on either side. */
+	private void showWindow(WebPrincipal me, Session session, MessageWindow window, Model model) {
+		List<StoredMessage> shown = window.messages();
+		if (shown.isEmpty()) {
+			return;
+		}
+		Instant since = window.earlier() ? shown.getFirst().createdAt() : Instant.EPOCH;
+		Instant until = window.later() ? shown.getLast().createdAt().plusMillis(1) : Instant.ofEpochMilli(Long.MAX_VALUE);
+		model.addAttribute("messages", views(shown, notices.between(session.id(), since, until, HISTORY_SHOWN)));
+		String base = "/sessions/" + session.id().value();
+		model.addAttribute("earlierLink", window.earlier() ? base + "?before=" + shown.getFirst().id() : null);
+		model.addAttribute("laterLink", window.later() ? base + "?after=" + shown.getLast().id() : null);
+		model.addAttribute("windowed", window.later());
 	}
 
 	/** A page of the session list (the page asks for the next as it scrolls). */
@@ -215,6 +246,11 @@ class ChatController {
 			Instant since = recent.size() < HISTORY_SHOWN || recent.isEmpty() ? Instant.EPOCH
 					: recent.getFirst().createdAt();
 			model.addAttribute("messages", views(recent, notices.since(session.id(), since, HISTORY_SHOWN)));
+			// the newest page of a longer conversation leads to the earlier ones
+			model.addAttribute("earlierLink", recent.isEmpty() || conversations.messageCount(session.id()) <= recent.size()
+					? null : "/sessions/" + session.id().value() + "?before=" + recent.getFirst().id());
+			model.addAttribute("laterLink", null);
+			model.addAttribute("windowed", false);
 		}
 		else {
 			model.addAttribute("messages", List.of());
