@@ -549,13 +549,93 @@
 			return;
 		}
 		input.value = '';
+		if (commandList) {
+			commandList.hidden = true;
+		}
 		imageInput.value = '';
 		preview.hidden = true;
 		preview.textContent = '';
 		send(text, file);
 	});
 
+	// the command list: typing "/" shows the commands of /help, and the words after it
+	// filter them (by name or by what they do); arrows move, Enter or Tab picks, Escape
+	// closes
+	const commandList = document.getElementById('command-list');
+	const commandOptions = commandList ? Array.from(commandList.querySelectorAll('li[role=option]')) : [];
+	let commandActive = -1;
+	function visibleCommands() {
+		return commandOptions.filter(function (option) { return !option.hidden; });
+	}
+	function markCommand(index) {
+		const shown = visibleCommands();
+		commandActive = shown.length === 0 ? -1 : Math.max(-1, Math.min(index, shown.length - 1));
+		commandOptions.forEach(function (option) { option.setAttribute('aria-selected', 'false'); });
+		if (commandActive >= 0) {
+			shown[commandActive].setAttribute('aria-selected', 'true');
+			shown[commandActive].scrollIntoView({ block: 'nearest' });
+		}
+	}
+	function filterCommands() {
+		if (!commandList) {
+			return;
+		}
+		const value = input.value;
+		if (!value.startsWith('/') || value.includes('\n')) {
+			commandList.hidden = true;
+			return;
+		}
+		const words = value.slice(1).toLowerCase().split(/\s+/).filter(Boolean);
+		let count = 0;
+		commandOptions.forEach(function (option) {
+			const text = option.textContent.toLowerCase();
+			// every word must be in the command or in what it does, in any order
+			const match = words.every(function (word) { return text.includes(word); });
+			option.hidden = !match;
+			if (match) {
+				count++;
+			}
+		});
+		commandList.hidden = count === 0;
+		document.getElementById('command-count').textContent = count === 0 ? ''
+			: count + (count === 1 ? ' command matches' : ' commands match') + ': ↑ ↓ to choose, Enter or Tab to pick';
+		markCommand(-1);
+	}
+	function pickCommand(option) {
+		input.value = option.dataset.insert;
+		commandList.hidden = true;
+		input.focus();
+		updateCounter();
+	}
+	commandOptions.forEach(function (option) {
+		option.addEventListener('mousedown', function (event) {
+			event.preventDefault(); // keep the focus in the message box
+			pickCommand(option);
+		});
+	});
+	input.addEventListener('input', filterCommands);
+
 	input.addEventListener('keydown', function (event) {
+		if (commandList && !commandList.hidden && !event.isComposing) {
+			const shown = visibleCommands();
+			if (event.key === 'ArrowDown' || event.key === 'ArrowUp') {
+				event.preventDefault();
+				markCommand(commandActive + (event.key === 'ArrowDown' ? 1 : -1));
+				return;
+			}
+			if (event.key === 'Escape') {
+				commandList.hidden = true;
+				return;
+			}
+			// Tab picks the marked or the first; Enter only one chosen with the arrows, so a
+			// command typed out in full is still sent by Enter
+			if ((event.key === 'Tab' && !event.shiftKey && shown.length > 0)
+					|| (event.key === 'Enter' && !event.shiftKey && commandActive >= 0)) {
+				event.preventDefault();
+				pickCommand(shown[Math.max(commandActive, 0)]);
+				return;
+			}
+		}
 		if (event.key === 'Enter' && !event.shiftKey && !event.isComposing) {
 			event.preventDefault();
 			composer.requestSubmit();

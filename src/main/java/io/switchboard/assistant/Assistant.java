@@ -191,6 +191,11 @@ public class Assistant {
 		return new Received.Asked(user, exchange, model);
 	}
 
+	/** The commands of {@code /help} as a list, for a page to offer as you type. */
+	public List<CommandHelp> commandList() {
+		return CommandHelp.parse(commands.help(null).text());
+	}
+
 	/** The help reply, for channels that show it unasked (e.g. on a follow event). */
 	public Reply help() {
 		return commands.help(null);

@@ -69,8 +69,12 @@ class ChatController {
 
 	private final Clock clock;
 
+	private final Assistant commands;
+
 	ChatController(Conversations conversations, ModelCatalog models, MarkdownRenderer markdown, MediaLinks links,
-			WebNotices notices, AssistantProperties assistant, MultipartProperties multipart, Clock clock) {
+			WebNotices notices, AssistantProperties assistant, MultipartProperties multipart, Clock clock,
+			Assistant commands) {
+		this.commands = commands;
 		this.conversations = conversations;
 		this.models = models;
 		this.markdown = markdown;
@@ -230,6 +234,8 @@ class ChatController {
 		model.addAttribute("user", conversations.user(me.userId()));
 		model.addAttribute("sidebar", sidebar(me, 0, null));
 		model.addAttribute("maxChars", assistant.maxMessageChars());
+		// offered as the message box's command list, filtered as you type
+		model.addAttribute("commands", commands.commandList());
 		model.addAttribute("maxUpload", multipart.getMaxFileSize().toBytes());
 		model.addAttribute("models", models.all());
 		model.addAttribute("demoOnly", models.demoOnly());
