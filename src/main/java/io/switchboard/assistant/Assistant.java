@@ -270,6 +270,10 @@ public class Assistant {
 		List<MessagePart> steps;
 		try {
 			context = assembler.assemble(exchange, model, maxOutput, 1.0);
+			// facts its compaction proposed: the channel shows them with their buttons
+			// after the answer (the web page at once)
+			context.suggested()
+				.forEach(suggestion -> live.accept(new ReplyEvent.Notice(Commands.suggestion(suggestion))));
 			try {
 				ToolLoop.Outcome outcome = tools.answer(context.request(), offered, toolContext, live);
 				response = outcome.response();

@@ -3,6 +3,7 @@ package io.switchboard.channel;
 import java.sql.Connection;
 import java.sql.SQLException;
 import java.time.Clock;
+import java.util.List;
 import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
@@ -20,6 +21,7 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 import io.switchboard.assistant.Assistant;
+import io.switchboard.assistant.Reply;
 import io.switchboard.conversation.AnswerState;
 import io.switchboard.conversation.Conversations;
 import io.switchboard.llm.ModelCatalog;
@@ -121,14 +123,15 @@ class Turns implements SmartLifecycle {
 		if (!held.add(turn.id())) {
 			return;
 		}
-		queue.submit(new TurnQueue.Ticket(turn.id(), turn.lane(), turn.userId(), turn.provider(),
-				new Running(turn, liveView(turn))));
+		queue.submit(new TurnQueue.Ticket(turn.id(), turn.lane(), turn.userId(), turn.provider(), new Running(turn,
+				liveView(turn), java.util.Collections.synchronizedList(new java.util.ArrayList<>()))));
 	}
 
 	private void start(TurnQueue.Ticket ticket) {
 		Thread.ofVirtual().name("turn-" + ticket.turn()).start(() -> {
 			try {
-				run(((Running) ticket.live()).turn(), ticket.live());
+				Running running = (Running) ticket.live();
+				run(running.turn(), running);
 			}
 			finally {
 				held.remove(ticket.turn());
@@ -137,7 +140,7 @@ class Turns implements SmartLifecycle {
 		});
 	}
 
-	private void run(TurnStore.Row turn, LiveAnswer live) {
+	private void run(TurnStore.Row turn, Running live) {
 		if (!accepting) {
 			return; // stopping: the next process (or another node) finishes it
 		}
@@ -166,14 +169,23 @@ class Turns implements SmartLifecycle {
 				return;
 			}
 		}
-		finish(turn);
+		finish(turn, List.copyOf(live.notices()));
 	}
 
-	/** The question is settled: its delivery becomes due and the turn row goes. */
-	private void finish(TurnStore.Row turn) {
+	/**
+	 * The question is settled: its delivery becomes due and the turn row goes; the
+	 * notices the turn gave besides its answer follow it, where the platform's live view
+	 * did not show them.
+	 */
+	private void finish(TurnStore.Row turn, List<Reply> notices) {
+		Object address = notices.isEmpty() ? null : followupAddress(turn);
 		try {
 			transactions.executeWithoutResult(status -> {
 				deliveries.release(turn.deliveryId(), turn.platform());
+				if (address != null) {
+					deliveries.add(turn.platform(), new Delivery.Notices("turn:" + turn.answerId(), notices), address,
+							false);
+				}
 				store.delete(turn.id());
 			});
 		}
@@ -231,8 +243,27 @@ class Turns implements SmartLifecycle {
 		};
 	}
 
-	/** A queued turn and its live view: what the queue hands back to start it. */
-	private record Running(TurnStore.Row turn, LiveAnswer view) implements LiveAnswer {
+	/** Where a turn's answer goes, for the notices that follow it; null for none. */
+	private Object followupAddress(TurnStore.Row turn) {
+		ChannelRenderer<Object, Object> renderer = renderers.find(turn.platform()).orElse(null);
+		if (renderer == null || renderer.showsTurnNotices()) {
+			return null;
+		}
+		try {
+			Optional<DeliveryStore.Row> delivery = deliveries.find(turn.deliveryId());
+			return delivery.isEmpty() ? null : json.readValue(delivery.get().address(), renderer.addressType());
+		}
+		catch (JsonProcessingException | RuntimeException failure) {
+			log.warn("the notices of turn {} cannot follow its answer: {}", turn.id(), failure.toString());
+			return null;
+		}
+	}
+
+	/**
+	 * A queued turn, its live view, and the notices it gave besides its answer: what the
+	 * queue hands back to start it.
+	 */
+	private record Running(TurnStore.Row turn, LiveAnswer view, List<Reply> notices) implements LiveAnswer {
 
 		@Override
 		public void queued(int ahead) {
@@ -241,6 +272,9 @@ class Turns implements SmartLifecycle {
 
 		@Override
 		public void accept(io.switchboard.assistant.ReplyEvent event) {
+			if (event instanceof io.switchboard.assistant.ReplyEvent.Notice notice) {
+				notices.add(notice.reply());
+			}
 			view.accept(event);
 		}
 

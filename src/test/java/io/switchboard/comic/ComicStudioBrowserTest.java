@@ -193,9 +193,8 @@ class ComicStudioBrowserTest {
 				.assertThat(page.getByRole(com.microsoft.playwright.options.AriaRole.BUTTON,
 						new Page.GetByRoleOptions().setName("Vary (subtle): candidate 1 of panel 4").setExact(true)))
 				.hasCount(1);
-			PlaywrightAssertions
-				.assertThat(page.getByRole(com.microsoft.playwright.options.AriaRole.BUTTON,
-						new Page.GetByRoleOptions().setName("Use 4 for panel 3").setExact(true)))
+			PlaywrightAssertions.assertThat(page.getByRole(com.microsoft.playwright.options.AriaRole.BUTTON,
+					new Page.GetByRoleOptions().setName("Use 4 for panel 3").setExact(true)))
 				.hasCount(1);
 			assertThat(page.locator(".comic-candidates button").allTextContents())
 				.allSatisfy(label -> assertThat(label.strip()).hasSizeGreaterThan(2));
@@ -233,7 +232,6 @@ class ComicStudioBrowserTest {
 		assertThat(problems).as("console errors (CSP violations show up here)").isEmpty();
 		assertThat(openai.requests()).hasSize(3);
 	}
-
 
 	/** The serious or critical axe-core violations on the page as it is now. */
 	static java.util.List<String> axeSeriousOrCritical(Page page) throws java.io.IOException {

@@ -133,7 +133,8 @@ class ChatController {
 			return;
 		}
 		Instant since = window.earlier() ? shown.getFirst().createdAt() : Instant.EPOCH;
-		Instant until = window.later() ? shown.getLast().createdAt().plusMillis(1) : Instant.ofEpochMilli(Long.MAX_VALUE);
+		Instant until = window.later() ? shown.getLast().createdAt().plusMillis(1)
+				: Instant.ofEpochMilli(Long.MAX_VALUE);
 		model.addAttribute("messages", views(shown, notices.between(session.id(), since, until, HISTORY_SHOWN)));
 		String base = "/sessions/" + session.id().value();
 		model.addAttribute("earlierLink", window.earlier() ? base + "?before=" + shown.getFirst().id() : null);
@@ -253,8 +254,9 @@ class ChatController {
 					: recent.getFirst().createdAt();
 			model.addAttribute("messages", views(recent, notices.since(session.id(), since, HISTORY_SHOWN)));
 			// the newest page of a longer conversation leads to the earlier ones
-			model.addAttribute("earlierLink", recent.isEmpty() || conversations.messageCount(session.id()) <= recent.size()
-					? null : "/sessions/" + session.id().value() + "?before=" + recent.getFirst().id());
+			model.addAttribute("earlierLink",
+					recent.isEmpty() || conversations.messageCount(session.id()) <= recent.size() ? null
+							: "/sessions/" + session.id().value() + "?before=" + recent.getFirst().id());
 			model.addAttribute("laterLink", null);
 			model.addAttribute("windowed", false);
 		}

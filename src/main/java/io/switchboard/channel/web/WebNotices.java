@@ -87,8 +87,8 @@ class WebNotices {
 	}
 
 	/**
-	 * A session's notices from {@code since} up to {@code until} (exclusive), oldest first,
-	 * at most {@code limit}: those among a window of older messages.
+	 * A session's notices from {@code since} up to {@code until} (exclusive), oldest
+	 * first, at most {@code limit}: those among a window of older messages.
 	 */
 	List<Notice> between(SessionId session, Instant since, Instant until, int limit) {
 		return jdbc

@@ -89,6 +89,12 @@ class WebRenderer implements ChannelRenderer<WebAddress, Void> {
 		return new Sent<>(null, null);
 	}
 
+	/** The page's stream shows them at once, before the answer ends it. */
+	@Override
+	public boolean showsTurnNotices() {
+		return true;
+	}
+
 	@Override
 	public LiveAnswer live(WebAddress address, Void refs, Consumer<Void> saveRefs) {
 		return new LiveAnswer() {
@@ -114,6 +120,8 @@ class WebRenderer implements ChannelRenderer<WebAddress, Void> {
 						}
 						streams.send(address.stream(), "tool", step);
 					}
+					// a fact proposed to remember, with its buttons
+					case ReplyEvent.Notice notice -> streams.send(address.stream(), "notice", notice(notice.reply()));
 					default -> {
 						// the delivery sends the end
 					}
