@@ -133,7 +133,8 @@
 		});
 		const answers = messages.querySelectorAll('.message.assistant:not(.streaming)');
 		const question = lastQuestion();
-		if (answers.length === 0 || !question || question.querySelector('img')) {
+		// an earlier page of a long session: its last answer is not the conversation's
+		if (answers.length === 0 || !question || question.querySelector('img') || document.getElementById('later-messages')) {
 			return;
 		}
 		const last = answers[answers.length - 1];

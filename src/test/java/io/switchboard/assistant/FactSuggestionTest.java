@@ -64,7 +64,7 @@ class FactSuggestionTest {
 	@Autowired
 	Conversations conversations;
 
-	final PlatformUserId me = new PlatformUserId("discord", "U" + UUID.randomUUID());
+	final PlatformUserId me = new PlatformUserId("slack", "U" + UUID.randomUUID());
 
 	final RecordingSink sink = new RecordingSink();
 
@@ -93,12 +93,12 @@ class FactSuggestionTest {
 			replied.replies().forEach(reply -> sink.accept(new ReplyEvent.Notice(reply)));
 		}
 		if (received instanceof Received.Asked asked && asked.exchange().answer().state() == AnswerState.PENDING) {
-			assistant.answer(asked.exchange().answerId(), "discord", sink);
+			assistant.answer(asked.exchange().answerId(), "slack", sink);
 		}
 	}
 
 	Reply reply(String command) {
-		ask(Place.direct("discord"), command);
+		ask(Place.direct("slack"), command);
 		return sink.of(ReplyEvent.Notice.class).getFirst().reply();
 	}
 
@@ -121,11 +121,11 @@ class FactSuggestionTest {
 
 	@Test
 	void compactionProposesFactsThatOnlyTheUsersConfirmationRemembers() {
-		List<Reply> proposals = chatUntilCompacted(Place.direct("discord"));
+		List<Reply> proposals = chatUntilCompacted(Place.direct("slack"));
 
 		// the summary model was asked for facts, and its facts are not in the summary
 		assertThat(summaries.lastRequestJson().toString()).contains("FACTS:");
-		var session = conversations.currentSession(user(), Place.direct("discord")).orElseThrow();
+		var session = conversations.currentSession(user(), Place.direct("slack")).orElseThrow();
 		assertThat(conversations.summary(session.id(), session.currentTopic()).orElseThrow().text())
 			.isEqualTo("SUMMARY: the user planned a migration.");
 		// each proposal with its buttons, and nothing remembered yet
@@ -159,7 +159,7 @@ class FactSuggestionTest {
 		assertThat(conversations.facts(user().id())).hasSize(1);
 
 		chat.reset();
-		ask(Place.direct("discord"), "And now?");
+		ask(Place.direct("slack"), "And now?");
 		String system = chat.lastRequestJson().path("messages").get(0).path("content").asText();
 		assertThat(system).contains("I am vegetarian").doesNotContain("Lyon");
 
@@ -171,7 +171,7 @@ class FactSuggestionTest {
 
 	@Test
 	void aPublicSessionProposesNothing() {
-		Place group = Place.group("discord", "G" + UUID.randomUUID());
+		Place group = Place.group("slack", "G" + UUID.randomUUID());
 		List<Reply> proposals = chatUntilCompacted(group);
 		assertThat(proposals).isEmpty();
 		assertThat(summaries.lastRequestJson().toString()).doesNotContain("FACTS:");
