@@ -279,10 +279,8 @@ class ChatCompletions {
 	}
 
 	private void record(ApiCaller caller, Router.Target target, ModelSpec model, Attempt.Answered answered) {
-		long cost = answered.status() == 200
-				? model.price()
-					.costNanos(new TokenUsage(answered.tokensIn(), answered.tokensOut(), answered.tokensCached()))
-				: 0;
+		long cost = answered.status() == 200 ? model.price()
+			.costNanos(new TokenUsage(answered.tokensIn(), answered.tokensOut(), answered.tokensCached())) : 0;
 		long latencyNanos = System.nanoTime() - caller.arrivedAt();
 		recorder.record(new ApiCall(caller.key().id(), caller.owner().id().value(), model.name(), target.label(),
 				answered.tokensIn(), answered.tokensOut(), cost,

@@ -318,6 +318,30 @@ abstract class StorageContract {
 	}
 
 	@Test
+	void proposedFactsWaitApartFromOtherConfirmationsAndAreAnsweredOnce() {
+		User user = newUser("slack");
+		conversations.requestConfirmation(user.id(), "user-clear", "");
+		List<io.switchboard.conversation.FactSuggestion> made = conversations.suggestFacts(user.id(),
+				List.of("I am vegetarian", "I live in Lyon", "i am VEGETARIAN"));
+		assertThat(made).extracting(io.switchboard.conversation.FactSuggestion::text)
+			.containsExactly("I am vegetarian", "I live in Lyon");
+		assertThat(conversations.factSuggestions(user.id())).containsExactlyInAnyOrderElementsOf(made);
+		// what waits is not proposed again
+		assertThat(conversations.suggestFacts(user.id(), List.of("I live in Lyon"))).isEmpty();
+
+		String vegetarian = made.get(0).code();
+		assertThat(conversations.acceptSuggestion(user.id(), vegetarian)).hasValueSatisfying(
+				facts -> assertThat(facts).extracting(io.switchboard.conversation.Fact::text).contains("I am vegetarian"));
+		assertThat(conversations.acceptSuggestion(user.id(), vegetarian)).isEmpty();
+		assertThat(conversations.declineSuggestion(user.id(), made.get(1).code())).isTrue();
+		assertThat(conversations.declineSuggestion(user.id(), made.get(1).code())).isFalse();
+		assertThat(conversations.factSuggestions(user.id())).isEmpty();
+		// what is remembered is not proposed again; the other confirmation still waits
+		assertThat(conversations.suggestFacts(user.id(), List.of("I am vegetarian"))).isEmpty();
+		assertThat(conversations.confirm(user.id(), "user-clear", "")).isTrue();
+	}
+
+	@Test
 	void confirmationsAreSingleUseAndMustMatch() {
 		User user = newUser("line");
 		assertThat(conversations.confirm(user.id(), "user-clear", "")).isFalse();
