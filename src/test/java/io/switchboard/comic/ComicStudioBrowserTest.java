@@ -127,7 +127,8 @@ class ComicStudioBrowserTest {
 	@Test
 	void fromAnIdeaToADownloadedStrip() throws Exception {
 		List<String> problems = new CopyOnWriteArrayList<>();
-		// the page's CSP is bypassed in this context so that axe can be added at the panels step
+		// the page's CSP is bypassed in this context so that axe can be added at the
+		// panels step
 		try (BrowserContext context = browser.newContext(port, 1280, 900, false)) {
 			Page page = context.newPage();
 			enter(page);

@@ -330,8 +330,9 @@ abstract class StorageContract {
 		assertThat(conversations.suggestFacts(user.id(), List.of("I live in Lyon"))).isEmpty();
 
 		String vegetarian = made.get(0).code();
-		assertThat(conversations.acceptSuggestion(user.id(), vegetarian)).hasValueSatisfying(
-				facts -> assertThat(facts).extracting(io.switchboard.conversation.Fact::text).contains("I am vegetarian"));
+		assertThat(conversations.acceptSuggestion(user.id(), vegetarian))
+			.hasValueSatisfying(facts -> assertThat(facts).extracting(io.switchboard.conversation.Fact::text)
+				.contains("I am vegetarian"));
 		assertThat(conversations.acceptSuggestion(user.id(), vegetarian)).isEmpty();
 		assertThat(conversations.declineSuggestion(user.id(), made.get(1).code())).isTrue();
 		assertThat(conversations.declineSuggestion(user.id(), made.get(1).code())).isFalse();
