@@ -11,6 +11,7 @@ import io.switchboard.conversation.User;
 import io.switchboard.fakes.FakeOpenAi;
 import io.switchboard.testsupport.IntegrationTest;
 import io.switchboard.testsupport.RecordingSink;
+import io.switchboard.testsupport.WebSession;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
@@ -60,6 +61,9 @@ class FactSuggestionTest {
 
 	@Autowired
 	Assistant assistant;
+
+	@org.springframework.boot.test.web.server.LocalServerPort
+	int port;
 
 	@Autowired
 	Conversations conversations;
@@ -167,6 +171,30 @@ class FactSuggestionTest {
 		assertThat(conversations.suggestFacts(user().id(), List.of("I am vegetarian", "I have a cat", "I have a cat")))
 			.extracting(io.switchboard.conversation.FactSuggestion::text)
 			.containsExactly("I have a cat");
+	}
+
+	@Test
+	void theWebPageShowsTheProposalsWithTheirButtonsWhileTheAnswerIsWritten() {
+		WebSession web = new WebSession(port);
+		if (web.get("/login").headers().firstValue("Location").orElse("").endsWith("/setup")) {
+			web.get("/setup");
+			web.postForm("/setup", java.util.Map.of("username", "grace", "displayName", "Grace", "password",
+					"suggest-password", "passwordAgain", "suggest-password"));
+		}
+		else {
+			web.signIn("grace", "suggest-password");
+		}
+		String events = "";
+		for (int n = 1; n <= 40 && summaries.requests().isEmpty(); n++) {
+			events = web.postMultipart("/chat/messages", java.util.Map.of("text", question(n)), null, null, null)
+				.body();
+		}
+		assertThat(summaries.requests()).as("a compaction").isNotEmpty();
+		// on the page's stream, after the answer started and before it is done
+		assertThat(events).contains("event:notice").contains("Remember this about you?").contains("I am vegetarian");
+		assertThat(events).contains("/remember suggested ").contains("\"label\":\"Don't remember\"");
+		assertThat(events.indexOf("event:started")).isLessThan(events.indexOf("event:notice"));
+		assertThat(events.indexOf("event:notice")).isLessThan(events.indexOf("event:done"));
 	}
 
 	@Test
