@@ -184,10 +184,13 @@ class FactSuggestionTest {
 		else {
 			web.signIn("grace", "suggest-password");
 		}
+		// the chat page, for its CSRF token
+		assertThat(web.get("/").statusCode()).isEqualTo(200);
 		String events = "";
 		for (int n = 1; n <= 40 && summaries.requests().isEmpty(); n++) {
-			events = web.postMultipart("/chat/messages", java.util.Map.of("text", question(n)), null, null, null)
-				.body();
+			var sent = web.postMultipart("/chat/messages", java.util.Map.of("text", question(n)), null, null, null);
+			assertThat(sent.statusCode()).as(sent.body()).isEqualTo(200);
+			events = sent.body();
 		}
 		assertThat(summaries.requests()).as("a compaction").isNotEmpty();
 		// on the page's stream, after the answer started and before it is done

@@ -15,8 +15,8 @@ final class CommandEcho {
 			Pattern.CASE_INSENSITIVE);
 
 	/** A proposed fact's buttons (see {@code /memory}). */
-	private static final Pattern SUGGESTION_BUTTON = Pattern.compile("/remember\\s+suggested\\s+\\S+\\s+(confirm|cancel)",
-			Pattern.CASE_INSENSITIVE);
+	private static final Pattern SUGGESTION_BUTTON = Pattern
+		.compile("/remember\\s+suggested\\s+\\S+\\s+(confirm|cancel)", Pattern.CASE_INSENSITIVE);
 
 	private CommandEcho() {
 	}

@@ -10,8 +10,7 @@ class CommandEchoTest {
 	@Test
 	void aProposedFactsButtonsReadAsWhatTheyDo() {
 		assertThat(CommandEcho.of("/remember suggested 1a2b3c4d confirm")).isEqualTo("Remember the proposed fact");
-		assertThat(CommandEcho.of("/remember suggested 1a2b3c4d cancel"))
-			.isEqualTo("Don't remember the proposed fact");
+		assertThat(CommandEcho.of("/remember suggested 1a2b3c4d cancel")).isEqualTo("Don't remember the proposed fact");
 		assertThat(CommandEcho.of("/remember I like tea")).isEqualTo("/remember I like tea");
 	}
 
