@@ -38,6 +38,8 @@
 	const stopButton = document.getElementById('stop');
 	const counter = document.getElementById('char-counter');
 	let reading = null; // the AbortController of the answer being read
+	// the stored answer being written, which Stop stops on the server
+	let answering = null;
 
 	// the message pane scrolls, never the window; a picture that arrives later (an image
 	// job's grid) scrolls it again once it has its height
@@ -131,7 +133,8 @@
 		});
 		const answers = messages.querySelectorAll('.message.assistant:not(.streaming)');
 		const question = lastQuestion();
-		if (answers.length === 0 || !question || question.querySelector('img')) {
+		// an earlier page of a long session: its last answer is not the conversation's
+		if (answers.length === 0 || !question || question.querySelector('img') || document.getElementById('later-messages')) {
 			return;
 		}
 		const last = answers[answers.length - 1];
@@ -386,6 +389,9 @@
 		sendButton.disabled = true;
 		reading = new AbortController();
 		stopButton.hidden = false;
+		stopButton.disabled = false;
+		stopButton.textContent = 'Stop';
+		answering = null;
 		let answer = null;
 		function keepText() {
 			// a refused message is not lost: it goes back in the box, unless something new is there
@@ -416,6 +422,8 @@
 						question.querySelector('.body').textContent = data.text;
 						break;
 					case 'accepted':
+						// the answer the Stop button stops
+						answering = data.answerId || null;
 						// stored: a new chat has its session now
 						if (!composer.dataset.sessionId && data.sessionId) {
 							composer.dataset.sessionId = data.sessionId;
@@ -467,6 +475,10 @@
 						body.classList.add('markdown');
 						body.innerHTML = data.html; // rendered and sanitized by the server
 						answer.classList.remove('streaming');
+						if (data.stopped) {
+							// what was shown until Stop is the answer, and says so
+							answer.classList.add('stopped');
+						}
 						const meta = document.createElement('div');
 						meta.className = 'meta';
 						meta.textContent = data.meta;
@@ -523,6 +535,7 @@
 			}
 		} finally {
 			reading = null;
+			answering = null;
 			stopButton.hidden = true;
 			sendButton.disabled = false;
 			scrollDown();
@@ -537,13 +550,93 @@
 			return;
 		}
 		input.value = '';
+		if (commandList) {
+			commandList.hidden = true;
+		}
 		imageInput.value = '';
 		preview.hidden = true;
 		preview.textContent = '';
 		send(text, file);
 	});
 
+	// the command list: typing "/" shows the commands of /help, and the words after it
+	// filter them (by name or by what they do); arrows move, Enter or Tab picks, Escape
+	// closes
+	const commandList = document.getElementById('command-list');
+	const commandOptions = commandList ? Array.from(commandList.querySelectorAll('li[role=option]')) : [];
+	let commandActive = -1;
+	function visibleCommands() {
+		return commandOptions.filter(function (option) { return !option.hidden; });
+	}
+	function markCommand(index) {
+		const shown = visibleCommands();
+		commandActive = shown.length === 0 ? -1 : Math.max(-1, Math.min(index, shown.length - 1));
+		commandOptions.forEach(function (option) { option.setAttribute('aria-selected', 'false'); });
+		if (commandActive >= 0) {
+			shown[commandActive].setAttribute('aria-selected', 'true');
+			shown[commandActive].scrollIntoView({ block: 'nearest' });
+		}
+	}
+	function filterCommands() {
+		if (!commandList) {
+			return;
+		}
+		const value = input.value;
+		if (!value.startsWith('/') || value.includes('\n')) {
+			commandList.hidden = true;
+			return;
+		}
+		const words = value.slice(1).toLowerCase().split(/\s+/).filter(Boolean);
+		let count = 0;
+		commandOptions.forEach(function (option) {
+			const text = option.textContent.toLowerCase();
+			// every word must be in the command or in what it does, in any order
+			const match = words.every(function (word) { return text.includes(word); });
+			option.hidden = !match;
+			if (match) {
+				count++;
+			}
+		});
+		commandList.hidden = count === 0;
+		document.getElementById('command-count').textContent = count === 0 ? ''
+			: count + (count === 1 ? ' command matches' : ' commands match') + ': ↑ ↓ to choose, Enter or Tab to pick';
+		markCommand(-1);
+	}
+	function pickCommand(option) {
+		input.value = option.dataset.insert;
+		commandList.hidden = true;
+		input.focus();
+		updateCounter();
+	}
+	commandOptions.forEach(function (option) {
+		option.addEventListener('mousedown', function (event) {
+			event.preventDefault(); // keep the focus in the message box
+			pickCommand(option);
+		});
+	});
+	input.addEventListener('input', filterCommands);
+
 	input.addEventListener('keydown', function (event) {
+		if (commandList && !commandList.hidden && !event.isComposing) {
+			const shown = visibleCommands();
+			if (event.key === 'ArrowDown' || event.key === 'ArrowUp') {
+				event.preventDefault();
+				markCommand(commandActive + (event.key === 'ArrowDown' ? 1 : -1));
+				return;
+			}
+			if (event.key === 'Escape') {
+				commandList.hidden = true;
+				return;
+			}
+			// Tab picks the marked or the first; Enter only one chosen with the arrows, so a
+			// command typed out in full is still sent by Enter
+			if ((event.key === 'Tab' && !event.shiftKey && shown.length > 0)
+					|| (event.key === 'Enter' && !event.shiftKey && commandActive >= 0)) {
+				event.preventDefault();
+				pickCommand(shown[Math.max(commandActive, 0)]);
+				return;
+			}
+		}
 		if (event.key === 'Enter' && !event.shiftKey && !event.isComposing) {
 			event.preventDefault();
 			composer.requestSubmit();
@@ -585,9 +678,28 @@
 
 	input.addEventListener('input', updateCounter);
 
-	stopButton.addEventListener('click', function () {
-		if (reading) {
-			reading.abort();
+	stopButton.addEventListener('click', async function () {
+		if (!reading) {
+			return;
+		}
+		const controller = reading;
+		if (!answering) {
+			// not stored yet: nothing on the server to stop
+			controller.abort();
+			return;
+		}
+		// the server cancels the model's stream and keeps what was shown; the stream then
+		// ends with the answer as usual
+		stopButton.disabled = true;
+		stopButton.textContent = 'Stopping…';
+		try {
+			const response = await fetch('/chat/answers/' + encodeURIComponent(answering) + '/stop',
+				{ method: 'POST', headers: csrfHeaders() });
+			if (!response.ok && response.status !== 409) {
+				controller.abort();
+			}
+		} catch (failure) {
+			controller.abort();
 		}
 	});
 

@@ -10,7 +10,17 @@ package io.switchboard.api;
  * between the upstream's answer and ours
  * @param status the HTTP status the client got
  * @param at epoch milliseconds
+ * @param tokensCached the part of {@code tokensIn} the upstream read from its prompt
+ * cache (billed at the model's cached-input price)
  */
 record ApiCall(long keyId, long userId, String model, String upstream, int tokensIn, int tokensOut, long costNanos,
-		int latencyMillis, int overheadMicros, int status, boolean streamed, long at) {
+		int latencyMillis, int overheadMicros, int status, boolean streamed, long at, int tokensCached) {
+
+	/** A call without input read from the upstream's prompt cache. */
+	ApiCall(long keyId, long userId, String model, String upstream, int tokensIn, int tokensOut, long costNanos,
+			int latencyMillis, int overheadMicros, int status, boolean streamed, long at) {
+		this(keyId, userId, model, upstream, tokensIn, tokensOut, costNanos, latencyMillis, overheadMicros, status,
+				streamed, at, 0);
+	}
+
 }

@@ -25,8 +25,8 @@ class ApiCallStore {
 	void insert(List<ApiCall> calls) {
 		batch.batchUpdate("""
 				INSERT INTO api_calls (key_id, user_id, model, upstream, tokens_in, tokens_out, cost_nanos, latency_ms,
-				                       overhead_us, status, streamed, created_at)
-				VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)""", calls, 500, (statement, call) -> {
+				                       overhead_us, status, streamed, created_at, tokens_cached)
+				VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)""", calls, 500, (statement, call) -> {
 			statement.setLong(1, call.keyId());
 			statement.setLong(2, call.userId());
 			statement.setString(3, call.model());
@@ -39,6 +39,7 @@ class ApiCallStore {
 			statement.setInt(10, call.status());
 			statement.setBoolean(11, call.streamed());
 			statement.setLong(12, call.at());
+			statement.setInt(13, call.tokensCached());
 		});
 	}
 
@@ -85,12 +86,12 @@ class ApiCallStore {
 		String where = userId == null ? "" : " WHERE user_id = " + userId.longValue();
 		return jdbc
 			.sql("SELECT key_id, user_id, model, upstream, tokens_in, tokens_out, cost_nanos, latency_ms, "
-					+ "overhead_us, status, streamed, created_at FROM api_calls" + where
+					+ "overhead_us, status, streamed, created_at, tokens_cached FROM api_calls" + where
 					+ " ORDER BY created_at DESC, id DESC LIMIT ?")
 			.param(limit)
 			.query((row, i) -> new ApiCall(row.getLong(1), row.getLong(2), row.getString(3), row.getString(4),
 					row.getInt(5), row.getInt(6), row.getLong(7), row.getInt(8), row.getInt(9), row.getInt(10),
-					row.getBoolean(11), row.getLong(12)))
+					row.getBoolean(11), row.getLong(12), row.getInt(13)))
 			.list();
 	}
 
@@ -109,17 +110,21 @@ class ApiCallStore {
 		String group = groupColumn.equals("day") ? "created_at / 86400000" : groupColumn;
 		return jdbc
 			.sql("SELECT " + group + " AS g, COUNT(*), SUM(tokens_in), SUM(tokens_out), SUM(cost_nanos), "
-					+ "SUM(CASE WHEN status >= 400 THEN 1 ELSE 0 END) FROM api_calls " + "WHERE created_at >= ?"
-					+ (userId == null ? "" : " AND user_id = " + userId.longValue()) + " GROUP BY " + group
-					+ " ORDER BY " + group)
+					+ "SUM(CASE WHEN status >= 400 THEN 1 ELSE 0 END), SUM(tokens_cached) FROM api_calls "
+					+ "WHERE created_at >= ?" + (userId == null ? "" : " AND user_id = " + userId.longValue())
+					+ " GROUP BY " + group + " ORDER BY " + group)
 			.param(sinceMillis)
 			.query((row, i) -> new Sum(row.getString(1), row.getLong(2), row.getLong(3), row.getLong(4), row.getLong(5),
-					row.getLong(6)))
+					row.getLong(6), row.getLong(7)))
 			.list();
 	}
 
-	/** Requests, tokens, spend and failures of one group. */
-	record Sum(String group, long requests, long tokensIn, long tokensOut, long costNanos, long failures) {
+	/**
+	 * Requests, tokens, spend and failures of one group; {@code tokensCached} of the
+	 * input was read from the upstreams' prompt caches.
+	 */
+	record Sum(String group, long requests, long tokensIn, long tokensOut, long costNanos, long failures,
+			long tokensCached) {
 	}
 
 }

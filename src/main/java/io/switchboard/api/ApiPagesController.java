@@ -180,7 +180,28 @@ class ApiPagesController {
 	 * A line of the usage table over every platform: a day, a model and (for admins) a
 	 * person.
 	 */
-	record LedgerRow(String day, String model, String user, long requests, long tokensIn, long tokensOut, String cost) {
+	record LedgerRow(String day, String model, String user, long requests, long tokensIn, long tokensOut,
+			long tokensCached, String saved, String cost) {
+	}
+
+	/** Dollars to five places: a cache's saving is often a fraction of a cent. */
+	private static String smallDollars(long nanos) {
+		return java.math.BigDecimal.valueOf(nanos, 9).setScale(5, java.math.RoundingMode.HALF_UP).toPlainString();
+	}
+
+	/**
+	 * What reading {@code cached} input tokens from a prompt cache saved against the
+	 * model's full input price; nothing for a model no longer configured.
+	 */
+	private long savedNanos(String modelName, long cached) {
+		if (cached <= 0) {
+			return 0;
+		}
+		return models.find(modelName).map(spec -> {
+			int tokens = (int) Math.min(Integer.MAX_VALUE, cached);
+			return spec.price().costNanos(new io.switchboard.llm.TokenUsage(tokens, 0, 0))
+					- spec.price().costNanos(new io.switchboard.llm.TokenUsage(tokens, 0, tokens));
+		}).orElse(0L);
 	}
 
 	/**
@@ -206,13 +227,18 @@ class ApiPagesController {
 		Map<Long, String> names = new HashMap<>();
 		model.addAttribute("tokenChart", UsageChart.of(tokens, false));
 		model.addAttribute("costChart", UsageChart.of(cost, true));
-		model.addAttribute("ledgerRows",
-				rows.reversed()
-					.stream()
-					.map(row -> new LedgerRow(row.day().toString(), row.model(), names.computeIfAbsent(row.userId(),
-							id -> conversations.findUser(new UserId(id)).map(User::displayName).orElse("user " + id)),
-							row.requests(), row.tokensIn(), row.tokensOut(), KeyLimits.dollars(row.costNanos())))
-					.toList());
+		model
+			.addAttribute("ledgerRows", rows.reversed()
+				.stream()
+				.map(row -> new LedgerRow(row.day().toString(), row.model(), names.computeIfAbsent(row.userId(),
+						id -> conversations.findUser(new UserId(id)).map(User::displayName).orElse("user " + id)),
+						row.requests(), row.tokensIn(), row.tokensOut(), row.tokensCached(),
+						smallDollars(savedNanos(row.model(), row.tokensCached())), KeyLimits.dollars(row.costNanos())))
+				.toList());
+		long cachedTotal = rows.stream().mapToLong(io.switchboard.usage.UsageRow::tokensCached).sum();
+		model.addAttribute("cachedTotal", cachedTotal);
+		model.addAttribute("savedTotal",
+				smallDollars(rows.stream().mapToLong(row -> savedNanos(row.model(), row.tokensCached())).sum()));
 	}
 
 	@GetMapping("/usage")

@@ -15,9 +15,17 @@ sealed interface Attempt {
 	 * @param overheadNanos the gateway's own time up to the response headers
 	 * @param upstreamFault whether the answer shows the deployment failing (a cut body or
 	 * stream), which its circuit breaker counts
+	 * @param tokensCached the part of {@code tokensIn} the upstream read from its prompt
+	 * cache, as it reported it
 	 */
 	record Answered(int status, int tokensIn, int tokensOut, String text, long overheadNanos, boolean streamed,
-			boolean upstreamFault) implements Attempt {
+			boolean upstreamFault, int tokensCached) implements Attempt {
+
+		/** An answer without input read from the upstream's prompt cache. */
+		Answered(int status, int tokensIn, int tokensOut, String text, long overheadNanos, boolean streamed,
+				boolean upstreamFault) {
+			this(status, tokensIn, tokensOut, text, overheadNanos, streamed, upstreamFault, 0);
+		}
 
 		static Answered refused(int status, boolean streamed, long overheadNanos) {
 			return new Answered(status, 0, 0, "", overheadNanos, streamed, false);

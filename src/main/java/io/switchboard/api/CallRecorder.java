@@ -135,16 +135,17 @@ class CallRecorder implements SmartLifecycle {
 		for (ApiCall call : batch) {
 			if (call.status() < 400) {
 				long[] sum = sums.computeIfAbsent(new LedgerKey(call.userId(), call.model(), call.at() / 86_400_000L),
-						key -> new long[4]);
+						key -> new long[5]);
 				sum[0]++;
 				sum[1] += call.tokensIn();
 				sum[2] += call.tokensOut();
 				sum[3] += call.costNanos();
+				sum[4] += call.tokensCached();
 			}
 		}
 		transactions.executeWithoutResult(status -> {
 			calls.insert(batch);
-			sums.forEach((key, sum) -> ledger.record(key.userId(), key.model(), sum[0], sum[1], sum[2], sum[3],
+			sums.forEach((key, sum) -> ledger.record(key.userId(), key.model(), sum[0], sum[1], sum[2], sum[4], sum[3],
 					Instant.ofEpochMilli(key.day() * 86_400_000L)));
 		});
 	}

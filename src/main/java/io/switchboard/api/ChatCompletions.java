@@ -105,8 +105,8 @@ class ChatCompletions {
 		}
 		// attempts() recorded the call; here the budget and the session
 		Attempt.Answered answered = served.answered();
-		long cost = answered.status() == 200
-				? model.price().costNanos(new TokenUsage(answered.tokensIn(), answered.tokensOut())) : 0;
+		long cost = answered.status() == 200 ? model.price()
+			.costNanos(new TokenUsage(answered.tokensIn(), answered.tokensOut(), answered.tokensCached())) : 0;
 		if (answered.status() == 200) {
 			limits.settle(reservation, answered.tokensIn() + answered.tokensOut(), cost);
 			if (session != null) {
@@ -279,14 +279,14 @@ class ChatCompletions {
 	}
 
 	private void record(ApiCaller caller, Router.Target target, ModelSpec model, Attempt.Answered answered) {
-		long cost = answered.status() == 200
-				? model.price().costNanos(new TokenUsage(answered.tokensIn(), answered.tokensOut())) : 0;
+		long cost = answered.status() == 200 ? model.price()
+			.costNanos(new TokenUsage(answered.tokensIn(), answered.tokensOut(), answered.tokensCached())) : 0;
 		long latencyNanos = System.nanoTime() - caller.arrivedAt();
 		recorder.record(new ApiCall(caller.key().id(), caller.owner().id().value(), model.name(), target.label(),
 				answered.tokensIn(), answered.tokensOut(), cost,
 				(int) Math.min(Integer.MAX_VALUE, latencyNanos / 1_000_000),
 				(int) Math.min(Integer.MAX_VALUE, answered.overheadNanos() / 1_000), answered.status(),
-				answered.streamed(), clock.millis()));
+				answered.streamed(), clock.millis(), answered.tokensCached()));
 	}
 
 }

@@ -12,7 +12,7 @@ import com.fasterxml.jackson.core.JsonToken;
  * with Jackson's streaming parser rather than into a tree, because it runs on every
  * passed-through call and everything else in the answer is skipped.
  */
-record CompletionSummary(int promptTokens, int completionTokens, String text) {
+record CompletionSummary(int promptTokens, int completionTokens, int cachedTokens, String text) {
 
 	/**
 	 * Reads the first {@code length} bytes of {@code body}.
@@ -21,6 +21,7 @@ record CompletionSummary(int promptTokens, int completionTokens, String text) {
 	static CompletionSummary read(JsonFactory json, byte[] body, int length) throws IOException {
 		int in = -1;
 		int out = -1;
+		int cached = 0;
 		String text = "";
 		try (JsonParser parser = json.createParser(body, 0, length)) {
 			if (parser.nextToken() != JsonToken.START_OBJECT) {
@@ -39,6 +40,9 @@ record CompletionSummary(int promptTokens, int completionTokens, String text) {
 						else if (count == JsonToken.VALUE_NUMBER_INT && "completion_tokens".equals(name)) {
 							out = parser.getIntValue();
 						}
+						else if (count == JsonToken.START_OBJECT && "prompt_tokens_details".equals(name)) {
+							cached = cachedTokens(parser);
+						}
 						else {
 							parser.skipChildren();
 						}
@@ -55,7 +59,25 @@ record CompletionSummary(int promptTokens, int completionTokens, String text) {
 				throw new IOException("the answer ends early");
 			}
 		}
-		return new CompletionSummary(in, out, text);
+		return new CompletionSummary(in, out, cached, text);
+	}
+
+	/**
+	 * {@code prompt_tokens_details.cached_tokens}; leaves the parser at the object's end.
+	 */
+	private static int cachedTokens(JsonParser parser) throws IOException {
+		int cached = 0;
+		while (parser.nextToken() == JsonToken.FIELD_NAME) {
+			String name = parser.currentName();
+			JsonToken value = parser.nextToken();
+			if (value == JsonToken.VALUE_NUMBER_INT && "cached_tokens".equals(name)) {
+				cached = parser.getIntValue();
+			}
+			else {
+				parser.skipChildren();
+			}
+		}
+		return cached;
 	}
 
 	/** {@code choices[0].message.content}; leaves the parser at the array's end. */

@@ -141,7 +141,7 @@ class PassThrough {
 		}
 		if (relay.interrupted()) {
 			return new Attempt.Answered(503, Math.max(0, relay.promptTokens()), Math.max(0, relay.completionTokens()),
-					relay.text(), overhead, true, false);
+					relay.text(), overhead, true, false, relay.cachedTokens());
 		}
 		if (broke != null) {
 			Gateway.writeQuietly(out,
@@ -154,7 +154,8 @@ class PassThrough {
 			outTokens = Math.max(0, relay.events() - 3);
 		}
 		int clientStatus = broke != null ? 502 : relay.clientGone() ? 499 : 200;
-		return new Attempt.Answered(clientStatus, in, outTokens, relay.text(), overhead, true, broke != null);
+		return new Attempt.Answered(clientStatus, in, outTokens, relay.text(), overhead, true, broke != null,
+				Math.min(relay.cachedTokens(), in));
 	}
 
 	private Attempt whole(ClassicHttpResponse answer, ChatCompletionRequest chat, HttpServletResponse response,
@@ -241,7 +242,8 @@ class PassThrough {
 		int in = summary.promptTokens() >= 0 ? summary.promptTokens()
 				: tokens.count(Translation.allText(chat.tree(mapper)));
 		int out = summary.completionTokens() >= 0 ? summary.completionTokens() : tokens.count(summary.text());
-		return new Attempt.Answered(status, in, out, summary.text(), overhead, false, fault);
+		return new Attempt.Answered(status, in, out, summary.text(), overhead, false, fault,
+				Math.min(summary.cachedTokens(), in));
 	}
 
 	private static Attempt broken(HttpServletResponse response, long overhead, String message) throws IOException {

@@ -38,6 +38,8 @@ final class SseRelay {
 
 	private int completionTokens = -1;
 
+	private int cachedTokens;
+
 	private int events;
 
 	private boolean done;
@@ -157,6 +159,7 @@ final class SseRelay {
 			JsonNode usage = chunk.path("usage");
 			promptTokens = usage.path("prompt_tokens").asInt(0);
 			completionTokens = usage.path("completion_tokens").asInt(0);
+			cachedTokens = usage.path("prompt_tokens_details").path("cached_tokens").asInt(0);
 			boolean usageOnly = chunk.path("choices").isEmpty();
 			return forwardUsage || !usageOnly;
 		}
@@ -267,6 +270,11 @@ final class SseRelay {
 	}
 
 	/** Output tokens the upstream reported, or -1. */
+	/** The prompt tokens the upstream read from its cache, 0 when it said nothing. */
+	int cachedTokens() {
+		return cachedTokens;
+	}
+
 	int completionTokens() {
 		return completionTokens;
 	}

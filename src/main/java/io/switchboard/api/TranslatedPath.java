@@ -68,7 +68,7 @@ class TranslatedPath {
 			response.setHeader(Gateway.OVERHEAD_HEADER, Gateway.millis(before));
 			response.getOutputStream().write(body);
 			return new Attempt.Answered(200, answer.usage().inputTokens(), answer.usage().outputTokens(), answer.text(),
-					before, false, false);
+					before, false, false, answer.usage().cachedInputTokens());
 		}
 		Chunks stream = new Chunks(response, id, created, name, before);
 		ChatResponse answer;
@@ -97,7 +97,7 @@ class TranslatedPath {
 		}
 		stream.finish(answer, chat.clientWantsUsage());
 		return new Attempt.Answered(200, answer.usage().inputTokens(), answer.usage().outputTokens(), answer.text(),
-				stream.overhead, true, false);
+				stream.overhead, true, false, answer.usage().cachedInputTokens());
 	}
 
 	private static Attempt.Failed failed(LlmException.Retriable failure) {

@@ -55,6 +55,11 @@ public class Assistant {
 	 */
 	private static final double SHRINK_AFTER_OVERFLOW = 0.7;
 
+	/** The finish reason of an answer its asker stopped. */
+	public static final String STOPPED = "stopped";
+
+	public static final String STOPPED_BEFORE_TEXT = "You stopped this answer before it began.";
+
 	private final Conversations conversations;
 
 	private final CommandParser parser;
@@ -85,11 +90,14 @@ public class Assistant {
 
 	private final Suspensions suspensions;
 
+	private final AnswerStops stops;
+
 	Assistant(Conversations conversations, CommandParser parser, Commands commands, ContextAssembler assembler,
 			ChatModels chatModels, ModelCatalog models, TokenCounter tokens, UsageLedger usage,
 			AssistantProperties properties, List<ModeHandler> modeHandlers, Moderation moderation,
-			TransactionTemplate transactions, Clock clock, ToolLoop tools, Suspensions suspensions) {
+			TransactionTemplate transactions, Clock clock, ToolLoop tools, Suspensions suspensions, AnswerStops stops) {
 		this.tools = tools;
+		this.stops = stops;
 		this.suspensions = suspensions;
 		this.conversations = conversations;
 		this.parser = parser;
@@ -183,6 +191,11 @@ public class Assistant {
 		return new Received.Asked(user, exchange, model);
 	}
 
+	/** The commands of {@code /help} as a list, for a page to offer as you type. */
+	public List<CommandHelp> commandList() {
+		return CommandHelp.parse(commands.help(null).text());
+	}
+
 	/** The help reply, for channels that show it unasked (e.g. on a follow event). */
 	public Reply help() {
 		return commands.help(null);
@@ -205,6 +218,28 @@ public class Assistant {
 			return found.map(Exchange::answer);
 		}
 		Exchange exchange = found.get();
+		AnswerStops.Running running = stops.begin(answerId);
+		try {
+			return answer(answerId, exchange, platform, live, running);
+		}
+		finally {
+			stops.end(running);
+		}
+	}
+
+	private Optional<StoredMessage> answer(long answerId, Exchange exchange, String platform, ReplySink shown,
+			AnswerStops.Running running) {
+		// the text the asker has seen: what a stop keeps as the answer
+		StringBuilder seen = new StringBuilder();
+		ReplySink live = event -> {
+			if (event instanceof ReplyEvent.AnswerDelta delta) {
+				if (running.requested()) {
+					throw new AnswerStops.Stopped();
+				}
+				seen.append(delta.text());
+			}
+			shown.accept(event);
+		};
 		StoredMessage question = exchange.question();
 		User user = conversations.findUser(question.author()).orElse(null);
 		ModelSpec model = models.findOrDefault(exchange.session().model());
@@ -228,13 +263,17 @@ public class Assistant {
 		}
 
 		long started = System.nanoTime();
-		ContextAssembler.AssembledContext context;
+		ContextAssembler.AssembledContext context = null;
 		ChatResponse response;
 		ToolContext toolContext = toolContext(user, exchange, platform);
 		Map<String, AssistantTool> offered = user == null ? Map.of() : tools.toolsFor(model, toolContext);
 		List<MessagePart> steps;
 		try {
 			context = assembler.assemble(exchange, model, maxOutput, 1.0);
+			// facts its compaction proposed: the channel shows them with their buttons
+			// after the answer (the web page at once)
+			context.suggested()
+				.forEach(suggestion -> live.accept(new ReplyEvent.Notice(Commands.suggestion(suggestion))));
 			try {
 				ToolLoop.Outcome outcome = tools.answer(context.request(), offered, toolContext, live);
 				response = outcome.response();
@@ -250,6 +289,9 @@ public class Assistant {
 				response = outcome.response();
 				steps = outcome.steps();
 			}
+		}
+		catch (AnswerStops.Stopped stopped) {
+			return keepStopped(answerId, exchange, model, context, seen.toString(), started, shown);
 		}
 		catch (ContextAssembler.MessageTooLong tooLong) {
 			return settle(answerId, AnswerState.REFUSED, tooLong.getMessage(), live);
@@ -292,6 +334,42 @@ public class Assistant {
 				new Exchange(conversations.exchange(answerId).map(Exchange::session).orElse(exchange.session()),
 						question, written.get()),
 				response.text(), response.usage(), cost, response.finishReason(), model.demo()));
+		return written;
+	}
+
+	/**
+	 * Keeps what the asker saw of a stopped answer as the answer, marked {@code stopped}.
+	 * The provider reports no usage for a stream cut short, so the tokens are our own
+	 * count of what was sent and shown (what the provider bills, give or take).
+	 */
+	private Optional<StoredMessage> keepStopped(long answerId, Exchange exchange, ModelSpec model,
+			ContextAssembler.AssembledContext context, String seen, long started, ReplySink live) {
+		log.info("answer {} on {} stopped by its asker after {} characters", answerId, model.name(), seen.length());
+		int input = context == null ? 0 : tokens.count(context.request().messages());
+		int output = seen.isEmpty() ? 0 : tokens.count(seen);
+		io.switchboard.llm.TokenUsage estimated = new io.switchboard.llm.TokenUsage(input, output);
+		long cost = model.price().costNanos(estimated);
+		StoredMessage question = exchange.question();
+		long payer = question.author() == null ? exchange.session().owner().value() : question.author().value();
+		if (seen.isBlank()) {
+			usage.record(payer, model.name(), UsagePurpose.CHAT, input, 0, 0, cost, clock.instant());
+			return settle(answerId, AnswerState.FAILED, STOPPED_BEFORE_TEXT, live);
+		}
+		long latencyMillis = (System.nanoTime() - started) / 1_000_000;
+		AnswerRecord record = new AnswerRecord(model.name(), model.provider(), input, output, cost, latencyMillis,
+				context == null ? 0 : context.omitted(), STOPPED);
+		int answerTokens = output + TokenCounter.PER_MESSAGE_OVERHEAD;
+		Optional<StoredMessage> written = transactions.execute(status -> {
+			Optional<StoredMessage> answer = conversations.answer(answerId, seen, answerTokens, record);
+			answer.ifPresent(stored -> usage.record(payer, model.name(), UsagePurpose.CHAT, input, output, 0, cost,
+					clock.instant()));
+			return answer;
+		});
+		if (written.isEmpty()) {
+			return conversations.message(answerId);
+		}
+		live.accept(new ReplyEvent.AnswerCompleted(new Exchange(exchange.session(), question, written.get()), seen,
+				estimated, cost, FinishReason.OTHER, model.demo()));
 		return written;
 	}
 

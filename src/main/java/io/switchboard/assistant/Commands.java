@@ -11,6 +11,7 @@ import io.switchboard.conversation.ChatMode;
 import io.switchboard.conversation.ConversationException;
 import io.switchboard.conversation.Conversations;
 import io.switchboard.conversation.Fact;
+import io.switchboard.conversation.FactSuggestion;
 import io.switchboard.conversation.Session;
 import io.switchboard.conversation.SessionId;
 import io.switchboard.conversation.StoredMessage;
@@ -229,8 +230,47 @@ class Commands {
 				Reply.Action.of("Session info", "/session info"));
 	}
 
+	/**
+	 * What a proposed fact's buttons send: {@code /remember suggested <code> confirm}.
+	 */
+	private static final java.util.regex.Pattern SUGGESTED = java.util.regex.Pattern
+		.compile("suggested (\\S+) (" + CONFIRM + "|" + CANCEL + ")");
+
+	/**
+	 * A fact compaction proposed to remember, with its two buttons: only a confirmed one
+	 * goes into the memory.
+	 */
+	static Reply suggestion(FactSuggestion suggestion) {
+		String command = "/remember suggested " + suggestion.code() + " ";
+		return Reply.of(
+				"Remember this about you? \u201c" + suggestion.text() + "\u201d\n"
+						+ "(Proposed while summarising this conversation. Only what you confirm is remembered; "
+						+ "`/memory` lists what waits.)",
+				Reply.Action.primary("Remember", command + CONFIRM),
+				Reply.Action.of("Don't remember", command + CANCEL));
+	}
+
+	private Reply suggested(User user, String code, String decision) {
+		if (CANCEL.equals(decision)) {
+			return conversations.declineSuggestion(user.id(), code) ? Reply.of("Not remembered.")
+					: Reply.of("That proposal is not waiting any more (it was answered, or it expired).");
+		}
+		Optional<List<Fact>> facts = conversations.acceptSuggestion(user.id(), code);
+		if (facts.isEmpty()) {
+			return Reply.of("That proposal is not waiting any more (it was answered, or it expired).");
+		}
+		return remembered(facts.get());
+	}
+
 	private Reply remember(User user, String fact) {
-		List<Fact> facts = conversations.remember(user.id(), fact);
+		java.util.regex.Matcher suggested = SUGGESTED.matcher(fact.strip());
+		if (suggested.matches()) {
+			return suggested(user, suggested.group(1), suggested.group(2));
+		}
+		return remembered(conversations.remember(user.id(), fact));
+	}
+
+	private static Reply remembered(List<Fact> facts) {
 		Fact added = facts.getLast();
 		return Reply.of(
 				"Remembered (" + added.number() + "): " + added.text()
@@ -241,19 +281,38 @@ class Commands {
 
 	private Reply memory(User user) {
 		List<Fact> facts = conversations.facts(user.id());
-		if (facts.isEmpty()) {
+		List<FactSuggestion> waiting = conversations.factSuggestions(user.id());
+		if (facts.isEmpty() && waiting.isEmpty()) {
 			return Reply.of("You have no remembered facts. Add one with `/remember <fact>`, e.g. "
 					+ "`/remember I am vegetarian`: every conversation of yours will know it.");
 		}
-		StringBuilder text = new StringBuilder("**Your memory** (goes into every conversation of yours)\n");
+		StringBuilder text = new StringBuilder(facts.isEmpty() ? "You have no remembered facts yet.\n"
+				: "**Your memory** (goes into every conversation of yours)\n");
 		List<Reply.Action> actions = new ArrayList<>();
+		if (!waiting.isEmpty()) {
+			// proposals first: they are what waits for an answer
+			text.insert(0, "**Proposed to remember** (only what you confirm is kept)\n");
+			int letter = 0;
+			StringBuilder proposed = new StringBuilder();
+			for (FactSuggestion suggestion : waiting) {
+				String name = String.valueOf((char) ('a' + letter++));
+				proposed.append(name).append(") ").append(suggestion.text()).append('\n');
+				if (actions.size() < 3) {
+					actions.add(Reply.Action.primary("Remember " + name,
+							"/remember suggested " + suggestion.code() + " " + CONFIRM));
+				}
+			}
+			text.insert(text.indexOf("\n") + 1, proposed + "\n");
+		}
 		for (Fact fact : facts) {
 			text.append(fact.number()).append(". ").append(fact.text()).append('\n');
 			if (actions.size() < 5) {
 				actions.add(Reply.Action.of("Forget " + fact.number(), "/forget " + fact.number()));
 			}
 		}
-		actions.add(Reply.Action.danger("Forget all", "/forget all"));
+		if (!facts.isEmpty()) {
+			actions.add(Reply.Action.danger("Forget all", "/forget all"));
+		}
 		return new Reply(text.toString().strip(), actions);
 	}
 

@@ -6,6 +6,9 @@ import java.util.List;
 import java.util.Optional;
 
 import io.switchboard.conversation.Conversations;
+import io.switchboard.conversation.FactSuggestion;
+import io.switchboard.conversation.MemoryProperties;
+import io.switchboard.conversation.UserId;
 import io.switchboard.conversation.MessagePart;
 import io.switchboard.conversation.MessageRole;
 import io.switchboard.conversation.SessionId;
@@ -47,6 +50,22 @@ class Compactor {
 			Drop greetings and repetition. Write plain prose or short bullet points in the conversation's \
 			language, at most %d words, and nothing but the summary.""";
 
+	/**
+	 * Added to the instructions where the user wants facts proposed: the facts come after
+	 * the summary, on their own lines, and are only proposals the user confirms.
+	 */
+	static final String SUGGEST = """
+
+			After the summary, write a line with only FACTS: and under it, one per line starting with "- ", \
+			at most 3 short lasting facts the user stated about themselves that would help in future, \
+			unrelated conversations (preferences, circumstances, how they like answers), in the user's \
+			words and in the first person ("I am vegetarian"). Leave out anything passing, sensitive or \
+			about other people, and anything already in the summary so far. Write FACTS: none when there \
+			are none.""";
+
+	private static final java.util.regex.Pattern FACTS_LINE = java.util.regex.Pattern
+		.compile("(?m)^\\s*\\**FACTS:?\\**:?[ \\t]*(.*)$");
+
 	private final Conversations conversations;
 
 	private final ChatModels chatModels;
@@ -61,8 +80,11 @@ class Compactor {
 
 	private final Clock clock;
 
+	private final MemoryProperties memory;
+
 	Compactor(Conversations conversations, ChatModels chatModels, ModelCatalog models, TokenCounter tokens,
-			UsageLedger usage, AssistantProperties properties, Clock clock) {
+			UsageLedger usage, AssistantProperties properties, Clock clock, MemoryProperties memory) {
+		this.memory = memory;
 		this.conversations = conversations;
 		this.chatModels = chatModels;
 		this.models = models;
@@ -109,6 +131,22 @@ class Compactor {
 	 */
 	Optional<TopicSummary> fold(SessionId session, int topic, Optional<TopicSummary> previous,
 			List<StoredMessage> messages, int throughSeq, ModelSpec sessionModel, long payer) {
+		return fold(session, topic, previous, messages, throughSeq, sessionModel, payer, null).summary();
+	}
+
+	/** A compaction's outcome: the summary, and the facts proposed to remember. */
+	record Folded(Optional<TopicSummary> summary, List<FactSuggestion> suggested) {
+	}
+
+	/**
+	 * As above; where {@code suggestFor} is given and suggestions are on
+	 * ({@code switchboard.memory.suggest}), the summary model also proposes facts about
+	 * that user, which are kept to be confirmed. Give it only for a private session: in a
+	 * public one the messages are several people's.
+	 */
+	Folded fold(SessionId session, int topic, Optional<TopicSummary> previous, List<StoredMessage> messages,
+			int throughSeq, ModelSpec sessionModel, long payer, UserId suggestFor) {
+		List<String> proposed = suggestFor != null && memory.suggest() ? new ArrayList<>() : null;
 		ModelSpec model = summaryModel(sessionModel);
 		int chunkTokens = chunkTokens(model);
 		String summary = previous.map(TopicSummary::text).orElse("");
@@ -119,7 +157,7 @@ class Compactor {
 		try {
 			for (StoredMessage message : messages) {
 				if (!chunk.isEmpty() && chunkSize + message.tokenCount() > chunkTokens) {
-					summary = summarise(model, summary, chunk, payer);
+					summary = summarise(model, summary, chunk, payer, proposed);
 					chunk.clear();
 					chunkSize = 0;
 				}
@@ -127,7 +165,7 @@ class Compactor {
 				chunkSize += message.tokenCount();
 			}
 			if (!chunk.isEmpty()) {
-				summary = summarise(model, summary, chunk, payer);
+				summary = summarise(model, summary, chunk, payer, proposed);
 			}
 		}
 		catch (LlmException | SummaryFailed failed) {
@@ -135,19 +173,58 @@ class Compactor {
 					"compacting session {} topic {} with {} failed ({}: {}); this turn sends the newest messages "
 							+ "that fit instead",
 					session, topic, model.name(), failed.getClass().getSimpleName(), failed.getMessage());
-			return Optional.empty();
+			return new Folded(Optional.empty(), List.of());
 		}
 		int steps = previous.map(TopicSummary::steps).orElse(0) + 1;
 		int tokenCount = tokens.count(summary) + TokenCounter.PER_MESSAGE_OVERHEAD;
 		if (!conversations.saveSummary(session, topic, from, throughSeq, summary, tokenCount, model.name(), steps)) {
-			return conversations.summary(session, topic);
+			// a concurrent compaction got further: its proposals are the ones kept
+			return new Folded(conversations.summary(session, topic), List.of());
 		}
 		log.info("compacted session {} topic {}: messages {}-{} in a summary of {} tokens by {} (step {})", session,
 				topic, from, throughSeq, tokenCount, model.name(), steps);
-		return conversations.summary(session, topic);
+		List<FactSuggestion> suggested = List.of();
+		if (proposed != null && !proposed.isEmpty()) {
+			try {
+				suggested = conversations.suggestFacts(suggestFor, proposed);
+			}
+			catch (RuntimeException failed) {
+				// a proposal is a courtesy: the summary stands without it
+				log.warn("could not keep the facts proposed for user {}: {}", suggestFor, failed.toString());
+			}
+		}
+		return new Folded(conversations.summary(session, topic), suggested);
 	}
 
-	private String summarise(ModelSpec model, String previous, List<StoredMessage> messages, long payer) {
+	/**
+	 * The summary and, after a {@code FACTS:} line, the facts proposed (added to
+	 * {@code proposed}); without such a line the whole text is the summary.
+	 */
+	static String splitFacts(String answer, List<String> proposed) {
+		java.util.regex.Matcher facts = FACTS_LINE.matcher(answer);
+		int at = -1;
+		String first = "";
+		while (facts.find()) {
+			at = facts.start();
+			first = facts.group(1);
+		}
+		if (at < 0) {
+			return answer.strip();
+		}
+		List<String> lines = new ArrayList<>();
+		lines.add(first);
+		lines.addAll(answer.substring(at).lines().skip(1).toList());
+		for (String line : lines) {
+			String fact = line.strip().replaceFirst("^([-*•]|\\d+[.)])\\s*", "").strip();
+			if (!fact.isEmpty() && !fact.equalsIgnoreCase("none") && !fact.equalsIgnoreCase("none.")) {
+				proposed.add(fact);
+			}
+		}
+		return answer.substring(0, at).strip();
+	}
+
+	private String summarise(ModelSpec model, String previous, List<StoredMessage> messages, long payer,
+			List<String> proposed) {
 		StringBuilder text = new StringBuilder();
 		text.append("Summary so far:\n").append(previous.isBlank() ? "(none yet)" : previous).append("\n\n");
 		text.append("New messages:\n");
@@ -168,17 +245,18 @@ class Compactor {
 		}
 		text.append("\nWrite the updated summary.");
 		ChatRequest request = new ChatRequest(model,
-				List.of(ChatMessage.system(INSTRUCTIONS.formatted(settings.summaryMaxTokens() * 3 / 4)),
-						ChatMessage.user(text.toString())),
+				List.of(ChatMessage.system(INSTRUCTIONS.formatted(settings.summaryMaxTokens() * 3 / 4)
+						+ (proposed != null ? SUGGEST : "")), ChatMessage.user(text.toString())),
 				Math.min(settings.summaryMaxTokens(), model.maxOutputTokens()));
 		ChatResponse response = chatModels.chat(request);
 		usage.record(payer, model.name(), UsagePurpose.SUMMARY, response.usage().inputTokens(),
 				response.usage().outputTokens(), response.usage().cachedInputTokens(),
 				model.price().costNanos(response.usage()), clock.instant());
-		if (response.text().isBlank()) {
+		String summary = proposed != null ? splitFacts(response.text(), proposed) : response.text().strip();
+		if (summary.isBlank()) {
 			throw new SummaryFailed("the summary model answered with nothing");
 		}
-		return response.text().strip();
+		return summary;
 	}
 
 	/** A summary call that answered but gave nothing usable. */

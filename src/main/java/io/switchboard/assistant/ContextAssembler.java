@@ -14,6 +14,8 @@ import io.switchboard.conversation.TopicSummary;
 import io.switchboard.conversation.MessagePart;
 import io.switchboard.conversation.MessageRole;
 import io.switchboard.conversation.Exchange;
+import io.switchboard.conversation.FactSuggestion;
+import io.switchboard.conversation.UserId;
 import io.switchboard.conversation.StoredMessage;
 import io.switchboard.llm.ChatMessage;
 import io.switchboard.llm.ChatRequest;
@@ -119,14 +121,18 @@ class ContextAssembler {
 			if (!fold.isEmpty()) {
 				int throughSeq = fold.getLast().seq();
 				long payer = question.author() == null ? session.owner().value() : question.author().value();
-				Optional<TopicSummary> folded = compactor.fold(session.id(), question.topic(), summary, fold,
-						throughSeq, model, payer);
+				// facts are proposed only to the asker of a private session: a public
+				// one holds other people's messages too
+				Compactor.Folded outcome = compactor.fold(session.id(), question.topic(), summary, fold, throughSeq,
+						model, payer, session.isPublic() ? null : question.author());
+				Optional<TopicSummary> folded = outcome.summary();
 				if (folded.isPresent()) {
 					int after = folded.get().throughSeq();
 					List<StoredMessage> verbatim = fit(
 							newestFirst.stream().filter(message -> message.seq() > after).toList(),
 							budget - fixed - summaryTokens(folded));
-					return build(system, folded, verbatim, question, model, maxOutputTokens);
+					return build(system, folded, verbatim, question, model, maxOutputTokens)
+						.suggesting(outcome.suggested());
 				}
 			}
 		}
@@ -151,7 +157,11 @@ class ContextAssembler {
 		if (fold.isEmpty()) {
 			return Optional.empty();
 		}
-		return compactor.fold(session.id(), topic, summary, fold, fold.getLast().seq(), model, payer);
+		// its proposals wait for the user's confirmation (see /memory)
+		return compactor
+			.fold(session.id(), topic, summary, fold, fold.getLast().seq(), model, payer,
+					session.isPublic() ? null : new UserId(payer))
+			.summary();
 	}
 
 	/**
@@ -335,7 +345,21 @@ class ContextAssembler {
 	 * the summary
 	 * @param summarizedThrough the last message the topic's summary tells, 0 when none
 	 */
-	record AssembledContext(ChatRequest request, int omitted, int summarizedThrough) {
+	record AssembledContext(ChatRequest request, int omitted, int summarizedThrough, List<FactSuggestion> suggested) {
+
+		AssembledContext(ChatRequest request, int omitted, int summarizedThrough) {
+			this(request, omitted, summarizedThrough, List.of());
+		}
+
+		AssembledContext {
+			suggested = List.copyOf(suggested);
+		}
+
+		/** The same context, with the facts its compaction proposed to remember. */
+		AssembledContext suggesting(List<FactSuggestion> facts) {
+			return new AssembledContext(request, omitted, summarizedThrough, facts);
+		}
+
 	}
 
 	/** The new message alone does not fit the model's window. */

@@ -58,6 +58,15 @@ public interface ChannelRenderer<A, R> {
 	}
 
 	/**
+	 * Whether this platform's live view shows the notices a turn gives besides its answer
+	 * (facts proposed to remember) as they come; otherwise they are delivered after the
+	 * answer, through {@link #send}.
+	 */
+	default boolean showsTurnNotices() {
+		return false;
+	}
+
+	/**
 	 * Where the images and comics asked for at an origin of this platform go; empty when
 	 * the platform follows them some other way (the web page follows a job's own stream).
 	 */

@@ -1,6 +1,7 @@
 package io.switchboard.channel;
 
 import java.time.Clock;
+import java.util.List;
 import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
@@ -16,6 +17,7 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 import io.switchboard.assistant.Assistant;
+import io.switchboard.assistant.Reply;
 import io.switchboard.conversation.AnswerState;
 import io.switchboard.conversation.Conversations;
 import io.switchboard.llm.ModelCatalog;
@@ -130,14 +132,15 @@ class Turns implements SmartLifecycle {
 		if (!held.add(turn.id())) {
 			return;
 		}
-		queue.submit(new TurnQueue.Ticket(turn.id(), turn.lane(), turn.userId(), turn.provider(),
-				new Running(turn, liveView(turn))));
+		queue.submit(new TurnQueue.Ticket(turn.id(), turn.lane(), turn.userId(), turn.provider(), new Running(turn,
+				liveView(turn), java.util.Collections.synchronizedList(new java.util.ArrayList<>()))));
 	}
 
 	private void start(TurnQueue.Ticket ticket) {
 		Thread.ofVirtual().name("turn-" + ticket.turn()).start(() -> {
 			try {
-				run(((Running) ticket.live()).turn(), ticket.live());
+				Running running = (Running) ticket.live();
+				run(running.turn(), running);
 			}
 			finally {
 				held.remove(ticket.turn());
@@ -153,14 +156,15 @@ class Turns implements SmartLifecycle {
 	void runHere(TurnStore.Row turn) {
 		held.add(turn.id());
 		try {
-			run(turn, liveView(turn));
+			run(turn, new Running(turn, liveView(turn),
+					java.util.Collections.synchronizedList(new java.util.ArrayList<>())));
 		}
 		finally {
 			held.remove(turn.id());
 		}
 	}
 
-	private void run(TurnStore.Row turn, LiveAnswer live) {
+	private void run(TurnStore.Row turn, Running live) {
 		if (!accepting) {
 			return; // stopping: the next process (or another node) finishes it
 		}
@@ -189,14 +193,23 @@ class Turns implements SmartLifecycle {
 				return;
 			}
 		}
-		finish(turn);
+		finish(turn, List.copyOf(live.notices()));
 	}
 
-	/** The question is settled: its delivery becomes due and the turn row goes. */
-	private void finish(TurnStore.Row turn) {
+	/**
+	 * The question is settled: its delivery becomes due and the turn row goes; the
+	 * notices the turn gave besides its answer follow it, where the platform's live view
+	 * did not show them.
+	 */
+	private void finish(TurnStore.Row turn, List<Reply> notices) {
+		Object address = notices.isEmpty() ? null : followupAddress(turn);
 		try {
 			transactions.inOne(() -> {
 				deliveries.release(turn.deliveryId(), turn.platform());
+				if (address != null) {
+					deliveries.add(turn.platform(), new Delivery.Notices("turn:" + turn.answerId(), notices), address,
+							false);
+				}
 				store.delete(turn.id());
 				return null;
 			});
@@ -255,8 +268,27 @@ class Turns implements SmartLifecycle {
 		};
 	}
 
-	/** A queued turn and its live view: what the queue hands back to start it. */
-	private record Running(TurnStore.Row turn, LiveAnswer view) implements LiveAnswer {
+	/** Where a turn's answer goes, for the notices that follow it; null for none. */
+	private Object followupAddress(TurnStore.Row turn) {
+		ChannelRenderer<Object, Object> renderer = renderers.find(turn.platform()).orElse(null);
+		if (renderer == null || renderer.showsTurnNotices()) {
+			return null;
+		}
+		try {
+			Optional<DeliveryStore.Row> delivery = deliveries.find(turn.deliveryId());
+			return delivery.isEmpty() ? null : json.readValue(delivery.get().address(), renderer.addressType());
+		}
+		catch (JsonProcessingException | RuntimeException failure) {
+			log.warn("the notices of turn {} cannot follow its answer: {}", turn.id(), failure.toString());
+			return null;
+		}
+	}
+
+	/**
+	 * A queued turn, its live view, and the notices it gave besides its answer: what the
+	 * queue hands back to start it.
+	 */
+	private record Running(TurnStore.Row turn, LiveAnswer view, List<Reply> notices) implements LiveAnswer {
 
 		@Override
 		public void queued(int ahead) {
@@ -265,6 +297,9 @@ class Turns implements SmartLifecycle {
 
 		@Override
 		public void accept(io.switchboard.assistant.ReplyEvent event) {
+			if (event instanceof io.switchboard.assistant.ReplyEvent.Notice notice) {
+				notices.add(notice.reply());
+			}
 			view.accept(event);
 		}
 

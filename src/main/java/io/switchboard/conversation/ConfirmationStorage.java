@@ -19,4 +19,10 @@ interface ConfirmationStorage {
 
 	void cancel(UserId user, String action);
 
+	/**
+	 * The user's unexpired pending actions whose names start with {@code actionPrefix},
+	 * by action name: action to argument.
+	 */
+	java.util.SortedMap<String, String> pending(UserId user, String actionPrefix, Instant now);
+
 }

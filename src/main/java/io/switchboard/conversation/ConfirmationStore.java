@@ -39,6 +39,18 @@ class ConfirmationStore implements ConfirmationStorage {
 		return taken > 0;
 	}
 
+	@Override
+	public java.util.SortedMap<String, String> pending(UserId user, String actionPrefix, Instant now) {
+		java.util.SortedMap<String, String> found = new java.util.TreeMap<>();
+		jdbc.sql("""
+				SELECT action, argument FROM pending_confirmations
+				 WHERE user_id = ? AND expires_at >= ? AND substr(action, 1, ?) = ?""")
+			.params(user.value(), now.toEpochMilli(), actionPrefix.length(), actionPrefix)
+			.query((row, i) -> found.put(row.getString(1), row.getString(2)))
+			.list();
+		return found;
+	}
+
 	public void cancel(UserId user, String action) {
 		jdbc.sql("DELETE FROM pending_confirmations WHERE user_id = ? AND action = ?")
 			.params(user.value(), action)

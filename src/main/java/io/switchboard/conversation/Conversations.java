@@ -258,6 +258,88 @@ public class Conversations {
 		});
 	}
 
+	// ------------------------------------------------------ suggested facts
+
+	private static final String SUGGESTION = "suggest:";
+
+	/** At most this many proposed facts wait for a user at once. */
+	static final int MAX_SUGGESTIONS = 5;
+
+	/**
+	 * Keeps facts the summary model proposed for the user, to be confirmed: those not
+	 * remembered or proposed already, at most {@value #MAX_SUGGESTIONS} waiting at once,
+	 * each cut to the longest fact allowed.
+	 * @return the new proposals, to show the user with their buttons
+	 */
+	public List<FactSuggestion> suggestFacts(UserId user, List<String> facts) {
+		java.util.Set<String> known = new java.util.HashSet<>();
+		memories.list(user).forEach(fact -> known.add(fact.text().toLowerCase(java.util.Locale.ROOT)));
+		java.util.SortedMap<String, String> waiting = confirmations.pending(user, SUGGESTION, clock.instant());
+		waiting.values().forEach(text -> known.add(text.toLowerCase(java.util.Locale.ROOT)));
+		int room = MAX_SUGGESTIONS - waiting.size();
+		List<FactSuggestion> added = new ArrayList<>();
+		for (String raw : facts) {
+			String text = raw == null ? "" : raw.strip().replaceAll("\\s+", " ");
+			if (text.isEmpty() || added.size() >= room || !known.add(text.toLowerCase(java.util.Locale.ROOT))) {
+				continue;
+			}
+			if (text.length() > memory.maxFactChars()) {
+				text = text.substring(0, memory.maxFactChars() - 1) + "…";
+			}
+			FactSuggestion suggestion = new FactSuggestion(suggestionCode(text), text);
+			confirmations.put(user, SUGGESTION + suggestion.code(), text,
+					clock.instant().plus(memory.suggestionTimeout()));
+			added.add(suggestion);
+		}
+		return added;
+	}
+
+	/** The facts proposed for the user that wait for a confirmation. */
+	public List<FactSuggestion> factSuggestions(UserId user) {
+		return confirmations.pending(user, SUGGESTION, clock.instant())
+			.entrySet()
+			.stream()
+			.map(entry -> new FactSuggestion(entry.getKey().substring(SUGGESTION.length()), entry.getValue()))
+			.toList();
+	}
+
+	/**
+	 * Remembers a proposed fact the user confirmed (once: a second press finds nothing).
+	 * @return the user's facts now, or empty when no such proposal waits
+	 * @throws ConversationException.Invalid when the memory is full; the proposal stays
+	 */
+	public Optional<List<Fact>> acceptSuggestion(UserId user, String code) {
+		String text = confirmations.pending(user, SUGGESTION + code, clock.instant()).get(SUGGESTION + code);
+		if (text == null) {
+			return Optional.empty();
+		}
+		if (memories.count(user) >= memory.maxFacts()) {
+			remember(user, text); // throws the memory-full message, changing nothing
+		}
+		if (!confirmations.take(user, SUGGESTION + code, text, clock.instant())) {
+			return Optional.empty();
+		}
+		return Optional.of(remember(user, text));
+	}
+
+	/** Drops a proposed fact; false when none waited under that code. */
+	public boolean declineSuggestion(UserId user, String code) {
+		boolean waited = confirmations.pending(user, SUGGESTION + code, clock.instant()).containsKey(SUGGESTION + code);
+		confirmations.cancel(user, SUGGESTION + code);
+		return waited;
+	}
+
+	private static String suggestionCode(String text) {
+		try {
+			byte[] hash = java.security.MessageDigest.getInstance("SHA-256")
+				.digest(text.toLowerCase(java.util.Locale.ROOT).getBytes(java.nio.charset.StandardCharsets.UTF_8));
+			return java.util.HexFormat.of().formatHex(hash, 0, 4);
+		}
+		catch (java.security.NoSuchAlgorithmException impossible) {
+			throw new IllegalStateException(impossible);
+		}
+	}
+
 	/**
 	 * Forgets the user's fact numbered {@code number} (as {@link #facts} numbers them).
 	 * @return the fact forgotten
@@ -619,6 +701,42 @@ public class Conversations {
 	public List<StoredMessage> recentMessages(UserId viewer, SessionId id, int limit) {
 		session(viewer, id);
 		return messages.recent(id, limit);
+	}
+
+	/**
+	 * A window of a session's messages by one of them, e.g. a search hit older than the
+	 * newest page: the viewer must be allowed to see the session, and the message must be
+	 * in it.
+	 * @throws ConversationException.NotFound when the message is not in that session
+	 */
+	public MessageWindow messagesBy(UserId viewer, SessionId id, long messageId, MessageWindow.Anchor anchor,
+			int limit) {
+		session(viewer, id);
+		StoredMessage by = messages.find(messageId)
+			.filter(found -> found.session().equals(id))
+			.orElseThrow(() -> new ConversationException.NotFound(
+					"Message " + messageId + " is not in session #" + id.value() + "."));
+		return switch (anchor) {
+			case AT -> {
+				int before = limit / 2;
+				List<StoredMessage> earlier = messages.before(id, by.topic(), by.seq(), before + 1);
+				List<StoredMessage> later = messages.from(id, by.topic(), by.seq(), limit - before + 1);
+				List<StoredMessage> shown = new ArrayList<>(limit);
+				shown.addAll(earlier.size() > before ? earlier.subList(1, earlier.size()) : earlier);
+				shown.addAll(later.size() > limit - before ? later.subList(0, limit - before) : later);
+				yield new MessageWindow(shown, earlier.size() > before, later.size() > limit - before);
+			}
+			case BEFORE -> {
+				List<StoredMessage> earlier = messages.before(id, by.topic(), by.seq(), limit + 1);
+				boolean more = earlier.size() > limit;
+				yield new MessageWindow(more ? earlier.subList(1, earlier.size()) : earlier, more, true);
+			}
+			case AFTER -> {
+				List<StoredMessage> later = messages.from(id, by.topic(), by.seq() + 1, limit + 1);
+				boolean more = later.size() > limit;
+				yield new MessageWindow(more ? later.subList(0, limit) : later, true, more);
+			}
+		};
 	}
 
 	public long messageCount(SessionId id) {

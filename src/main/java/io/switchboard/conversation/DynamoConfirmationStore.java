@@ -53,6 +53,24 @@ class DynamoConfirmationStore implements ConfirmationStorage {
 	}
 
 	@Override
+	public java.util.SortedMap<String, String> pending(UserId user, String actionPrefix, Instant now) {
+		java.util.SortedMap<String, String> found = new java.util.TreeMap<>();
+		table
+			.query(software.amazon.awssdk.services.dynamodb.model.QueryRequest.builder()
+				.keyConditionExpression("pk = :p AND begins_with(sk, :c)")
+				.expressionAttributeValues(Map.of(":p", s(DynamoItems.user(user)), ":c", s("C#" + actionPrefix)))
+				.consistentRead(true))
+			.items()
+			.forEach(item -> {
+				// time to live removes expired items only eventually
+				if (Long.parseLong(item.get("expires_ms").n()) >= now.toEpochMilli()) {
+					found.put(item.get("sk").s().substring(2), item.get("argument").s());
+				}
+			});
+		return found;
+	}
+
+	@Override
 	public void cancel(UserId user, String action) {
 		table.delete(DeleteItemRequest.builder().key(key(DynamoItems.user(user), "C#" + action)));
 	}

@@ -250,6 +250,38 @@ class DynamoMessageStore implements MessageStorage {
 			.limit(limit)).reversed();
 	}
 
+	@Override
+	public List<StoredMessage> before(SessionId session, int topic, int seq, int limit) {
+		if (limit <= 0) {
+			return List.of();
+		}
+		// sort keys are zero-padded, so "before the place" is "below its key"
+		return query(QueryRequest.builder()
+			.keyConditionExpression("pk = :p AND sk BETWEEN :from AND :to")
+			.expressionAttributeValues(Map.of(":p", s(DynamoItems.session(session)), ":from", s("M#"), ":to",
+					s(seq <= 0 ? sortKey(topic, 0) : sortKey(topic, seq - 1))))
+			.scanIndexForward(false)
+			.consistentRead(true)
+			.limit(limit)).reversed()
+			.stream()
+			.filter(message -> message.topic() < topic || message.seq() < seq)
+			.toList();
+	}
+
+	@Override
+	public List<StoredMessage> from(SessionId session, int topic, int seq, int limit) {
+		if (limit <= 0) {
+			return List.of();
+		}
+		return query(QueryRequest.builder()
+			.keyConditionExpression("pk = :p AND sk BETWEEN :from AND :to")
+			.expressionAttributeValues(Map.of(":p", s(DynamoItems.session(session)), ":from",
+					s(sortKey(topic, Math.max(seq, 0))), ":to", s("M#~")))
+			.scanIndexForward(true)
+			.consistentRead(true)
+			.limit(limit));
+	}
+
 	/** The count kept on the session's item: no read of the messages. */
 	@Override
 	public long count(SessionId session) {

@@ -51,6 +51,18 @@ interface MessageStorage {
 	/** The last {@code limit} messages of a session across topics, oldest first. */
 	List<StoredMessage> recent(SessionId session, int limit);
 
+	/**
+	 * Up to {@code limit} messages of a session (across topics) just before the place
+	 * {@code (topic, seq)}, oldest first.
+	 */
+	List<StoredMessage> before(SessionId session, int topic, int seq, int limit);
+
+	/**
+	 * Up to {@code limit} messages of a session (across topics) from the place
+	 * {@code (topic, seq)} on, oldest first.
+	 */
+	List<StoredMessage> from(SessionId session, int topic, int seq, int limit);
+
 	long count(SessionId session);
 
 }

@@ -134,6 +134,23 @@ class MessageStore implements MessageStorage {
 		return newest.reversed();
 	}
 
+	@Override
+	public List<StoredMessage> before(SessionId session, int topic, int seq, int limit) {
+		List<StoredMessage> newest = jdbc.sql(SELECT_MESSAGE + """
+				WHERE session_id = ? AND (topic < ? OR (topic = ? AND seq < ?))
+				ORDER BY topic DESC, seq DESC
+				LIMIT ?""").params(session.value(), topic, topic, seq, limit).query(mapper).list();
+		return newest.reversed();
+	}
+
+	@Override
+	public List<StoredMessage> from(SessionId session, int topic, int seq, int limit) {
+		return jdbc.sql(SELECT_MESSAGE + """
+				WHERE session_id = ? AND (topic > ? OR (topic = ? AND seq >= ?))
+				ORDER BY topic, seq
+				LIMIT ?""").params(session.value(), topic, topic, seq, limit).query(mapper).list();
+	}
+
 	public long count(SessionId session) {
 		return jdbc.sql("SELECT COUNT(*) FROM messages WHERE session_id = ?")
 			.param(session.value())

@@ -40,6 +40,15 @@ public class UsageLedger {
 		record(userId, model, UsagePurpose.CHAT, requests, tokensIn, tokensOut, 0, costNanos, at);
 	}
 
+	/**
+	 * Adds several calls at once, as above, {@code tokensCached} of their input read from
+	 * the providers' prompt caches.
+	 */
+	public void record(long userId, String model, long requests, long tokensIn, long tokensOut, long tokensCached,
+			long costNanos, Instant at) {
+		record(userId, model, UsagePurpose.CHAT, requests, tokensIn, tokensOut, tokensCached, costNanos, at);
+	}
+
 	private void record(long userId, String model, UsagePurpose purpose, long requests, long tokensIn, long tokensOut,
 			long tokensCached, long costNanos, Instant at) {
 		storage.add(userId, model, day(at), purpose, requests, tokensIn, tokensOut, tokensCached, costNanos);

@@ -30,14 +30,26 @@ class CompletionSummaryTest {
 				   "prompt_tokens_details":{"cached_tokens":0}}}
 				""");
 
-		assertThat(summary).isEqualTo(new CompletionSummary(12, 3, "Hello ✓"));
+		assertThat(summary).isEqualTo(new CompletionSummary(12, 3, 0, "Hello ✓"));
+	}
+
+	@Test
+	void theCachedPartOfThePromptIsRead() throws IOException {
+		CompletionSummary summary = read("""
+				{"choices":[{"message":{"content":"Hi"}}],
+				 "usage":{"prompt_tokens":1200,"completion_tokens":3,
+				   "prompt_tokens_details":{"audio_tokens":0,"cached_tokens":1024},
+				   "completion_tokens_details":{"reasoning_tokens":0}}}
+				""");
+
+		assertThat(summary).isEqualTo(new CompletionSummary(1200, 3, 1024, "Hi"));
 	}
 
 	@Test
 	void anAnswerWithoutUsageSaysSoSoTheGatewayCounts() throws IOException {
 		assertThat(read("{\"choices\":[{\"message\":{\"content\":null}}]}"))
-			.isEqualTo(new CompletionSummary(-1, -1, ""));
-		assertThat(read("{\"usage\":null,\"choices\":[]}")).isEqualTo(new CompletionSummary(-1, -1, ""));
+			.isEqualTo(new CompletionSummary(-1, -1, 0, ""));
+		assertThat(read("{\"usage\":null,\"choices\":[]}")).isEqualTo(new CompletionSummary(-1, -1, 0, ""));
 	}
 
 	@Test

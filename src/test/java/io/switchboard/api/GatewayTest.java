@@ -9,6 +9,7 @@ import java.time.LocalDate;
 import java.time.ZoneOffset;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.Set;
 import java.util.UUID;
 
@@ -39,6 +40,7 @@ import io.switchboard.fakes.FakeGemini;
 import io.switchboard.fakes.FakeOpenAi;
 import io.switchboard.fakes.Json;
 import io.switchboard.testsupport.IntegrationTest;
+import io.switchboard.testsupport.WebSession;
 import io.switchboard.usage.UsageLedger;
 import io.switchboard.usage.UsageRow;
 import org.junit.jupiter.api.AfterAll;
@@ -79,6 +81,7 @@ class GatewayTest {
 		registry.add("switchboard.llm.models.gpt-test.upstream-model", () -> "gpt-4o-mini");
 		registry.add("switchboard.llm.models.gpt-test.input-price", () -> "1");
 		registry.add("switchboard.llm.models.gpt-test.output-price", () -> "2");
+		registry.add("switchboard.llm.models.gpt-test.cached-input-price", () -> "0.5");
 		registry.add("switchboard.llm.models.claude-test.provider", () -> "anthropic");
 		registry.add("switchboard.llm.models.claude-test.upstream-model", () -> "claude-sonnet-4-5");
 		registry.add("switchboard.llm.models.claude-test.vision", () -> "true");
@@ -210,6 +213,55 @@ class GatewayTest {
 			assertThat(row.requests()).isEqualTo(1);
 			assertThat(row.costNanos()).isEqualTo(recorded.getFirst().costNanos());
 		});
+	}
+
+	@Test
+	void cachedInputTokensOfApiCallsAreRecordedPricedAndShownOnTheUsagePage() throws Exception {
+		User cat = user("cat");
+		String key = key(cat, ApiKey.Limits.NONE);
+		// the upstream read 80 of 100 prompt tokens from its cache, whole and streamed
+		openai.usage(100, 10, 80);
+		assertThat(post(key, """
+				{"model":"gpt-test","messages":[{"role":"user","content":"Hello cache"}]}""").statusCode())
+			.isEqualTo(200);
+		HttpResponse<String> streamed = post(key, """
+				{"model":"gpt-test","stream":true,"stream_options":{"include_usage":true},
+				 "messages":[{"role":"user","content":"Hello again"}]}""");
+		assertThat(streamed.statusCode()).isEqualTo(200);
+		assertThat(streamed.body()).contains("\"cached_tokens\":80");
+
+		List<ApiCall> recorded = callsOf(cat, 2);
+		assertThat(recorded).hasSize(2).allSatisfy(call -> {
+			assertThat(call.tokensIn()).isEqualTo(100);
+			assertThat(call.tokensCached()).isEqualTo(80);
+			// 20 at $1, 80 at $0.50 and 10 at $2 per million tokens
+			assertThat(call.costNanos()).isEqualTo(20 * 1000L + 80 * 500L + 10 * 2000L);
+		});
+		assertThat(recorded.stream().map(ApiCall::streamed)).containsExactlyInAnyOrder(true, false);
+		List<UsageRow> rows = ledger.forUser(cat.id().value(), LocalDate.now(ZoneOffset.UTC).minusDays(1),
+				LocalDate.now(ZoneOffset.UTC).plusDays(1));
+		assertThat(rows).singleElement().satisfies(row -> {
+			assertThat(row.tokensIn()).isEqualTo(200);
+			assertThat(row.tokensCached()).isEqualTo(160);
+			assertThat(row.costNanos()).isEqualTo(2 * 80_000L);
+		});
+
+		// an admin's Usage page: cached input per day and model, and what it saved
+		WebSession web = new WebSession(port);
+		if (web.get("/login").headers().firstValue("Location").orElse("").endsWith("/setup")) {
+			web.get("/setup");
+			web.postForm("/setup", Map.of("username", "root", "displayName", "Root", "password", "root-password",
+					"passwordAgain", "root-password"));
+		}
+		else {
+			web.signIn("root", "root-password");
+		}
+		String page = web.get("/usage?days=7").body();
+		assertThat(page).contains("Cached in").contains("Saved by the cache (USD)");
+		// 160 cached tokens at $0.50 less than $1 per million: $0.00008
+		assertThat(page).containsPattern(
+				"<td>gpt-test</td>\\s*<td>cat</td>\\s*<td>2</td>\\s*<td>200</td>\\s*<td class=\"cached\">160</td>"
+						+ "\\s*<td>20</td>\\s*<td class=\"saved\">0\\.00008</td>");
 	}
 
 	@Test

@@ -152,6 +152,9 @@ class CompactionTest {
 		assertThat(summary.model()).isEqualTo("cheap");
 		assertThat(summaries.requests()).isNotEmpty();
 		assertThat(summaries.lastRequestJson().path("model").asText()).isEqualTo("gpt-4o-mini");
+		// proposing facts to remember is off unless set: not asked for, none kept
+		assertThat(summaries.lastRequestJson().toString()).doesNotContain("FACTS:");
+		assertThat(conversations.factSuggestions(user().id())).isEmpty();
 
 		List<String> last = messages(chat.lastRequestJson());
 		assertThat(last.get(0)).startsWith("system: " + ContextAssembler.SUMMARY_HEADING + SUMMARY_MARK);

@@ -127,7 +127,9 @@ class ComicStudioBrowserTest {
 	@Test
 	void fromAnIdeaToADownloadedStrip() throws Exception {
 		List<String> problems = new CopyOnWriteArrayList<>();
-		try (BrowserContext context = browser.newContext(port)) {
+		// the page's CSP is bypassed in this context so that axe can be added at the
+		// panels step
+		try (BrowserContext context = browser.newContext(port, 1280, 900, false)) {
 			Page page = context.newPage();
 			enter(page);
 			// from here on, on the studio's pages: no script error, no CSP violation, no
@@ -183,6 +185,22 @@ class ComicStudioBrowserTest {
 				.isVisible(new LocatorAssertions.IsVisibleOptions().setTimeout(30_000));
 			page.click("#choose-1-2");
 			PlaywrightAssertions.assertThat(page.locator("#choose-1-2")).hasText("✓ In use");
+			// every candidate's buttons say what they do and to which panel, to a screen
+			// reader as well
+			PlaywrightAssertions
+				.assertThat(page.getByRole(com.microsoft.playwright.options.AriaRole.BUTTON,
+						new Page.GetByRoleOptions().setName("Vary (strong): candidate 3 of panel 2").setExact(true)))
+				.hasCount(1);
+			PlaywrightAssertions
+				.assertThat(page.getByRole(com.microsoft.playwright.options.AriaRole.BUTTON,
+						new Page.GetByRoleOptions().setName("Vary (subtle): candidate 1 of panel 4").setExact(true)))
+				.hasCount(1);
+			PlaywrightAssertions.assertThat(page.getByRole(com.microsoft.playwright.options.AriaRole.BUTTON,
+					new Page.GetByRoleOptions().setName("Use 4 for panel 3").setExact(true)))
+				.hasCount(1);
+			assertThat(page.locator(".comic-candidates button").allTextContents())
+				.allSatisfy(label -> assertThat(label.strip()).hasSizeGreaterThan(2));
+			assertThat(axeSeriousOrCritical(page)).as("accessibility of the panels step").isEmpty();
 			page.screenshot(new Page.ScreenshotOptions().setPath(Path.of("target/screenshots/comic-panels.png"))
 				.setFullPage(true));
 			page.click("#next");
@@ -215,6 +233,21 @@ class ComicStudioBrowserTest {
 		}
 		assertThat(problems).as("console errors (CSP violations show up here)").isEmpty();
 		assertThat(openai.requests()).hasSize(3);
+	}
+
+	/** The serious or critical axe-core violations on the page as it is now. */
+	static java.util.List<String> axeSeriousOrCritical(Page page) throws java.io.IOException {
+		try (java.io.InputStream in = ComicStudioBrowserTest.class
+			.getResourceAsStream("/META-INF/resources/webjars/axe-core/4.6.3/axe.min.js")) {
+			assertThat(in).as("axe-core from its WebJar").isNotNull();
+			page.addScriptTag(new Page.AddScriptTagOptions()
+				.setContent(new String(in.readAllBytes(), java.nio.charset.StandardCharsets.UTF_8)));
+		}
+		Object result = page.evaluate("""
+				async () => (await axe.run(document, { resultTypes: ['violations'] })).violations
+				  .filter(v => v.impact === 'serious' || v.impact === 'critical')
+				  .map(v => v.id + ': ' + v.nodes.slice(0, 3).map(n => n.target.join(' ')).join(', '))""");
+		return ((java.util.List<?>) result).stream().map(String::valueOf).toList();
 	}
 
 }

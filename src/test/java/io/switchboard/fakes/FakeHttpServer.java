@@ -52,6 +52,8 @@ public class FakeHttpServer implements AutoCloseable {
 
 	private final AtomicInteger finishedReplies = new AtomicInteger();
 
+	private final AtomicInteger abandonedStreams = new AtomicInteger();
+
 	/** Released on close, so that hanging and stalled replies end with the server. */
 	private final CountDownLatch closing = new CountDownLatch(1);
 
@@ -98,6 +100,14 @@ public class FakeHttpServer implements AutoCloseable {
 		return finishedReplies.get();
 	}
 
+	/**
+	 * How many streamed answers the client closed before their end: a write to the
+	 * connection failed, as it does for an upstream whose caller cancelled.
+	 */
+	public int abandonedStreams() {
+		return abandonedStreams.get();
+	}
+
 	/** Answers the next request with {@code reply}, ahead of the default answer. */
 	public void enqueue(Reply reply) {
 		scripted.add(request -> reply);
@@ -125,6 +135,7 @@ public class FakeHttpServer implements AutoCloseable {
 	/** Forgets scripted replies and recorded requests. */
 	public void reset() {
 		cutBodies.set(0);
+		abandonedStreams.set(0);
 		scripted.clear();
 		requests.clear();
 	}
@@ -197,8 +208,14 @@ public class FakeHttpServer implements AutoCloseable {
 				for (Step step : stream.steps()) {
 					switch (step) {
 						case Step.Send send -> {
-							out.write(send.bytes());
-							out.flush(); // one chunk on the wire per piece
+							try {
+								out.write(send.bytes());
+								out.flush(); // one chunk on the wire per piece
+							}
+							catch (IOException clientLeft) {
+								abandonedStreams.incrementAndGet();
+								throw clientLeft;
+							}
 						}
 						case Step.Pause pause -> pause(pause.duration());
 						case Step.Await await -> await(await.signal());

@@ -318,6 +318,28 @@ abstract class StorageContract {
 	}
 
 	@Test
+	void proposedFactsWaitApartFromOtherConfirmationsAndAreAnsweredOnce() {
+		User user = newUser("slack");
+		conversations.requestConfirmation(user.id(), "user-clear", "");
+		List<io.switchboard.conversation.FactSuggestion> made = conversations.suggestFacts(user.id(),
+				List.of("I am vegetarian", "I live in Lyon", "i am VEGETARIAN"));
+		assertThat(made).extracting(io.switchboard.conversation.FactSuggestion::text)
+			.containsExactly("I am vegetarian", "I live in Lyon");
+		assertThat(conversations.factSuggestions(user.id())).containsExactlyInAnyOrderElementsOf(made);
+		// what waits is not proposed again
+		assertThat(conversations.suggestFacts(user.id(), List.of("I live in Lyon"))).isEmpty();
+
+		// (confirming one remembers it: FactSuggestionTest, on SQLite and PostgreSQL)
+		assertThat(conversations.declineSuggestion(user.id(), made.get(1).code())).isTrue();
+		assertThat(conversations.declineSuggestion(user.id(), made.get(1).code())).isFalse();
+		assertThat(conversations.factSuggestions(user.id())).containsExactly(made.get(0));
+		assertThat(conversations.acceptSuggestion(user.id(), "00000000")).isEmpty();
+		// the other confirmation still waits
+		assertThat(conversations.confirm(user.id(), "user-clear", "")).isTrue();
+		assertThat(conversations.factSuggestions(user.id())).containsExactly(made.get(0));
+	}
+
+	@Test
 	void confirmationsAreSingleUseAndMustMatch() {
 		User user = newUser("line");
 		assertThat(conversations.confirm(user.id(), "user-clear", "")).isFalse();

@@ -9,6 +9,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
 
+import io.switchboard.assistant.Assistant;
 import io.switchboard.assistant.AssistantProperties;
 import io.switchboard.conversation.AnswerRecord;
 import io.switchboard.conversation.AnswerState;
@@ -16,6 +17,7 @@ import io.switchboard.conversation.ConversationException;
 import io.switchboard.conversation.Conversations;
 import io.switchboard.conversation.MessagePart;
 import io.switchboard.conversation.MessageRole;
+import io.switchboard.conversation.MessageWindow;
 import io.switchboard.conversation.Place;
 import io.switchboard.conversation.Session;
 import io.switchboard.conversation.SessionId;
@@ -67,8 +69,12 @@ class ChatController {
 
 	private final Clock clock;
 
+	private final Assistant commands;
+
 	ChatController(Conversations conversations, ModelCatalog models, MarkdownRenderer markdown, MediaLinks links,
-			WebNotices notices, AssistantProperties assistant, MultipartProperties multipart, Clock clock) {
+			WebNotices notices, AssistantProperties assistant, MultipartProperties multipart, Clock clock,
+			Assistant commands) {
+		this.commands = commands;
 		this.conversations = conversations;
 		this.models = models;
 		this.markdown = markdown;
@@ -98,11 +104,42 @@ class ChatController {
 		return "web/chat";
 	}
 
+	/**
+	 * A session's page: its newest messages, or with {@code at} (a search hit) the
+	 * messages around that one, and with {@code before} or {@code after} the page of
+	 * messages before or after one, so that every message of a long session can be
+	 * reached.
+	 */
 	@GetMapping("/sessions/{id}")
-	String session(@AuthenticationPrincipal WebPrincipal me, @PathVariable long id, Model model) {
+	String session(@AuthenticationPrincipal WebPrincipal me, @PathVariable long id,
+			@RequestParam(required = false) Long at, @RequestParam(required = false) Long before,
+			@RequestParam(required = false) Long after, Model model) {
 		Session session = conversations.session(me.userId(), new SessionId(id));
 		addPage(me, session, model);
+		Long by = at != null ? at : before != null ? before : after;
+		if (by != null) {
+			MessageWindow.Anchor anchor = at != null ? MessageWindow.Anchor.AT
+					: before != null ? MessageWindow.Anchor.BEFORE : MessageWindow.Anchor.AFTER;
+			showWindow(me, session, conversations.messagesBy(me.userId(), session.id(), by, anchor, HISTORY_SHOWN),
+					model);
+		}
 		return "web/chat";
+	}
+
+	/** An older part of the conversation, with links to the pages on either side. */
+	private void showWindow(WebPrincipal me, Session session, MessageWindow window, Model model) {
+		List<StoredMessage> shown = window.messages();
+		if (shown.isEmpty()) {
+			return;
+		}
+		Instant since = window.earlier() ? shown.getFirst().createdAt() : Instant.EPOCH;
+		Instant until = window.later() ? shown.getLast().createdAt().plusMillis(1)
+				: Instant.ofEpochMilli(Long.MAX_VALUE);
+		model.addAttribute("messages", views(shown, notices.between(session.id(), since, until, HISTORY_SHOWN)));
+		String base = "/sessions/" + session.id().value();
+		model.addAttribute("earlierLink", window.earlier() ? base + "?before=" + shown.getFirst().id() : null);
+		model.addAttribute("laterLink", window.later() ? base + "?after=" + shown.getLast().id() : null);
+		model.addAttribute("windowed", window.later());
 	}
 
 	/** A page of the session list (the page asks for the next as it scrolls). */
@@ -198,6 +235,8 @@ class ChatController {
 		model.addAttribute("user", conversations.user(me.userId()));
 		model.addAttribute("sidebar", sidebar(me, 0, null));
 		model.addAttribute("maxChars", assistant.maxMessageChars());
+		// offered as the message box's command list, filtered as you type
+		model.addAttribute("commands", commands.commandList());
 		model.addAttribute("maxUpload", multipart.getMaxFileSize().toBytes());
 		model.addAttribute("models", models.all());
 		model.addAttribute("demoOnly", models.demoOnly());
@@ -214,6 +253,12 @@ class ChatController {
 			Instant since = recent.size() < HISTORY_SHOWN || recent.isEmpty() ? Instant.EPOCH
 					: recent.getFirst().createdAt();
 			model.addAttribute("messages", views(recent, notices.since(session.id(), since, HISTORY_SHOWN)));
+			// the newest page of a longer conversation leads to the earlier ones
+			model.addAttribute("earlierLink",
+					recent.isEmpty() || conversations.messageCount(session.id()) <= recent.size() ? null
+							: "/sessions/" + session.id().value() + "?before=" + recent.getFirst().id());
+			model.addAttribute("laterLink", null);
+			model.addAttribute("windowed", false);
 		}
 		else {
 			model.addAttribute("messages", List.of());
@@ -290,7 +335,15 @@ class ChatController {
 		if ("length".equals(answer.finishReason())) {
 			meta.append(" · cut at the length limit");
 		}
+		if (stopped(answer)) {
+			meta.append(" · stopped by you");
+		}
 		return meta.toString();
+	}
+
+	/** Whether the asker stopped this answer (it is what was shown until then). */
+	static boolean stopped(AnswerRecord answer) {
+		return answer != null && Assistant.STOPPED.equals(answer.finishReason());
 	}
 
 }

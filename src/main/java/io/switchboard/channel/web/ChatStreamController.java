@@ -8,13 +8,17 @@ import java.util.List;
 import java.util.Map;
 import java.util.UUID;
 
+import io.switchboard.assistant.AnswerStops;
+import io.switchboard.assistant.Assistant;
 import io.switchboard.assistant.InboundMessage;
 import io.switchboard.assistant.Received;
 import io.switchboard.channel.Inbound;
 import io.switchboard.channel.Intake;
 import io.switchboard.channel.Taken;
+import io.switchboard.conversation.AnswerState;
 import io.switchboard.conversation.ConversationException;
 import io.switchboard.conversation.Conversations;
+import io.switchboard.conversation.Exchange;
 import io.switchboard.conversation.MessagePart;
 import io.switchboard.conversation.Place;
 import io.switchboard.conversation.PlatformUserId;
@@ -28,6 +32,7 @@ import org.springframework.http.MediaType;
 import org.springframework.http.ResponseEntity;
 import org.springframework.security.core.annotation.AuthenticationPrincipal;
 import org.springframework.web.bind.annotation.ExceptionHandler;
+import org.springframework.web.bind.annotation.PathVariable;
 import org.springframework.web.bind.annotation.PostMapping;
 import org.springframework.web.bind.annotation.RequestParam;
 import org.springframework.web.bind.annotation.RestController;
@@ -63,8 +68,11 @@ class ChatStreamController {
 
 	private final Clock clock;
 
+	private final AnswerStops stops;
+
 	ChatStreamController(Intake intake, Conversations conversations, MediaStore media, WebStreams streams,
-			WebNotices notices, Clock clock) {
+			WebNotices notices, Clock clock, AnswerStops stops) {
+		this.stops = stops;
 		this.intake = intake;
 		this.conversations = conversations;
 		this.media = media;
@@ -122,10 +130,35 @@ class ChatStreamController {
 		else if (accepted.received() instanceof Received.Asked asked) {
 			// at once, so the page knows where its message went (and the response starts)
 			// even while the answer waits for its turn
+			// (and which answer the Stop button stops)
 			streams.send(stream, "accepted", Map.of("sessionId", asked.exchange().session().id().value(),
-					"sessionTitle", asked.exchange().session().title()));
+					"sessionTitle", asked.exchange().session().title(), "answerId", asked.exchange().answer().id()));
 		}
 		return emitter;
+	}
+
+	/**
+	 * Stops an answer the page is showing: the model's stream is cancelled at its next
+	 * piece (which closes the connection to the provider, so it stops writing and
+	 * billing) and what was shown so far is kept as the answer; the page's event stream
+	 * then ends with {@code done} as usual. An answer still waiting for its turn is
+	 * settled at once as stopped, and never sent to a model.
+	 */
+	@PostMapping("/chat/answers/{answerId}/stop")
+	ResponseEntity<Map<String, Object>> stop(@AuthenticationPrincipal WebPrincipal me, @PathVariable long answerId) {
+		Exchange exchange = conversations.exchange(answerId)
+			.filter(found -> found.answer().id() == answerId && me.userId().equals(found.question().author()))
+			.orElseThrow(() -> new ConversationException.NotFound("There is no answer " + answerId + " of yours."));
+		if (exchange.answer().state() != AnswerState.PENDING) {
+			return ResponseEntity.status(HttpStatus.CONFLICT)
+				.body(Map.of("error", "This answer is already finished.", "stopped", false));
+		}
+		if (!stops.stop(answerId)) {
+			// not being written here yet: it waits for its turn, which will find it
+			// settled
+			conversations.settle(answerId, AnswerState.FAILED, Assistant.STOPPED_BEFORE_TEXT);
+		}
+		return ResponseEntity.accepted().body(Map.of("stopped", true));
 	}
 
 	/**

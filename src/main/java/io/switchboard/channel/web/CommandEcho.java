@@ -14,10 +14,19 @@ final class CommandEcho {
 	private static final Pattern IMAGE_BUTTON = Pattern.compile("/image\\s+#?(\\d{1,18})\\s+(\\S{2})\\s*",
 			Pattern.CASE_INSENSITIVE);
 
+	/** A proposed fact's buttons (see {@code /memory}). */
+	private static final Pattern SUGGESTION_BUTTON = Pattern
+		.compile("/remember\\s+suggested\\s+\\S+\\s+(confirm|cancel)", Pattern.CASE_INSENSITIVE);
+
 	private CommandEcho() {
 	}
 
 	static String of(String text) {
+		Matcher suggestion = SUGGESTION_BUTTON.matcher(text.strip());
+		if (suggestion.matches()) {
+			return "confirm".equalsIgnoreCase(suggestion.group(1)) ? "Remember the proposed fact"
+					: "Don't remember the proposed fact";
+		}
 		Matcher button = IMAGE_BUTTON.matcher(text.strip());
 		if (button.matches()) {
 			long job = Long.parseLong(button.group(1));

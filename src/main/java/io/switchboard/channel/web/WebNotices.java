@@ -86,6 +86,20 @@ class WebNotices {
 			.reversed();
 	}
 
+	/**
+	 * A session's notices from {@code since} up to {@code until} (exclusive), oldest
+	 * first, at most {@code limit}: those among a window of older messages.
+	 */
+	List<Notice> between(SessionId session, Instant since, Instant until, int limit) {
+		return jdbc
+			.sql("SELECT id, command, replies, created_at FROM web_notices WHERE session_id = ? AND created_at >= ?"
+					+ " AND created_at < ? ORDER BY created_at, id LIMIT ?")
+			.params(session.value(), since.toEpochMilli(), until.toEpochMilli(), limit)
+			.query((row, i) -> new Notice(row.getLong(1), row.getString(2), read(row.getString(3)),
+					Instant.ofEpochMilli(row.getLong(4))))
+			.list();
+	}
+
 	private List<Shown> read(String stored) {
 		try {
 			return json.readValue(stored, SHOWN);

@@ -89,6 +89,12 @@ class WebRenderer implements ChannelRenderer<WebAddress, Void> {
 		return new Sent<>(null, null);
 	}
 
+	/** The page's stream shows them at once, before the answer ends it. */
+	@Override
+	public boolean showsTurnNotices() {
+		return true;
+	}
+
 	@Override
 	public LiveAnswer live(WebAddress address, Void refs, Consumer<Void> saveRefs) {
 		return new LiveAnswer() {
@@ -114,6 +120,8 @@ class WebRenderer implements ChannelRenderer<WebAddress, Void> {
 						}
 						streams.send(address.stream(), "tool", step);
 					}
+					// a fact proposed to remember, with its buttons
+					case ReplyEvent.Notice notice -> streams.send(address.stream(), "notice", notice(notice.reply()));
 					default -> {
 						// the delivery sends the end
 					}
@@ -126,6 +134,7 @@ class WebRenderer implements ChannelRenderer<WebAddress, Void> {
 		Map<String, Object> data = new LinkedHashMap<>();
 		data.put("html", markdown.render(exchange.answer().text()));
 		data.put("meta", ChatController.meta(exchange.answer().answer()));
+		data.put("stopped", ChatController.stopped(exchange.answer().answer()));
 		// the tools the model used, shown as collapsible steps above the answer
 		data.put("tools",
 				ToolSteps.results(exchange.answer().parts())

@@ -248,7 +248,8 @@ class WebAppBrowserTest {
 			PlaywrightAssertions.assertThat(hits.first().locator(".tag.platform")).hasText("web");
 			page.screenshot(new Page.ScreenshotOptions().setPath(SHOTS.resolve("webapp-search.png")));
 			hits.first().locator(".hit-link").click();
-			PlaywrightAssertions.assertThat(page).hasURL(Pattern.compile(".*/sessions/" + sessionId + "#m\\d+"));
+			PlaywrightAssertions.assertThat(page)
+				.hasURL(Pattern.compile(".*/sessions/" + sessionId + "\\?at=\\d+#m\\d+"));
 			PlaywrightAssertions.assertThat(page.locator(".message.found")).isInViewport();
 			PlaywrightAssertions.assertThat(page.locator(".message.found")).containsText("Java line");
 

@@ -1,0 +1,212 @@
+package io.switchboard.assistant;
+
+import java.util.List;
+import java.util.UUID;
+
+import io.switchboard.conversation.AnswerState;
+import io.switchboard.conversation.Conversations;
+import io.switchboard.conversation.Place;
+import io.switchboard.conversation.PlatformUserId;
+import io.switchboard.conversation.User;
+import io.switchboard.fakes.FakeOpenAi;
+import io.switchboard.testsupport.IntegrationTest;
+import io.switchboard.testsupport.RecordingSink;
+import io.switchboard.testsupport.WebSession;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+import org.springframework.beans.factory.annotation.Autowired;
+import org.springframework.test.context.DynamicPropertyRegistry;
+import org.springframework.test.context.DynamicPropertySource;
+import org.springframework.test.context.TestPropertySource;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/**
+ * With {@code switchboard.memory.suggest} on, compaction also proposes facts about the
+ * user: the turn that compacted shows each with a Remember and a Don't button, nothing
+ * goes into the memory until the user confirms, a declined or answered proposal is gone,
+ * {@code /memory} lists what waits, and a public session's messages propose nothing.
+ */
+@IntegrationTest
+@TestPropertySource(
+		properties = { "switchboard.llm.retry.max-attempts=1", "switchboard.assistant.compaction.model=cheap",
+				"switchboard.assistant.compaction.summary-max-tokens=100", "switchboard.memory.suggest=true" })
+class FactSuggestionTest {
+
+	// shared with PostgresFactSuggestionTest, so left open for the JVM's life
+	static final FakeOpenAi chat = FakeOpenAi.start("sk-chat");
+
+	static final FakeOpenAi summaries = FakeOpenAi.start("sk-summaries");
+
+	@DynamicPropertySource
+	static void fakes(DynamicPropertyRegistry registry) {
+		registry.add("switchboard.llm.providers.chat.type", () -> "openai");
+		registry.add("switchboard.llm.providers.chat.base-url", () -> chat.baseUrl().toString());
+		registry.add("switchboard.llm.providers.chat.api-key", chat::apiKey);
+		registry.add("switchboard.llm.providers.cheap.type", () -> "openai");
+		registry.add("switchboard.llm.providers.cheap.base-url", () -> summaries.baseUrl().toString());
+		registry.add("switchboard.llm.providers.cheap.api-key", summaries::apiKey);
+		registry.add("switchboard.llm.default-model", () -> "smart");
+		registry.add("switchboard.llm.models.smart.provider", () -> "chat");
+		registry.add("switchboard.llm.models.smart.upstream-model", () -> "gpt-4o");
+		registry.add("switchboard.llm.models.smart.context-window", () -> "128000");
+		registry.add("switchboard.llm.models.smart.max-output-tokens", () -> "200");
+		registry.add("switchboard.llm.models.smart.context-budget", () -> "1500");
+		registry.add("switchboard.llm.models.cheap.provider", () -> "cheap");
+		registry.add("switchboard.llm.models.cheap.upstream-model", () -> "gpt-4o-mini");
+		registry.add("switchboard.llm.models.cheap.context-window", () -> "128000");
+		registry.add("switchboard.llm.models.cheap.max-output-tokens", () -> "500");
+	}
+
+	@Autowired
+	Assistant assistant;
+
+	@org.springframework.boot.test.web.server.LocalServerPort
+	int port;
+
+	@Autowired
+	Conversations conversations;
+
+	final PlatformUserId me = new PlatformUserId("slack", "U" + UUID.randomUUID());
+
+	final RecordingSink sink = new RecordingSink();
+
+	@BeforeEach
+	void resetFakes() {
+		chat.reset();
+		summaries.reset();
+		// the summary, then the facts it proposes, as the instructions ask
+		summaries.answerWith(text -> """
+				SUMMARY: the user planned a migration.
+				FACTS:
+				- I am vegetarian
+				- I live in Lyon
+				""");
+	}
+
+	static String question(int n) {
+		return "Question " + n + ": please tell me something about the migration plan, the rollout, "
+				+ "the risks we listed and the review next Monday.";
+	}
+
+	void ask(Place place, String text) {
+		sink.clear();
+		Received received = assistant.receive(InboundMessage.text(me, "Tester", place, text));
+		if (received instanceof Received.Replied replied) {
+			replied.replies().forEach(reply -> sink.accept(new ReplyEvent.Notice(reply)));
+		}
+		if (received instanceof Received.Asked asked && asked.exchange().answer().state() == AnswerState.PENDING) {
+			assistant.answer(asked.exchange().answerId(), "slack", sink);
+		}
+	}
+
+	Reply reply(String command) {
+		ask(Place.direct("slack"), command);
+		return sink.of(ReplyEvent.Notice.class).getFirst().reply();
+	}
+
+	User user() {
+		return conversations.findUser(me).orElseThrow();
+	}
+
+	/** Asks until a turn compacts; returns the proposals that turn showed. */
+	List<Reply> chatUntilCompacted(Place place) {
+		for (int n = 1; n <= 40; n++) {
+			ask(place, question(n));
+			assertThat(sink.completed()).as("turn %d", n).isNotNull();
+			List<Reply> shown = sink.of(ReplyEvent.Notice.class).stream().map(ReplyEvent.Notice::reply).toList();
+			if (!summaries.requests().isEmpty()) {
+				return shown;
+			}
+		}
+		throw new AssertionError("no compaction in 40 turns");
+	}
+
+	@Test
+	void compactionProposesFactsThatOnlyTheUsersConfirmationRemembers() {
+		List<Reply> proposals = chatUntilCompacted(Place.direct("slack"));
+
+		// the summary model was asked for facts, and its facts are not in the summary
+		assertThat(summaries.lastRequestJson().toString()).contains("FACTS:");
+		var session = conversations.currentSession(user(), Place.direct("slack")).orElseThrow();
+		assertThat(conversations.summary(session.id(), session.currentTopic()).orElseThrow().text())
+			.isEqualTo("SUMMARY: the user planned a migration.");
+		// each proposal with its buttons, and nothing remembered yet
+		assertThat(proposals).hasSize(2);
+		assertThat(proposals.get(0).text()).contains("Remember this about you?").contains("I am vegetarian");
+		assertThat(proposals.get(1).text()).contains("I live in Lyon");
+		assertThat(proposals.get(0).actions()).extracting(Reply.Action::label)
+			.containsExactly("Remember", "Don't remember");
+		assertThat(conversations.facts(user().id())).isEmpty();
+		assertThat(reply("/memory").text()).contains("Proposed to remember")
+			.contains("a) I am vegetarian")
+			.contains("b) I live in Lyon")
+			.contains("no remembered facts yet");
+
+		// confirmed: remembered, and in the next turn's system prompt
+		String confirm = proposals.get(0).actions().get(0).command();
+		assertThat(reply(confirm).text()).startsWith("Remembered (1): I am vegetarian");
+		assertThat(conversations.facts(user().id())).extracting(io.switchboard.conversation.Fact::text)
+			.containsExactly("I am vegetarian");
+		assertThat(reply(confirm).text()).contains("not waiting any more");
+		assertThat(conversations.facts(user().id())).hasSize(1);
+
+		// declined: gone, never remembered
+		String decline = proposals.get(1).actions().get(1).command();
+		assertThat(reply(decline).text()).isEqualTo("Not remembered.");
+		assertThat(reply(decline).text()).contains("not waiting any more");
+		assertThat(conversations.factSuggestions(user().id())).isEmpty();
+
+		// a made-up code changes nothing
+		assertThat(reply("/remember suggested nothing confirm").text()).contains("not waiting any more");
+		assertThat(conversations.facts(user().id())).hasSize(1);
+
+		chat.reset();
+		ask(Place.direct("slack"), "And now?");
+		String system = chat.lastRequestJson().path("messages").get(0).path("content").asText();
+		assertThat(system).contains("I am vegetarian").doesNotContain("Lyon");
+
+		// proposed again later: what is remembered or waiting is not proposed twice
+		assertThat(conversations.suggestFacts(user().id(), List.of("I am vegetarian", "I have a cat", "I have a cat")))
+			.extracting(io.switchboard.conversation.FactSuggestion::text)
+			.containsExactly("I have a cat");
+	}
+
+	@Test
+	void theWebPageShowsTheProposalsWithTheirButtonsWhileTheAnswerIsWritten() {
+		WebSession web = new WebSession(port);
+		if (web.get("/login").headers().firstValue("Location").orElse("").endsWith("/setup")) {
+			web.get("/setup");
+			web.postForm("/setup", java.util.Map.of("username", "grace", "displayName", "Grace", "password",
+					"suggest-password", "passwordAgain", "suggest-password"));
+		}
+		else {
+			web.signIn("grace", "suggest-password");
+		}
+		// the chat page, for its CSRF token
+		assertThat(web.get("/").statusCode()).isEqualTo(200);
+		String events = "";
+		for (int n = 1; n <= 40 && summaries.requests().isEmpty(); n++) {
+			var sent = web.postMultipart("/chat/messages", java.util.Map.of("text", question(n)), null, null, null);
+			assertThat(sent.statusCode()).as(sent.body()).isEqualTo(200);
+			events = sent.body();
+		}
+		assertThat(summaries.requests()).as("a compaction").isNotEmpty();
+		// on the page's stream, after the answer started and before it is done
+		assertThat(events).contains("event:notice").contains("Remember this about you?").contains("I am vegetarian");
+		assertThat(events).contains("/remember suggested ").contains("\"label\":\"Don't remember\"");
+		assertThat(events.indexOf("event:started")).isLessThan(events.indexOf("event:notice"));
+		assertThat(events.indexOf("event:notice")).isLessThan(events.indexOf("event:done"));
+	}
+
+	@Test
+	void aPublicSessionProposesNothing() {
+		Place group = Place.group("slack", "G" + UUID.randomUUID());
+		List<Reply> proposals = chatUntilCompacted(group);
+		assertThat(proposals).isEmpty();
+		assertThat(summaries.lastRequestJson().toString()).doesNotContain("FACTS:");
+		assertThat(conversations.factSuggestions(user().id())).isEmpty();
+	}
+
+}
