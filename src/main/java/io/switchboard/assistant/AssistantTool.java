@@ -1,5 +1,7 @@
 package io.switchboard.assistant;
 
+import java.util.List;
+
 import io.switchboard.llm.ToolSpec;
 
 /**
@@ -19,6 +21,14 @@ public interface AssistantTool {
 	 * @param arguments the arguments as the model wrote them, a JSON object
 	 */
 	ToolOutcome run(String arguments, ToolContext context);
+
+	/**
+	 * This tool alone, unless the {@code switchboard.tools.disabled} setting names it:
+	 * what a built-in tool, being its own {@link ToolSource}, offers for a turn.
+	 */
+	default List<AssistantTool> unlessDisabled(ToolProperties properties) {
+		return properties.isEnabled(spec().name()) ? List.of(this) : List.of();
+	}
 
 	/** A tool that could not do what was asked; the message is for the model. */
 	class ToolFailure extends RuntimeException {
