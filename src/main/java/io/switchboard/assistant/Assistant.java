@@ -307,7 +307,7 @@ public class Assistant {
 						: platform == null ? null : io.switchboard.conversation.Place.direct(platform);
 		var requester = user == null || place == null ? null
 				: conversations.identityOn(user.id(), place.platform()).orElse(null);
-		return new ToolContext(user, exchange.session(), requester, place);
+		return new ToolContext(user, exchange.session(), requester, place, exchange.question().id());
 	}
 
 	private Optional<StoredMessage> settle(long answerId, AnswerState state, String reason, ReplySink live) {
