@@ -23,6 +23,15 @@ public interface AssistantTool {
 	ToolOutcome run(String arguments, ToolContext context);
 
 	/**
+	 * Whether the user must say yes (with a button) before each run: a tool that changes
+	 * something outside, or one whose server the admin does not trust. The
+	 * {@code switchboard.tools.confirm} setting asks for more.
+	 */
+	default boolean needsConfirmation() {
+		return false;
+	}
+
+	/**
 	 * This tool alone, unless the {@code switchboard.tools.disabled} setting names it:
 	 * what a built-in tool, being its own {@link ToolSource}, offers for a turn.
 	 */

@@ -3,6 +3,7 @@ package io.switchboard.channel;
 import java.sql.Connection;
 import java.sql.SQLException;
 import java.time.Clock;
+import java.util.List;
 import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
@@ -37,7 +38,8 @@ import org.springframework.transaction.support.TransactionTemplate;
  * answered, or its question marked failed with a plain message after
  * {@code turn-attempts} runs. Settling the question, making its delivery due and deleting
  * the row happen in one transaction, and a settled question is never asked again, so a
- * turn run twice answers once.
+ * turn run twice answers once. An answer that stopped before a tool to ask its user gets
+ * the question with its buttons as a notice right behind it, in the same transaction.
  */
 @Service
 class Turns implements SmartLifecycle {
@@ -172,8 +174,12 @@ class Turns implements SmartLifecycle {
 	/** The question is settled: its delivery becomes due and the turn row goes. */
 	private void finish(TurnStore.Row turn) {
 		try {
+			// an answer that stopped to ask before a tool runs: the buttons follow it
+			Optional<io.switchboard.assistant.Reply> question = assistant.confirmationAsked(turn.answerId());
 			transactions.executeWithoutResult(status -> {
 				deliveries.release(turn.deliveryId(), turn.platform());
+				question.ifPresent(reply -> deliveries.addAfter(turn.deliveryId(),
+						new Delivery.Notices("tool-question:" + turn.answerId(), List.of(reply))));
 				store.delete(turn.id());
 			});
 		}

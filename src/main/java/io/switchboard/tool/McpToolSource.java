@@ -13,6 +13,7 @@ import io.switchboard.assistant.AssistantTool;
 import io.switchboard.assistant.ToolArguments;
 import io.switchboard.assistant.ToolContext;
 import io.switchboard.assistant.ToolOutcome;
+import io.switchboard.assistant.ToolProperties;
 import io.switchboard.assistant.ToolSource;
 import io.switchboard.llm.ToolSpec;
 
@@ -99,6 +100,17 @@ class McpToolSource implements ToolSource {
 		@Override
 		public ToolSpec spec() {
 			return spec;
+		}
+
+		@Override
+		public boolean needsConfirmation() {
+			ToolProperties.McpServer settings = connections.servers().get(server);
+			return switch (settings == null ? ToolProperties.Confirm.ALWAYS : settings.confirm()) {
+				case ALWAYS -> true;
+				case NEVER -> false;
+				case SIDE_EFFECTS ->
+					tool.annotations() == null || !Boolean.TRUE.equals(tool.annotations().readOnlyHint());
+			};
 		}
 
 		@Override
