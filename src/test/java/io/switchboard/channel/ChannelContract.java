@@ -83,6 +83,12 @@ public abstract class ChannelContract {
 		 */
 		PlatformEvent message(String user, String text);
 
+		/**
+		 * Presses the button with this label on the newest message shown to the user that
+		 * has one, as the platform delivers the press; false while no message shows it.
+		 */
+		boolean press(ConfigurableApplicationContext server, String user, String label);
+
 		/** Delivers an event; fails the test unless the server accepted it. */
 		void deliver(ConfigurableApplicationContext server, PlatformEvent event);
 
@@ -155,7 +161,9 @@ public abstract class ChannelContract {
 				"switchboard.llm.default-model=contract-model", "switchboard.llm.retry.initial-backoff=10ms",
 				"switchboard.channel.turn-lease=2s", "switchboard.channel.recovery-interval=500ms",
 				"switchboard.channel.delivery-sweep-interval=200ms", "spring.lifecycle.timeout-per-shutdown-phase=3s",
-				"spring.datasource.hikari.maximum-pool-size=5", "logging.level.io.switchboard=INFO"));
+				// a built-in tool that asks first, for the confirmation tests
+				"switchboard.tools.confirm=current_time", "spring.datasource.hikari.maximum-pool-size=5",
+				"logging.level.io.switchboard=INFO"));
 		return StandaloneApplication.startOn(database, settings.toArray(String[]::new));
 	}
 
@@ -349,6 +357,43 @@ public abstract class ChannelContract {
 		for (int i = 1; i <= 4; i++) {
 			assertThat(answers.get(i - 1)).as("answer %d of %s", i, answers).contains("Echo: " + tag + " #" + i);
 		}
+	}
+
+	@Test
+	void aToolThatAsksFirstRunsAfterThePlatformsButtonIsPressed() {
+		String user = rig.newUser();
+		rig.prepare(server, user);
+		String zone = "Asia/Tokyo";
+		model.callToolNext("current_time", "{\"time_zone\":\"" + zone + "\"}").reply("It is late in Tokyo.");
+
+		rig.deliver(server, rig.message(user, unique("What time is it in Tokyo?")));
+
+		await().atMost(WAIT)
+			.until(() -> answersTo(user).stream().anyMatch(answer -> answer.contains("Waiting for your yes")));
+		// the model is asked once; nothing waits for the user
+		int asked = model.requests().size();
+		await().atMost(WAIT).until(() -> rig.press(server, user, "Run it"));
+
+		await().atMost(WAIT).until(() -> answersTo(user).stream().anyMatch(answer -> answer.contains("late in Tokyo")));
+		assertThat(model.requests()).hasSize(asked + 1);
+		assertThat(model.toolResults(model.requests().getLast().json())).singleElement()
+			.satisfies(result -> assertThat(result.text()).contains(zone));
+	}
+
+	@Test
+	void aToolWhoseQuestionIsDeclinedDoesNotRunAndTheModelHearsIt() {
+		String user = rig.newUser();
+		rig.prepare(server, user);
+		model.callToolNext("current_time", "{}").reply("All right, no clock.");
+
+		rig.deliver(server, rig.message(user, unique("What time is it?")));
+		await().atMost(WAIT)
+			.until(() -> answersTo(user).stream().anyMatch(answer -> answer.contains("Waiting for your yes")));
+		await().atMost(WAIT).until(() -> rig.press(server, user, "Don't run it"));
+
+		await().atMost(WAIT).until(() -> answersTo(user).stream().anyMatch(answer -> answer.contains("no clock")));
+		assertThat(model.toolResults(model.requests().getLast().json())).singleElement()
+			.satisfies(result -> assertThat(result.text()).contains("declined"));
 	}
 
 	@Test
