@@ -15,6 +15,7 @@ import io.switchboard.conversation.Suspensions;
 import io.switchboard.conversation.Exchange;
 import io.switchboard.conversation.MessagePart;
 import io.switchboard.conversation.PlaceKind;
+import io.switchboard.conversation.Session;
 import io.switchboard.conversation.SessionChoice;
 import io.switchboard.conversation.StoredMessage;
 import io.switchboard.conversation.User;
@@ -92,12 +93,19 @@ public class Assistant {
 
 	private final AnswerStops stops;
 
+	private final ToolConfirmations confirmations;
+
+	private final ToolProperties toolProperties;
+
 	Assistant(Conversations conversations, CommandParser parser, Commands commands, ContextAssembler assembler,
 			ChatModels chatModels, ModelCatalog models, TokenCounter tokens, UsageLedger usage,
 			AssistantProperties properties, List<ModeHandler> modeHandlers, Moderation moderation,
-			TransactionTemplate transactions, Clock clock, ToolLoop tools, Suspensions suspensions, AnswerStops stops) {
+			TransactionTemplate transactions, Clock clock, ToolLoop tools, Suspensions suspensions, AnswerStops stops,
+			ToolConfirmations confirmations, ToolProperties toolProperties) {
 		this.tools = tools;
 		this.stops = stops;
+		this.confirmations = confirmations;
+		this.toolProperties = toolProperties;
 		this.suspensions = suspensions;
 		this.conversations = conversations;
 		this.parser = parser;
@@ -138,6 +146,9 @@ public class Assistant {
 			return new Received.Replied(user, replies);
 		}
 		Optional<Command> command = parser.parse(message.text());
+		if (command.isPresent() && command.get() instanceof Command.ToolDecision decision) {
+			return decide(user, message, decision.argument());
+		}
 		if (command.isPresent()) {
 			commands.execute(command.get(), user, message, collect);
 			return new Received.Replied(user, replies);
@@ -268,6 +279,12 @@ public class Assistant {
 		ToolContext toolContext = toolContext(user, exchange, platform);
 		Map<String, AssistantTool> offered = user == null ? Map.of() : tools.toolsFor(model, toolContext);
 		List<MessagePart> steps;
+		ToolLoop.Asking asking;
+		// an answer that carries on after the user's yes or no runs that call first
+		ToolLoop.Decided decided = confirmations.continuing(answerId)
+			.map(pending -> new ToolLoop.Decided(pending.callId(), pending.tool(), pending.arguments(),
+					Boolean.TRUE.equals(pending.confirmed())))
+			.orElse(null);
 		try {
 			context = assembler.assemble(exchange, model, maxOutput, 1.0);
 			// facts its compaction proposed: the channel shows them with their buttons
@@ -275,9 +292,10 @@ public class Assistant {
 			context.suggested()
 				.forEach(suggestion -> live.accept(new ReplyEvent.Notice(Commands.suggestion(suggestion))));
 			try {
-				ToolLoop.Outcome outcome = tools.answer(context.request(), offered, toolContext, live);
+				ToolLoop.Outcome outcome = tools.answer(context.request(), offered, toolContext, live, decided);
 				response = outcome.response();
 				steps = outcome.steps();
+				asking = outcome.asking();
 			}
 			catch (LlmException.ContextLengthExceeded overflow) {
 				// our count and the provider's differ for this model: give it a smaller
@@ -285,9 +303,10 @@ public class Assistant {
 				log.info("provider {} found the context of {} too long; retrying with less", overflow.provider(),
 						model.name());
 				context = assembler.assemble(exchange, model, maxOutput, SHRINK_AFTER_OVERFLOW);
-				ToolLoop.Outcome outcome = tools.answer(context.request(), offered, toolContext, live);
+				ToolLoop.Outcome outcome = tools.answer(context.request(), offered, toolContext, live, decided);
 				response = outcome.response();
 				steps = outcome.steps();
+				asking = outcome.asking();
 			}
 		}
 		catch (AnswerStops.Stopped stopped) {
@@ -310,12 +329,21 @@ public class Assistant {
 		if (response.text().isBlank() && response.finishReason() == FinishReason.CONTENT_FILTER) {
 			return settle(answerId, AnswerState.FAILED, "The model's content filter declined this request.", live);
 		}
+		if (asking != null) {
+			// the answer ends with the question; the buttons follow it as a notice
+			String waiting = waitingLine(asking.tool());
+			live.accept(new ReplyEvent.AnswerDelta(response.text().isBlank() ? waiting : "\n\n" + waiting));
+			response = new ChatResponse(
+					response.text().isBlank() ? waiting : response.text().stripTrailing() + "\n\n" + waiting,
+					response.usage(), response.finishReason());
+		}
 		long cost = model.price().costNanos(response.usage());
 		AnswerRecord record = new AnswerRecord(model.name(), model.provider(), response.usage().inputTokens(),
 				response.usage().outputTokens(), cost, latencyMillis, context.omitted(),
 				response.finishReason().name().toLowerCase(), response.usage().cachedInputTokens());
 		ChatResponse answered = response;
 		List<MessagePart> toolSteps = steps;
+		ToolLoop.Asking asked = asking;
 		int answerTokens = tokens.count(answered.text()) + TokenCounter.PER_MESSAGE_OVERHEAD;
 		long payer = question.author() == null ? exchange.session().owner().value() : question.author().value();
 		Optional<StoredMessage> written = transactions.execute(status -> {
@@ -324,6 +352,10 @@ public class Assistant {
 			answer.ifPresent(stored -> usage.record(payer, model.name(), UsagePurpose.CHAT,
 					answered.usage().inputTokens(), answered.usage().outputTokens(),
 					answered.usage().cachedInputTokens(), cost, clock.instant()));
+			if (answer.isPresent() && asked != null && user != null) {
+				confirmations.ask(user.id(), exchange.session().id(), answerId, asked.callId(), asked.tool(),
+						asked.arguments(), clock.instant(), clock.instant().plus(toolProperties.confirmTimeout()));
+			}
 			return answer;
 		});
 		if (written.isEmpty()) {
@@ -374,6 +406,68 @@ public class Assistant {
 	}
 
 	/**
+	 * The question an answer ended with, when a tool it wanted needs the user's yes: a
+	 * notice with the buttons to say it, delivered right after the answer by the channel.
+	 */
+	public Optional<Reply> confirmationAsked(long answerId) {
+		return confirmations.askedIn(answerId).map(pending -> {
+			String arguments = pending.arguments().isBlank() ? "{}" : pending.arguments();
+			if (arguments.length() > 300) {
+				arguments = arguments.substring(0, 299) + "…";
+			}
+			return Reply.of("🔐 Run **" + pending.tool() + "** with `" + arguments.replace("`", "'") + "`?",
+					Reply.Action.primary("Run it", "/tool confirm " + pending.id()),
+					Reply.Action.danger("Don't run it", "/tool decline " + pending.id()));
+		});
+	}
+
+	private static String waitingLine(String tool) {
+		return "(Waiting for your yes to run " + tool + ".)";
+	}
+
+	/**
+	 * {@code /tool confirm|decline <id>}, a press of the buttons under a tool's question:
+	 * decides it once, and stores the decision as the user's message in the session that
+	 * asked, with an answer pending that runs the call first (or tells the model it was
+	 * declined) and carries on, as its own turn.
+	 */
+	private Received decide(User user, InboundMessage message, String argument) {
+		String[] words = argument == null ? new String[0] : argument.strip().split("\\s+");
+		if (words.length != 2 || !(words[0].equalsIgnoreCase("confirm") || words[0].equalsIgnoreCase("decline"))
+				|| !words[1].matches("\\d{1,18}")) {
+			return refuse(user, "Usage: `/tool confirm <number>` or `/tool decline <number>` (the buttons under a "
+					+ "tool's question send them).");
+		}
+		boolean confirmed = words[0].equalsIgnoreCase("confirm");
+		long id = Long.parseLong(words[1]);
+		Optional<ToolConfirmations.Pending> pending = confirmations.find(id)
+			.filter(found -> found.user().equals(user.id()));
+		if (pending.isEmpty()) {
+			return refuse(user, "There is no tool question " + id + " for you.");
+		}
+		if (pending.get().confirmed() != null) {
+			return refuse(user, "That question was answered already.");
+		}
+		if (!confirmations.decide(id, user.id(), confirmed, clock.instant())) {
+			return refuse(user, "That question expired (or was answered meanwhile): ask again if you still want it.");
+		}
+		Session session;
+		try {
+			session = conversations.session(user.id(), pending.get().session());
+		}
+		catch (ConversationException gone) {
+			return refuse(user, gone.getMessage());
+		}
+		String tool = pending.get().tool();
+		List<MessagePart> parts = List
+			.of(new MessagePart.Text(confirmed ? "✅ Yes, run " + tool + "." : "❌ No, do not run " + tool + "."));
+		Exchange exchange = conversations.ask(user, new SessionChoice.Existing(session), parts, assembler.count(parts),
+				null);
+		confirmations.continuedIn(id, exchange.answerId());
+		return new Received.Asked(user, exchange, models.findOrDefault(session.model()));
+	}
+
+	/**
 	 * Where tools run for this question: the place its session began when that is on the
 	 * asking platform (a group, a thread), else a direct chat there; and the asker as
 	 * that platform knows them. An image a tool draws is delivered there.
@@ -385,7 +479,7 @@ public class Assistant {
 						: platform == null ? null : io.switchboard.conversation.Place.direct(platform);
 		var requester = user == null || place == null ? null
 				: conversations.identityOn(user.id(), place.platform()).orElse(null);
-		return new ToolContext(user, exchange.session(), requester, place);
+		return new ToolContext(user, exchange.session(), requester, place, exchange.question().id());
 	}
 
 	private Optional<StoredMessage> settle(long answerId, AnswerState state, String reason, ReplySink live) {

@@ -1,5 +1,7 @@
 package io.switchboard.assistant;
 
+import java.util.List;
+
 import io.switchboard.llm.ToolSpec;
 
 /**
@@ -19,6 +21,23 @@ public interface AssistantTool {
 	 * @param arguments the arguments as the model wrote them, a JSON object
 	 */
 	ToolOutcome run(String arguments, ToolContext context);
+
+	/**
+	 * Whether the user must say yes (with a button) before each run: a tool that changes
+	 * something outside, or one whose server the admin does not trust. The
+	 * {@code switchboard.tools.confirm} setting asks for more.
+	 */
+	default boolean needsConfirmation() {
+		return false;
+	}
+
+	/**
+	 * This tool alone, unless the {@code switchboard.tools.disabled} setting names it:
+	 * what a built-in tool, being its own {@link ToolSource}, offers for a turn.
+	 */
+	default List<AssistantTool> unlessDisabled(ToolProperties properties) {
+		return properties.isEnabled(spec().name()) ? List.of(this) : List.of();
+	}
 
 	/** A tool that could not do what was asked; the message is for the model. */
 	class ToolFailure extends RuntimeException {

@@ -46,6 +46,13 @@ sealed interface Command {
 	record Forget(String argument) implements Command {
 	}
 
+	/**
+	 * {@code /tool confirm|decline <id>}: the user's yes or no to a tool call that asked
+	 * first; the argument is as typed.
+	 */
+	record ToolDecision(String argument) implements Command {
+	}
+
 	/** A command another module registered, e.g. {@code /imagine}. */
 	record Extension(CommandExtension extension, String arguments) implements Command {
 	}

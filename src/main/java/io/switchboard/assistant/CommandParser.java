@@ -51,6 +51,7 @@ class CommandParser {
 			case "remember" -> new Command.Remember(rest);
 			case "memory", "memories" -> new Command.Memory();
 			case "forget" -> new Command.Forget(rest);
+			case "tool" -> new Command.ToolDecision(rest);
 			case "session", "sessions" -> session(rest);
 			case "user", "me" -> user(rest);
 			default -> {

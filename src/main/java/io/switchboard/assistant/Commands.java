@@ -87,6 +87,7 @@ class Commands {
 			case Command.SessionCommand session -> session(session, user, message);
 			case Command.UserCommand userCommand -> user(userCommand, user);
 			case Command.Extension extension -> throw new IllegalStateException("extensions reply themselves");
+			case Command.ToolDecision decision -> throw new IllegalStateException("the assistant decides tool calls");
 		};
 	}
 

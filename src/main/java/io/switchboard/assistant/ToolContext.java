@@ -11,6 +11,8 @@ import io.switchboard.conversation.User;
  *
  * @param requester the asker as their platform knows them, or {@code null} when unknown
  * @param place where the question was asked (the session's place when unknown)
+ * @param question the stored question being answered (a search leaves it out of its
+ * results: it would always find itself)
  */
-public record ToolContext(User user, Session session, PlatformUserId requester, Place place) {
+public record ToolContext(User user, Session session, PlatformUserId requester, Place place, long question) {
 }

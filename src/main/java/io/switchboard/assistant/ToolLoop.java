@@ -50,8 +50,31 @@ class ToolLoop {
 		this.properties = properties;
 	}
 
-	/** The whole answer: its text, usage over all rounds, and the tool steps taken. */
-	record Outcome(ChatResponse response, List<MessagePart> steps) {
+	/**
+	 * The whole answer: its text, usage over all rounds, and the tool steps taken.
+	 *
+	 * @param asking the call the answer stopped at to ask the user first, or {@code null}
+	 */
+	record Outcome(ChatResponse response, List<MessagePart> steps, Asking asking) {
+	}
+
+	/** A call that needs the user's yes before it runs: the answer stops there. */
+	record Asking(String callId, String tool, String arguments) {
+	}
+
+	/**
+	 * A call the user said yes or no to: the answer that carries on runs it first (or
+	 * tells the model it was declined) and goes on from there.
+	 */
+	record Decided(String callId, String tool, String arguments, boolean confirmed) {
+	}
+
+	static final String DECLINED = "The user declined to run this tool, so it did not run. Do not call it again "
+			+ "unless they ask; go on without it.";
+
+	/** Whether a tool asks its user before each run: its own say, or the settings'. */
+	boolean needsConfirmation(AssistantTool tool) {
+		return tool.needsConfirmation() || properties.confirm().contains(tool.spec().name());
 	}
 
 	/** The tools this turn's model is offered: none for a model without tool support. */
@@ -74,14 +97,32 @@ class ToolLoop {
 		return tools;
 	}
 
-	Outcome answer(ChatRequest first, Map<String, AssistantTool> tools, ToolContext context, ReplySink live) {
+	/**
+	 * @param decided the call the user decided on, when this answer carries on after
+	 * their yes or no; {@code null} for a fresh answer
+	 */
+	Outcome answer(ChatRequest first, Map<String, AssistantTool> tools, ToolContext context, ReplySink live,
+			Decided decided) {
 		Consumer<String> deltas = piece -> live.accept(new ReplyEvent.AnswerDelta(piece));
-		if (tools.isEmpty()) {
-			return new Outcome(chatModels.stream(first, deltas), List.of());
+		if (tools.isEmpty() && decided == null) {
+			return new Outcome(chatModels.stream(first, deltas), List.of(), null);
 		}
 		List<ToolSpec> specs = tools.values().stream().map(AssistantTool::spec).toList();
 		List<ChatMessage> messages = new ArrayList<>(first.messages());
 		List<MessagePart> steps = new ArrayList<>();
+		if (decided != null) {
+			// the call as the model made it before the question, and now its result
+			ContentPart.ToolCall call = new ContentPart.ToolCall(decided.callId(), decided.tool(), decided.arguments());
+			messages.add(new ChatMessage(Role.ASSISTANT, List.of(call)));
+			steps.add(new MessagePart.ToolCall(call.id(), call.name(), call.arguments()));
+			Step step = decided.confirmed() ? run(tools.get(call.name()), call, context) : Step.failed(DECLINED);
+			steps.add(new MessagePart.ToolResult(call.id(), call.name(), step.text(), step.error(), step.imageJob()));
+			messages.add(new ChatMessage(Role.TOOL,
+					List.of(new ContentPart.ToolResult(call.id(), call.name(), step.text(), step.error()))));
+			live.accept(new ReplyEvent.ToolUsed(call.name(),
+					decided.confirmed() ? step.summary() : "not run: you declined it", step.error(), step.imageJob()));
+		}
+		Asking asking = null;
 		StringBuilder text = new StringBuilder();
 		int input = 0;
 		int output = 0;
@@ -134,9 +175,25 @@ class ToolLoop {
 			messages.add(new ChatMessage(Role.ASSISTANT, said));
 			List<ContentPart> results = new ArrayList<>();
 			for (ContentPart.ToolCall call : response.toolCalls()) {
+				AssistantTool tool = tools.get(call.name());
+				if (!overLimit && tool != null && needsConfirmation(tool)) {
+					if (asking == null) {
+						// asked below, once this round's other calls have run; nothing
+						// waits for the answer: it ends here, and the yes or no carries
+						// on
+						asking = new Asking(call.id(), call.name(), call.arguments());
+						continue;
+					}
+					steps.add(new MessagePart.ToolCall(call.id(), call.name(), call.arguments()));
+					Step one = Step.failed("Not run: it needs the user's confirmation, and one is asked at a time. "
+							+ "Call it again after the user answered.");
+					steps.add(new MessagePart.ToolResult(call.id(), call.name(), one.text(), true, null));
+					results.add(new ContentPart.ToolResult(call.id(), call.name(), one.text(), true));
+					continue;
+				}
 				steps.add(new MessagePart.ToolCall(call.id(), call.name(), call.arguments()));
 				Step step = overLimit ? Step.failed("Not run: the limit on tool use for this answer is reached. "
-						+ "Answer now with what you have.") : run(tools.get(call.name()), call, context);
+						+ "Answer now with what you have.") : run(tool, call, context);
 				steps.add(
 						new MessagePart.ToolResult(call.id(), call.name(), step.text(), step.error(), step.imageJob()));
 				results.add(new ContentPart.ToolResult(call.id(), call.name(), step.text(), step.error()));
@@ -144,13 +201,18 @@ class ToolLoop {
 					live.accept(new ReplyEvent.ToolUsed(call.name(), step.summary(), step.error(), step.imageJob()));
 				}
 			}
+			if (asking != null) {
+				finish = FinishReason.STOP;
+				break;
+			}
 			messages.add(new ChatMessage(Role.TOOL, results));
 			if (overLimit) {
 				// one more round, in which the model is to answer in words
 				round = properties.maxRounds() + 1;
 			}
 		}
-		return new Outcome(new ChatResponse(text.toString(), new TokenUsage(input, output, cached), finish), steps);
+		return new Outcome(new ChatResponse(text.toString(), new TokenUsage(input, output, cached), finish), steps,
+				asking);
 	}
 
 	/** One tool's run as the model and the user hear of it. */

@@ -31,6 +31,9 @@ import org.springframework.validation.annotation.Validated;
  * @param mcp MCP servers by name
  * @param mcpStartTimeout the longest an MCP server may take to start (a stdio program)
  * and answer its first request
+ * @param confirm tools, by the name the model sees, that run only after the user said yes
+ * with a button (an MCP server's tools also by its {@code confirm} setting)
+ * @param confirmTimeout how long such a question may be answered
  */
 @Validated
 @ConfigurationProperties("switchboard.tools")
@@ -38,7 +41,8 @@ public record ToolProperties(@DefaultValue("true") boolean enabled, @DefaultValu
 		@DefaultValue("120s") Duration maxTime, @DefaultValue("30s") Duration toolTimeout,
 		@DefaultValue("8000") @Min(100) int maxResultChars, @DefaultValue("") List<String> disabled,
 		@DefaultValue("") List<String> modelsWithoutTools, ZoneId timeZone, @Valid @DefaultValue Fetch fetch,
-		@Valid Map<String, McpServer> mcp, @DefaultValue("60s") Duration mcpStartTimeout) {
+		@Valid Map<String, McpServer> mcp, @DefaultValue("60s") Duration mcpStartTimeout,
+		@DefaultValue("") List<String> confirm, @DefaultValue("30m") Duration confirmTimeout) {
 
 	public ToolProperties {
 		disabled = disabled == null ? List.of() : disabled.stream().filter(s -> !s.isBlank()).toList();
@@ -48,6 +52,8 @@ public record ToolProperties(@DefaultValue("true") boolean enabled, @DefaultValu
 		fetch = fetch == null ? new Fetch(false, DataSize.ofMegabytes(2), Duration.ofSeconds(10), 5, List.of()) : fetch;
 		mcp = mcp == null ? Map.of() : Map.copyOf(mcp);
 		mcpStartTimeout = mcpStartTimeout == null ? Duration.ofSeconds(60) : mcpStartTimeout;
+		confirm = confirm == null ? List.of() : confirm.stream().filter(s -> !s.isBlank()).toList();
+		confirmTimeout = confirmTimeout == null ? Duration.ofMinutes(30) : confirmTimeout;
 		if (maxTime.isNegative() || maxTime.isZero() || toolTimeout.isNegative() || toolTimeout.isZero()) {
 			throw new IllegalArgumentException("switchboard.tools.max-time and tool-timeout must be positive");
 		}
@@ -80,6 +86,24 @@ public record ToolProperties(@DefaultValue("true") boolean enabled, @DefaultValu
 	}
 
 	/**
+	 * Which tools of an MCP server ask the user before they run. A server's own word on a
+	 * tool is a hint it may get wrong; only the admin can trust it further.
+	 */
+	public enum Confirm {
+
+		/** Every tool: a server the admin does not trust. */
+		ALWAYS,
+		/**
+		 * Every tool the server does not mark read-only ({@code readOnlyHint}): as the
+		 * MCP specification says, a tool without that mark may change things.
+		 */
+		SIDE_EFFECTS,
+		/** None: a server the admin trusts with everything its tools do. */
+		NEVER
+
+	}
+
+	/**
 	 * An MCP server: a command run over stdio, or a Streamable HTTP URL.
 	 *
 	 * @param command the program and its arguments (stdio)
@@ -89,12 +113,15 @@ public record ToolProperties(@DefaultValue("true") boolean enabled, @DefaultValu
 	 * @param users whether users may turn it on for their sessions
 	 * @param enabledByDefault whether sessions use it until they turn it off
 	 * @param description a line for {@code /session tools}
+	 * @param confirm which of its tools ask the user before they run
 	 */
 	public record McpServer(List<String> command, Map<String, String> env, java.net.URI url,
 			Map<String, String> headers, @DefaultValue("true") boolean users,
-			@DefaultValue("false") boolean enabledByDefault, String description) {
+			@DefaultValue("false") boolean enabledByDefault, String description,
+			@DefaultValue("side-effects") Confirm confirm) {
 
 		public McpServer {
+			confirm = confirm == null ? Confirm.SIDE_EFFECTS : confirm;
 			command = command == null ? List.of() : List.copyOf(command);
 			env = env == null ? Map.of() : Map.copyOf(env);
 			headers = headers == null ? Map.of() : Map.copyOf(headers);

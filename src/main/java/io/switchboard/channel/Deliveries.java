@@ -155,6 +155,22 @@ class Deliveries implements SmartLifecycle {
 			.ifPresent(lane -> sendAfterCommit(id, lane));
 	}
 
+	/**
+	 * Writes a delivery to where an earlier one goes (a question after an answer), in the
+	 * current transaction; sent after commit, behind the earlier one in its lane.
+	 */
+	void addAfter(long earlier, Delivery delivery) {
+		DeliveryStore.Row row = store.find(earlier)
+			.orElseThrow(() -> new IllegalStateException("delivery " + earlier + " vanished"));
+		ChannelRenderer<Object, Object> renderer = renderers.require(row.platform());
+		long now = clock.millis();
+		boolean mine = renderer.ready();
+		store
+			.insert(row.platform(), delivery.key(), row.lane(), row.address(), write(delivery), DeliveryStore.PENDING,
+					mine ? node.name() : null, mine ? now + CLAIM.toMillis() : null, now)
+			.ifPresent(id -> sendAfterCommit(id, row.lane()));
+	}
+
 	/** Keeps what an answer's live view posted. */
 	void saveRefs(long id, Object refs) {
 		store.saveRefs(id, write(refs), clock.millis());

@@ -33,9 +33,10 @@ import org.springframework.stereotype.Service;
  * node renews its leases every {@code recovery-interval}; a turn whose lease ran out (its
  * node died) is taken over by another node, or by the next process, and finished there:
  * answered, or its question marked failed with a plain message after
- * {@code turn-attempts} runs. Making its delivery due and deleting the row happen in one
- * unit of writes, and a settled question is never asked again, so a turn run twice
- * answers once.
+ * {@code turn-attempts} runs. Settling the question (before), making its delivery due and
+ * deleting the row happen in one unit of writes, and a settled question is never asked
+ * again, so a turn run twice answers once. An answer that stopped before a tool to ask its
+ * user gets the question with its buttons as a notice right behind it, in the same unit.
  */
 @Service
 class Turns implements SmartLifecycle {
@@ -204,12 +205,16 @@ class Turns implements SmartLifecycle {
 	private void finish(TurnStore.Row turn, List<Reply> notices) {
 		Object address = notices.isEmpty() ? null : followupAddress(turn);
 		try {
+			// an answer that stopped to ask before a tool runs: the buttons follow it
+			Optional<io.switchboard.assistant.Reply> question = assistant.confirmationAsked(turn.answerId());
 			transactions.inOne(() -> {
 				deliveries.release(turn.deliveryId(), turn.platform());
 				if (address != null) {
 					deliveries.add(turn.platform(), new Delivery.Notices("turn:" + turn.answerId(), notices), address,
 							false);
 				}
+				question.ifPresent(reply -> deliveries.addAfter(turn.deliveryId(),
+						new Delivery.Notices("tool-question:" + turn.answerId(), List.of(reply))));
 				store.delete(turn.id());
 				return null;
 			});

@@ -2,9 +2,8 @@ package io.switchboard.comic;
 
 import java.util.List;
 
-import com.fasterxml.jackson.databind.ObjectMapper;
-
 import io.switchboard.assistant.AssistantTool;
+import io.switchboard.assistant.ToolArguments;
 import io.switchboard.assistant.ToolContext;
 import io.switchboard.assistant.ToolOutcome;
 import io.switchboard.assistant.ToolProperties;
@@ -34,17 +33,14 @@ class ComicTool implements AssistantTool, ToolSource {
 
 	private final ToolProperties properties;
 
-	private final ObjectMapper json;
-
-	ComicTool(Comics comics, ToolProperties properties, ObjectMapper json) {
+	ComicTool(Comics comics, ToolProperties properties) {
 		this.comics = comics;
 		this.properties = properties;
-		this.json = json;
 	}
 
 	@Override
 	public List<AssistantTool> tools(ToolContext context) {
-		return properties.isEnabled(NAME) ? List.of(this) : List.of();
+		return unlessDisabled(properties);
 	}
 
 	@Override
@@ -54,16 +50,7 @@ class ComicTool implements AssistantTool, ToolSource {
 
 	@Override
 	public ToolOutcome run(String arguments, ToolContext context) {
-		String idea;
-		try {
-			idea = json.readTree(arguments).path("idea").asText("").strip();
-		}
-		catch (java.io.IOException notJson) {
-			throw new ToolFailure("The arguments are not valid JSON.");
-		}
-		if (idea.isEmpty()) {
-			throw new ToolFailure("Give the comic's idea as \"idea\".");
-		}
+		String idea = ToolArguments.read(arguments).required("idea", "Give the comic's idea as \"idea\".");
 		if (context.requester() == null || context.place() == null) {
 			throw new ToolFailure("A comic cannot be delivered to this conversation; suggest /comic instead.");
 		}

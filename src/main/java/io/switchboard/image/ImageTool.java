@@ -2,10 +2,8 @@ package io.switchboard.image;
 
 import java.util.List;
 
-import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
-
 import io.switchboard.assistant.AssistantTool;
+import io.switchboard.assistant.ToolArguments;
 import io.switchboard.assistant.ToolContext;
 import io.switchboard.assistant.ToolOutcome;
 import io.switchboard.assistant.ToolProperties;
@@ -40,18 +38,15 @@ class ImageTool implements AssistantTool, ToolSource {
 
 	private final ToolProperties properties;
 
-	private final ObjectMapper json;
-
-	ImageTool(ImageJobs jobs, ImageProviders providers, ToolProperties properties, ObjectMapper json) {
+	ImageTool(ImageJobs jobs, ImageProviders providers, ToolProperties properties) {
 		this.jobs = jobs;
 		this.providers = providers;
 		this.properties = properties;
-		this.json = json;
 	}
 
 	@Override
 	public List<AssistantTool> tools(ToolContext context) {
-		return properties.isEnabled(NAME) ? List.of(this) : List.of();
+		return unlessDisabled(properties);
 	}
 
 	@Override
@@ -61,18 +56,9 @@ class ImageTool implements AssistantTool, ToolSource {
 
 	@Override
 	public ToolOutcome run(String arguments, ToolContext context) {
-		JsonNode args;
-		try {
-			args = json.readTree(arguments);
-		}
-		catch (java.io.IOException notJson) {
-			throw new ToolFailure("The arguments are not valid JSON.");
-		}
-		String prompt = args.path("prompt").asText("").strip();
-		if (prompt.isEmpty()) {
-			throw new ToolFailure("Say what to draw in \"prompt\".");
-		}
-		String ratio = args.path("aspect_ratio").asText("").strip();
+		ToolArguments args = ToolArguments.read(arguments);
+		String prompt = args.required("prompt", "Say what to draw in \"prompt\".");
+		String ratio = args.text("aspect_ratio");
 		if (!ratio.isEmpty() && !ratio.matches("\\d{1,2}:\\d{1,2}")) {
 			throw new ToolFailure("aspect_ratio must look like 16:9.");
 		}

@@ -7,10 +7,8 @@ import java.time.ZonedDateTime;
 import java.time.format.DateTimeFormatter;
 import java.util.List;
 
-import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
-
 import io.switchboard.assistant.AssistantTool;
+import io.switchboard.assistant.ToolArguments;
 import io.switchboard.assistant.ToolContext;
 import io.switchboard.assistant.ToolOutcome;
 import io.switchboard.assistant.ToolProperties;
@@ -37,17 +35,14 @@ class DateTimeTool implements AssistantTool, ToolSource {
 
 	private final ToolProperties properties;
 
-	private final ObjectMapper json;
-
-	DateTimeTool(Clock clock, ToolProperties properties, ObjectMapper json) {
+	DateTimeTool(Clock clock, ToolProperties properties) {
 		this.clock = clock;
 		this.properties = properties;
-		this.json = json;
 	}
 
 	@Override
 	public List<AssistantTool> tools(ToolContext context) {
-		return properties.isEnabled(NAME) ? List.of(this) : List.of();
+		return unlessDisabled(properties);
 	}
 
 	@Override
@@ -58,8 +53,7 @@ class DateTimeTool implements AssistantTool, ToolSource {
 	@Override
 	public ToolOutcome run(String arguments, ToolContext context) {
 		ZoneId zone = properties.timeZone();
-		JsonNode args = Arguments.parse(json, arguments);
-		String asked = args.path("time_zone").asText("").strip();
+		String asked = ToolArguments.read(arguments).text("time_zone");
 		if (!asked.isEmpty()) {
 			try {
 				zone = ZoneId.of(asked);

@@ -4,9 +4,8 @@ import java.util.List;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
-import com.fasterxml.jackson.databind.ObjectMapper;
-
 import io.switchboard.assistant.AssistantTool;
+import io.switchboard.assistant.ToolArguments;
 import io.switchboard.assistant.ToolContext;
 import io.switchboard.assistant.ToolOutcome;
 import io.switchboard.assistant.ToolProperties;
@@ -46,19 +45,16 @@ class FetchPageTool implements AssistantTool, ToolSource {
 
 	private final ToolProperties properties;
 
-	private final ObjectMapper json;
-
 	private final WebFetch fetch;
 
-	FetchPageTool(ToolProperties properties, ObjectMapper json) {
+	FetchPageTool(ToolProperties properties) {
 		this.properties = properties;
-		this.json = json;
 		this.fetch = new WebFetch(properties.fetch());
 	}
 
 	@Override
 	public List<AssistantTool> tools(ToolContext context) {
-		return properties.isEnabled(NAME) ? List.of(this) : List.of();
+		return unlessDisabled(properties);
 	}
 
 	@Override
@@ -68,10 +64,7 @@ class FetchPageTool implements AssistantTool, ToolSource {
 
 	@Override
 	public ToolOutcome run(String arguments, ToolContext context) {
-		String url = Arguments.parse(json, arguments).path("url").asText("");
-		if (url.isBlank()) {
-			throw new ToolFailure("Give the page's URL as \"url\".");
-		}
+		String url = ToolArguments.read(arguments).required("url", "Give the page's URL as \"url\".");
 		WebFetch.Page page = fetch.fetch(url);
 		String title = null;
 		String text = page.body();

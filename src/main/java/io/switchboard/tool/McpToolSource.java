@@ -10,8 +10,10 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import io.modelcontextprotocol.spec.McpSchema;
 
 import io.switchboard.assistant.AssistantTool;
+import io.switchboard.assistant.ToolArguments;
 import io.switchboard.assistant.ToolContext;
 import io.switchboard.assistant.ToolOutcome;
+import io.switchboard.assistant.ToolProperties;
 import io.switchboard.assistant.ToolSource;
 import io.switchboard.llm.ToolSpec;
 
@@ -101,14 +103,19 @@ class McpToolSource implements ToolSource {
 		}
 
 		@Override
+		public boolean needsConfirmation() {
+			ToolProperties.McpServer settings = connections.servers().get(server);
+			return switch (settings == null ? ToolProperties.Confirm.ALWAYS : settings.confirm()) {
+				case ALWAYS -> true;
+				case NEVER -> false;
+				case SIDE_EFFECTS ->
+					tool.annotations() == null || !Boolean.TRUE.equals(tool.annotations().readOnlyHint());
+			};
+		}
+
+		@Override
 		public ToolOutcome run(String arguments, ToolContext context) {
-			Map<String, Object> args;
-			try {
-				args = json.readValue(arguments == null || arguments.isBlank() ? "{}" : arguments, OBJECT);
-			}
-			catch (IOException notJson) {
-				throw new ToolFailure("The arguments are not a JSON object.");
-			}
+			Map<String, Object> args = json.convertValue(ToolArguments.read(arguments).tree(), OBJECT);
 			McpConnections.Connection connection = connections.connection(server);
 			if (connection == null) {
 				throw new ToolFailure("The tool server " + server + " cannot be reached right now.");

@@ -41,7 +41,7 @@ class SessionToolsCommand implements SessionTools {
 				if (words.length != 2) {
 					throw new ConversationException.Invalid("Usage: `/session tools on <server>` or `off <server>`.");
 				}
-				yield choose(user, session, words[1], verb.equals("on") || verb.equals("enable"));
+				yield chosen(user, session, words[1], verb.equals("on") || verb.equals("enable"));
 			}
 			default -> throw new ConversationException.Invalid(
 					"Usage: `/session tools` lists the tool servers; `/session tools on <server>` or `off <server>`.");
@@ -79,7 +79,26 @@ class SessionToolsCommand implements SessionTools {
 		return new Reply(text.toString().strip(), actions);
 	}
 
-	private Reply choose(User user, Session session, String name, boolean enabled) {
+	@Override
+	public List<Server> servers(Session session) {
+		List<String> on = servers.enabled(session.id());
+		return properties.mcp()
+			.entrySet()
+			.stream()
+			.sorted(Map.Entry.comparingByKey())
+			.map(server -> new Server(server.getKey(), server.getValue().description(), on.contains(server.getKey()),
+					server.getValue().users()))
+			.toList();
+	}
+
+	private Reply chosen(User user, Session session, String name, boolean enabled) {
+		choose(user, session, name, enabled);
+		return Reply.of("Session " + session.id() + " " + (enabled ? "now uses" : "no longer uses")
+				+ " the tool server `" + name + "`.");
+	}
+
+	@Override
+	public void choose(User user, Session session, String name, boolean enabled) {
 		ToolProperties.McpServer server = properties.mcp().get(name);
 		if (server == null) {
 			throw new ConversationException.Invalid("There is no tool server `" + name + "`. "
@@ -94,8 +113,6 @@ class SessionToolsCommand implements SessionTools {
 			throw new ConversationException.Invalid("Only the session's owner changes which tools it uses.");
 		}
 		servers.choose(session.id(), name, enabled);
-		return Reply.of("Session " + session.id() + " " + (enabled ? "now uses" : "no longer uses")
-				+ " the tool server `" + name + "`.");
 	}
 
 }

@@ -14,6 +14,7 @@ import java.util.concurrent.Future;
 
 import io.switchboard.fakes.FakeChatServer;
 import io.switchboard.fakes.FakeOpenAi;
+import io.switchboard.testsupport.McpTestServer;
 import io.switchboard.testsupport.StandaloneApplication;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -46,6 +47,9 @@ public abstract class ChannelContract {
 	protected static final Duration WAIT = Duration.ofSeconds(30);
 
 	private final FakeOpenAi model = FakeOpenAi.start("sk-contract");
+
+	/** An MCP server (the SDK's own) whose tools every contract server's sessions use. */
+	private final McpTestServer mcp = McpTestServer.startHttp("mcp-contract-key");
 
 	private Path folder;
 
@@ -82,6 +86,12 @@ public abstract class ChannelContract {
 		 * messages are in one place (one chat, or one thread).
 		 */
 		PlatformEvent message(String user, String text);
+
+		/**
+		 * Presses the button with this label on the newest message shown to the user that
+		 * has one, as the platform delivers the press; false while no message shows it.
+		 */
+		boolean press(ConfigurableApplicationContext server, String user, String label);
 
 		/** Delivers an event; fails the test unless the server accepted it. */
 		void deliver(ConfigurableApplicationContext server, PlatformEvent event);
@@ -136,6 +146,7 @@ public abstract class ChannelContract {
 			rig.close();
 		}
 		model.close();
+		mcp.close();
 	}
 
 	@BeforeEach
@@ -155,6 +166,10 @@ public abstract class ChannelContract {
 				"switchboard.llm.default-model=contract-model", "switchboard.llm.retry.initial-backoff=10ms",
 				"switchboard.channel.turn-lease=2s", "switchboard.channel.recovery-interval=500ms",
 				"switchboard.channel.delivery-sweep-interval=200ms", "spring.lifecycle.timeout-per-shutdown-phase=3s",
+				// a built-in tool that asks first, for the confirmation tests
+				"switchboard.tools.confirm=current_time", "switchboard.tools.mcp.notes.url=" + mcp.url(),
+				"switchboard.tools.mcp.notes.headers." + McpTestServer.KEY_HEADER + "=mcp-contract-key",
+				"switchboard.tools.mcp.notes.enabled-by-default=true", "switchboard.image.demo.duration=300ms",
 				"spring.datasource.hikari.maximum-pool-size=5", "logging.level.io.switchboard=INFO"));
 		return StandaloneApplication.startOn(database, settings.toArray(String[]::new));
 	}
@@ -388,6 +403,91 @@ public abstract class ChannelContract {
 		for (int i = 1; i <= 4; i++) {
 			assertThat(answers.get(i - 1)).as("answer %d of %s", i, answers).contains("Echo: " + tag + " #" + i);
 		}
+	}
+
+	@Test
+	void aPictureAskedForInPlainWordsIsDrawnAndDeliveredWhereItWasAsked() {
+		String user = rig.newUser();
+		rig.prepare(server, user);
+		long before = lastImageJob();
+		model.callToolNext("draw_image", "{\"prompt\":\"a fox in the snow\"}").reply("Your fox is on its way.");
+
+		rig.deliver(server, rig.message(user, unique("Draw me a fox in the snow")));
+
+		await().atMost(WAIT).until(() -> answersTo(user).stream().anyMatch(answer -> answer.contains("on its way")));
+		long job = lastImageJob();
+		assertThat(job).isGreaterThan(before);
+		// the four candidates are made, and wherever the platform gets a job's message
+		// (all but the web page, which follows the job's own stream) it is sent
+		await().atMost(WAIT)
+			.until(() -> "succeeded".equals(database(server).sql("SELECT state FROM image_jobs WHERE id = ?")
+				.param(job)
+				.query(String.class)
+				.single()));
+		await().atMost(WAIT)
+			.until(() -> database(server)
+				.sql("SELECT COUNT(*) FROM channel_deliveries WHERE dedup_key = ? AND state <> 'sent'")
+				.param("image:" + job)
+				.query(Integer.class)
+				.single() == 0);
+		assertThat(database(server).sql("SELECT prompt FROM image_jobs WHERE id = ?")
+			.param(job)
+			.query(String.class)
+			.single()).contains("a fox in the snow");
+	}
+
+	@Test
+	void anMcpServersToolIsUsedInTheConversation() {
+		String user = rig.newUser();
+		rig.prepare(server, user);
+		model.callToolNext("notes__secret_word", "{}").reply("The word is out.");
+
+		rig.deliver(server, rig.message(user, unique("What is the secret word?")));
+
+		await().atMost(WAIT).until(() -> answersTo(user).stream().anyMatch(answer -> answer.contains("word is out")));
+		assertThat(model.toolResults(model.requests().getLast().json())).singleElement()
+			.satisfies(result -> assertThat(result.text()).isEqualTo(McpTestServer.SECRET_WORD));
+	}
+
+	private long lastImageJob() {
+		return database(server).sql("SELECT COALESCE(MAX(id), 0) FROM image_jobs").query(Long.class).single();
+	}
+
+	@Test
+	void aToolThatAsksFirstRunsAfterThePlatformsButtonIsPressed() {
+		String user = rig.newUser();
+		rig.prepare(server, user);
+		String zone = "Asia/Tokyo";
+		model.callToolNext("current_time", "{\"time_zone\":\"" + zone + "\"}").reply("It is late in Tokyo.");
+
+		rig.deliver(server, rig.message(user, unique("What time is it in Tokyo?")));
+
+		await().atMost(WAIT)
+			.until(() -> answersTo(user).stream().anyMatch(answer -> answer.contains("Waiting for your yes")));
+		// the model is asked once; nothing waits for the user
+		int asked = model.requests().size();
+		await().atMost(WAIT).until(() -> rig.press(server, user, "Run it"));
+
+		await().atMost(WAIT).until(() -> answersTo(user).stream().anyMatch(answer -> answer.contains("late in Tokyo")));
+		assertThat(model.requests()).hasSize(asked + 1);
+		assertThat(model.toolResults(model.requests().getLast().json())).singleElement()
+			.satisfies(result -> assertThat(result.text()).contains(zone));
+	}
+
+	@Test
+	void aToolWhoseQuestionIsDeclinedDoesNotRunAndTheModelHearsIt() {
+		String user = rig.newUser();
+		rig.prepare(server, user);
+		model.callToolNext("current_time", "{}").reply("All right, no clock.");
+
+		rig.deliver(server, rig.message(user, unique("What time is it?")));
+		await().atMost(WAIT)
+			.until(() -> answersTo(user).stream().anyMatch(answer -> answer.contains("Waiting for your yes")));
+		await().atMost(WAIT).until(() -> rig.press(server, user, "Don't run it"));
+
+		await().atMost(WAIT).until(() -> answersTo(user).stream().anyMatch(answer -> answer.contains("no clock")));
+		assertThat(model.toolResults(model.requests().getLast().json())).singleElement()
+			.satisfies(result -> assertThat(result.text()).contains("declined"));
 	}
 
 	@Test

@@ -25,13 +25,21 @@ import org.apache.catalina.startup.Tomcat;
  * {@link #main} as its own process with the test class path) or over Streamable HTTP on
  * 127.0.0.1 ({@link #startHttp}), wanting an API key header there. Its tools: {@code add}
  * (two numbers), {@code secret_word} (a fixed word the model cannot know) and
- * {@code fail} (an error result).
+ * {@code fail} (an error result), all three marked read-only; and {@code write_note},
+ * which changes something (it keeps the note; {@link #notes()} tells what the HTTP server
+ * kept).
  */
 public final class McpTestServer implements AutoCloseable {
 
 	public static final String SECRET_WORD = "periwinkle-7731";
 
 	public static final String KEY_HEADER = "X-Api-Key";
+
+	private static final McpSchema.ToolAnnotations READ_ONLY = new McpSchema.ToolAnnotations(null, true, false, true,
+			false, null);
+
+	/** The notes written to the servers of this process (the HTTP ones). */
+	private static final java.util.List<String> NOTES = new java.util.concurrent.CopyOnWriteArrayList<>();
 
 	private final Tomcat tomcat;
 
@@ -93,6 +101,11 @@ public final class McpTestServer implements AutoCloseable {
 		return new McpTestServer(tomcat, server);
 	}
 
+	/** The notes {@code write_note} kept in this process, in order. */
+	public static java.util.List<String> notes() {
+		return java.util.List.copyOf(NOTES);
+	}
+
 	public String url() {
 		return "http://127.0.0.1:" + tomcat.getConnector().getLocalPort() + "/mcp";
 	}
@@ -104,16 +117,25 @@ public final class McpTestServer implements AutoCloseable {
 			.inputSchema(Map.of("type", "object", "properties",
 					Map.of("a", Map.of("type", "number"), "b", Map.of("type", "number")), "required",
 					java.util.List.of("a", "b")))
+			.annotations(READ_ONLY)
 			.build();
 		McpSchema.Tool secret = McpSchema.Tool.builder()
 			.name("secret_word")
 			.description("Tells the secret word")
 			.inputSchema(Map.of("type", "object", "properties", Map.of()))
+			.annotations(READ_ONLY)
 			.build();
 		McpSchema.Tool fail = McpSchema.Tool.builder()
 			.name("fail")
 			.description("Always fails")
 			.inputSchema(Map.of("type", "object", "properties", Map.of()))
+			.annotations(READ_ONLY)
+			.build();
+		McpSchema.Tool note = McpSchema.Tool.builder()
+			.name("write_note")
+			.description("Keeps a note")
+			.inputSchema(Map.of("type", "object", "properties", Map.of("text", Map.of("type", "string")), "required",
+					java.util.List.of("text")))
 			.build();
 		return spec.serverInfo("switchboard-test", "1")
 			.capabilities(McpSchema.ServerCapabilities.builder().tools(true).build())
@@ -129,7 +151,11 @@ public final class McpTestServer implements AutoCloseable {
 							(exchange, call) -> McpSchema.CallToolResult.builder()
 								.addTextContent("the server is out of ink")
 								.isError(true)
-								.build()))
+								.build()),
+					new McpServerFeatures.SyncToolSpecification(note, (exchange, call) -> {
+						NOTES.add(String.valueOf(call.arguments().get("text")));
+						return McpSchema.CallToolResult.builder().addTextContent("noted").build();
+					}))
 			.build();
 	}
 

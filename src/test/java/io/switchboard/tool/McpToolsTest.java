@@ -133,6 +133,64 @@ class McpToolsTest {
 	}
 
 	@Test
+	void aToolWithSideEffectsRunsOnlyAfterTheUserSaysYes() {
+		ask("hello");
+		command("/session tools on web");
+		openai.callToolNext("web__write_note", "{\"text\":\"buy milk\"}").reply("Noted: buy milk.");
+		int before = McpTestServer.notes().size();
+
+		StoredMessage asking = ask("note that I must buy milk");
+
+		// the answer ends with the question; nothing ran, nothing waits
+		assertThat(asking.state()).isEqualTo(AnswerState.ANSWERED);
+		assertThat(asking.text()).contains("Waiting for your yes to run web__write_note");
+		assertThat(McpTestServer.notes()).hasSize(before);
+		Reply question = assistant.confirmationAsked(asking.id()).orElseThrow();
+		assertThat(question.text()).contains("web__write_note", "buy milk");
+		assertThat(question.actions()).extracting(Reply.Action::label).containsExactly("Run it", "Don't run it");
+		String yes = question.actions().getFirst().command();
+
+		// someone else's press decides nothing
+		PlatformUserId stranger = new PlatformUserId("line", "U" + UUID.randomUUID());
+		Received.Replied refused = (Received.Replied) assistant
+			.receive(InboundMessage.text(stranger, "Stranger", Place.direct("line"), yes));
+		assertThat(refused.replies().getFirst().text()).contains("There is no tool question");
+
+		Received.Asked carried = (Received.Asked) assistant
+			.receive(InboundMessage.text(me, "Tester", Place.direct("line"), yes));
+		StoredMessage answer = assistant.answer(carried.exchange().answerId(), "line", sink).orElseThrow();
+
+		assertThat(answer.text()).isEqualTo("Noted: buy milk.");
+		assertThat(McpTestServer.notes()).hasSize(before + 1).last().isEqualTo("buy milk");
+		assertThat(openai.toolResults(openai.requests().getLast().json())).singleElement()
+			.satisfies(result -> assertThat(result.text()).isEqualTo("noted"));
+		assertThat(assistant.confirmationAsked(asking.id())).isEmpty();
+		// a second press is told so and runs nothing
+		assertThat(command(yes).text()).contains("answered already");
+		assertThat(McpTestServer.notes()).hasSize(before + 1);
+	}
+
+	@Test
+	void aDeclinedToolDoesNotRunAndTheModelIsToldSo() {
+		ask("hello");
+		command("/session tools on web");
+		openai.callToolNext("web__write_note", "{\"text\":\"sell the car\"}").reply("All right, I won't.");
+		int before = McpTestServer.notes().size();
+		StoredMessage asking = ask("note that I sell the car");
+		String no = assistant.confirmationAsked(asking.id()).orElseThrow().actions().get(1).command();
+
+		Received.Asked carried = (Received.Asked) assistant
+			.receive(InboundMessage.text(me, "Tester", Place.direct("line"), no));
+		StoredMessage answer = assistant.answer(carried.exchange().answerId(), "line", sink).orElseThrow();
+
+		assertThat(answer.text()).isEqualTo("All right, I won't.");
+		assertThat(McpTestServer.notes()).hasSize(before);
+		assertThat(openai.toolResults(openai.requests().getLast().json())).singleElement()
+			.satisfies(result -> assertThat(result.text()).contains("declined"));
+		assertThat(command("/tool confirm").text()).contains("Usage");
+	}
+
+	@Test
 	void badToolServerChoicesAreRefusedAndChangeNothing() {
 		ask("hello");
 		assertThat(command("/session tools on nosuch").text()).contains("There is no tool server `nosuch`");

@@ -192,6 +192,36 @@ class ToolLoopTest {
 	}
 
 	@Test
+	void theSearchToolFindsTheAskersOwnConversationsAndNobodyElses() {
+		String mine = "kumquat" + UUID.randomUUID().toString().substring(0, 8);
+		String theirs = "quince" + UUID.randomUUID().toString().substring(0, 8);
+		ask("my " + mine + " marmalade needs more sugar");
+		PlatformUserId someoneElse = new PlatformUserId("line", "U" + UUID.randomUUID());
+		Received.Asked other = (Received.Asked) assistant.receive(InboundMessage.text(someoneElse, "Other",
+				Place.direct("line"), "a private note about " + theirs + " and " + mine));
+		assistant.answer(other.exchange().answerId(), "line", sink);
+
+		openai.callToolNext("search_conversations", "{\"query\":\"" + mine + "\"}").reply("You said it needs sugar.");
+		StoredMessage answer = ask("what did I say about " + mine + "?");
+
+		assertThat(answer.text()).isEqualTo("You said it needs sugar.");
+		String found = openai.toolResults(openai.requests().getLast().json()).getLast().text();
+		assertThat(found).contains("marmalade needs more sugar").doesNotContain("private note");
+		// the question being answered is not among its own results
+		assertThat(found).doesNotContain("what did I say");
+
+		openai.callToolNext("search_conversations", "{\"query\":\"" + theirs + "\"}").reply("Nothing there.");
+		ask("and " + theirs.substring(0, 6) + "?");
+		assertThat(openai.toolResults(openai.requests().getLast().json()).getLast().text())
+			.startsWith("No message in the user's conversations");
+
+		openai.callToolNext("search_conversations", "{\"limit\":3}").reply("Which words?");
+		ask("search something");
+		assertThat(openai.toolResults(openai.requests().getLast().json()).getLast())
+			.satisfies(result -> assertThat(result.text()).isEqualTo("Give the words to look for as \"query\"."));
+	}
+
+	@Test
 	void aModelWithoutToolSupportIsOfferedNone() {
 		ask("hello");
 		assertThat(openai.lastRequestJson().has("tools")).isTrue();

@@ -11,6 +11,7 @@ import java.util.Locale;
 
 import io.switchboard.assistant.Assistant;
 import io.switchboard.assistant.AssistantProperties;
+import io.switchboard.assistant.SessionTools;
 import io.switchboard.conversation.AnswerRecord;
 import io.switchboard.conversation.AnswerState;
 import io.switchboard.conversation.ConversationException;
@@ -71,10 +72,14 @@ class ChatController {
 
 	private final Assistant commands;
 
+	/** The tool servers a session may use; none when no module offers them. */
+	private final List<SessionTools> sessionTools;
+
 	ChatController(Conversations conversations, ModelCatalog models, MarkdownRenderer markdown, MediaLinks links,
 			WebNotices notices, AssistantProperties assistant, MultipartProperties multipart, Clock clock,
-			Assistant commands) {
+			Assistant commands, List<SessionTools> sessionTools) {
 		this.commands = commands;
+		this.sessionTools = sessionTools;
 		this.conversations = conversations;
 		this.models = models;
 		this.markdown = markdown;
@@ -196,6 +201,29 @@ class ChatController {
 		return "redirect:/sessions/" + id;
 	}
 
+	/**
+	 * The settings panel's switch for one tool server, as {@code /session tools on|off}.
+	 */
+	@PostMapping("/sessions/{id}/tools")
+	String tools(@AuthenticationPrincipal WebPrincipal me, @PathVariable long id, @RequestParam String server,
+			@RequestParam boolean on, RedirectAttributes redirect) {
+		try {
+			Session session = conversations.session(me.userId(), new SessionId(id));
+			if (sessionTools.isEmpty()) {
+				throw new ConversationException.Invalid("This server has no tool servers to choose from.");
+			}
+			sessionTools.getFirst().choose(conversations.user(me.userId()), session, server, on);
+			redirect.addFlashAttribute("flash",
+					(on ? "This session now uses the tool server " : "This session no longer uses the tool server ")
+							+ server + ".");
+		}
+		catch (ConversationException.Invalid | ConversationException.NotAllowed refused) {
+			redirect.addFlashAttribute("error", refused.getMessage());
+		}
+		redirect.addFlashAttribute("openSettings", true);
+		return "redirect:/sessions/" + id;
+	}
+
 	@PostMapping("/sessions/{id}/topic")
 	String newTopic(@AuthenticationPrincipal WebPrincipal me, @PathVariable long id, RedirectAttributes redirect) {
 		Session session = conversations.startNewTopic(me.userId(), new SessionId(id));
@@ -247,6 +275,8 @@ class ChatController {
 			model.addAttribute("ownerName",
 					conversations.findUser(session.owner()).map(User::displayName).orElse("someone"));
 			model.addAttribute("sessionModel", models.findOrDefault(session.model()));
+			model.addAttribute("toolServers",
+					sessionTools.isEmpty() ? List.of() : sessionTools.getFirst().servers(session));
 			List<StoredMessage> recent = conversations.recentMessages(me.userId(), session.id(), HISTORY_SHOWN);
 			// notices from the oldest message shown on (all of them when the whole
 			// history shows)

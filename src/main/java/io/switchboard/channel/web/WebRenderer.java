@@ -6,6 +6,7 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.function.Consumer;
 
+import io.switchboard.assistant.Assistant;
 import io.switchboard.assistant.Reply;
 import io.switchboard.assistant.ReplyEvent;
 import io.switchboard.assistant.ToolSteps;
@@ -37,10 +38,13 @@ class WebRenderer implements ChannelRenderer<WebAddress, Void> {
 
 	private final MediaLinks links;
 
-	WebRenderer(WebStreams streams, MarkdownRenderer markdown, MediaLinks links) {
+	private final Assistant assistant;
+
+	WebRenderer(WebStreams streams, MarkdownRenderer markdown, MediaLinks links, Assistant assistant) {
 		this.streams = streams;
 		this.markdown = markdown;
 		this.links = links;
+		this.assistant = assistant;
 	}
 
 	@Override
@@ -71,6 +75,11 @@ class WebRenderer implements ChannelRenderer<WebAddress, Void> {
 				Exchange exchange = answer.exchange();
 				if (exchange.answer().answered()) {
 					streams.send(stream, "done", done(exchange, answer.demo()));
+					if (assistant.confirmationAsked(exchange.answerId()).isPresent()) {
+						// the tool's question follows as a notice on this stream, and
+						// ends it
+						return new Sent<>(null, null);
+					}
 				}
 				else {
 					streams.send(stream, "error", Map.of("message", exchange.answer().note()));

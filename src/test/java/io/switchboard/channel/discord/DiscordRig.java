@@ -26,6 +26,8 @@ final class DiscordRig implements ChannelContract.Rig {
 
 	private final Map<String, FakeDiscord.User> people = new ConcurrentHashMap<>();
 
+	private final Map<String, List<FakeDiscord.Interaction>> pressed = new ConcurrentHashMap<>();
+
 	/**
 	 * A message written once; delivering it again replays it, as a resumed gateway does.
 	 */
@@ -92,11 +94,47 @@ final class DiscordRig implements ChannelContract.Rig {
 	}
 
 	@Override
+	public boolean press(ConfigurableApplicationContext server, String user, String label) {
+		FakeDiscord.User person = people.get(user);
+		for (FakeDiscord.FakeMessage message : discord.botMessagesIn(person.dmChannelId()).reversed()) {
+			for (List<FakeDiscord.Component> row : message.rows()) {
+				for (FakeDiscord.Component button : row) {
+					if (label.equals(button.label())) {
+						pressed.computeIfAbsent(user, key -> new java.util.concurrent.CopyOnWriteArrayList<>())
+							.add(discord.click(person, message, button.customId()));
+						return true;
+					}
+				}
+			}
+		}
+		return false;
+	}
+
+	/**
+	 * The bot's messages in the person's DM, then what it answered to their button
+	 * presses there (answered through the interaction).
+	 */
+	@Override
 	public List<String> answersTo(ConfigurableApplicationContext server, String user) {
-		return discord.botMessagesIn(people.get(user).dmChannelId())
+		List<String> answers = new java.util.ArrayList<>(discord.botMessagesIn(people.get(user).dmChannelId())
 			.stream()
 			.map(FakeDiscord.FakeMessage::content)
-			.toList();
+			.toList());
+		for (FakeDiscord.Interaction press : pressed.getOrDefault(user, List.of())) {
+			if (press.acknowledged()) {
+				try {
+					FakeDiscord.FakeMessage original = press.original();
+					if (!original.loading()) {
+						answers.add(original.content());
+					}
+				}
+				catch (IllegalStateException notYet) {
+					// no response yet
+				}
+				press.followups().forEach(followup -> answers.add(followup.content()));
+			}
+		}
+		return answers;
 	}
 
 	@Override

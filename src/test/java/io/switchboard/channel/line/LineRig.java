@@ -55,6 +55,24 @@ public final class LineRig implements ChannelContract.Rig {
 	}
 
 	@Override
+	public boolean press(ConfigurableApplicationContext server, String user, String label) {
+		List<FakeLine.Sent> sent = line.sentTo(user);
+		for (FakeLine.Sent one : sent.reversed()) {
+			for (com.fasterxml.jackson.databind.JsonNode item : one.messages()
+				.get(one.messages().size() - 1)
+				.path("quickReply")
+				.path("items")) {
+				if (label.equals(item.path("action").path("label").asText())) {
+					deliver(server,
+							new Event(line.postback(FakeLine.user(user), item.path("action").path("data").asText())));
+					return true;
+				}
+			}
+		}
+		return false;
+	}
+
+	@Override
 	public List<String> answersTo(ConfigurableApplicationContext server, String user) {
 		return line.sentTo(user).stream().flatMap(sent -> sent.texts().stream()).toList();
 	}

@@ -75,6 +75,27 @@ public final class SlackRig implements ChannelContract.Rig {
 	}
 
 	@Override
+	public boolean press(ConfigurableApplicationContext server, String user, String label) {
+		List<FakeSlack.Message> shown = slack.messages(dm(user))
+			.stream()
+			.filter(message -> FakeSlack.BOT_USER.equals(message.user()))
+			.toList();
+		for (FakeSlack.Message message : shown.reversed()) {
+			for (com.fasterxml.jackson.databind.JsonNode block : message.blocks()) {
+				for (com.fasterxml.jackson.databind.JsonNode element : block.path("elements")) {
+					if (label.equals(element.path("text").path("text").asText())) {
+						FakeSlack.Delivery delivery = slack.deliverInteraction(events(server),
+								slack.buttonPress(user, message, element.path("action_id").asText()));
+						assertThat(delivery.status()).as(delivery.body()).isEqualTo(200);
+						return true;
+					}
+				}
+			}
+		}
+		return false;
+	}
+
+	@Override
 	public List<String> answersTo(ConfigurableApplicationContext server, String user) {
 		return slack.messages(dm(user))
 			.stream()

@@ -37,6 +37,9 @@ final class WebRig implements ChannelContract.Rig {
 
 	private final Map<String, Long> sessions = new ConcurrentHashMap<>();
 
+	/** The lines of every event stream a person's page read, in order. */
+	private final Map<String, List<String>> streamed = new ConcurrentHashMap<>();
+
 	private record Event(String user, String text, String clientId) implements ChannelContract.PlatformEvent {
 	}
 
@@ -68,8 +71,9 @@ final class WebRig implements ChannelContract.Rig {
 		HttpResponse<Stream<String>> response = page.postMultipartStreaming("/chat/messages", fields);
 		assertThat(response.statusCode()).isEqualTo(200);
 		// the page reads its stream to the end; the test goes on meanwhile
-		Thread.ofVirtual().start(() -> response.body().forEach(line -> {
-		}));
+		List<String> lines = streamed.computeIfAbsent(message.user(),
+				key -> new java.util.concurrent.CopyOnWriteArrayList<>());
+		Thread.ofVirtual().start(() -> response.body().forEach(lines::add));
 		if (session == null) {
 			// the first message started a chat: the rest of the person's go to it
 			User user = user(server, message.user());
@@ -93,6 +97,25 @@ final class WebRig implements ChannelContract.Rig {
 		HttpResponse<String> refused = stranger.postMultipart("/chat/messages",
 				Map.of("text", message.text(), "clientId", message.clientId()), null, null, null);
 		assertThat(refused.statusCode()).isIn(302, 401, 403);
+	}
+
+	/** A notice's button, as the page's script sends it: its command, as a message. */
+	@Override
+	public boolean press(ConfigurableApplicationContext server, String user, String label) {
+		List<String> lines = streamed.getOrDefault(user, List.of());
+		for (String line : lines.reversed()) {
+			if (!line.startsWith("data:") || !line.contains("\"actions\"")) {
+				continue;
+			}
+			for (com.fasterxml.jackson.databind.JsonNode action : io.switchboard.fakes.Json.read(line.substring(5))
+				.path("actions")) {
+				if (label.equals(action.path("label").asText())) {
+					deliver(server, message(user, action.path("command").asText()));
+					return true;
+				}
+			}
+		}
+		return false;
 	}
 
 	@Override
