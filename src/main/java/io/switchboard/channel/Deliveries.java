@@ -337,8 +337,8 @@ class Deliveries implements SmartLifecycle {
 				}
 				return new Outbound.Answer(exchange, demo(exchange));
 			});
-			case Delivery.Notices notices ->
-				notices.replies().isEmpty() ? Optional.empty() : Optional.of(new Outbound.Notices(notices.replies()));
+			case Delivery.Notices notices -> notices.replies().isEmpty() ? Optional.empty()
+					: Optional.of(new Outbound.Notices(notices.replies(), notices.answerFollows()));
 			case Delivery.Image image ->
 				jobs.find(new UserId(image.owner()), new ImageJobId(image.job())).map(Outbound.Image::new);
 			case Delivery.Comic comic -> Optional.of(new Outbound.Comic(new ComicId(comic.comic()), comic.requester(),

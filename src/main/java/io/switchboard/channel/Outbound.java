@@ -19,11 +19,21 @@ public sealed interface Outbound {
 	record Answer(Exchange exchange, boolean demo) implements Outbound {
 	}
 
-	/** A command's replies, or a channel's own (a welcome), in order. */
-	record Notices(List<Reply> replies) implements Outbound {
+	/**
+	 * A command's replies, or a channel's own (a welcome), in order.
+	 *
+	 * @param answerFollows whether the same event's answer is still to come (what was
+	 * heard in a voice message goes first): a channel that ends its conversation turn
+	 * after a delivery (the web page's event stream) keeps it open
+	 */
+	record Notices(List<Reply> replies, boolean answerFollows) implements Outbound {
 
 		public Notices {
 			replies = List.copyOf(replies);
+		}
+
+		public Notices(List<Reply> replies) {
+			this(replies, false);
 		}
 
 	}

@@ -23,6 +23,7 @@ import io.switchboard.conversation.StoredMessage;
 import io.switchboard.conversation.User;
 import io.switchboard.llm.ModelCatalog;
 import io.switchboard.media.MediaLinks;
+import io.switchboard.voice.Voice;
 
 import org.springframework.boot.autoconfigure.web.servlet.MultipartProperties;
 import org.springframework.http.HttpStatus;
@@ -67,8 +68,12 @@ class ChatController {
 
 	private final Clock clock;
 
+	private final Voice voice;
+
 	ChatController(Conversations conversations, ModelCatalog models, MarkdownRenderer markdown, MediaLinks links,
-			WebNotices notices, AssistantProperties assistant, MultipartProperties multipart, Clock clock) {
+			WebNotices notices, AssistantProperties assistant, MultipartProperties multipart, Clock clock,
+			Voice voice) {
+		this.voice = voice;
 		this.conversations = conversations;
 		this.models = models;
 		this.markdown = markdown;
@@ -199,6 +204,8 @@ class ChatController {
 		model.addAttribute("sidebar", sidebar(me, 0, null));
 		model.addAttribute("maxChars", assistant.maxMessageChars());
 		model.addAttribute("maxUpload", multipart.getMaxFileSize().toBytes());
+		// the microphone and audio upload show only where voice messages can be heard
+		model.addAttribute("voiceOn", voice.isOn());
 		model.addAttribute("models", models.all());
 		model.addAttribute("demoOnly", models.demoOnly());
 		model.addAttribute("chatSession", session);

@@ -76,8 +76,14 @@ class WebRenderer implements ChannelRenderer<WebAddress, Void> {
 					streams.send(stream, "error", Map.of("message", exchange.answer().note()));
 				}
 			}
-			case Outbound.Notices notices ->
+			case Outbound.Notices notices -> {
 				notices.replies().forEach(reply -> streams.send(stream, "notice", notice(reply)));
+				if (notices.answerFollows()) {
+					// what was heard in a voice message: its answer streams next, on this
+					// stream
+					return new Sent<>(null, null);
+				}
+			}
 			case Outbound.Image image -> {
 				// the page follows a job on the job's own stream
 			}
