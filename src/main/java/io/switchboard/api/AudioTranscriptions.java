@@ -127,7 +127,7 @@ class AudioTranscriptions {
 			}
 			case Transcription.Transcribed heard -> {
 				limits.settle(reservation, 0, heard.costNanos());
-				voice.recordUsage(caller.owner().id().value(), heard.seconds(), heard.costNanos());
+				voice.recordApiSeconds(caller.owner().id().value(), heard.seconds());
 				response.setStatus(200);
 				response.setContentType(heard.contentType());
 				response.setContentLength(heard.body().length);

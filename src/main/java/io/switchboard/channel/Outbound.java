@@ -15,8 +15,20 @@ public sealed interface Outbound {
 	 * or the reason there is none ({@code state()} failed or refused, {@code note()}).
 	 *
 	 * @param demo whether the demo model answered (platforms label it)
+	 * @param speech the answer spoken aloud, in pieces, for an asker who wants spoken
+	 * answers ({@code /user voice on}); empty otherwise. Platforms that play audio send
+	 * it after the text.
 	 */
-	record Answer(Exchange exchange, boolean demo) implements Outbound {
+	record Answer(Exchange exchange, boolean demo, List<io.switchboard.voice.Spoken> speech) implements Outbound {
+
+		public Answer {
+			speech = speech == null ? List.of() : List.copyOf(speech);
+		}
+
+		public Answer(Exchange exchange, boolean demo) {
+			this(exchange, demo, List.of());
+		}
+
 	}
 
 	/**

@@ -71,7 +71,8 @@ public class Voice {
 		this.ledger = ledger;
 		this.meters = meters;
 		this.clock = clock;
-		this.upstream = properties.isOn() ? upstream(properties, llm) : null;
+		this.upstream = properties.isOn() ? upstream("switchboard.voice.provider", properties.provider(),
+				properties.timeout(), "speech to text", llm) : null;
 	}
 
 	/** Whether voice messages are heard on this server. */
@@ -300,9 +301,12 @@ public class Voice {
 		return body.length() > 300 ? body.substring(0, 300) + "…" : body;
 	}
 
-	/** Adds seconds of audio heard for someone, and their cost, to their ledger. */
-	public void recordUsage(long userId, long seconds, long costNanos) {
-		ledger.recordAudio(userId, properties.model(), seconds, costNanos, clock.instant());
+	/**
+	 * Adds seconds of audio heard through the API to the key owner's ledger; the call's
+	 * request and cost come with the gateway's call log.
+	 */
+	public void recordApiSeconds(long userId, long seconds) {
+		ledger.recordAudioSeconds(userId, properties.model(), seconds, clock.instant());
 	}
 
 	/** A stored clip's transcript, by its content hash. */
@@ -362,17 +366,22 @@ public class Voice {
 				: String.format(Locale.ROOT, "%d:%02d", seconds / 60, seconds % 60);
 	}
 
-	private static RestClient upstream(VoiceProperties properties, LlmProperties llm) {
-		LlmProperties.Provider provider = llm.providers().get(properties.provider());
+	/**
+	 * A client for an OpenAI-compatible provider's audio endpoints.
+	 * @param setting the setting that names the provider, for start-up errors
+	 * @param what what the provider is for, for start-up errors
+	 */
+	static RestClient upstream(String setting, String name, Duration timeout, String what, LlmProperties llm) {
+		LlmProperties.Provider provider = llm.providers().get(name);
 		if (provider == null) {
-			throw new IllegalStateException("switchboard.voice.provider: there is no provider called \""
-					+ properties.provider() + "\" under switchboard.llm.providers; configured: "
+			throw new IllegalStateException(setting + ": there is no provider called \"" + name
+					+ "\" under switchboard.llm.providers; configured: "
 					+ (llm.providers().isEmpty() ? "none" : String.join(", ", llm.providers().keySet())));
 		}
 		if (provider.type() != LlmProperties.ProviderType.OPENAI) {
-			throw new IllegalStateException("switchboard.voice.provider: \"" + properties.provider() + "\" is a "
-					+ provider.type().name().toLowerCase(Locale.ROOT)
-					+ " provider; speech to text needs an OpenAI-compatible one (type openai)");
+			throw new IllegalStateException(
+					setting + ": \"" + name + "\" is a " + provider.type().name().toLowerCase(Locale.ROOT)
+							+ " provider; " + what + " needs an OpenAI-compatible one (type openai)");
 		}
 		String base = (provider.baseUrl() == null ? OPENAI : provider.baseUrl()).toString().replaceAll("/+$", "");
 		Map<String, String> headers = new LinkedHashMap<>(provider.headers());
@@ -385,7 +394,7 @@ public class Voice {
 			.executor(Executors.newVirtualThreadPerTaskExecutor())
 			.build();
 		JdkClientHttpRequestFactory requests = new JdkClientHttpRequestFactory(http);
-		requests.setReadTimeout(properties.timeout());
+		requests.setReadTimeout(timeout);
 		return RestClient.builder()
 			.baseUrl(base)
 			.requestFactory(requests)

@@ -148,12 +148,13 @@ class AudioTranscriptionsTest {
 		assertThat(uploads.get(1).get("prompt").text()).isEqualTo("Foxes and dogs.");
 		assertThat(uploads.get(1).get("response_format").text()).isEqualTo("verbose_json");
 
-		// 2 s twice at $0.006 a minute: $0.0004, in the ledger and the call log
+		// 2 s twice at $0.006 a minute: $0.0004, in the call log and the ledger (once)
+		List<ApiCall> recorded = callsOf(user, 2);
 		LocalDate today = LocalDate.now(ZoneOffset.UTC);
 		assertThat(ledger.audioSeconds(user.id().value(), today)).isEqualTo(4);
 		assertThat(ledger.forUser(user.id().value(), today, today)).extracting(UsageRow::costNanos)
 			.containsExactly(400_000L);
-		List<ApiCall> recorded = callsOf(user, 2);
+		assertThat(ledger.forUser(user.id().value(), today, today)).extracting(UsageRow::requests).containsExactly(2L);
 		assertThat(recorded).extracting(ApiCall::model).containsOnly("whisper-1");
 		assertThat(recorded).extracting(ApiCall::costNanos).containsOnly(200_000L);
 		assertThat(recorded).extracting(ApiCall::status).containsOnly(200);
