@@ -487,6 +487,15 @@
 						meta.className = 'meta';
 						meta.textContent = data.meta;
 						answer.appendChild(meta);
+						// the answer spoken aloud (/user voice on): a player per piece
+						(data.audio || []).forEach(function (url, i, all) {
+							const player = document.createElement('audio');
+							player.controls = true;
+							player.preload = 'none';
+							player.src = url;
+							player.setAttribute('aria-label', 'The answer, spoken' + (all.length > 1 ? ' (part ' + (i + 1) + ' of ' + all.length + ')' : ''));
+							answer.insertBefore(player, meta);
+						});
 						decorate(answer);
 						addTools(answer);
 						const title = document.getElementById('session-title');

@@ -47,8 +47,11 @@ public class Speech {
 	/** Where answers are spoken; {@code null} while spoken answers are off. */
 	private final RestClient upstream;
 
+	private final io.switchboard.media.MediaLinks links;
+
 	Speech(SpeechProperties properties, LlmProperties llm, JdbcClient jdbc, UsageLedger ledger, MeterRegistry meters,
-			Clock clock) {
+			Clock clock, io.switchboard.media.MediaLinks links) {
+		this.links = links;
 		this.properties = properties;
 		this.jdbc = jdbc;
 		this.ledger = ledger;
@@ -158,6 +161,16 @@ public class Speech {
 	/** One kept piece. */
 	public Optional<Spoken> piece(long answerId, int piece) {
 		return kept(answerId).stream().filter(spoken -> spoken.piece() == piece).findFirst();
+	}
+
+	/** A signed link to a piece, relative to this server (for its own pages). */
+	public String path(Spoken spoken) {
+		return links.signedPath(SpeechController.path(spoken));
+	}
+
+	/** A signed link to a piece under the public base URL (for chat platforms). */
+	public java.net.URI publicUrl(Spoken spoken) {
+		return links.publicSignedUrl(SpeechController.path(spoken));
 	}
 
 	/** Markdown's marks are not read aloud. */

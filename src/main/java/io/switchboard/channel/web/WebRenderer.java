@@ -17,6 +17,8 @@ import io.switchboard.channel.Sent;
 import io.switchboard.conversation.Exchange;
 import io.switchboard.conversation.MessagePart;
 import io.switchboard.media.MediaLinks;
+import io.switchboard.voice.Speech;
+import io.switchboard.voice.Spoken;
 
 import org.springframework.stereotype.Component;
 
@@ -37,7 +39,10 @@ class WebRenderer implements ChannelRenderer<WebAddress, Void> {
 
 	private final MediaLinks links;
 
-	WebRenderer(WebStreams streams, MarkdownRenderer markdown, MediaLinks links) {
+	private final Speech speech;
+
+	WebRenderer(WebStreams streams, MarkdownRenderer markdown, MediaLinks links, Speech speech) {
+		this.speech = speech;
 		this.streams = streams;
 		this.markdown = markdown;
 		this.links = links;
@@ -70,7 +75,7 @@ class WebRenderer implements ChannelRenderer<WebAddress, Void> {
 			case Outbound.Answer answer -> {
 				Exchange exchange = answer.exchange();
 				if (exchange.answer().answered()) {
-					streams.send(stream, "done", done(exchange, answer.demo()));
+					streams.send(stream, "done", done(exchange, answer.demo(), answer.speech()));
 				}
 				else {
 					streams.send(stream, "error", Map.of("message", exchange.answer().note()));
@@ -128,7 +133,7 @@ class WebRenderer implements ChannelRenderer<WebAddress, Void> {
 		};
 	}
 
-	private Map<String, Object> done(Exchange exchange, boolean demo) {
+	private Map<String, Object> done(Exchange exchange, boolean demo, List<Spoken> speech) {
 		Map<String, Object> data = new LinkedHashMap<>();
 		data.put("html", markdown.render(exchange.answer().text()));
 		data.put("meta", ChatController.meta(exchange.answer().answer()));
@@ -141,6 +146,8 @@ class WebRenderer implements ChannelRenderer<WebAddress, Void> {
 		data.put("sessionId", exchange.session().id().value());
 		data.put("sessionTitle", exchange.session().title());
 		data.put("demo", demo);
+		// the answer spoken, for someone who asked for spoken answers: the page plays it
+		data.put("audio", speech.stream().map(this.speech::path).toList());
 		data.put("imageUrls",
 				exchange.question()
 					.parts()
