@@ -21,6 +21,7 @@ import io.switchboard.conversation.Conversations;
 import io.switchboard.conversation.PlatformUserId;
 import io.switchboard.conversation.UserRole;
 import io.switchboard.fakes.FakeOpenAi;
+import io.switchboard.fakes.FakeSpeech;
 import io.switchboard.fakes.FakeTranscriptions;
 import io.switchboard.fakes.Sounds;
 import io.switchboard.storage.Images;
@@ -56,6 +57,8 @@ class WebVoiceTest {
 
 	static final FakeTranscriptions whisper = FakeTranscriptions.start("sk-web-voice");
 
+	static final FakeSpeech tts = FakeSpeech.start("sk-web-tts");
+
 	@TempDir
 	static Path temp;
 
@@ -77,6 +80,12 @@ class WebVoiceTest {
 		// mono is 16 KB a second)
 		registry.add("switchboard.voice.max-size", () -> "64KB");
 		registry.add("switchboard.voice.max-duration", () -> "3s");
+		registry.add("switchboard.llm.providers.tts.type", () -> "openai");
+		registry.add("switchboard.llm.providers.tts.base-url", () -> tts.baseUrl().toString());
+		registry.add("switchboard.llm.providers.tts.api-key", () -> "sk-web-tts");
+		registry.add("switchboard.voice.speech.provider", () -> "tts");
+		registry.add("switchboard.voice.speech.max-characters", () -> "100");
+		registry.add("switchboard.voice.speech.price-per-million-characters", () -> "15");
 	}
 
 	@AfterAll
@@ -86,6 +95,7 @@ class WebVoiceTest {
 		}
 		openai.close();
 		whisper.close();
+		tts.close();
 	}
 
 	@LocalServerPort
@@ -107,6 +117,7 @@ class WebVoiceTest {
 	void fresh() {
 		openai.reset();
 		whisper.reset();
+		tts.reset();
 		synchronized (WebVoiceTest.class) {
 			if (accounts.needsSetup()) {
 				accounts.createFirstAdmin("ada", "Ada", "correct horse");
@@ -270,6 +281,63 @@ class WebVoiceTest {
 							+ ".map(v => v.id + ': ' + v.nodes.slice(0, 3).map(n => n.target.join(' ')).join(', '))");
 			assertThat((List<?>) violations).as("serious or critical accessibility violations").isEmpty();
 		}
+	}
+
+	@Test
+	void withSpokenAnswersOnTheAnswerComesWithAPlayerForEachPiece() throws IOException {
+		WebSession page = member("listener");
+		long id = conversations.findUser(new PlatformUserId("web", "listener")).orElseThrow().id().value();
+
+		HttpResponse<String> on = page.postMultipart("/chat/messages", Map.of("text", "/user voice on"), null, null,
+				null);
+		assertThat(on.body()).contains("Spoken answers on");
+
+		// a long answer is spoken in pieces of at most 100 characters, split after
+		// sentences
+		String answer = "Tea is a drink made from leaves. " + "It is brewed in hot water for a few minutes. ".repeat(3)
+				+ "Milk is optional.";
+		openai.reply(answer);
+		String stream = page.postMultipart("/chat/messages", Map.of("text", "What is tea?"), null, null, null).body();
+		assertThat(stream).contains("event:done");
+		List<String> links = new java.util.ArrayList<>();
+		java.util.regex.Matcher found = java.util.regex.Pattern
+			.compile("/voice/speech/[0-9]+/[0-9]+\\.mp3\\?exp=[0-9]+&sig=[A-Za-z0-9_-]+")
+			.matcher(stream.replace("\\u0026", "&"));
+		while (found.find()) {
+			links.add(found.group());
+		}
+		List<String> inputs = tts.spoken().stream().map(spoken -> spoken.path("input").asText()).toList();
+		assertThat(inputs).hasSizeGreaterThan(1)
+			.allSatisfy(input -> assertThat(input.length()).isLessThanOrEqualTo(100));
+		assertThat(String.join(" ", inputs)).isEqualTo(answer.strip());
+		assertThat(tts.spoken()).allSatisfy(spoken -> {
+			assertThat(spoken.path("model").asText()).isEqualTo("tts-1");
+			assertThat(spoken.path("voice").asText()).isEqualTo("alloy");
+		});
+		assertThat(links).hasSize(inputs.size());
+
+		// the links play without a sign-in (LINE fetches them so), and only as signed
+		HttpResponse<byte[]> first = new WebSession(port).getBytes(links.getFirst());
+		assertThat(first.statusCode()).isEqualTo(200);
+		assertThat(first.headers().firstValue("Content-Type")).hasValue("audio/mpeg");
+		assertThat(first.body()).isEqualTo(FakeSpeech.audioFor(inputs.getFirst()));
+		assertThat(new WebSession(port).getBytes(links.getFirst().replaceAll("sig=.*", "sig=forged")).statusCode())
+			.isEqualTo(403);
+
+		// characters priced per million, the pieces' seconds under the speech model
+		long characters = inputs.stream().mapToLong(String::length).sum();
+		LocalDate today = LocalDate.now(ZoneOffset.UTC);
+		assertThat(ledger.forUser(id, today, today)).filteredOn(row -> row.model().equals("tts-1"))
+			.singleElement()
+			.satisfies(row -> assertThat(row.costNanos()).isEqualTo(characters * 15_000));
+		assertThat(ledger.audioSeconds(id, today)).isPositive();
+
+		// off again: text only, nothing spoken
+		page.postMultipart("/chat/messages", Map.of("text", "/user voice off"), null, null, null);
+		tts.reset();
+		String quiet = page.postMultipart("/chat/messages", Map.of("text", "And coffee?"), null, null, null).body();
+		assertThat(quiet).contains("event:done").doesNotContain("/voice/speech/");
+		assertThat(tts.spoken()).isEmpty();
 	}
 
 	private long clips() {
