@@ -356,7 +356,8 @@
 		}
 	}
 
-	async function send(text, file, shown) {
+	// voice: a recorded or chosen audio clip ({ audio: Blob or File, millis }), sent on its own
+	async function send(text, file, shown, voice) {
 		if (maxChars && text && text.length > maxChars) {
 			const error = bubble('error');
 			error.querySelector('.body').textContent = 'Your message is too long: ' + text.length.toLocaleString()
@@ -374,6 +375,12 @@
 		if (file) {
 			form.append('image', file);
 		}
+		if (voice) {
+			form.append('audio', voice.audio, voice.audio.name || 'voice.webm');
+			if (voice.millis) {
+				form.append('audioMillis', String(Math.round(voice.millis)));
+			}
+		}
 		if (composer.dataset.sessionId) {
 			form.append('sessionId', composer.dataset.sessionId);
 		}
@@ -384,6 +391,15 @@
 		question.querySelector('.body').textContent = shown || text || '';
 		if (file) {
 			showImages(question, [URL.createObjectURL(file)]);
+		}
+		if (voice) {
+			question.classList.add('voice');
+			question.querySelector('.body').textContent = '🎤 Voice message';
+			const player = document.createElement('audio');
+			player.controls = true;
+			player.src = URL.createObjectURL(voice.audio);
+			player.setAttribute('aria-label', 'Your voice message');
+			question.appendChild(player);
 		}
 		scrollDown();
 		sendButton.disabled = true;
@@ -483,6 +499,15 @@
 						meta.className = 'meta';
 						meta.textContent = data.meta;
 						answer.appendChild(meta);
+						// the answer spoken aloud (/user voice on): a player per piece
+						(data.audio || []).forEach(function (url, i, all) {
+							const player = document.createElement('audio');
+							player.controls = true;
+							player.preload = 'none';
+							player.src = url;
+							player.setAttribute('aria-label', 'The answer, spoken' + (all.length > 1 ? ' (part ' + (i + 1) + ' of ' + all.length + ')' : ''));
+							answer.insertBefore(player, meta);
+						});
 						decorate(answer);
 						addTools(answer);
 						const title = document.getElementById('session-title');
@@ -494,6 +519,10 @@
 					}
 					case 'notice': {
 						const notice = bubble('notice');
+						if (answer && answer.classList.contains('streaming')) {
+							// what a voice message was heard to say goes above its answer
+							messages.insertBefore(notice, answer);
+						}
 						const body = notice.querySelector('.body');
 						body.classList.add('markdown');
 						body.innerHTML = data.html; // rendered and sanitized by the server
@@ -677,6 +706,11 @@
 	});
 
 	input.addEventListener('input', updateCounter);
+
+	// a voice message from voice.js (the microphone or an audio file)
+	composer.addEventListener('voice-message', function (event) {
+		send('', null, null, event.detail);
+	});
 
 	stopButton.addEventListener('click', async function () {
 		if (!reading) {

@@ -52,6 +52,8 @@ class Gateway implements Filter {
 
 	private final ImageGenerations images;
 
+	private final AudioTranscriptions transcriptions;
+
 	private final ModelCatalog catalog;
 
 	private final ObjectMapper mapper;
@@ -64,8 +66,9 @@ class Gateway implements Filter {
 
 	private final Long anonymousKey;
 
-	Gateway(ApiKeys keys, ChatCompletions chat, ImageGenerations images, ModelCatalog catalog, ObjectMapper mapper,
-			ApiProperties properties, Clock clock) {
+	Gateway(ApiKeys keys, ChatCompletions chat, ImageGenerations images, AudioTranscriptions transcriptions,
+			ModelCatalog catalog, ObjectMapper mapper, ApiProperties properties, Clock clock) {
+		this.transcriptions = transcriptions;
 		this.keys = keys;
 		this.chat = chat;
 		this.images = images;
@@ -114,6 +117,10 @@ class Gateway implements Filter {
 				case "/images/generations" -> {
 					requireMethod(method, "POST", path);
 					images.generate(caller, readJson(request), response);
+				}
+				case "/audio/transcriptions" -> {
+					requireMethod(method, "POST", path);
+					transcriptions.transcribe(caller, request, response);
 				}
 				default -> {
 					if (path.startsWith("/models/") && "GET".equals(method)) {

@@ -98,6 +98,7 @@ class CommandParser {
 			case "clear" -> Command.UserAction.CLEAR;
 			case "showpublic", "show_public", "public" -> Command.UserAction.SHOWPUBLIC;
 			case "attach" -> Command.UserAction.ATTACH;
+			case "voice", "speak" -> Command.UserAction.VOICE;
 			default -> null;
 		};
 		return action == null ? new Command.Unknown("user " + parts[0]) : new Command.UserCommand(action, argument);

@@ -49,8 +49,11 @@ class Commands {
 
 	private final ContextAssembler assembler;
 
+	private final io.switchboard.voice.Speech speech;
+
 	Commands(Conversations conversations, ModelCatalog models, CommandParser parser, List<ModeHandler> modeHandlers,
-			List<SessionTools> sessionTools, ContextAssembler assembler) {
+			List<SessionTools> sessionTools, ContextAssembler assembler, io.switchboard.voice.Speech speech) {
+		this.speech = speech;
 		this.sessionTools = sessionTools;
 		this.conversations = conversations;
 		this.models = models;
@@ -117,6 +120,7 @@ class Commands {
 				`/user maxtokens <n | default>` the longest answer you want
 				`/user state new | active | disabled` start a session with the next message, continue, or pause
 				`/user showpublic on | off` · `/user attach on | off` list public sessions; make new sessions current
+				`/user voice on | off` answers also spoken aloud, where the platform plays audio
 				`/user clear` remove all your sessions (asks to confirm)
 				`/models` the models you can use
 				`/mode chat | image` chat with a model, or turn messages into images
@@ -610,6 +614,16 @@ class Commands {
 				conversations.setShowPublicSessions(user.id(), show);
 				yield Reply.of(show ? "Session lists now include public sessions of others."
 						: "Session lists now show only your own sessions.");
+			}
+			case VOICE -> {
+				if (!speech.isOn()) {
+					throw new ConversationException.Invalid(
+							"Spoken answers are not set up on this server (the administrator sets switchboard.voice.speech.provider).");
+				}
+				boolean on = onOff(argument, !speech.wanted(user.id().value()));
+				speech.want(user.id().value(), on);
+				yield Reply.of(on ? "Spoken answers on: answers also come as audio where this platform can play it."
+						: "Spoken answers off: answers come as text only.");
 			}
 			case ATTACH -> {
 				boolean attach = onOff(argument, !user.attachNewSessions());

@@ -91,9 +91,12 @@ class Deliveries implements SmartLifecycle {
 
 	private volatile ScheduledExecutorService sweeper;
 
+	private final io.switchboard.voice.Speech speech;
+
 	Deliveries(DeliveryStore store, Renderers renderers, Conversations conversations, ImageJobs jobs,
 			ModelCatalog models, ObjectMapper json, ChannelProperties properties, ChannelNode node, Clock clock,
-			MeterRegistry meters) {
+			MeterRegistry meters, io.switchboard.voice.Speech speech) {
+		this.speech = speech;
 		this.store = store;
 		this.renderers = renderers;
 		this.conversations = conversations;
@@ -351,10 +354,14 @@ class Deliveries implements SmartLifecycle {
 					// released before its turn settled it: a bug, or a turn run twice
 					throw new IllegalStateException("answer " + answer.answer() + " is still pending");
 				}
-				return new Outbound.Answer(exchange, demo(exchange));
+				// spoken (once, then kept) for an asker who wants spoken answers
+				List<io.switchboard.voice.Spoken> spoken = exchange.answer().answered() ? this.speech
+					.speak(exchange.answerId(), exchange.question().author().value(), exchange.answer().text())
+						: List.of();
+				return new Outbound.Answer(exchange, demo(exchange), spoken);
 			});
-			case Delivery.Notices notices ->
-				notices.replies().isEmpty() ? Optional.empty() : Optional.of(new Outbound.Notices(notices.replies()));
+			case Delivery.Notices notices -> notices.replies().isEmpty() ? Optional.empty()
+					: Optional.of(new Outbound.Notices(notices.replies(), notices.answerFollows()));
 			case Delivery.Image image ->
 				jobs.find(new UserId(image.owner()), new ImageJobId(image.job())).map(Outbound.Image::new);
 			case Delivery.Comic comic -> Optional.of(new Outbound.Comic(new ComicId(comic.comic()), comic.requester(),

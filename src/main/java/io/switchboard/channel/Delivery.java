@@ -35,11 +35,18 @@ sealed interface Delivery {
 	 * Replies to one platform event.
 	 *
 	 * @param event the event's key
+	 * @param answerFollows whether the event's answer comes after these replies (what was
+	 * heard in a voice message, before its answer); rows written before this existed read
+	 * as {@code false}
 	 */
-	record Notices(String event, List<Reply> replies) implements Delivery {
+	record Notices(String event, List<Reply> replies, boolean answerFollows) implements Delivery {
 
 		public Notices {
 			replies = List.copyOf(replies);
+		}
+
+		Notices(String event, List<Reply> replies) {
+			this(event, replies, false);
 		}
 
 		@Override

@@ -114,7 +114,10 @@ public class Intake {
 			}
 			case Received.Asked asked -> {
 				// what was heard goes first, in the answer's lane
-				notices(inbound, shown);
+				if (!shown.isEmpty()) {
+					deliveries.add(inbound.platform(), new Delivery.Notices(inbound.key(), shown, true),
+							inbound.address(), false);
+				}
 				Exchange exchange = asked.exchange();
 				boolean pending = exchange.answer().state() == AnswerState.PENDING;
 				long delivery = deliveries.add(inbound.platform(), new Delivery.Answer(exchange.answerId()),

@@ -15,15 +15,37 @@ public sealed interface Outbound {
 	 * or the reason there is none ({@code state()} failed or refused, {@code note()}).
 	 *
 	 * @param demo whether the demo model answered (platforms label it)
+	 * @param speech the answer spoken aloud, in pieces, for an asker who wants spoken
+	 * answers ({@code /user voice on}); empty otherwise. Platforms that play audio send
+	 * it after the text.
 	 */
-	record Answer(Exchange exchange, boolean demo) implements Outbound {
+	record Answer(Exchange exchange, boolean demo, List<io.switchboard.voice.Spoken> speech) implements Outbound {
+
+		public Answer {
+			speech = speech == null ? List.of() : List.copyOf(speech);
+		}
+
+		public Answer(Exchange exchange, boolean demo) {
+			this(exchange, demo, List.of());
+		}
+
 	}
 
-	/** A command's replies, or a channel's own (a welcome), in order. */
-	record Notices(List<Reply> replies) implements Outbound {
+	/**
+	 * A command's replies, or a channel's own (a welcome), in order.
+	 *
+	 * @param answerFollows whether the same event's answer is still to come (what was
+	 * heard in a voice message goes first): a channel that ends its conversation turn
+	 * after a delivery (the web page's event stream) keeps it open
+	 */
+	record Notices(List<Reply> replies, boolean answerFollows) implements Outbound {
 
 		public Notices {
 			replies = List.copyOf(replies);
+		}
+
+		public Notices(List<Reply> replies) {
+			this(replies, false);
 		}
 
 	}

@@ -55,6 +55,27 @@ public class MediaLinks {
 		return URI.create((base.endsWith("/") ? base.substring(0, base.length() - 1) : base) + path(sha256));
 	}
 
+	/**
+	 * A server-relative signed link to something else this server serves without a
+	 * sign-in (a spoken answer), signed over its path.
+	 * @param path starting with {@code /}, never under {@code /media/}
+	 */
+	public String signedPath(String path) {
+		long expires = clock.instant().plus(properties.linkTtl()).getEpochSecond();
+		return path + "?exp=" + expires + "&sig=" + sign(path, expires);
+	}
+
+	/** {@link #signedPath} under the public base URL, for chat platforms. */
+	public URI publicSignedUrl(String path) {
+		String base = properties.publicBaseUrl().toString();
+		return URI.create((base.endsWith("/") ? base.substring(0, base.length() - 1) : base) + signedPath(path));
+	}
+
+	/** Whether a {@link #signedPath} link's signature is right and it has not expired. */
+	public boolean verifyPath(String path, long expires, String signature) {
+		return path.startsWith("/") && verify(path, expires, signature);
+	}
+
 	/** Whether a link's signature is right and it has not expired. */
 	public boolean verify(String sha256, long expires, String signature) {
 		if (signature == null || Instant.ofEpochSecond(expires).isBefore(clock.instant())) {

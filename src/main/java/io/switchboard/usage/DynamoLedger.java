@@ -56,7 +56,7 @@ class DynamoLedger implements LedgerStorage {
 	}
 
 	@Override
-	public void addAudio(long userId, String model, LocalDate day, long seconds, long costNanos) {
+	public void addAudio(long userId, String model, LocalDate day, long requests, long seconds, long costNanos) {
 		// the chat item, like the SQL ledger's audio upsert; ADD 0 creates the token sums
 		table.update(UpdateItemRequest.builder()
 			.key(key(userKey(userId), sortKey(day, model, UsagePurpose.CHAT)))
@@ -68,7 +68,7 @@ class DynamoLedger implements LedgerStorage {
 			.expressionAttributeValues(Map.ofEntries(Map.entry(":user", n(userId)), Map.entry(":model", s(model)),
 					Map.entry(":day", s(day.toString())), Map.entry(":purpose", s(UsagePurpose.CHAT.dbValue())),
 					Map.entry(":byDay", s(dayKey(day))), Map.entry(":sk", s(sortKey(day, model, UsagePurpose.CHAT))),
-					Map.entry(":one", n(1)), Map.entry(":zero", n(0)), Map.entry(":cost", n(costNanos)),
+					Map.entry(":one", n(requests)), Map.entry(":zero", n(0)), Map.entry(":cost", n(costNanos)),
 					Map.entry(":seconds", n(seconds)))));
 	}
 

@@ -37,16 +37,16 @@ class JdbcLedger implements LedgerStorage {
 	}
 
 	@Override
-	public void addAudio(long userId, String model, LocalDate day, long seconds, long costNanos) {
+	public void addAudio(long userId, String model, LocalDate day, long requests, long seconds, long costNanos) {
 		jdbc.sql(
 				"""
 						INSERT INTO usage_ledger (user_id, model, day, purpose, requests, tokens_in, tokens_out, cost_nanos, audio_seconds)
-						VALUES (?, ?, ?, 'chat', 1, 0, 0, ?, ?)
+						VALUES (?, ?, ?, 'chat', ?, 0, 0, ?, ?)
 						ON CONFLICT (user_id, model, day, purpose) DO UPDATE SET
-						    requests = usage_ledger.requests + 1,
+						    requests = usage_ledger.requests + excluded.requests,
 						    cost_nanos = usage_ledger.cost_nanos + excluded.cost_nanos,
 						    audio_seconds = usage_ledger.audio_seconds + excluded.audio_seconds""")
-			.params(userId, model, day.toString(), costNanos, seconds)
+			.params(userId, model, day.toString(), requests, costNanos, seconds)
 			.update();
 	}
 

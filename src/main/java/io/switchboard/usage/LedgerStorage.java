@@ -20,7 +20,7 @@ interface LedgerStorage {
 	 * Adds one call to a speech model to the user's chat row for that model and day: one
 	 * request, its cost and seconds of audio, no tokens.
 	 */
-	void addAudio(long userId, String model, LocalDate day, long seconds, long costNanos);
+	void addAudio(long userId, String model, LocalDate day, long requests, long seconds, long costNanos);
 
 	/** Seconds of audio a user's speech models heard on one day. */
 	long audioSeconds(long userId, LocalDate day);

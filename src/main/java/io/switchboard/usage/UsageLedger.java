@@ -59,7 +59,15 @@ public class UsageLedger {
 	 * seconds, no tokens.
 	 */
 	public void recordAudio(long userId, String model, long seconds, long costNanos, Instant at) {
-		storage.addAudio(userId, model, day(at), seconds, costNanos);
+		storage.addAudio(userId, model, day(at), 1, seconds, costNanos);
+	}
+
+	/**
+	 * Adds seconds of audio only, to a request whose count and cost are recorded
+	 * elsewhere (an API call's, by the gateway's call log).
+	 */
+	public void recordAudioSeconds(long userId, String model, long seconds, Instant at) {
+		storage.addAudio(userId, model, day(at), 0, seconds, 0);
 	}
 
 	/** Seconds of audio a user's speech models heard on one day. */

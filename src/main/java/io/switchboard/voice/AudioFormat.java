@@ -79,6 +79,49 @@ public enum AudioFormat {
 		return Optional.empty();
 	}
 
+	private static final int[] MPEG1_KBPS = { 0, 32, 40, 48, 56, 64, 80, 96, 112, 128, 160, 192, 224, 256, 320 };
+
+	private static final int[] MPEG2_KBPS = { 0, 8, 16, 24, 32, 40, 48, 56, 64, 80, 96, 112, 128, 144, 160 };
+
+	private static final int[] MPEG1_HZ = { 44100, 48000, 32000 };
+
+	/**
+	 * An MP3 file's length, by walking its Layer III frames (after an ID3v2 tag) and
+	 * adding up their samples: right for constant and variable bit rates alike. Empty
+	 * when the bytes are not such frames.
+	 */
+	public static Optional<Duration> mp3Duration(byte[] bytes) {
+		int at = 0;
+		if (startsWith(bytes, 0, "ID3") && bytes.length >= 10) {
+			at = 10 + ((bytes[6] & 0x7F) << 21 | (bytes[7] & 0x7F) << 14 | (bytes[8] & 0x7F) << 7 | bytes[9] & 0x7F);
+		}
+		double seconds = 0;
+		int frames = 0;
+		while (at + 4 <= bytes.length) {
+			int b1 = bytes[at + 1] & 0xFF;
+			int b2 = bytes[at + 2] & 0xFF;
+			if ((bytes[at] & 0xFF) != 0xFF || (b1 & 0xE0) != 0xE0) {
+				break;
+			}
+			int version = b1 >> 3 & 0x3; // 3: MPEG 1, 2: MPEG 2, 0: MPEG 2.5
+			int layer = b1 >> 1 & 0x3; // 1: Layer III
+			int bitrateIndex = b2 >> 4;
+			int rateIndex = b2 >> 2 & 0x3;
+			if (version == 1 || layer != 1 || bitrateIndex == 0 || bitrateIndex == 15 || rateIndex == 3) {
+				break;
+			}
+			boolean mpeg1 = version == 3;
+			int hertz = MPEG1_HZ[rateIndex] / (mpeg1 ? 1 : version == 2 ? 2 : 4);
+			int kbps = (mpeg1 ? MPEG1_KBPS : MPEG2_KBPS)[bitrateIndex];
+			int samples = mpeg1 ? 1152 : 576;
+			int length = samples / 8 * kbps * 1000 / hertz + (b2 >> 1 & 0x1);
+			seconds += (double) samples / hertz;
+			frames++;
+			at += length;
+		}
+		return frames == 0 ? Optional.empty() : Optional.of(Duration.ofMillis(Math.round(seconds * 1000)));
+	}
+
 	private static long littleEndian(byte[] bytes, int at, int length) {
 		long value = 0;
 		for (int i = length - 1; i >= 0; i--) {

@@ -344,6 +344,19 @@ public final class FakeLine extends FakeHttpServer {
 								"must be a valid HTTPS URL");
 					}
 				}
+				case "audio" -> {
+					// an HTTPS link of at most 2,000 characters, and the length in
+					// milliseconds
+					String url = message.path("originalContentUrl").asText();
+					if (!url.startsWith("https://") || url.length() > 2000) {
+						return error(400, "The request body has 1 error(s)", property + ".originalContentUrl",
+								"must be a valid HTTPS URL");
+					}
+					if (!message.path("duration").canConvertToLong() || message.path("duration").asLong() <= 0) {
+						return error(400, "The request body has 1 error(s)", property + ".duration",
+								"must be specified");
+					}
+				}
 				case "flex" -> {
 					if (message.path("altText").asText("").isEmpty() || !message.path("contents").isObject()) {
 						return error(400, "The request body has 1 error(s)", property + ".contents", "invalid");

@@ -46,6 +46,26 @@ public final class Sounds {
 		return byteRate <= 0 ? 1 : (data + byteRate - 1L) / byteRate;
 	}
 
+	/**
+	 * An MP3 file of silent MPEG-1 Layer III frames (128 kbit/s, 44.1 kHz, 1,152 samples
+	 * each), lasting about {@code seconds}: real frame headers, as a player or LINE reads
+	 * them, with empty audio data.
+	 */
+	public static byte[] silentMp3(double seconds) {
+		int frames = (int) Math.round(seconds * 44100 / 1152);
+		ByteArrayOutputStream out = new ByteArrayOutputStream();
+		for (int i = 0; i < frames; i++) {
+			// 144 * 128000 / 44100 = 417 bytes, no padding
+			byte[] frame = new byte[417];
+			frame[0] = (byte) 0xFF;
+			frame[1] = (byte) 0xFB; // MPEG-1, Layer III, no CRC
+			frame[2] = (byte) 0x90; // 128 kbit/s, 44.1 kHz, no padding
+			frame[3] = (byte) 0x64; // joint stereo
+			out.writeBytes(frame);
+		}
+		return out.toByteArray();
+	}
+
 	/** The first bytes of formats the tests only need recognised. */
 	public static byte[] header(String format) {
 		ByteArrayOutputStream out = new ByteArrayOutputStream();

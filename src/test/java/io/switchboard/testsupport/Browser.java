@@ -28,6 +28,14 @@ public final class Browser implements AutoCloseable {
 	}
 
 	public static Browser launch() {
+		return launch(List.of());
+	}
+
+	/**
+	 * With more command-line switches, e.g. Chromium's fake microphone
+	 * ({@code --use-fake-device-for-media-stream}).
+	 */
+	public static Browser launch(List<String> moreArgs) {
 		Path chromium = Path.of(System.getenv().getOrDefault("SWITCHBOARD_CHROMIUM", "/usr/bin/chromium"));
 		if (!Files.isExecutable(chromium)) {
 			String message = "SKIPPED: browser tests, because Chromium is not at " + chromium
@@ -43,8 +51,11 @@ public final class Browser implements AutoCloseable {
 		com.microsoft.playwright.Browser browser = playwright.chromium()
 			.launch(new BrowserType.LaunchOptions().setExecutablePath(chromium)
 				.setHeadless(true)
-				.setArgs(List.of("--no-sandbox", "--disable-gpu", "--disable-background-networking",
-						"--disable-component-update", "--disable-sync", "--no-first-run")));
+				.setArgs(java.util.stream.Stream
+					.concat(java.util.stream.Stream.of("--no-sandbox", "--disable-gpu",
+							"--disable-background-networking", "--disable-component-update", "--disable-sync",
+							"--no-first-run"), moreArgs.stream())
+					.toList()));
 		return new Browser(playwright, browser);
 	}
 

@@ -172,6 +172,23 @@ class DiscordRenderer implements ChannelRenderer<DiscordAddress, DiscordRefs> {
 				answers.record(message, answer.exchange().session().id());
 			}
 		}
+		if (!answer.speech().isEmpty() && !refs.done()) {
+			// the answer spoken (/user voice on): its pieces as audio files under the
+			// text
+			List<FileUpload> files = answer.speech()
+				.stream()
+				.filter(piece -> piece.bytes().length <= Message.MAX_FILE_SIZE)
+				.map(piece -> FileUpload.fromData(piece.bytes(), piece.fileName()))
+				.toList();
+			if (!files.isEmpty()) {
+				channel
+					.sendMessage(new MessageCreateBuilder().setAllowedMentions(Discord.NO_MENTIONS)
+						.setContent("🔊")
+						.setFiles(files)
+						.build())
+					.complete();
+			}
+		}
 		if (address.replyTo() != null && !refs.done()) {
 			swapReactions(channel, address.replyTo(), answered);
 			refs = refs.finished();

@@ -70,8 +70,11 @@ class LineRenderer implements ChannelRenderer<LineAddress, LineRefs> {
 
 	private final Clock clock;
 
+	private final io.switchboard.voice.Speech speech;
+
 	LineRenderer(MessagingApiClient api, Conversations conversations, LineImages images, LineComics comics,
-			LineProperties properties, Clock clock) {
+			LineProperties properties, Clock clock, io.switchboard.voice.Speech speech) {
+		this.speech = speech;
 		this.api = api;
 		this.conversations = conversations;
 		this.images = images;
@@ -179,7 +182,19 @@ class LineRenderer implements ChannelRenderer<LineAddress, LineRefs> {
 
 	private List<Message> messages(Outbound content, LineAddress address) {
 		return switch (content) {
-			case Outbound.Answer answer -> LineMessages.texts(List.of(answerText(answer)), actions(address, List.of()));
+			case Outbound.Answer answer -> {
+				// the answer spoken (/user voice on) first, as audio messages LINE
+				// fetches from
+				// signed links with their lengths; the text with the quick replies stays
+				// last
+				List<Message> all = new ArrayList<>();
+				for (io.switchboard.voice.Spoken piece : answer.speech()) {
+					all.add(new com.linecorp.bot.messaging.model.AudioMessage(speech.publicUrl(piece),
+							Math.max(1, piece.durationMillis())));
+				}
+				all.addAll(LineMessages.texts(List.of(answerText(answer)), actions(address, List.of())));
+				yield all;
+			}
 			case Outbound.Notices notices -> {
 				List<String> texts = notices.replies().stream().map(reply -> LineMessages.plain(reply.text())).toList();
 				List<Reply.Action> own = notices.replies().stream().flatMap(reply -> reply.actions().stream()).toList();

@@ -108,8 +108,16 @@ final class SlackRenderer implements ChannelRenderer<SlackAddress, SlackRefs> {
 			case SlackAddress.Thread thread -> {
 				SlackRefs refs = outgoing.refs() == null ? SlackRefs.none(thread.thread()) : outgoing.refs();
 				yield switch (outgoing.content()) {
-					case Outbound.Answer answer ->
-						new Sent<>(showInMessages(thread, refs, answerText(answer), outgoing.checkpoint()), null);
+					case Outbound.Answer answer -> {
+						SlackRefs shown = showInMessages(thread, refs, answerText(answer), outgoing.checkpoint());
+						// the answer spoken (/user voice on): its pieces uploaded into
+						// the thread
+						for (io.switchboard.voice.Spoken piece : answer.speech()) {
+							patiently(() -> api.uploadImage(thread.channel(), shown.thread(), piece.bytes(),
+									piece.fileName(), "The answer, spoken", null));
+						}
+						yield new Sent<>(shown, null);
+					}
 					case Outbound.Notices notices ->
 						new Sent<>(notices(thread, refs, notices, outgoing.checkpoint()), null);
 					case Outbound.Image image -> image(thread, refs, image.job(), outgoing);

@@ -26,6 +26,7 @@ import io.switchboard.conversation.StoredMessage;
 import io.switchboard.conversation.User;
 import io.switchboard.llm.ModelCatalog;
 import io.switchboard.media.MediaLinks;
+import io.switchboard.voice.Voice;
 
 import org.springframework.boot.autoconfigure.web.servlet.MultipartProperties;
 import org.springframework.http.HttpStatus;
@@ -75,11 +76,14 @@ class ChatController {
 	/** The tool servers a session may use; none when no module offers them. */
 	private final List<SessionTools> sessionTools;
 
+	private final Voice voice;
+
 	ChatController(Conversations conversations, ModelCatalog models, MarkdownRenderer markdown, MediaLinks links,
 			WebNotices notices, AssistantProperties assistant, MultipartProperties multipart, Clock clock,
-			Assistant commands, List<SessionTools> sessionTools) {
+			Assistant commands, List<SessionTools> sessionTools, Voice voice) {
 		this.commands = commands;
 		this.sessionTools = sessionTools;
+		this.voice = voice;
 		this.conversations = conversations;
 		this.models = models;
 		this.markdown = markdown;
@@ -266,6 +270,8 @@ class ChatController {
 		// offered as the message box's command list, filtered as you type
 		model.addAttribute("commands", commands.commandList());
 		model.addAttribute("maxUpload", multipart.getMaxFileSize().toBytes());
+		// the microphone and audio upload show only where voice messages can be heard
+		model.addAttribute("voiceOn", voice.isOn());
 		model.addAttribute("models", models.all());
 		model.addAttribute("demoOnly", models.demoOnly());
 		model.addAttribute("chatSession", session);

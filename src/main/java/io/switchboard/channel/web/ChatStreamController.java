@@ -26,6 +26,8 @@ import io.switchboard.conversation.SessionId;
 import io.switchboard.media.MediaRef;
 import io.switchboard.media.MediaRejected;
 import io.switchboard.media.MediaStore;
+import io.switchboard.voice.Heard;
+import io.switchboard.voice.Voice;
 
 import org.springframework.http.HttpStatus;
 import org.springframework.http.MediaType;
@@ -49,7 +51,10 @@ import org.springframework.web.servlet.mvc.method.annotation.SseEmitter;
  * session whatever happens to the answer; the answer runs on its own and is in the
  * session's history even when the page has gone. Bad input (a file that is not an image,
  * an empty message) is refused with a 4xx before any stream starts, and nothing is
- * stored.
+ * stored. A voice message (recorded with the microphone or an uploaded audio file) is
+ * heard first and then handled as if its words had been typed: the stream shows what was
+ * heard as a {@code notice} before the answer; one that cannot be heard (too long, too
+ * large, not audio, silent) is refused the same way, with the reason.
  */
 @RestController
 class ChatStreamController {
@@ -70,9 +75,12 @@ class ChatStreamController {
 
 	private final AnswerStops stops;
 
+	private final Voice voice;
+
 	ChatStreamController(Intake intake, Conversations conversations, MediaStore media, WebStreams streams,
-			WebNotices notices, Clock clock, AnswerStops stops) {
+			WebNotices notices, Clock clock, AnswerStops stops, Voice voice) {
 		this.stops = stops;
+		this.voice = voice;
 		this.intake = intake;
 		this.conversations = conversations;
 		this.media = media;
@@ -84,16 +92,41 @@ class ChatStreamController {
 	/**
 	 * @param clientId the page's id for this message, so that sending it twice (a double
 	 * click, a retry) stores and answers it once
+	 * @param audio a voice message, sent on its own
+	 * @param audioMillis how long the page measured the recording to be, if it did (a WAV
+	 * file's own header counts too, and the longer one is taken)
 	 */
 	@PostMapping("/chat/messages")
 	SseEmitter send(@AuthenticationPrincipal WebPrincipal me, @RequestParam(required = false) Long sessionId,
 			@RequestParam(defaultValue = "") String text, @RequestParam(required = false) MultipartFile image,
-			@RequestParam(required = false) String clientId) throws IOException {
-		if (text.isBlank() && (image == null || image.isEmpty())) {
+			@RequestParam(required = false) String clientId, @RequestParam(required = false) MultipartFile audio,
+			@RequestParam(required = false) Long audioMillis) throws IOException {
+		boolean spoken = audio != null && !audio.isEmpty();
+		if (text.isBlank() && (image == null || image.isEmpty()) && !spoken) {
 			throw new BadMessage("Write a message, or attach an image with a question.");
 		}
 		if (clientId != null && !clientId.matches("[A-Za-z0-9-]{8,64}")) {
 			throw new BadMessage("The message id must be 8 to 64 letters, digits or dashes.");
+		}
+		if (spoken && (!text.isBlank() || image != null && !image.isEmpty())) {
+			throw new BadMessage("Send a voice message on its own, without text or an image.");
+		}
+		if (audioMillis != null && audioMillis < 0) {
+			throw new BadMessage("The recording's length cannot be negative.");
+		}
+		// a session the page names must be the writer's to use, before anything is heard
+		SessionId named = sessionId == null ? null : conversations.session(me.userId(), new SessionId(sessionId)).id();
+		Heard.Words heard = null;
+		if (spoken) {
+			// heard before anything is stored: a clip that cannot be heard changes
+			// nothing
+			switch (voice.hear(audio.getBytes(), audioMillis == null ? null : Duration.ofMillis(audioMillis))) {
+				case Heard.NotHeard notHeard -> throw new BadMessage(notHeard.reason());
+				case Heard.Words words -> {
+					heard = words;
+					text = words.text();
+				}
+			}
 		}
 		List<MessagePart> parts = new ArrayList<>(2);
 		if (image != null && !image.isEmpty()) {
@@ -103,9 +136,8 @@ class ChatStreamController {
 		if (!text.isBlank()) {
 			parts.add(new MessagePart.Text(text));
 		}
-		// a session the page names must be the writer's to use; none starts a new chat
-		SessionId session = sessionId == null ? null
-				: conversations.session(me.userId(), new SessionId(sessionId)).id();
+		// none named starts a new chat
+		SessionId session = named;
 		InboundMessage message = new InboundMessage(new PlatformUserId(WebAccounts.PLATFORM, me.username()),
 				me.displayName(), Place.web(), parts, session);
 
@@ -118,8 +150,9 @@ class ChatStreamController {
 			// before the replies, which may come on another thread at once
 			streams.send(stream, "command", Map.of("text", CommandEcho.of(text)));
 		}
-		Taken taken = intake
-			.take(Inbound.message(WebAccounts.PLATFORM, key, new WebAddress(me.userId().value(), stream), message));
+		WebAddress address = new WebAddress(me.userId().value(), stream);
+		Taken taken = intake.take(heard == null ? Inbound.message(WebAccounts.PLATFORM, key, address, message)
+				: Inbound.heard(WebAccounts.PLATFORM, key, address, message, heard));
 		if (command && taken instanceof Taken.Accepted(Received.Replied replied, Long delivery)) {
 			keep(me, session, text, replied);
 		}

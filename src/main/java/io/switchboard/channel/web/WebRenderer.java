@@ -18,6 +18,8 @@ import io.switchboard.channel.Sent;
 import io.switchboard.conversation.Exchange;
 import io.switchboard.conversation.MessagePart;
 import io.switchboard.media.MediaLinks;
+import io.switchboard.voice.Speech;
+import io.switchboard.voice.Spoken;
 
 import org.springframework.stereotype.Component;
 
@@ -40,7 +42,10 @@ class WebRenderer implements ChannelRenderer<WebAddress, Void> {
 
 	private final Assistant assistant;
 
-	WebRenderer(WebStreams streams, MarkdownRenderer markdown, MediaLinks links, Assistant assistant) {
+	private final Speech speech;
+
+	WebRenderer(WebStreams streams, MarkdownRenderer markdown, MediaLinks links, Assistant assistant, Speech speech) {
+		this.speech = speech;
 		this.streams = streams;
 		this.markdown = markdown;
 		this.links = links;
@@ -74,7 +79,7 @@ class WebRenderer implements ChannelRenderer<WebAddress, Void> {
 			case Outbound.Answer answer -> {
 				Exchange exchange = answer.exchange();
 				if (exchange.answer().answered()) {
-					streams.send(stream, "done", done(exchange, answer.demo()));
+					streams.send(stream, "done", done(exchange, answer.demo(), answer.speech()));
 					if (assistant.confirmationAsked(exchange.answerId()).isPresent()) {
 						// the tool's question follows as a notice on this stream, and
 						// ends it
@@ -85,8 +90,14 @@ class WebRenderer implements ChannelRenderer<WebAddress, Void> {
 					streams.send(stream, "error", Map.of("message", exchange.answer().note()));
 				}
 			}
-			case Outbound.Notices notices ->
+			case Outbound.Notices notices -> {
 				notices.replies().forEach(reply -> streams.send(stream, "notice", notice(reply)));
+				if (notices.answerFollows()) {
+					// what was heard in a voice message: its answer streams next, on this
+					// stream
+					return new Sent<>(null, null);
+				}
+			}
 			case Outbound.Image image -> {
 				// the page follows a job on the job's own stream
 			}
@@ -139,7 +150,7 @@ class WebRenderer implements ChannelRenderer<WebAddress, Void> {
 		};
 	}
 
-	private Map<String, Object> done(Exchange exchange, boolean demo) {
+	private Map<String, Object> done(Exchange exchange, boolean demo, List<Spoken> speech) {
 		Map<String, Object> data = new LinkedHashMap<>();
 		data.put("html", markdown.render(exchange.answer().text()));
 		data.put("meta", ChatController.meta(exchange.answer().answer()));
@@ -153,6 +164,8 @@ class WebRenderer implements ChannelRenderer<WebAddress, Void> {
 		data.put("sessionId", exchange.session().id().value());
 		data.put("sessionTitle", exchange.session().title());
 		data.put("demo", demo);
+		// the answer spoken, for someone who asked for spoken answers: the page plays it
+		data.put("audio", speech.stream().map(this.speech::path).toList());
 		data.put("imageUrls",
 				exchange.question()
 					.parts()

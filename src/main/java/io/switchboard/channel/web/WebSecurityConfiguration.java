@@ -40,7 +40,7 @@ class WebSecurityConfiguration {
 				&& request.getLocalPort() == managementPort;
 		http.authorizeHttpRequests(requests -> requests
 			.requestMatchers("/login", "/setup", "/invite/**", "/webjars/**", "/css/**", "/js/**", "/favicon.ico",
-					"/favicon.svg", "/export/download", "/error", "/media/**", "/actuator/health",
+					"/favicon.svg", "/export/download", "/error", "/media/**", "/voice/speech/**", "/actuator/health",
 					"/actuator/health/**")
 			.permitAll()
 			.requestMatchers(onManagementPort)

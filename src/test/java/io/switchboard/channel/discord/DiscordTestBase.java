@@ -55,6 +55,9 @@ abstract class DiscordTestBase {
 	/** Hears voice messages. */
 	static final FakeTranscriptions whisper = FakeTranscriptions.start(null);
 
+	/** Speaks answers, for people who switch spoken answers on. */
+	static final io.switchboard.fakes.FakeSpeech tts = io.switchboard.fakes.FakeSpeech.start(null);
+
 	private static final AtomicInteger people = new AtomicInteger();
 
 	/** What became of each message the bot received, by message id. */
@@ -97,6 +100,9 @@ abstract class DiscordTestBase {
 		registry.add("switchboard.llm.providers.whisper.type", () -> "openai");
 		registry.add("switchboard.llm.providers.whisper.base-url", () -> whisper.baseUrl().toString());
 		registry.add("switchboard.voice.provider", () -> "whisper");
+		registry.add("switchboard.llm.providers.tts.type", () -> "openai");
+		registry.add("switchboard.llm.providers.tts.base-url", () -> tts.baseUrl().toString());
+		registry.add("switchboard.voice.speech.provider", () -> "tts");
 		// the demo image provider takes 2 s, polled every 0.5 s: progress to show
 		registry.add("switchboard.image.demo.duration", () -> "2s");
 		registry.add("db-scheduler.polling-interval", () -> "100ms");

@@ -1,5 +1,7 @@
 package io.switchboard.channel.discord;
 
+import java.util.List;
+
 import io.switchboard.fakes.FakeDiscord;
 import io.switchboard.fakes.Sounds;
 import org.junit.jupiter.api.BeforeEach;
@@ -32,6 +34,24 @@ class DiscordVoiceTest extends DiscordTestBase {
 			.contains("🎤 what I heard: What is a switchboard?", "Echo: What is a switchboard?");
 		assertThat(whisper.uploads()).singleElement()
 			.satisfies(upload -> assertThat(upload.get("file").bytes()).isEqualTo(wav));
+	}
+
+	@Test
+	void withSpokenAnswersOnTheAnswerComesWithItsMp3() {
+		FakeDiscord.User ria = person("ria");
+		FakeDiscord.FakeMessage on = discord.sayInDm(ria, "/user voice on");
+		assertThat(replyTo(on).content()).contains("Spoken answers on");
+
+		FakeDiscord.FakeMessage question = askInDm(ria, "Tell me about lanterns");
+
+		List<FakeDiscord.Attachment> spoken = discord.botMessagesIn(question.channelId)
+			.stream()
+			.flatMap(message -> message.files().stream())
+			.filter(file -> file.filename().endsWith(".mp3"))
+			.toList();
+		assertThat(spoken).singleElement()
+			.satisfies(file -> assertThat(file.bytes())
+				.isEqualTo(io.switchboard.fakes.FakeSpeech.audioFor("Echo: Tell me about lanterns")));
 	}
 
 	@Test

@@ -42,6 +42,8 @@ class LineVoiceTest {
 
 	static final FakeTranscriptions whisper = FakeTranscriptions.start("sk-line-voice");
 
+	static final io.switchboard.fakes.FakeSpeech tts = io.switchboard.fakes.FakeSpeech.start("sk-line-voice");
+
 	static final Duration WAIT = Duration.ofSeconds(20);
 
 	@DynamicPropertySource
@@ -61,6 +63,10 @@ class LineVoiceTest {
 		registry.add("switchboard.llm.models.gpt-test.provider", () -> "fake-openai");
 		registry.add("switchboard.llm.models.gpt-test.upstream-model", () -> "gpt-4o-mini");
 		registry.add("switchboard.voice.provider", () -> "whisper");
+		registry.add("switchboard.llm.providers.tts.type", () -> "openai");
+		registry.add("switchboard.llm.providers.tts.base-url", () -> tts.baseUrl().toString());
+		registry.add("switchboard.llm.providers.tts.api-key", () -> "sk-line-voice");
+		registry.add("switchboard.voice.speech.provider", () -> "tts");
 	}
 
 	@AfterAll
@@ -68,6 +74,7 @@ class LineVoiceTest {
 		line.close();
 		openai.close();
 		whisper.close();
+		tts.close();
 	}
 
 	@LocalServerPort
@@ -87,6 +94,31 @@ class LineVoiceTest {
 		line.reset();
 		openai.reset();
 		whisper.reset();
+		tts.reset();
+	}
+
+	@Test
+	void withSpokenAnswersOnAnAnswerComesAsAnAudioMessageWithItsLengthFirst() {
+		String user = newUser();
+		deliver(line.text(FakeLine.user(user), "/user voice on"));
+		assertThat(String.join("\n", awaitSent(user, 1).getFirst().texts())).contains("Spoken answers on");
+
+		openai.reply("Taipei is the capital of Taiwan. It lies in the north.");
+		deliver(line.text(FakeLine.user(user), "What is the capital of Taiwan?"));
+
+		com.fasterxml.jackson.databind.JsonNode messages = awaitSent(user, 2).get(1).messages();
+		assertThat(messages.get(0).path("type").asText()).isEqualTo("audio");
+		String url = messages.get(0).path("originalContentUrl").asText();
+		assertThat(url).matches("https://bot\\.example\\.com/voice/speech/[0-9]+/0\\.mp3\\?exp=[0-9]+&sig=.+");
+		// the fake speaks a second per 15 characters: 54 characters, 3 s of MP3 frames
+		assertThat(messages.get(0).path("duration").asLong()).isBetween(2900L, 3100L);
+		assertThat(messages.get(1).path("text").asText()).contains("Taipei is the capital of Taiwan.");
+		// LINE fetches the file from the link, without a sign-in
+		java.net.http.HttpResponse<byte[]> fetched = new io.switchboard.testsupport.WebSession(port)
+			.getBytes(url.replace("https://bot.example.com", ""));
+		assertThat(fetched.statusCode()).isEqualTo(200);
+		assertThat(fetched.body()).isEqualTo(
+				io.switchboard.fakes.FakeSpeech.audioFor("Taipei is the capital of Taiwan. It lies in the north."));
 	}
 
 	@Test

@@ -35,6 +35,8 @@ class SlackVoiceTest {
 
 	static final FakeTranscriptions whisper = FakeTranscriptions.start(null);
 
+	static final io.switchboard.fakes.FakeSpeech tts = io.switchboard.fakes.FakeSpeech.start(null);
+
 	@DynamicPropertySource
 	static void fakes(DynamicPropertyRegistry registry) {
 		registry.add("switchboard.slack.bot-token", () -> FakeSlack.BOT_TOKEN);
@@ -48,11 +50,15 @@ class SlackVoiceTest {
 		registry.add("switchboard.llm.providers.whisper.type", () -> "openai");
 		registry.add("switchboard.llm.providers.whisper.base-url", () -> whisper.baseUrl().toString());
 		registry.add("switchboard.voice.provider", () -> "whisper");
+		registry.add("switchboard.llm.providers.tts.type", () -> "openai");
+		registry.add("switchboard.llm.providers.tts.base-url", () -> tts.baseUrl().toString());
+		registry.add("switchboard.voice.speech.provider", () -> "tts");
 	}
 
 	@AfterAll
 	static void stop() {
 		slack.close();
+		tts.close();
 		openai.close();
 		whisper.close();
 	}
@@ -64,6 +70,29 @@ class SlackVoiceTest {
 	void reset() {
 		openai.reset();
 		whisper.reset();
+		tts.reset();
+	}
+
+	@Test
+	void withSpokenAnswersOnTheAnswerIsUploadedIntoItsThreadAsMp3() {
+		// switched on by voice, like any command
+		whisper.hears("/user voice on");
+		awaitText(shareClip(Sounds.sineWav(1, 300)), "Spoken answers on");
+
+		whisper.hears("What is a channel?");
+		String at = shareClip(Sounds.sineWav(1, 440));
+
+		awaitText(at, "Echo: What is a channel?");
+		await().atMost(Duration.ofSeconds(20))
+			.until(() -> slack.uploads().stream().anyMatch(upload -> at.equals(upload.threadTs())));
+		FakeSlack.Upload spoken = slack.uploads()
+			.stream()
+			.filter(upload -> at.equals(upload.threadTs()))
+			.findFirst()
+			.orElseThrow();
+		assertThat(spoken.filename()).endsWith(".mp3");
+		assertThat(spoken.channel()).isEqualTo("CGENERAL");
+		assertThat(spoken.bytes()).isEqualTo(io.switchboard.fakes.FakeSpeech.audioFor("Echo: What is a channel?"));
 	}
 
 	@Test

@@ -1,0 +1,360 @@
+package io.switchboard.channel.web;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.LocalDate;
+import java.time.ZoneOffset;
+import java.util.List;
+import java.util.Map;
+
+import com.microsoft.playwright.BrowserContext;
+import com.microsoft.playwright.Locator;
+import com.microsoft.playwright.Page;
+import com.microsoft.playwright.assertions.LocatorAssertions;
+import com.microsoft.playwright.assertions.PlaywrightAssertions;
+import com.microsoft.playwright.options.FilePayload;
+import io.switchboard.conversation.Conversations;
+import io.switchboard.conversation.PlatformUserId;
+import io.switchboard.conversation.UserRole;
+import io.switchboard.fakes.FakeOpenAi;
+import io.switchboard.fakes.FakeSpeech;
+import io.switchboard.fakes.FakeTranscriptions;
+import io.switchboard.fakes.Sounds;
+import io.switchboard.storage.Images;
+import io.switchboard.testsupport.Browser;
+import io.switchboard.testsupport.IntegrationTest;
+import io.switchboard.testsupport.WebSession;
+import io.switchboard.usage.UsageLedger;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import org.springframework.beans.factory.annotation.Autowired;
+import org.springframework.boot.test.web.server.LocalServerPort;
+import org.springframework.jdbc.core.simple.JdbcClient;
+import org.springframework.test.context.DynamicPropertyRegistry;
+import org.springframework.test.context.DynamicPropertySource;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/**
+ * Voice messages on the chat page, against the fake OpenAI chat and transcription
+ * servers: an uploaded audio file and a recording from Chromium's fake microphone (fed a
+ * generated WAV) are answered as their words, with what was heard shown above the answer;
+ * a clip too long, too large or not audio is refused with the reason and nothing is
+ * stored. The page with its voice controls passes axe.
+ */
+@IntegrationTest
+class WebVoiceTest {
+
+	static final FakeOpenAi openai = FakeOpenAi.start("sk-web-voice");
+
+	static final FakeTranscriptions whisper = FakeTranscriptions.start("sk-web-voice");
+
+	static final FakeSpeech tts = FakeSpeech.start("sk-web-tts");
+
+	@TempDir
+	static Path temp;
+
+	static Browser browser;
+
+	@DynamicPropertySource
+	static void fakes(DynamicPropertyRegistry registry) {
+		registry.add("switchboard.llm.providers.fake-openai.type", () -> "openai");
+		registry.add("switchboard.llm.providers.fake-openai.base-url", () -> openai.baseUrl().toString());
+		registry.add("switchboard.llm.providers.fake-openai.api-key", openai::apiKey);
+		registry.add("switchboard.llm.providers.whisper.type", () -> "openai");
+		registry.add("switchboard.llm.providers.whisper.base-url", () -> whisper.baseUrl().toString());
+		registry.add("switchboard.llm.providers.whisper.api-key", () -> "sk-web-voice");
+		registry.add("switchboard.llm.default-model", () -> "gpt-test");
+		registry.add("switchboard.llm.models.gpt-test.provider", () -> "fake-openai");
+		registry.add("switchboard.llm.models.gpt-test.upstream-model", () -> "gpt-4o-mini");
+		registry.add("switchboard.voice.provider", () -> "whisper");
+		// small limits, so that a generated WAV can cross each one alone (8 kHz 16-bit
+		// mono is 16 KB a second)
+		registry.add("switchboard.voice.max-size", () -> "64KB");
+		registry.add("switchboard.voice.max-duration", () -> "3s");
+		registry.add("switchboard.llm.providers.tts.type", () -> "openai");
+		registry.add("switchboard.llm.providers.tts.base-url", () -> tts.baseUrl().toString());
+		registry.add("switchboard.llm.providers.tts.api-key", () -> "sk-web-tts");
+		registry.add("switchboard.voice.speech.provider", () -> "tts");
+		registry.add("switchboard.voice.speech.max-characters", () -> "100");
+		registry.add("switchboard.voice.speech.price-per-million-characters", () -> "15");
+	}
+
+	@AfterAll
+	static void stop() {
+		if (browser != null) {
+			browser.close();
+		}
+		openai.close();
+		whisper.close();
+		tts.close();
+	}
+
+	@LocalServerPort
+	int port;
+
+	@Autowired
+	WebAccounts accounts;
+
+	@Autowired
+	Conversations conversations;
+
+	@Autowired
+	JdbcClient jdbc;
+
+	@Autowired
+	UsageLedger ledger;
+
+	@BeforeEach
+	void fresh() {
+		openai.reset();
+		whisper.reset();
+		tts.reset();
+		synchronized (WebVoiceTest.class) {
+			if (accounts.needsSetup()) {
+				accounts.createFirstAdmin("ada", "Ada", "correct horse");
+			}
+		}
+	}
+
+	@Test
+	void anUploadedClipIsAnsweredAsItsWordsWithWhatWasHeardFirst() throws IOException {
+		WebSession page = member("uploader");
+		byte[] wav = Sounds.sineWav(2, 440);
+		whisper.hears("What is the capital of Taiwan?");
+
+		HttpResponse<String> sent = page.postMultipart("/chat/messages", Map.of("clientId", "voice-upload-1"), "audio",
+				"question.wav", wav);
+
+		assertThat(sent.statusCode()).isEqualTo(200);
+		String stream = sent.body();
+		assertThat(stream).contains("event:notice").contains("what I heard: What is the capital of Taiwan?");
+		assertThat(stream).contains("event:done").contains("Echo: What is the capital of Taiwan?");
+		assertThat(stream.indexOf("what I heard")).isLessThan(stream.indexOf("event:done"));
+		// the model was asked the words; the clip is kept with them; its seconds are
+		// billed
+		assertThat(openai.lastRequestJson().toString()).contains("What is the capital of Taiwan?");
+		assertThat(whisper.uploads()).singleElement()
+			.satisfies(upload -> assertThat(upload.get("file").bytes()).isEqualTo(wav));
+		assertThat(jdbc.sql("SELECT transcript FROM voice_clips WHERE bytes = ?").param(wav).query(String.class).list())
+			.containsExactly("What is the capital of Taiwan?");
+		long id = conversations.findUser(new PlatformUserId("web", "uploader")).orElseThrow().id().value();
+		assertThat(ledger.audioSeconds(id, LocalDate.now(ZoneOffset.UTC))).isEqualTo(2);
+	}
+
+	@Test
+	void aClipTooLongTooLargeOrNotAudioIsRefusedAndNothingIsStored() throws IOException {
+		WebSession page = member("refused");
+		long clipsBefore = clips();
+
+		HttpResponse<String> tooLong = page.postMultipart("/chat/messages", Map.of(), "audio", "long.wav",
+				Sounds.sineWav(3.5, 440));
+		assertThat(tooLong.statusCode()).isEqualTo(400);
+		assertThat(tooLong.body()).contains("The voice message is 0:04 long; this server listens to 0:03 at most.");
+
+		// the page's own measure counts when the file has no length in it
+		HttpResponse<String> measured = page.postMultipart("/chat/messages", Map.of("audioMillis", "9000"), "audio",
+				"voice.webm", Sounds.header("webm"));
+		assertThat(measured.statusCode()).isEqualTo(400);
+		assertThat(measured.body()).contains("0:09 long");
+
+		HttpResponse<String> tooLarge = page.postMultipart("/chat/messages", Map.of(), "audio", "big.wav",
+				Sounds.sineWav(4.5, 440));
+		assertThat(tooLarge.statusCode()).isEqualTo(400);
+		assertThat(tooLarge.body()).contains("larger than 64 KB");
+
+		HttpResponse<String> notAudio = page.postMultipart("/chat/messages", Map.of(), "audio", "song.mp3",
+				Images.png(8, 8));
+		assertThat(notAudio.statusCode()).isEqualTo(400);
+		assertThat(notAudio.body()).contains("That is not audio I can listen to");
+
+		HttpResponse<String> withText = page.postMultipart("/chat/messages", Map.of("text", "and this"), "audio",
+				"voice.wav", Sounds.sineWav(1, 440));
+		assertThat(withText.statusCode()).isEqualTo(400);
+		assertThat(withText.body()).contains("Send a voice message on its own");
+
+		assertThat(whisper.requests()).isEmpty();
+		assertThat(openai.requests()).isEmpty();
+		assertThat(clips()).isEqualTo(clipsBefore);
+		long id = conversations.findUser(new PlatformUserId("web", "refused")).orElseThrow().id().value();
+		assertThat(conversations.ownAndPublicSessions(new io.switchboard.conversation.UserId(id), 10, 0)
+			.stream()
+			.filter(session -> session.isOwnedBy(new io.switchboard.conversation.UserId(id)))
+			.toList()).isEmpty();
+	}
+
+	@Test
+	void silenceIsRefusedWithAPlainMessage() throws IOException {
+		WebSession page = member("quiet");
+		whisper.hears("");
+
+		HttpResponse<String> silent = page.postMultipart("/chat/messages", Map.of(), "audio", "quiet.wav",
+				Sounds.sineWav(1, 220));
+
+		assertThat(silent.statusCode()).isEqualTo(400);
+		assertThat(silent.body()).contains("I heard no words in that voice message");
+		assertThat(openai.requests()).isEmpty();
+	}
+
+	@Test
+	void aRecordingFromTheMicrophoneAndAnUploadAreAnsweredOnThePage() throws IOException {
+		// Chromium's fake microphone plays this file in a loop
+		Path spoken = temp.resolve("spoken.wav");
+		Files.write(spoken, Sounds.sineWav(2, 440));
+		synchronized (WebVoiceTest.class) {
+			if (browser == null) {
+				browser = Browser.launch(List.of("--use-fake-ui-for-media-stream", "--use-fake-device-for-media-stream",
+						"--use-file-for-fake-audio-capture=" + spoken));
+			}
+		}
+		member("speaker");
+		try (BrowserContext context = browser.newContext(port, 1280, 900, false)) {
+			context.grantPermissions(List.of("microphone"));
+			Page page = context.newPage();
+			page.navigate("/login");
+			page.fill("input[name=username]", "speaker");
+			page.fill("input[name=password]", "password-speaker");
+			page.click("button[type=submit]");
+			PlaywrightAssertions.assertThat(page.locator("#composer")).hasAttribute("data-ready", "true");
+			PlaywrightAssertions.assertThat(page.locator("#record")).isVisible();
+
+			// record a moment, then stop: it is sent, heard and answered
+			whisper.hears("Tell me about tea.");
+			page.click("#record");
+			PlaywrightAssertions.assertThat(page.locator("#record")).hasAttribute("aria-pressed", "true");
+			page.waitForTimeout(1500);
+			page.click("#record");
+			Locator heard = page.locator(".message.notice").first();
+			PlaywrightAssertions.assertThat(heard)
+				.containsText("what I heard: Tell me about tea.",
+						new LocatorAssertions.ContainsTextOptions().setTimeout(15_000));
+			PlaywrightAssertions.assertThat(page.locator(".message.assistant").last().locator(".body"))
+				.hasText("Echo: Tell me about tea.");
+			PlaywrightAssertions.assertThat(page.locator(".message.user.voice audio")).hasCount(1);
+			// what the browser recorded went up as WebM, and is kept with its words
+			assertThat(whisper.uploads()).singleElement()
+				.satisfies(upload -> assertThat(upload.get("file").fileName()).endsWith(".webm"));
+			assertThat(jdbc.sql("SELECT mime_type FROM voice_clips WHERE transcript = ?")
+				.param("Tell me about tea.")
+				.query(String.class)
+				.list()).containsExactly("audio/webm");
+			page.screenshot(new Page.ScreenshotOptions().setPath(Path.of("target/screenshots/voice-recorded.png"))
+				.setFullPage(true));
+
+			// an audio file chosen from the disk is sent at once
+			whisper.hears("And coffee?");
+			page.setInputFiles("#audio-input", new FilePayload("coffee.wav", "audio/wav", Sounds.sineWav(1, 330)));
+			PlaywrightAssertions.assertThat(page.locator(".message.assistant").last().locator(".body"))
+				.hasText("Echo: And coffee?");
+			PlaywrightAssertions.assertThat(page.locator(".message.notice").last())
+				.containsText("what I heard: And coffee?");
+
+			// a file that is not audio: the reason shows, and nothing is added to the
+			// session
+			page.setInputFiles("#audio-input", new FilePayload("song.mp3", "audio/mpeg", Images.png(8, 8)));
+			PlaywrightAssertions.assertThat(page.locator(".message.error").last())
+				.containsText("That is not audio I can listen to");
+			page.screenshot(new Page.ScreenshotOptions().setPath(Path.of("target/screenshots/voice-upload.png"))
+				.setFullPage(true));
+
+			// after a reload the conversation holds the words as asked
+			page.reload();
+			PlaywrightAssertions.assertThat(page.locator(".message.user")).hasCount(2);
+			PlaywrightAssertions.assertThat(page.locator(".message.user").first()).hasText("Tell me about tea.");
+
+			String axe;
+			try (InputStream in = getClass()
+				.getResourceAsStream("/META-INF/resources/webjars/axe-core/4.6.3/axe.min.js")) {
+				axe = new String(in.readAllBytes(), StandardCharsets.UTF_8);
+			}
+			page.addScriptTag(new Page.AddScriptTagOptions().setContent(axe));
+			Object violations = page.evaluate(
+					"async () => (await axe.run()).violations.filter(v => v.impact === 'serious' || v.impact === 'critical')"
+							+ ".map(v => v.id + ': ' + v.nodes.slice(0, 3).map(n => n.target.join(' ')).join(', '))");
+			assertThat((List<?>) violations).as("serious or critical accessibility violations").isEmpty();
+		}
+	}
+
+	@Test
+	void withSpokenAnswersOnTheAnswerComesWithAPlayerForEachPiece() throws IOException {
+		WebSession page = member("listener");
+		long id = conversations.findUser(new PlatformUserId("web", "listener")).orElseThrow().id().value();
+
+		HttpResponse<String> on = page.postMultipart("/chat/messages", Map.of("text", "/user voice on"), null, null,
+				null);
+		assertThat(on.body()).contains("Spoken answers on");
+
+		// a long answer is spoken in pieces of at most 100 characters, split after
+		// sentences
+		String answer = "Tea is a drink made from leaves. " + "It is brewed in hot water for a few minutes. ".repeat(3)
+				+ "Milk is optional.";
+		openai.reply(answer);
+		String stream = page.postMultipart("/chat/messages", Map.of("text", "What is tea?"), null, null, null).body();
+		assertThat(stream).contains("event:done");
+		List<String> links = new java.util.ArrayList<>();
+		java.util.regex.Matcher found = java.util.regex.Pattern
+			.compile("/voice/speech/[0-9]+/[0-9]+\\.mp3\\?exp=[0-9]+&sig=[A-Za-z0-9_-]+")
+			.matcher(stream.replace("\\u0026", "&"));
+		while (found.find()) {
+			links.add(found.group());
+		}
+		List<String> inputs = tts.spoken().stream().map(spoken -> spoken.path("input").asText()).toList();
+		assertThat(inputs).hasSizeGreaterThan(1)
+			.allSatisfy(input -> assertThat(input.length()).isLessThanOrEqualTo(100));
+		assertThat(String.join(" ", inputs)).isEqualTo(answer.strip());
+		assertThat(tts.spoken()).allSatisfy(spoken -> {
+			assertThat(spoken.path("model").asText()).isEqualTo("tts-1");
+			assertThat(spoken.path("voice").asText()).isEqualTo("alloy");
+		});
+		assertThat(links).hasSize(inputs.size());
+
+		// the links play without a sign-in (LINE fetches them so), and only as signed
+		HttpResponse<byte[]> first = new WebSession(port).getBytes(links.getFirst());
+		assertThat(first.statusCode()).isEqualTo(200);
+		assertThat(first.headers().firstValue("Content-Type")).hasValue("audio/mpeg");
+		assertThat(first.body()).isEqualTo(FakeSpeech.audioFor(inputs.getFirst()));
+		assertThat(new WebSession(port).getBytes(links.getFirst().replaceAll("sig=.*", "sig=forged")).statusCode())
+			.isEqualTo(403);
+
+		// characters priced per million, the pieces' seconds under the speech model
+		long characters = inputs.stream().mapToLong(String::length).sum();
+		LocalDate today = LocalDate.now(ZoneOffset.UTC);
+		assertThat(ledger.forUser(id, today, today)).filteredOn(row -> row.model().equals("tts-1"))
+			.singleElement()
+			.satisfies(row -> assertThat(row.costNanos()).isEqualTo(characters * 15_000));
+		assertThat(ledger.audioSeconds(id, today)).isPositive();
+
+		// off again: text only, nothing spoken
+		page.postMultipart("/chat/messages", Map.of("text", "/user voice off"), null, null, null);
+		tts.reset();
+		String quiet = page.postMultipart("/chat/messages", Map.of("text", "And coffee?"), null, null, null).body();
+		assertThat(quiet).contains("event:done").doesNotContain("/voice/speech/");
+		assertThat(tts.spoken()).isEmpty();
+	}
+
+	private long clips() {
+		return jdbc.sql("SELECT COUNT(*) FROM voice_clips").query(Long.class).single();
+	}
+
+	private WebSession member(String name) {
+		synchronized (WebVoiceTest.class) {
+			if (conversations.findUser(new PlatformUserId("web", name)).isEmpty()) {
+				accounts.createAccount(accounts.loadUserByUsername("ada"), name, name, "password-" + name,
+						UserRole.MEMBER);
+			}
+		}
+		WebSession session = new WebSession(port);
+		assertThat(session.signIn(name, "password-" + name)).endsWith("/");
+		session.get("/");
+		return session;
+	}
+
+}
