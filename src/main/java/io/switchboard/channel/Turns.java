@@ -35,8 +35,9 @@ import org.springframework.stereotype.Service;
  * answered, or its question marked failed with a plain message after
  * {@code turn-attempts} runs. Settling the question (before), making its delivery due and
  * deleting the row happen in one unit of writes, and a settled question is never asked
- * again, so a turn run twice answers once. An answer that stopped before a tool to ask its
- * user gets the question with its buttons as a notice right behind it, in the same unit.
+ * again, so a turn run twice answers once. An answer that stopped before a tool to ask
+ * its user gets the question with its buttons as a notice right behind it, in the same
+ * unit.
  */
 @Service
 class Turns implements SmartLifecycle {

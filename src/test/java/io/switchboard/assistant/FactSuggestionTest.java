@@ -187,10 +187,18 @@ class FactSuggestionTest {
 		// the chat page, for its CSRF token
 		assertThat(web.get("/").statusCode()).isEqualTo(200);
 		String events = "";
+		String session = null;
 		for (int n = 1; n <= 40 && summaries.requests().isEmpty(); n++) {
-			var sent = web.postMultipart("/chat/messages", java.util.Map.of("text", question(n)), null, null, null);
+			// the page names its session: a message without one starts a new chat
+			java.util.Map<String, String> fields = session == null ? java.util.Map.of("text", question(n))
+					: java.util.Map.of("text", question(n), "sessionId", session);
+			var sent = web.postMultipart("/chat/messages", fields, null, null, null);
 			assertThat(sent.statusCode()).as(sent.body()).isEqualTo(200);
 			events = sent.body();
+			java.util.regex.Matcher id = java.util.regex.Pattern.compile("\"sessionId\":(\\d+)").matcher(events);
+			if (session == null && id.find()) {
+				session = id.group(1);
+			}
 		}
 		assertThat(summaries.requests()).as("a compaction").isNotEmpty();
 		// on the page's stream, after the answer started and before it is done
