@@ -89,7 +89,7 @@ abstract class StorageContract {
 		assertThat(conversations.saveSummary(session.id(), 1, 1, 10, "the same ten again", 5, "demo", 1)).isFalse();
 		assertThat(conversations.saveSummary(session.id(), 1, 1, 8, "fewer", 2, "demo", 1)).isFalse();
 		assertThat(conversations.saveSummary(session.id(), 1, 1, 20, "first twenty", 6, "demo", 2)).isTrue();
-		assertThat(conversations.saveSummary(session.id(), 2, 1, 3, "another topic", 2, null, 1)).isTrue();
+		assertThat(conversations.saveSummary(session.id(), 2, 1, 3, "another topic", 2, "demo", 1)).isTrue();
 
 		TopicSummary summary = conversations.summary(session.id(), 1).orElseThrow();
 		assertThat(summary.text()).isEqualTo("first twenty");
