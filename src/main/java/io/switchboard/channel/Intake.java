@@ -13,6 +13,7 @@ import io.switchboard.assistant.Reply;
 import io.switchboard.conversation.AnswerState;
 import io.switchboard.conversation.Exchange;
 import io.switchboard.conversation.PlaceKind;
+import io.switchboard.system.WritePriority;
 import io.switchboard.voice.Heard;
 import io.switchboard.voice.Voice;
 
@@ -68,7 +69,9 @@ public class Intake {
 		if (!(inbound.body() instanceof Inbound.Body.Quiet)) {
 			renderers.require(inbound.platform());
 		}
-		Work work = transactions.inOne(() -> {
+		// the platform waits for this write to answer 200: it goes before background
+		// writes
+		Work work = WritePriority.urgent(() -> transactions.inOne(() -> {
 			if (!events.record(inbound.platform(), inbound.key(), clock.millis())) {
 				return null;
 			}
@@ -80,7 +83,7 @@ public class Intake {
 				case Inbound.Body.Replies replies -> new Work(null, notices(inbound, replies.replies()), null);
 				case Inbound.Body.Quiet quiet -> new Work(null, null, null);
 			};
-		});
+		}));
 		if (work == null) {
 			log.debug("{} event {} was taken in before; nothing new", inbound.platform(), inbound.key());
 			return new Taken.Duplicate();

@@ -133,4 +133,57 @@ class SqliteWritersTest {
 		}
 	}
 
+	@Test
+	void writersWaitingForTheirTurnHoldNoConnectionSoReadersGoOn() throws Exception {
+		HikariConfig config = new HikariConfig();
+		config.setJdbcUrl("jdbc:sqlite:" + folder.resolve("small.db") + "?journal_mode=WAL&transaction_mode=IMMEDIATE");
+		config.setMaximumPoolSize(2);
+		config.setConnectionTimeout(2_000);
+		try (HikariDataSource pool = new HikariDataSource(config)) {
+			SqliteWriters writers = new SqliteWriters(pool);
+			try (Connection setup = writers.getConnection(); Statement create = setup.createStatement()) {
+				create.execute("CREATE TABLE t (a INTEGER)");
+			}
+			try (Connection holder = writers.getConnection()) {
+				holder.setAutoCommit(false);
+				holder.createStatement().executeUpdate("INSERT INTO t VALUES (1)");
+				// five writers wait for the turn: with each holding a pooled connection
+				// the
+				// pool of two would be gone
+				List<Thread> waiting = new ArrayList<>();
+				for (int i = 0; i < 5; i++) {
+					waiting.add(Thread.ofVirtual().start(() -> {
+						try (Connection next = writers.getConnection()) {
+							next.setAutoCommit(false);
+							next.createStatement().executeUpdate("INSERT INTO t VALUES (2)");
+							next.commit();
+							next.setAutoCommit(true);
+						}
+						catch (Exception failed) {
+							throw new IllegalStateException(failed);
+						}
+					}));
+				}
+				org.awaitility.Awaitility.await()
+					.atMost(java.time.Duration.ofSeconds(10))
+					.until(() -> writers.waiting() == 5);
+				try (Connection reader = writers.getConnection(); Statement read = reader.createStatement()) {
+					var rows = read.executeQuery("SELECT COUNT(*) FROM t");
+					rows.next();
+					assertThat(rows.getInt(1)).as("the holder has not committed yet").isZero();
+				}
+				holder.commit();
+				holder.setAutoCommit(true);
+				for (Thread writer : waiting) {
+					writer.join(java.time.Duration.ofSeconds(10));
+				}
+			}
+			try (Connection check = writers.getConnection(); Statement count = check.createStatement()) {
+				var rows = count.executeQuery("SELECT COUNT(*) FROM t");
+				rows.next();
+				assertThat(rows.getInt(1)).isEqualTo(6);
+			}
+		}
+	}
+
 }
