@@ -37,9 +37,9 @@ public class Conversations {
 
 	private final ConfirmationStorage confirmations;
 
-	private final SummaryStore summaries;
+	private final SummaryStorage summaries;
 
-	private final MemoryStore memories;
+	private final MemoryStorage memories;
 
 	private final MemoryProperties memory;
 
@@ -54,9 +54,9 @@ public class Conversations {
 	private final Clock clock;
 
 	Conversations(UserStorage users, SessionStorage sessions, MessageStorage messages,
-			ConfirmationStorage confirmations, SummaryStore summaries, MemoryStore memories, MemoryProperties memory,
-			PartsCodec parts, ModelCatalog models, ConversationProperties properties, TransactionTemplate transactions,
-			Clock clock) {
+			ConfirmationStorage confirmations, SummaryStorage summaries, MemoryStorage memories,
+			MemoryProperties memory, PartsCodec parts, ModelCatalog models, ConversationProperties properties,
+			TransactionTemplate transactions, Clock clock) {
 		this.users = users;
 		this.sessions = sessions;
 		this.messages = messages;
@@ -613,6 +613,15 @@ public class Conversations {
 	 */
 	public List<StoredMessage> contextPage(SessionId session, int topic, int beforeSeq, int limit) {
 		return messages.newestFirst(session, topic, beforeSeq, limit);
+	}
+
+	/**
+	 * A page of a session's messages in order, after topic {@code afterTopic}, message
+	 * {@code afterSeq} (0 and 0 for the first page): for reading a whole session, as an
+	 * export does. The caller has checked that its reader may see the session.
+	 */
+	public List<StoredMessage> messagesInOrder(SessionId session, int afterTopic, int afterSeq, int limit) {
+		return messages.oldestFirst(session, afterTopic, afterSeq, limit);
 	}
 
 	/** The last messages of a session the viewer may see, oldest first. */

@@ -237,6 +237,21 @@ class DynamoMessageStore implements MessageStorage {
 			.limit(limit));
 	}
 
+	/** One query forwards from just after the given place, up to the last message key. */
+	@Override
+	public List<StoredMessage> oldestFirst(SessionId session, int afterTopic, int afterSeq, int limit) {
+		if (limit <= 0) {
+			return List.of();
+		}
+		return query(QueryRequest.builder()
+			.keyConditionExpression("pk = :p AND sk BETWEEN :from AND :to")
+			.expressionAttributeValues(Map.of(":p", s(DynamoItems.session(session)), ":from",
+					s(sortKey(afterTopic, afterSeq) + "~"), ":to", s("M#~")))
+			.scanIndexForward(true)
+			.consistentRead(true)
+			.limit(limit));
+	}
+
 	@Override
 	public List<StoredMessage> recent(SessionId session, int limit) {
 		if (limit <= 0) {

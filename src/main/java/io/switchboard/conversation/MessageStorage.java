@@ -48,6 +48,13 @@ interface MessageStorage {
 	 */
 	List<StoredMessage> newestFirst(SessionId session, int topic, int beforeSeq, int limit);
 
+	/**
+	 * Up to {@code limit} messages of a session after topic {@code afterTopic}, message
+	 * {@code afterSeq}, in topic and message order (to read a whole session page by
+	 * page).
+	 */
+	List<StoredMessage> oldestFirst(SessionId session, int afterTopic, int afterSeq, int limit);
+
 	/** The last {@code limit} messages of a session across topics, oldest first. */
 	List<StoredMessage> recent(SessionId session, int limit);
 

@@ -122,6 +122,14 @@ class MessageStore implements MessageStorage {
 				LIMIT ?""").params(session.value(), topic, beforeSeq, limit).query(mapper).list();
 	}
 
+	@Override
+	public List<StoredMessage> oldestFirst(SessionId session, int afterTopic, int afterSeq, int limit) {
+		return jdbc.sql(SELECT_MESSAGE + """
+				WHERE session_id = ? AND (topic > ? OR (topic = ? AND seq > ?))
+				ORDER BY topic, seq
+				LIMIT ?""").params(session.value(), afterTopic, afterTopic, afterSeq, limit).query(mapper).list();
+	}
+
 	/**
 	 * The last {@code limit} messages of a session across topics, oldest first, for
 	 * display.

@@ -3,12 +3,14 @@ package io.switchboard.conversation;
 import java.time.Instant;
 import java.util.Optional;
 
+import org.springframework.boot.autoconfigure.condition.ConditionalOnProperty;
 import org.springframework.jdbc.core.simple.JdbcClient;
 import org.springframework.stereotype.Repository;
 
 /** Topics' running summaries, one row per session and topic. */
 @Repository
-class SummaryStore {
+@ConditionalOnProperty(name = "switchboard.storage.type", havingValue = "jdbc", matchIfMissing = true)
+class SummaryStore implements SummaryStorage {
 
 	private final JdbcClient jdbc;
 
@@ -16,7 +18,8 @@ class SummaryStore {
 		this.jdbc = jdbc;
 	}
 
-	Optional<TopicSummary> find(SessionId session, int topic) {
+	@Override
+	public Optional<TopicSummary> find(SessionId session, int topic) {
 		return jdbc.sql("""
 				SELECT from_seq, through_seq, content, token_count, model, steps, updated_at FROM topic_summaries
 				 WHERE session_id = ? AND topic = ?""")
@@ -30,8 +33,9 @@ class SummaryStore {
 	 * Stores a summary that reaches further than the stored one (or the first); false
 	 * when another compaction of the topic got as far or further first.
 	 */
-	boolean save(SessionId session, int topic, int fromSeq, int throughSeq, String text, int tokenCount, String model,
-			int steps, Instant now) {
+	@Override
+	public boolean save(SessionId session, int topic, int fromSeq, int throughSeq, String text, int tokenCount,
+			String model, int steps, Instant now) {
 		return jdbc
 			.sql("""
 					INSERT INTO topic_summaries (session_id, topic, from_seq, through_seq, content, token_count, model, steps,

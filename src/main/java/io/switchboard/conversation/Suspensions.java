@@ -3,7 +3,6 @@ package io.switchboard.conversation;
 import java.time.Clock;
 
 import org.springframework.context.ApplicationEventPublisher;
-import org.springframework.jdbc.core.simple.JdbcClient;
 import org.springframework.stereotype.Service;
 
 /**
@@ -15,24 +14,21 @@ import org.springframework.stereotype.Service;
 @Service
 public class Suspensions {
 
-	private final JdbcClient jdbc;
+	private final SuspensionStorage store;
 
 	private final ApplicationEventPublisher events;
 
 	private final Clock clock;
 
-	Suspensions(JdbcClient jdbc, ApplicationEventPublisher events, Clock clock) {
-		this.jdbc = jdbc;
+	Suspensions(SuspensionStorage store, ApplicationEventPublisher events, Clock clock) {
+		this.store = store;
 		this.events = events;
 		this.clock = clock;
 	}
 
 	/** Whether an admin has suspended the user. */
 	public boolean isSuspended(UserId user) {
-		return jdbc.sql("SELECT COUNT(*) FROM user_suspensions WHERE user_id = ?")
-			.param(user.value())
-			.query(Long.class)
-			.single() > 0;
+		return store.isSuspended(user);
 	}
 
 	/**
@@ -45,18 +41,14 @@ public class Suspensions {
 		if (admin.id().equals(user)) {
 			throw new ConversationException.NotAllowed("You cannot suspend yourself.");
 		}
-		if (!isSuspended(user)) {
-			jdbc.sql("INSERT INTO user_suspensions (user_id, suspended_by, suspended_at) VALUES (?, ?, ?)")
-				.params(user.value(), admin.id().value(), clock.millis())
-				.update();
-		}
+		store.add(user, admin.id(), clock.millis());
 		events.publishEvent(new UserSuspensionChanged(user, true));
 	}
 
 	/** Lifts a user's suspension. */
 	public void lift(User admin, UserId user) {
 		requireAdmin(admin);
-		jdbc.sql("DELETE FROM user_suspensions WHERE user_id = ?").param(user.value()).update();
+		store.remove(user);
 		events.publishEvent(new UserSuspensionChanged(user, false));
 	}
 

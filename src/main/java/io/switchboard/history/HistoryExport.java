@@ -12,14 +12,15 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 
-import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import io.switchboard.conversation.AnswerRecord;
 import io.switchboard.conversation.Conversations;
+import io.switchboard.conversation.MessagePart;
 import io.switchboard.conversation.Session;
 import io.switchboard.conversation.SessionId;
+import io.switchboard.conversation.StoredMessage;
 import io.switchboard.conversation.UserId;
 
-import org.springframework.jdbc.core.simple.JdbcClient;
 import org.springframework.stereotype.Service;
 
 /**
@@ -33,14 +34,11 @@ public class HistoryExport {
 	private static final DateTimeFormatter TIME = DateTimeFormatter.ofPattern("yyyy-MM-dd HH:mm 'UTC'")
 		.withZone(ZoneOffset.UTC);
 
-	private final JdbcClient jdbc;
-
 	private final Conversations conversations;
 
 	private final ObjectMapper json;
 
-	HistoryExport(JdbcClient jdbc, Conversations conversations, ObjectMapper json) {
-		this.jdbc = jdbc;
+	HistoryExport(Conversations conversations, ObjectMapper json) {
 		this.conversations = conversations;
 		this.json = json;
 	}
@@ -189,35 +187,42 @@ public class HistoryExport {
 			Integer tokensIn, Integer tokensOut, String state, String note, Instant at) {
 	}
 
-	private static Integer nullableInt(java.sql.ResultSet row, int column) throws java.sql.SQLException {
-		int value = row.getInt(column);
-		return row.wasNull() ? null : value;
-	}
+	/** Messages a session's export reads at a time. */
+	private static final int PAGE = 500;
 
+	/** A session's messages in order, read page by page through the storage port. */
 	private List<Row> rows(SessionId session) {
-		return jdbc.sql("""
-				SELECT id, topic, seq, role, content, model, tokens_in, tokens_out, state, note, created_at
-				  FROM messages WHERE session_id = ? ORDER BY topic, seq""").param(session.value()).query((row, i) -> {
-			List<String> texts = new ArrayList<>();
-			List<String> images = new ArrayList<>();
-			try {
-				for (JsonNode part : json.readTree(row.getString(5))) {
-					switch (part.path("type").asText()) {
-						case "text" -> texts.add(part.path("text").asText());
-						case "image" -> images.add(part.path("sha256").asText());
+		List<Row> rows = new ArrayList<>();
+		int topic = 0;
+		int seq = 0;
+		for (;;) {
+			List<StoredMessage> page = conversations.messagesInOrder(session, topic, seq, PAGE);
+			for (StoredMessage message : page) {
+				List<String> texts = new ArrayList<>();
+				List<String> images = new ArrayList<>();
+				for (MessagePart part : message.parts()) {
+					switch (part) {
+						case MessagePart.Text text -> texts.add(text.text());
+						case MessagePart.Image image -> images.add(image.sha256());
 						default -> {
-							// a part type from a newer version: left out
+							// tool calls and results are not part of what was said
 						}
 					}
 				}
+				AnswerRecord answer = message.answer();
+				rows.add(new Row(message.id(), message.topic(), message.seq(),
+						message.role().name().toLowerCase(Locale.ROOT), String.join("\n", texts), images,
+						answer == null ? null : answer.model(), answer == null ? null : answer.tokensIn(),
+						answer == null ? null : answer.tokensOut(),
+						message.state() == null ? null : message.state().name().toLowerCase(Locale.ROOT),
+						message.note(), message.createdAt()));
 			}
-			catch (IOException corrupt) {
-				throw new IllegalStateException("stored message content is not valid JSON", corrupt);
+			if (page.size() < PAGE) {
+				return rows;
 			}
-			return new Row(row.getLong(1), row.getInt(2), row.getInt(3), row.getString(4), String.join("\n", texts),
-					images, row.getString(6), nullableInt(row, 7), nullableInt(row, 8), row.getString(9),
-					row.getString(10), Instant.ofEpochMilli(row.getLong(11)));
-		}).list();
+			topic = page.getLast().topic();
+			seq = page.getLast().seq();
+		}
 	}
 
 }

@@ -1,29 +1,27 @@
 package io.switchboard.tool;
 
-import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 
 import io.switchboard.assistant.ToolProperties;
 import io.switchboard.conversation.SessionId;
 
-import org.springframework.jdbc.core.simple.JdbcClient;
 import org.springframework.stereotype.Component;
 
 /**
  * Which MCP servers each session uses: a server's default unless the session's owner
- * chose otherwise (kept in {@code session_tool_servers}), and never one the admin did not
+ * chose otherwise (kept by {@link ToolServerChoices}), and never one the admin did not
  * open to users unless it is on by default.
  */
 @Component
 class SessionToolServers {
 
-	private final JdbcClient jdbc;
+	private final ToolServerChoices store;
 
 	private final ToolProperties properties;
 
-	SessionToolServers(JdbcClient jdbc, ToolProperties properties) {
-		this.jdbc = jdbc;
+	SessionToolServers(ToolServerChoices store, ToolProperties properties) {
+		this.store = store;
 		this.properties = properties;
 	}
 
@@ -45,20 +43,11 @@ class SessionToolServers {
 	}
 
 	Map<String, Boolean> choices(SessionId session) {
-		Map<String, Boolean> chosen = new HashMap<>();
-		jdbc.sql("SELECT server, enabled FROM session_tool_servers WHERE session_id = ?")
-			.param(session.value())
-			.query((row, i) -> chosen.put(row.getString(1), row.getBoolean(2)))
-			.list();
-		return chosen;
+		return store.choices(session);
 	}
 
 	void choose(SessionId session, String server, boolean enabled) {
-		jdbc.sql("""
-				INSERT INTO session_tool_servers (session_id, server, enabled) VALUES (?, ?, ?)
-				ON CONFLICT (session_id, server) DO UPDATE SET enabled = excluded.enabled""")
-			.params(session.value(), server, enabled)
-			.update();
+		store.choose(session, server, enabled);
 	}
 
 }

@@ -19,6 +19,7 @@ import io.switchboard.conversation.AnswerRecord;
 import io.switchboard.conversation.ConversationException;
 import io.switchboard.conversation.Conversations;
 import io.switchboard.conversation.Exchange;
+import io.switchboard.conversation.Fact;
 import io.switchboard.conversation.MessagePart;
 import io.switchboard.conversation.MessageRole;
 import io.switchboard.conversation.Place;
@@ -26,7 +27,10 @@ import io.switchboard.conversation.PlatformUserId;
 import io.switchboard.conversation.Session;
 import io.switchboard.conversation.SessionChoice;
 import io.switchboard.conversation.StoredMessage;
+import io.switchboard.conversation.Suspensions;
+import io.switchboard.conversation.TopicSummary;
 import io.switchboard.conversation.User;
+import io.switchboard.conversation.UserRole;
 import io.switchboard.conversation.UserState;
 import io.switchboard.media.MediaRef;
 import io.switchboard.media.MediaRejected;
@@ -70,6 +74,71 @@ abstract class StorageContract {
 		assertThat(intake.take(Inbound.quiet("nowhere", id))).isInstanceOf(Taken.Duplicate.class);
 		assertThat(intake.seen("nowhere", id)).isTrue();
 		assertThat(intake.seen("nowhere", "other")).isFalse();
+	}
+
+	@Autowired
+	Suspensions suspensions;
+
+	@Test
+	void aTopicsSummaryIsReplacedOnlyByOneThatReachesFurther() {
+		User user = newUser("line");
+		Session session = say(user, Place.direct("line"), "summarise me").session();
+		assertThat(conversations.summary(session.id(), 1)).isEmpty();
+
+		assertThat(conversations.saveSummary(session.id(), 1, 1, 10, "first ten", 4, "demo", 1)).isTrue();
+		assertThat(conversations.saveSummary(session.id(), 1, 1, 10, "the same ten again", 5, "demo", 1)).isFalse();
+		assertThat(conversations.saveSummary(session.id(), 1, 1, 8, "fewer", 2, "demo", 1)).isFalse();
+		assertThat(conversations.saveSummary(session.id(), 1, 1, 20, "first twenty", 6, "demo", 2)).isTrue();
+		assertThat(conversations.saveSummary(session.id(), 2, 1, 3, "another topic", 2, "demo", 1)).isTrue();
+
+		TopicSummary summary = conversations.summary(session.id(), 1).orElseThrow();
+		assertThat(summary.text()).isEqualTo("first twenty");
+		assertThat(summary.throughSeq()).isEqualTo(20);
+		assertThat(summary.tokenCount()).isEqualTo(6);
+		assertThat(summary.steps()).isEqualTo(2);
+		assertThat(conversations.summary(session.id(), 2).orElseThrow().text()).isEqualTo("another topic");
+		// a summary's items never show as messages
+		assertThat(conversations.contextPage(session.id(), 1, Integer.MAX_VALUE, 10)).hasSize(2);
+	}
+
+	@Test
+	void rememberedFactsAreNumberedOldestFirstAndForgotten() {
+		User user = newUser("line");
+		User other = newUser("line");
+		conversations.remember(user.id(), "I am vegetarian");
+		conversations.remember(user.id(), "I live in  Osaka");
+		conversations.remember(other.id(), "someone else's");
+
+		assertThat(conversations.facts(user.id())).extracting(Fact::number, Fact::text)
+			.containsExactly(org.assertj.core.groups.Tuple.tuple(1, "I am vegetarian"),
+					org.assertj.core.groups.Tuple.tuple(2, "I live in Osaka"));
+		assertThat(conversations.forget(user.id(), 1).text()).isEqualTo("I am vegetarian");
+		assertThat(conversations.facts(user.id())).extracting(Fact::number, Fact::text)
+			.containsExactly(org.assertj.core.groups.Tuple.tuple(1, "I live in Osaka"));
+		assertThatThrownBy(() -> conversations.forget(user.id(), 2)).isInstanceOf(ConversationException.class);
+		assertThat(conversations.forgetAll(user.id())).isEqualTo(1);
+		assertThat(conversations.facts(user.id())).isEmpty();
+		assertThat(conversations.facts(other.id())).hasSize(1);
+	}
+
+	@Test
+	void anAdminSuspendsAndLiftsOnce() {
+		User admin = conversations.createUser(new PlatformUserId("web", UUID.randomUUID().toString()), "Admin",
+				UserRole.ADMIN);
+		User user = newUser("line");
+		assertThat(suspensions.isSuspended(user.id())).isFalse();
+
+		suspensions.suspend(admin, user.id());
+		suspensions.suspend(admin, user.id());
+		assertThat(suspensions.isSuspended(user.id())).isTrue();
+		assertThat(suspensions.isSuspended(admin.id())).isFalse();
+		assertThatThrownBy(() -> suspensions.suspend(user, admin.id()))
+			.isInstanceOf(ConversationException.NotAllowed.class);
+
+		suspensions.lift(admin, user.id());
+		assertThat(suspensions.isSuspended(user.id())).isFalse();
+		// the user's own item is untouched
+		assertThat(conversations.user(user.id()).displayName()).isEqualTo("Tester");
 	}
 
 	static final AnswerRecord ANSWER = new AnswerRecord("demo", "demo", 10, 5, 1234, 42, 0, "stop");

@@ -54,15 +54,19 @@ public final class DynamoMessages implements AutoCloseable {
 			.size();
 	}
 
-	/** Turns under way. */
+	/** Turns under way (a finished turn's item stays a while, out of the index). */
 	public int turns(String table) {
-		return scan(table, "begins_with(pk, :t)", Map.of(":t", AttributeValue.fromS("TURN#")), Map.of()).size();
+		return underWay(table).size();
+	}
+
+	private List<Map<String, AttributeValue>> underWay(String table) {
+		return scan(table, "begins_with(pk, :t) AND attribute_exists(gsi1pk)",
+				Map.of(":t", AttributeValue.fromS("TURN#")), Map.of());
 	}
 
 	/** Makes every turn under way look held by {@code node}. */
 	public void holdTurns(String table, String node) {
-		for (Map<String, AttributeValue> turn : scan(table, "begins_with(pk, :t)",
-				Map.of(":t", AttributeValue.fromS("TURN#")), Map.of())) {
+		for (Map<String, AttributeValue> turn : underWay(table)) {
 			client.updateItem(request -> request.tableName(table)
 				.key(Map.of("pk", turn.get("pk"), "sk", turn.get("sk")))
 				.updateExpression("SET #node = :node")

@@ -1,0 +1,29 @@
+package io.switchboard.tool;
+
+import io.switchboard.testsupport.Dynalite;
+import org.junit.jupiter.api.BeforeAll;
+
+import org.springframework.test.context.DynamicPropertyRegistry;
+import org.springframework.test.context.DynamicPropertySource;
+
+/**
+ * Tool choices on DynamoDB (dynalite), in a fresh table. Skips with a message when
+ * dynalite does not answer, unless CI makes it mandatory.
+ */
+class DynamoToolChoicesStorageTest extends ToolChoicesStorageContract {
+
+	@BeforeAll
+	static void requireDynamo() {
+		Dynalite.requireOrSkip();
+	}
+
+	@DynamicPropertySource
+	static void dynamo(DynamicPropertyRegistry registry) {
+		String table = Dynalite.newTable();
+		Dynalite.settings(table).forEach(setting -> {
+			String[] pair = setting.split("=", 2);
+			registry.add(pair[0], () -> pair[1]);
+		});
+	}
+
+}
