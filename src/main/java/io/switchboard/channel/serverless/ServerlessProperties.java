@@ -6,6 +6,7 @@ import java.time.Duration;
 import jakarta.validation.constraints.NotBlank;
 import jakarta.validation.constraints.NotNull;
 
+import org.springframework.boot.autoconfigure.condition.ConditionalOnProperty;
 import org.springframework.boot.context.properties.ConfigurationProperties;
 import org.springframework.boot.context.properties.bind.DefaultValue;
 import org.springframework.validation.annotation.Validated;
@@ -26,6 +27,8 @@ import org.springframework.validation.annotation.Validated;
  */
 @Validated
 @ConfigurationProperties("switchboard.serverless")
+// also keeps the server's properties scan from binding (and checking) them
+@ConditionalOnProperty("switchboard.serverless.queue-url")
 record ServerlessProperties(@NotNull URI queueUrl, @NotBlank String region, URI sqsEndpoint, String deadLetterQueueArn,
 		@DefaultValue("10s") @NotNull Duration sendWait) {
 }
