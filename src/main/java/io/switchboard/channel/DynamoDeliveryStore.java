@@ -244,12 +244,17 @@ class DynamoDeliveryStore implements DeliveryStore {
 
 	@Override
 	public void retry(long id, int attempts, long nextAt, String error, long now) {
+		Map<String, AttributeValue> values = new HashMap<>(
+				Map.of(":attempts", n(attempts), ":next", n(nextAt), ":now", n(now)));
+		String set = "SET attempts = :attempts, next_at = :next, updated_at = :now";
+		if (error != null) {
+			values.put(":error", s(DeliveryStore.abbreviate(error)));
+			set += ", last_error = :error";
+		}
 		table.updateExisting(UpdateItemRequest.builder()
 			.key(key(item(id), "A"))
-			.updateExpression("SET attempts = :attempts, next_at = :next, last_error = :error, updated_at = :now"
-					+ " REMOVE claimed_by, claimed_until")
-			.expressionAttributeValues(Map.of(":attempts", n(attempts), ":next", n(nextAt), ":error",
-					s(String.valueOf(DeliveryStore.abbreviate(error))), ":now", n(now))));
+			.updateExpression(set + " REMOVE claimed_by, claimed_until" + (error == null ? ", last_error" : ""))
+			.expressionAttributeValues(values));
 	}
 
 	@Override
