@@ -27,8 +27,7 @@ import org.springframework.validation.annotation.Validated;
  */
 @Validated
 @ConfigurationProperties("switchboard.serverless")
-// the server's properties scan honours conditions: without this it would bind and
-// validate these in every server, which has no queue
+// also keeps the server's properties scan from binding (and checking) them
 @ConditionalOnProperty("switchboard.serverless.queue-url")
 record ServerlessProperties(@NotNull URI queueUrl, @NotBlank String region, URI sqsEndpoint, String deadLetterQueueArn,
 		@DefaultValue("10s") @NotNull Duration sendWait) {
