@@ -11,6 +11,7 @@ import javax.sql.DataSource;
 
 import io.switchboard.conversation.SessionId;
 import io.switchboard.conversation.UserId;
+import io.switchboard.storage.StorageProperties;
 
 import org.springframework.jdbc.core.RowMapper;
 import org.springframework.jdbc.core.simple.JdbcClient;
@@ -36,12 +37,25 @@ public class MessageSearch {
 
 	private final boolean postgres;
 
-	MessageSearch(JdbcClient jdbc, DataSource dataSource) {
+	/**
+	 * Conversations kept in DynamoDB, which has no full-text search: searches are
+	 * refused.
+	 */
+	private final boolean dynamo;
+
+	MessageSearch(JdbcClient jdbc, DataSource dataSource, StorageProperties storage) {
 		this.jdbc = jdbc;
 		this.postgres = isPostgres(dataSource);
+		this.dynamo = storage.dynamo();
 	}
 
-	/** Thrown for a search that cannot be run: empty, too long, too many words. */
+	static final String NOT_ON_DYNAMO = "Search is not available on this server: it keeps conversations in DynamoDB, "
+			+ "which has no full-text search (see the README's storage section).";
+
+	/**
+	 * Thrown for a search that cannot be run: empty, too long, too many words, or a
+	 * server whose conversations are in DynamoDB.
+	 */
 	public static final class BadSearch extends RuntimeException {
 
 		BadSearch(String message) {
@@ -55,6 +69,11 @@ public class MessageSearch {
 	 * @throws BadSearch when the words are empty or too many
 	 */
 	public List<SearchHit> search(UserId owner, String text, int limit, int offset) {
+		if (dynamo) {
+			// the SQL tables beside the table hold no messages: say so rather than find
+			// nothing
+			throw new BadSearch(NOT_ON_DYNAMO);
+		}
 		List<String> words = words(text);
 		if (limit < 1 || limit > 100 || offset < 0) {
 			throw new BadSearch("A page of results is 1 to 100 hits.");

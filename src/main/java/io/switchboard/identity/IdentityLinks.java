@@ -13,6 +13,7 @@ import java.util.Optional;
 
 import io.switchboard.conversation.PlatformUserId;
 import io.switchboard.conversation.UserId;
+import io.switchboard.storage.StorageProperties;
 
 import org.springframework.jdbc.core.simple.JdbcClient;
 import org.springframework.stereotype.Service;
@@ -49,10 +50,26 @@ public class IdentityLinks {
 
 	private final Clock clock;
 
-	IdentityLinks(JdbcClient jdbc, TransactionTemplate transactions, Clock clock) {
+	/**
+	 * Conversations kept in DynamoDB: linking would have to move a user's sessions,
+	 * messages and usage there, which this class does in SQL only, so it is refused.
+	 */
+	private final boolean dynamo;
+
+	static final String NOT_ON_DYNAMO = "Linking accounts is not available on this server: it keeps conversations "
+			+ "in DynamoDB, where moving an account's sessions is not built yet (see the README's storage section).";
+
+	IdentityLinks(JdbcClient jdbc, TransactionTemplate transactions, Clock clock, StorageProperties storage) {
 		this.jdbc = jdbc;
 		this.transactions = transactions;
 		this.clock = clock;
+		this.dynamo = storage.dynamo();
+	}
+
+	private void requireSql() {
+		if (dynamo) {
+			throw new Refused(NOT_ON_DYNAMO);
+		}
 	}
 
 	/** Why a link was refused, in words for the person. */
@@ -73,6 +90,7 @@ public class IdentityLinks {
 	 * @throws Refused when the user made too many in the last hour
 	 */
 	public Code issue(UserId user) {
+		requireSql();
 		Instant now = clock.instant();
 		long recent = jdbc.sql("SELECT COUNT(*) FROM link_codes WHERE user_id = ? AND created_at > ?")
 			.params(user.value(), now.minus(Duration.ofHours(1)).toEpochMilli())
@@ -100,6 +118,7 @@ public class IdentityLinks {
 	 * identity sent too many wrong codes lately
 	 */
 	public UserId redeem(PlatformUserId identity, UserId current, String code) {
+		requireSql();
 		Instant now = clock.instant();
 		long failures = jdbc
 			.sql("SELECT COUNT(*) FROM link_failures WHERE platform = ? AND platform_user_id = ? AND failed_at > ?")
@@ -165,8 +184,10 @@ public class IdentityLinks {
 	/**
 	 * Gives the identity back to the user it had before it was linked.
 	 * @return that user, or empty when the identity was never linked
+	 * @throws Refused on a server whose conversations are in DynamoDB
 	 */
 	public Optional<UserId> unlink(PlatformUserId identity) {
+		requireSql();
 		return transactions.execute(status -> {
 			Optional<Long> previous = jdbc
 				.sql("SELECT previous_user_id FROM identity_links WHERE platform = ? AND platform_user_id = ?")

@@ -60,10 +60,19 @@ class LinkCommands {
 
 			@Override
 			public void handle(User user, InboundMessage message, String arguments, ReplySink sink) {
-				sink.accept(new ReplyEvent.Notice(links.unlink(message.sender())
-					.map(previous -> Reply.of("Unlinked: this " + message.sender().platform()
-							+ " account is on its own again. What you made while linked stays with the linked account."))
-					.orElse(Reply.of("This account is not linked to another one. `/link` makes a code to link it."))));
+				Reply reply;
+				try {
+					reply = links.unlink(message.sender())
+						.map(previous -> Reply.of("Unlinked: this " + message.sender().platform()
+								+ " account is on its own again. What you made while linked stays with the linked"
+								+ " account."))
+						.orElse(Reply
+							.of("This account is not linked to another one. `/link` makes a code to link it."));
+				}
+				catch (IdentityLinks.Refused refused) {
+					reply = Reply.of(refused.getMessage());
+				}
+				sink.accept(new ReplyEvent.Notice(reply));
 			}
 		};
 	}

@@ -2,7 +2,6 @@ package io.switchboard.api;
 
 import java.io.ByteArrayOutputStream;
 import java.net.URI;
-import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
@@ -24,24 +23,18 @@ import com.openai.models.audio.transcriptions.TranscriptionCreateParams;
 import com.openai.models.audio.transcriptions.TranscriptionCreateResponse;
 import com.openai.models.audio.transcriptions.TranscriptionVerbose;
 
-import io.switchboard.conversation.Conversations;
-import io.switchboard.conversation.PlatformUserId;
 import io.switchboard.conversation.User;
-import io.switchboard.conversation.UserRole;
 import io.switchboard.fakes.FakeOpenAi;
 import io.switchboard.fakes.FakeTranscriptions;
 import io.switchboard.fakes.Json;
 import io.switchboard.fakes.Sounds;
 import io.switchboard.testsupport.IntegrationTest;
-import io.switchboard.usage.UsageLedger;
 import io.switchboard.usage.UsageRow;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
-import org.springframework.beans.factory.annotation.Autowired;
-import org.springframework.boot.test.web.server.LocalServerPort;
 import org.springframework.test.context.DynamicPropertyRegistry;
 import org.springframework.test.context.DynamicPropertySource;
 
@@ -57,7 +50,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
  * nothing sent upstream.
  */
 @IntegrationTest
-class AudioTranscriptionsTest {
+class AudioTranscriptionsTest extends GatewayTestBase {
 
 	static final FakeOpenAi openai = FakeOpenAi.start("sk-chat-upstream");
 
@@ -86,26 +79,6 @@ class AudioTranscriptionsTest {
 
 	@TempDir
 	Path temp;
-
-	@LocalServerPort
-	int port;
-
-	@Autowired
-	ApiKeys keys;
-
-	@Autowired
-	Conversations conversations;
-
-	@Autowired
-	CallRecorder recorder;
-
-	@Autowired
-	ApiCallStore calls;
-
-	@Autowired
-	UsageLedger ledger;
-
-	final HttpClient http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build();
 
 	@BeforeEach
 	void reset() {
@@ -226,15 +199,6 @@ class AudioTranscriptionsTest {
 
 		assertThat(whisper.requests()).isEmpty();
 		assertThat(ledger.audioSeconds(user.id().value(), LocalDate.now(ZoneOffset.UTC))).isZero();
-	}
-
-	User user(String name) {
-		return conversations.createUser(new PlatformUserId("test", name + "-" + UUID.randomUUID()), name,
-				UserRole.MEMBER);
-	}
-
-	String key(User user, ApiKey.Limits limits) {
-		return keys.create(user, user.id(), "test key", limits).secret();
 	}
 
 	OpenAIClient client(String key) {

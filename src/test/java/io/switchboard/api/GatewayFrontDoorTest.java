@@ -10,7 +10,6 @@ import java.net.Socket;
 import java.nio.charset.StandardCharsets;
 import java.util.Arrays;
 
-import io.switchboard.conversation.Conversations;
 import io.switchboard.conversation.PlatformUserId;
 import io.switchboard.conversation.User;
 import io.switchboard.conversation.UserRole;
@@ -18,8 +17,6 @@ import io.switchboard.testsupport.IntegrationTest;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
-import org.springframework.beans.factory.annotation.Autowired;
-import org.springframework.boot.test.web.server.LocalServerPort;
 import org.springframework.test.context.DynamicPropertyRegistry;
 import org.springframework.test.context.DynamicPropertySource;
 
@@ -32,7 +29,7 @@ import static org.assertj.core.api.Assertions.assertThat;
  * {@code Expect: 100-continue} gets its 413, and text with a lone surrogate a 400.
  */
 @IntegrationTest
-class GatewayFrontDoorTest {
+class GatewayFrontDoorTest extends GatewayTestBase {
 
 	@DynamicPropertySource
 	static void trusted(DynamicPropertyRegistry registry) {
@@ -41,21 +38,6 @@ class GatewayFrontDoorTest {
 		// this context's database is new: the first key made is #1
 		registry.add("switchboard.api.anonymous.key", () -> "1");
 	}
-
-	@LocalServerPort
-	int port;
-
-	@Autowired
-	ApiKeys keys;
-
-	@Autowired
-	Conversations conversations;
-
-	@Autowired
-	CallRecorder recorder;
-
-	@Autowired
-	ApiCallStore calls;
 
 	static User trustedUser;
 

@@ -3,13 +3,11 @@ package io.switchboard.api;
 import java.io.IOException;
 import java.net.ServerSocket;
 import java.net.URI;
-import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.UUID;
 import java.util.concurrent.Callable;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
@@ -17,10 +15,7 @@ import java.util.concurrent.Future;
 
 import com.fasterxml.jackson.databind.JsonNode;
 
-import io.switchboard.conversation.Conversations;
-import io.switchboard.conversation.PlatformUserId;
 import io.switchboard.conversation.User;
-import io.switchboard.conversation.UserRole;
 import io.switchboard.fakes.FakeChatServer.Failure;
 import io.switchboard.fakes.FakeOpenAi;
 import io.switchboard.fakes.Json;
@@ -28,8 +23,6 @@ import io.switchboard.testsupport.IntegrationTest;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.Test;
 
-import org.springframework.beans.factory.annotation.Autowired;
-import org.springframework.boot.test.web.server.LocalServerPort;
 import org.springframework.test.context.DynamicPropertyRegistry;
 import org.springframework.test.context.DynamicPropertySource;
 
@@ -43,7 +36,7 @@ import static org.assertj.core.api.Assertions.assertThat;
  * so that one test's breaker does not touch another's.
  */
 @IntegrationTest
-class GatewayResilienceTest {
+class GatewayResilienceTest extends GatewayTestBase {
 
 	static final FakeOpenAi once = FakeOpenAi.start();
 
@@ -100,30 +93,8 @@ class GatewayResilienceTest {
 		List.of(once, limited, flaky, hanging, cutting, budget).forEach(FakeOpenAi::close);
 	}
 
-	@LocalServerPort
-	int port;
-
-	@Autowired
-	ApiKeys keys;
-
-	@Autowired
-	Conversations conversations;
-
-	@Autowired
-	CallRecorder recorder;
-
-	@Autowired
-	ApiCallStore calls;
-
-	final HttpClient http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build();
-
 	User user() {
-		return conversations.createUser(new PlatformUserId("test", "resilience-" + UUID.randomUUID()), "Res",
-				UserRole.MEMBER);
-	}
-
-	String key(User user, ApiKey.Limits limits) {
-		return keys.create(user, user.id(), "resilience", limits).secret();
+		return user("resilience");
 	}
 
 	HttpResponse<String> chat(String key, String model, boolean stream) throws Exception {

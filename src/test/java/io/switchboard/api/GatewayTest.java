@@ -1,7 +1,6 @@
 package io.switchboard.api;
 
 import java.net.URI;
-import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.time.Duration;
@@ -11,7 +10,6 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
-import java.util.UUID;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.openai.client.OpenAIClient;
@@ -27,13 +25,10 @@ import com.openai.models.chat.completions.ChatCompletionCreateParams;
 import com.openai.models.chat.completions.ChatCompletionStreamOptions;
 import com.openai.models.models.Model;
 
-import io.switchboard.conversation.Conversations;
 import io.switchboard.conversation.Place;
-import io.switchboard.conversation.PlatformUserId;
 import io.switchboard.conversation.Session;
 import io.switchboard.conversation.StoredMessage;
 import io.switchboard.conversation.User;
-import io.switchboard.conversation.UserRole;
 import io.switchboard.conversation.UserState;
 import io.switchboard.fakes.FakeAnthropic;
 import io.switchboard.fakes.FakeGemini;
@@ -41,14 +36,12 @@ import io.switchboard.fakes.FakeOpenAi;
 import io.switchboard.fakes.Json;
 import io.switchboard.testsupport.IntegrationTest;
 import io.switchboard.testsupport.WebSession;
-import io.switchboard.usage.UsageLedger;
 import io.switchboard.usage.UsageRow;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
 import org.springframework.beans.factory.annotation.Autowired;
-import org.springframework.boot.test.web.server.LocalServerPort;
 import org.springframework.test.context.DynamicPropertyRegistry;
 import org.springframework.test.context.DynamicPropertySource;
 
@@ -61,7 +54,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
  * keys and their limits, accounting, sessions.
  */
 @IntegrationTest
-class GatewayTest {
+class GatewayTest extends GatewayTestBase {
 
 	static final FakeOpenAi openai = FakeOpenAi.start("sk-upstream-secret");
 
@@ -101,43 +94,14 @@ class GatewayTest {
 		gemini.close();
 	}
 
-	@LocalServerPort
-	int port;
-
-	@Autowired
-	ApiKeys keys;
-
-	@Autowired
-	Conversations conversations;
-
-	@Autowired
-	CallRecorder recorder;
-
-	@Autowired
-	ApiCallStore calls;
-
-	@Autowired
-	UsageLedger ledger;
-
 	@Autowired
 	io.micrometer.core.instrument.MeterRegistry meters;
-
-	final HttpClient http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build();
 
 	@BeforeEach
 	void resetFakes() {
 		openai.reset();
 		anthropic.reset();
 		gemini.reset();
-	}
-
-	User user(String name) {
-		return conversations.createUser(new PlatformUserId("test", name + "-" + UUID.randomUUID()), name,
-				UserRole.MEMBER);
-	}
-
-	String key(User user, ApiKey.Limits limits) {
-		return keys.create(user, user.id(), "test key", limits).secret();
 	}
 
 	OpenAIClient client(String key) {

@@ -31,11 +31,7 @@ class DynamoPipelineStorageTest extends PipelineStorageContract {
 
 	@DynamicPropertySource
 	static void dynamo(DynamicPropertyRegistry registry) {
-		String table = Dynalite.newTable();
-		Dynalite.settings(table).forEach(setting -> {
-			String[] pair = setting.split("=", 2);
-			registry.add(pair[0], () -> pair[1]);
-		});
+		Dynalite.freshTable(registry);
 		// an intake's claim on an event holds as long as a turn's lease
 		registry.add("switchboard.channel.turn-lease", () -> "1s");
 		registry.add("switchboard.channel.recovery-interval", () -> "500ms");

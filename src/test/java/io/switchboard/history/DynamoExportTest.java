@@ -19,11 +19,7 @@ class DynamoExportTest extends ExportContract {
 
 	@DynamicPropertySource
 	static void dynamo(DynamicPropertyRegistry registry) {
-		String table = Dynalite.newTable();
-		Dynalite.settings(table).forEach(setting -> {
-			String[] pair = setting.split("=", 2);
-			registry.add(pair[0], () -> pair[1]);
-		});
+		Dynalite.freshTable(registry);
 	}
 
 }

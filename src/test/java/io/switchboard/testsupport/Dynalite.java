@@ -50,6 +50,19 @@ public final class Dynalite {
 		return "t_" + UUID.randomUUID().toString().replace("-", "").substring(0, 16);
 	}
 
+	/**
+	 * Puts the chat core of the server a test starts in a fresh table of dynalite;
+	 * returns the table's name.
+	 */
+	public static String freshTable(org.springframework.test.context.DynamicPropertyRegistry registry) {
+		String table = newTable();
+		settings(table).forEach(setting -> {
+			String[] pair = setting.split("=", 2);
+			registry.add(pair[0], () -> pair[1]);
+		});
+		return table;
+	}
+
 	/** The settings that put a server's chat core in this table of dynalite. */
 	public static java.util.List<String> settings(String table) {
 		return java.util.List.of("switchboard.storage.type=dynamodb", "switchboard.storage.dynamodb.table=" + table,

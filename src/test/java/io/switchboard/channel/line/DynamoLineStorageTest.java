@@ -20,11 +20,7 @@ class DynamoLineStorageTest extends LineStorageContract {
 
 	@DynamicPropertySource
 	static void dynamo(DynamicPropertyRegistry registry) {
-		String table = Dynalite.newTable();
-		Dynalite.settings(table).forEach(setting -> {
-			String[] pair = setting.split("=", 2);
-			registry.add(pair[0], () -> pair[1]);
-		});
+		Dynalite.freshTable(registry);
 	}
 
 }
