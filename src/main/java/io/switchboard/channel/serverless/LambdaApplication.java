@@ -4,6 +4,8 @@ import io.switchboard.SwitchboardApplication;
 
 import org.springframework.beans.factory.SmartInitializingSingleton;
 import org.springframework.boot.SpringBootConfiguration;
+import org.springframework.boot.autoconfigure.AutoConfigurationExcludeFilter;
+import org.springframework.boot.context.TypeExcludeFilter;
 import org.springframework.boot.autoconfigure.EnableAutoConfiguration;
 import org.springframework.boot.context.properties.ConfigurationPropertiesScan;
 import org.springframework.boot.logging.LogLevel;
@@ -23,7 +25,12 @@ import org.springframework.web.bind.annotation.ControllerAdvice;
 @SpringBootConfiguration
 @EnableAutoConfiguration
 @ConfigurationPropertiesScan(basePackageClasses = SwitchboardApplication.class)
+// the filters @SpringBootApplication's own scan has (a test's nested configuration, an
+// auto-configuration) first: without them a server that finds this class among its
+// components would scan test configurations in with it
 @ComponentScan(basePackageClasses = SwitchboardApplication.class, excludeFilters = {
+		@ComponentScan.Filter(type = FilterType.CUSTOM, classes = TypeExcludeFilter.class),
+		@ComponentScan.Filter(type = FilterType.CUSTOM, classes = AutoConfigurationExcludeFilter.class),
 		@ComponentScan.Filter(type = FilterType.ANNOTATION,
 				classes = { Controller.class, ControllerAdvice.class, SpringBootConfiguration.class }),
 		@ComponentScan.Filter(type = FilterType.REGEX,
