@@ -22,6 +22,7 @@ import io.switchboard.fakes.MultipartForm;
 import io.switchboard.media.MediaStore;
 import io.switchboard.testsupport.IntegrationTest;
 import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
@@ -153,10 +154,38 @@ class ImageProvidersTest {
 		mj.workTime(Duration.ofMillis(300)).queueFull(false);
 	}
 
+	/** The jobs this test started through {@link #imagine} and {@link #act}. */
+	final List<ImageJob> started = new java.util.ArrayList<>();
+
+	/**
+	 * No job of this test outlives it: the fakes' queued answers and draw times are
+	 * shared by every test, and a job still polling or retrying would take the next
+	 * test's answers.
+	 */
+	@AfterEach
+	void settleTheJobsStarted() {
+		for (ImageJob job : started) {
+			if (!jobs.await(job.id(), Duration.ZERO).state().finished()) {
+				try {
+					jobs.cancel(me.id(), job.id());
+				}
+				catch (ImageJobException.NotAllowed finishedMeanwhile) {
+					// it finished between the look and the cancel: nothing left running
+				}
+			}
+		}
+		for (ImageJob job : started) {
+			jobs.await(job.id(), WAIT);
+		}
+		sd.drawTime(Duration.ZERO);
+	}
+
 	ImageJob imagine(String provider, String prompt) {
-		return jobs.imagine(me.id(),
+		ImageJob job = jobs.imagine(me.id(),
 				new ImageRequest(prompt, null, new ImageSettings(provider, null, null, null, null, null, null, null)),
 				origin);
+		started.add(job);
+		return job;
 	}
 
 	ImageJob succeeded(ImageJob job) {
@@ -173,7 +202,9 @@ class ImageProvidersTest {
 	}
 
 	ImageJob act(ImageJob job, String code) {
-		return jobs.act(me.id(), job.id(), ImageAction.parse(code).orElseThrow(), origin);
+		ImageJob next = jobs.act(me.id(), job.id(), ImageAction.parse(code).orElseThrow(), origin);
+		started.add(next);
+		return next;
 	}
 
 	static List<RecordedRequest> requests(FakeHttpServer fake, String method, String path) {
