@@ -10,8 +10,7 @@ import java.sql.Statement;
 import java.util.Locale;
 import java.util.Set;
 
-import com.zaxxer.hikari.HikariConfig;
-import com.zaxxer.hikari.HikariDataSource;
+import javax.sql.DataSource;
 
 import org.springframework.jdbc.datasource.DelegatingDataSource;
 
@@ -24,14 +23,8 @@ import org.springframework.jdbc.datasource.DelegatingDataSource;
  * fair lock before it writes (when its transaction begins, or around one writing
  * statement outside a transaction) and gives it back when the transaction ends: waiting
  * writers park like any virtual thread, readers (WAL) never wait, and SQLite's own busy
- * handler only ever waits for another process.
- * <p>
- * A transaction takes its connection only once it has the turn, and from a pool of its
- * own (the writer's connection, SQLite's one-writer-many-readers pattern): writers
- * waiting for their turn hold no connection, so they never use up the pool that readers
- * need, and the writer whose turn it is never waits for a connection held by a writer
- * waiting for it. Writers someone is waiting on go first ({@link WritePriority},
- * {@link WriterTurns}).
+ * handler only ever waits for another process. Writers someone is waiting on go first
+ * ({@link WritePriority}, {@link WriterTurns}).
  */
 final class SqliteWriters extends DelegatingDataSource {
 
@@ -40,49 +33,28 @@ final class SqliteWriters extends DelegatingDataSource {
 
 	private final WriterTurns writer = new WriterTurns();
 
-	private final HikariDataSource readers;
-
-	/**
-	 * The connections of transactions that have the turn: one at a time, and spares for
-	 * the holder's own nested transactions.
-	 */
-	private final HikariDataSource writers;
-
-	SqliteWriters(HikariDataSource sqlite) {
+	SqliteWriters(DataSource sqlite) {
 		super(sqlite);
-		this.readers = sqlite;
-		HikariConfig config = new HikariConfig();
-		sqlite.copyStateTo(config);
-		config.setPoolName((sqlite.getPoolName() == null ? "sqlite" : sqlite.getPoolName()) + "-writer");
-		config.setMaximumPoolSize(4);
-		config.setMinimumIdle(0);
-		config.setMetricRegistry(null);
-		config.setMetricsTrackerFactory(null);
-		config.setHealthCheckRegistry(null);
-		config.setRegisterMbeans(false);
-		this.writers = new HikariDataSource(config);
 	}
 
 	@Override
-	public Connection getConnection() {
-		return (Connection) Proxy.newProxyInstance(Connection.class.getClassLoader(),
-				new Class<?>[] { Connection.class }, new Guard());
+	public Connection getConnection() throws SQLException {
+		return guarded(super.getConnection());
 	}
 
 	@Override
-	public Connection getConnection(String username, String password) {
-		throw new UnsupportedOperationException("the SQLite pool has one login");
-	}
-
-	/** Closes both pools (the server's data source is closed through this). */
-	public void close() {
-		writers.close();
-		readers.close();
+	public Connection getConnection(String username, String password) throws SQLException {
+		return guarded(super.getConnection(username, password));
 	}
 
 	/** Writers waiting for their turn now (for tests and metrics). */
 	int waiting() {
 		return writer.waiting();
+	}
+
+	private Connection guarded(Connection connection) {
+		return (Connection) Proxy.newProxyInstance(Connection.class.getClassLoader(),
+				new Class<?>[] { Connection.class }, new Guard(connection));
 	}
 
 	/** Whether a statement writes: its first word, comments and spaces skipped. */
@@ -113,19 +85,17 @@ final class SqliteWriters extends DelegatingDataSource {
 		return WRITES.contains(sql.substring(at, end).toUpperCase(Locale.ROOT));
 	}
 
-	/**
-	 * One connection: taken from a pool at its first use (a transaction's from the
-	 * writer's pool, once it has the turn), and holding the turn for the length of its
-	 * transactions.
-	 */
+	/** One connection: holds the writer lock for the length of its transactions. */
 	private final class Guard implements InvocationHandler {
 
-		private Connection connection;
-
-		private boolean closed;
+		private final Connection connection;
 
 		/** Whether this connection holds the lock for a transaction. */
 		private boolean holding;
+
+		Guard(Connection connection) {
+			this.connection = connection;
+		}
 
 		@Override
 		public Object invoke(Object proxy, Method method, Object[] arguments) throws Throwable {
@@ -133,33 +103,13 @@ final class SqliteWriters extends DelegatingDataSource {
 				case "setAutoCommit" -> {
 					return setAutoCommit((Boolean) arguments[0]);
 				}
-				case "getAutoCommit" -> {
-					if (connection == null) {
-						closedConnection();
-						return true; // what every SQLite connection starts with
-					}
-					return call(method, arguments);
-				}
-				case "isClosed" -> {
-					return connection == null ? closed : call(method, arguments);
-				}
 				case "close" -> {
-					closed = true;
 					try {
-						return connection == null ? null : call(method, arguments);
+						return call(method, arguments);
 					}
 					finally {
 						release();
 					}
-				}
-				case "toString" -> {
-					return "SQLite connection " + (connection == null ? "(not taken yet)" : connection);
-				}
-				case "hashCode" -> {
-					return System.identityHashCode(proxy);
-				}
-				case "equals" -> {
-					return proxy == arguments[0];
 				}
 				case "prepareStatement", "prepareCall" -> {
 					Object statement = call(method, arguments);
@@ -183,17 +133,11 @@ final class SqliteWriters extends DelegatingDataSource {
 		}
 
 		private Object setAutoCommit(boolean autoCommit) throws Throwable {
-			if (!autoCommit && !holding && (connection == null || connection.getAutoCommit())) {
-				// the driver begins an IMMEDIATE transaction now: take the turn first,
-				// then
-				// the writer's connection
+			if (!autoCommit && !holding && connection.getAutoCommit()) {
+				// the driver begins an IMMEDIATE transaction now: take the turn first
 				writer.lock(WritePriority.isUrgent());
 				holding = true;
 				try {
-					if (connection == null) {
-						closedConnection();
-						connection = writers.getConnection();
-					}
 					connection.setAutoCommit(false);
 				}
 				catch (SQLException | RuntimeException failed) {
@@ -202,7 +146,7 @@ final class SqliteWriters extends DelegatingDataSource {
 				}
 				return null;
 			}
-			target().setAutoCommit(autoCommit);
+			connection.setAutoCommit(autoCommit);
 			if (autoCommit) {
 				release();
 			}
@@ -216,24 +160,9 @@ final class SqliteWriters extends DelegatingDataSource {
 			}
 		}
 
-		/** The pooled connection, taken now from the readers' pool if not taken yet. */
-		private Connection target() throws SQLException {
-			if (connection == null) {
-				closedConnection();
-				connection = readers.getConnection();
-			}
-			return connection;
-		}
-
-		private void closedConnection() throws SQLException {
-			if (closed) {
-				throw new SQLException("the connection is closed");
-			}
-		}
-
 		private Object call(Method method, Object[] arguments) throws Throwable {
 			try {
-				return method.invoke(target(), arguments);
+				return method.invoke(connection, arguments);
 			}
 			catch (InvocationTargetException failed) {
 				throw failed.getCause();
