@@ -232,19 +232,4 @@ class AudioTranscriptionsTest extends GatewayTestBase {
 		return http.send(request.build(), HttpResponse.BodyHandlers.ofString());
 	}
 
-	List<ApiCall> callsOf(User user, int expected) throws InterruptedException {
-		long deadline = System.nanoTime() + Duration.ofSeconds(5).toNanos();
-		List<ApiCall> found;
-		do {
-			recorder.flush();
-			found = calls.recent(user.id().value(), 100);
-			if (found.size() >= expected) {
-				return found;
-			}
-			Thread.sleep(50);
-		}
-		while (System.nanoTime() < deadline);
-		return found;
-	}
-
 }

@@ -111,21 +111,6 @@ class GatewayResilienceTest extends GatewayTestBase {
 			.build(), HttpResponse.BodyHandlers.ofString());
 	}
 
-	List<ApiCall> callsOf(User user, int expected) throws InterruptedException {
-		long deadline = System.nanoTime() + Duration.ofSeconds(5).toNanos();
-		List<ApiCall> found;
-		do {
-			recorder.flush();
-			found = calls.recent(user.id().value(), 1000);
-			if (found.size() >= expected) {
-				return found;
-			}
-			Thread.sleep(10);
-		}
-		while (System.nanoTime() < deadline);
-		return found;
-	}
-
 	@Test
 	void oneServerErrorIsRetriedAndTheModelStaysUpForEveryone() throws Exception {
 		String key = key(user(), ApiKey.Limits.NONE);

@@ -127,25 +127,6 @@ class GatewayTest extends GatewayTestBase {
 		return http.send(request.build(), HttpResponse.BodyHandlers.ofString());
 	}
 
-	/**
-	 * The user's recorded calls once there are {@code expected} of them (a call is
-	 * recorded just after its answer went out, so a test may see the answer first).
-	 */
-	List<ApiCall> callsOf(User user, int expected) throws InterruptedException {
-		long deadline = System.nanoTime() + Duration.ofSeconds(5).toNanos();
-		List<ApiCall> found;
-		do {
-			recorder.flush();
-			found = calls.recent(user.id().value(), 100);
-			if (found.size() >= expected) {
-				return found;
-			}
-			Thread.sleep(10);
-		}
-		while (System.nanoTime() < deadline);
-		return found;
-	}
-
 	@Test
 	void theOfficialClientChatsThroughThePassThrough() throws Exception {
 		User ann = user("ann");

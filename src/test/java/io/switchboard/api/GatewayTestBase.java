@@ -1,6 +1,8 @@
 package io.switchboard.api;
 
 import java.net.http.HttpClient;
+import java.time.Duration;
+import java.util.List;
 import java.util.UUID;
 
 import io.switchboard.conversation.Conversations;
@@ -42,6 +44,26 @@ abstract class GatewayTestBase {
 	User user(String name) {
 		return conversations.createUser(new PlatformUserId("test", name + "-" + UUID.randomUUID()), name,
 				UserRole.MEMBER);
+	}
+
+	/**
+	 * The user's recorded calls once there are {@code expected} of them, or what there is
+	 * after 5 s (a call is recorded just after its answer went out, so a test may see the
+	 * answer first).
+	 */
+	List<ApiCall> callsOf(User user, int expected) throws InterruptedException {
+		long deadline = System.nanoTime() + Duration.ofSeconds(5).toNanos();
+		List<ApiCall> found;
+		do {
+			recorder.flush();
+			found = calls.recent(user.id().value(), 1000);
+			if (found.size() >= expected) {
+				return found;
+			}
+			Thread.sleep(10);
+		}
+		while (System.nanoTime() < deadline);
+		return found;
 	}
 
 	/** A new key of {@code user}'s, with these limits; its secret. */
