@@ -6,7 +6,11 @@ import java.net.Socket;
 import java.net.URI;
 import java.util.UUID;
 
+import io.switchboard.storage.DynamoSchema;
 import org.junit.jupiter.api.Assumptions;
+import software.amazon.awssdk.http.urlconnection.UrlConnectionHttpClient;
+import software.amazon.awssdk.regions.Region;
+import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
 
 /**
  * dynalite (the npm package, an open-source DynamoDB implementation) at 127.0.0.1:4567,
@@ -48,6 +52,20 @@ public final class Dynalite {
 	/** A table name no other test uses, so every test class starts from nothing. */
 	public static String newTable() {
 		return "t_" + UUID.randomUUID().toString().replace("-", "").substring(0, 16);
+	}
+
+	/**
+	 * Makes the table with the store's own schema, as a deployment template would before
+	 * the application starts.
+	 */
+	public static void createTable(String table) {
+		try (DynamoDbClient client = DynamoDbClient.builder()
+			.httpClient(UrlConnectionHttpClient.create())
+			.region(Region.US_EAST_1)
+			.endpointOverride(ENDPOINT)
+			.build()) {
+			DynamoSchema.createIfMissing(client, table);
+		}
 	}
 
 	/**
