@@ -133,7 +133,9 @@ class CallRecorder implements SmartLifecycle {
 	private void write(List<ApiCall> batch) {
 		Map<LedgerKey, long[]> sums = new HashMap<>();
 		for (ApiCall call : batch) {
-			if (call.status() < 400) {
+			// a failed call used nothing, except a tool loop's answer whose later round
+			// failed: its earlier rounds' tokens were spent and are counted
+			if (call.status() < 400 || call.tokensIn() + call.tokensOut() > 0) {
 				long[] sum = sums.computeIfAbsent(new LedgerKey(call.userId(), call.model(), call.at() / 86_400_000L),
 						key -> new long[5]);
 				sum[0]++;
