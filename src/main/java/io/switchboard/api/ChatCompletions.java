@@ -120,19 +120,22 @@ class ChatCompletions {
 								"stop"));
 			}
 		}
-		else {
+		else if (answered.charged()) {
 			// an answer that failed after rounds of the gateway's tool loop still used
 			// them
 			limits.settle(reservation, answered.tokensIn() + answered.tokensOut(), cost);
 		}
+		else {
+			limits.settle(reservation, 0, 0);
+		}
 	}
 
 	/**
-	 * What an answer cost: its tokens, which only an answer that came (or a tool loop
-	 * whose later round failed) has.
+	 * What an answer cost: its tokens when it is charged (one that came, or a tool loop
+	 * whose later round failed), nothing for any other failure.
 	 */
 	private static long cost(ModelSpec model, Attempt.Answered answered) {
-		return answered.tokensIn() + answered.tokensOut() > 0 ? model.price()
+		return answered.charged() ? model.price()
 			.costNanos(new TokenUsage(answered.tokensIn(), answered.tokensOut(), answered.tokensCached())) : 0;
 	}
 

@@ -125,7 +125,7 @@ class TranslatedPath {
 			stream.fail(broken);
 			Attempt.Answered cut = steps.failed(502, true, stream.overhead);
 			return new Attempt.Answered(502, cut.tokensIn(), cut.tokensOut(), "", stream.overhead, true, true,
-					cut.tokensCached());
+					cut.tokensCached(), cut.charged());
 		}
 		catch (LlmException.NonRetriable failure) {
 			OpenAiError error = translate(failure);
@@ -201,7 +201,8 @@ class TranslatedPath {
 
 		/** An answer that failed, with the usage of the rounds before. */
 		Attempt.Answered failed(int status, boolean streamed, long overhead) {
-			return new Attempt.Answered(status, input, output, "", overhead, streamed, false, cached);
+			return new Attempt.Answered(status, input, output, "", overhead, streamed, false, cached,
+					input + output > 0);
 		}
 
 	}
