@@ -194,6 +194,32 @@ class GatewayMcpTest extends GatewayTestBase {
 	}
 
 	@Test
+	void aRoundThatFailsAfterAToolRanIsNotTriedAgainAndTheRoundsBeforeAreCharged() throws Exception {
+		User user = user("nia");
+		String key = key(user, ApiKey.Limits.NONE);
+		openai.usage(100, 10)
+			.callToolNext("web__add", "{\"a\":2,\"b\":40}")
+			.failTheOneAfterNext(FakeChatServer.Failure.SERVER_ERROR);
+
+		HttpResponse<String> failed = post(key, ask("gpt-test", false, "2 + 40?", WEB));
+
+		assertThat(failed.statusCode()).isEqualTo(502);
+		JsonNode error = json.readTree(failed.body()).path("error");
+		assertThat(error.path("code").asText()).isEqualTo("upstream_error");
+		assertThat(error.path("message").asText()).contains("after MCP tools ran");
+		assertThat(openai.requests()).hasSize(2);
+		assertThat(callsOf(user, 1)).singleElement().satisfies(call -> {
+			assertThat(call.status()).isEqualTo(502);
+			assertThat(call.tokensIn()).isEqualTo(100);
+			assertThat(call.costNanos()).isPositive();
+		});
+		assertThat(ledger.forUser(user.id().value(), LocalDate.now(ZoneOffset.UTC).minusDays(1),
+				LocalDate.now(ZoneOffset.UTC).plusDays(1)))
+			.singleElement()
+			.satisfies(row -> assertThat(row.tokensIn()).isEqualTo(100));
+	}
+
+	@Test
 	void aStreamedAnswerCarriesEachMcpCallAsAChunkAndThenTheAnswer() throws Exception {
 		String key = key(user("ola"), ApiKey.Limits.NONE);
 		anthropic.callToolNext("web__add", "{\"a\":2,\"b\":40}").replyInPieces("The sum ", "is 42.");
