@@ -283,8 +283,8 @@ public abstract class FakeChatServer extends FakeHttpServer {
 	}
 
 	/**
-	 * Answers the next request as usual and fails the one after it as the vendor would:
-	 * a tool loop whose second round fails.
+	 * Answers the next request as usual and fails the one after it as the vendor would: a
+	 * tool loop whose second round fails.
 	 */
 	public FakeChatServer failTheOneAfterNext(Failure failure) {
 		enqueue(this::answer);
