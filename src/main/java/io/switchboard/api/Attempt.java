@@ -17,9 +17,19 @@ sealed interface Attempt {
 	 * stream), which its circuit breaker counts
 	 * @param tokensCached the part of {@code tokensIn} the upstream read from its prompt
 	 * cache, as it reported it
+	 * @param charged whether its tokens are charged to the key: an answer that came
+	 * (200), and one of the gateway's tool loop that failed after rounds that were spent;
+	 * never another failure
 	 */
 	record Answered(int status, int tokensIn, int tokensOut, String text, long overheadNanos, boolean streamed,
-			boolean upstreamFault, int tokensCached) implements Attempt {
+			boolean upstreamFault, int tokensCached, boolean charged) implements Attempt {
+
+		/** An answer charged when it came (200). */
+		Answered(int status, int tokensIn, int tokensOut, String text, long overheadNanos, boolean streamed,
+				boolean upstreamFault, int tokensCached) {
+			this(status, tokensIn, tokensOut, text, overheadNanos, streamed, upstreamFault, tokensCached,
+					status == 200);
+		}
 
 		/** An answer without input read from the upstream's prompt cache. */
 		Answered(int status, int tokensIn, int tokensOut, String text, long overheadNanos, boolean streamed,

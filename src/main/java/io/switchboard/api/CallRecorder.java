@@ -133,7 +133,10 @@ class CallRecorder implements SmartLifecycle {
 	private void write(List<ApiCall> batch) {
 		Map<LedgerKey, long[]> sums = new HashMap<>();
 		for (ApiCall call : batch) {
-			if (call.status() < 400) {
+			// a failed call is not usage, except a tool loop's answer whose later round
+			// failed: its earlier rounds were spent, and it alone of the failures has a
+			// cost (on a free model it is left out: it cost nothing)
+			if (call.status() < 400 || call.costNanos() > 0) {
 				long[] sum = sums.computeIfAbsent(new LedgerKey(call.userId(), call.model(), call.at() / 86_400_000L),
 						key -> new long[5]);
 				sum[0]++;

@@ -58,6 +58,8 @@ class ChatCompletions {
 
 	private final ObjectMapper mapper;
 
+	private final ServerTools serverTools;
+
 	private final Clock clock;
 
 	private final int maxAttempts;
@@ -66,7 +68,8 @@ class ChatCompletions {
 
 	ChatCompletions(ModelCatalog catalog, Router router, PassThrough passThrough, TranslatedPath translated,
 			KeyLimits limits, CallRecorder recorder, Conversations conversations, SessionExchanges sessions,
-			TokenCounter tokens, ObjectMapper mapper, ApiProperties properties, Clock clock) {
+			TokenCounter tokens, ObjectMapper mapper, ServerTools serverTools, ApiProperties properties, Clock clock) {
+		this.serverTools = serverTools;
 		this.catalog = catalog;
 		this.router = router;
 		this.passThrough = passThrough;
@@ -92,11 +95,13 @@ class ChatCompletions {
 							+ String.join(", ", caller.key().allowedModels().stream().sorted().toList()) + ".",
 					"permission_error", "model", "model_not_allowed", 0);
 		}
+		// the server's MCP tools, checked before anything is reserved or sent
+		ServerTools.Requested mcp = serverTools.resolve(chat, model);
 		Session session = session(caller, sessionHeader);
 		KeyLimits.Reservation reservation = reserve(caller.key(), chat, model);
 		Served served = null;
 		try {
-			served = attempts(caller, chat, model, session != null, response);
+			served = attempts(caller, chat, mcp, model, session != null, response);
 		}
 		finally {
 			if (served == null) {
@@ -105,8 +110,7 @@ class ChatCompletions {
 		}
 		// attempts() recorded the call; here the budget and the session
 		Attempt.Answered answered = served.answered();
-		long cost = answered.status() == 200 ? model.price()
-			.costNanos(new TokenUsage(answered.tokensIn(), answered.tokensOut(), answered.tokensCached())) : 0;
+		long cost = cost(model, answered);
 		if (answered.status() == 200) {
 			limits.settle(reservation, answered.tokensIn() + answered.tokensOut(), cost);
 			if (session != null) {
@@ -116,9 +120,23 @@ class ChatCompletions {
 								"stop"));
 			}
 		}
+		else if (answered.charged()) {
+			// an answer that failed after rounds of the gateway's tool loop still used
+			// them
+			limits.settle(reservation, answered.tokensIn() + answered.tokensOut(), cost);
+		}
 		else {
 			limits.settle(reservation, 0, 0);
 		}
+	}
+
+	/**
+	 * What an answer cost: its tokens when it is charged (one that came, or a tool loop
+	 * whose later round failed), nothing for any other failure.
+	 */
+	private static long cost(ModelSpec model, Attempt.Answered answered) {
+		return answered.charged() ? model.price()
+			.costNanos(new TokenUsage(answered.tokensIn(), answered.tokensOut(), answered.tokensCached())) : 0;
 	}
 
 	/**
@@ -140,8 +158,8 @@ class ChatCompletions {
 	}
 
 	/** The attempt loop; returns the answer the client had, or throws its error. */
-	private Served attempts(ApiCaller caller, ChatCompletionRequest chat, ModelSpec model, boolean collectText,
-			HttpServletResponse response) throws IOException {
+	private Served attempts(ApiCaller caller, ChatCompletionRequest chat, ServerTools.Requested mcp, ModelSpec model,
+			boolean collectText, HttpServletResponse response) throws IOException {
 		List<Router.Target> plan = router.plan(model);
 		List<String> happened = new ArrayList<>(maxAttempts);
 		Attempt.Failed last = null;
@@ -169,8 +187,11 @@ class ChatCompletions {
 				long started = System.nanoTime();
 				Attempt attempt;
 				try {
-					attempt = target.passThrough() ? passThrough.call(target, chat, caller, response, collectText)
-							: translated.call(target, chat, caller, response);
+					// the gateway's tool loop speaks to every deployment through the llm
+					// module
+					attempt = mcp != null ? translated.call(target, chat, mcp, caller, response)
+							: target.passThrough() ? passThrough.call(target, chat, caller, response, collectText)
+									: translated.call(target, chat, caller, response);
 				}
 				catch (IOException | RuntimeException failed) {
 					target.released();
@@ -279,8 +300,7 @@ class ChatCompletions {
 	}
 
 	private void record(ApiCaller caller, Router.Target target, ModelSpec model, Attempt.Answered answered) {
-		long cost = answered.status() == 200 ? model.price()
-			.costNanos(new TokenUsage(answered.tokensIn(), answered.tokensOut(), answered.tokensCached())) : 0;
+		long cost = cost(model, answered);
 		long latencyNanos = System.nanoTime() - caller.arrivedAt();
 		recorder.record(new ApiCall(caller.key().id(), caller.owner().id().value(), model.name(), target.label(),
 				answered.tokensIn(), answered.tokensOut(), cost,

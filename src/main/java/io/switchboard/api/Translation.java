@@ -172,6 +172,15 @@ final class Translation {
 
 	/** A whole {@code chat.completion}. */
 	static byte[] completion(ObjectMapper mapper, String id, long created, String model, ChatResponse answer) {
+		return completion(mapper, id, created, model, answer, null);
+	}
+
+	/**
+	 * A whole {@code chat.completion}, with the MCP calls the gateway ran for it
+	 * ({@code mcp_calls}) when it ran the server's tools, {@code null} otherwise.
+	 */
+	static byte[] completion(ObjectMapper mapper, String id, long created, String model, ChatResponse answer,
+			List<ObjectNode> mcpCalls) {
 		ObjectNode completion = mapper.createObjectNode()
 			.put("id", id)
 			.put("object", "chat.completion")
@@ -192,7 +201,27 @@ final class Translation {
 		choice.putNull("logprobs");
 		choice.put("finish_reason", finishReason(answer.finishReason()));
 		completion.set("usage", usage(mapper, answer.usage()));
+		if (mcpCalls != null) {
+			completion.putArray("mcp_calls").addAll(mcpCalls);
+		}
 		return write(mapper, completion);
+	}
+
+	/**
+	 * One chunk with no choices (as the usage chunk has none) carrying an MCP call the
+	 * gateway ran, in {@code mcp_call}: clients that do not know it pass over it.
+	 */
+	static byte[] stepChunk(ObjectMapper mapper, String id, long created, String model, ObjectNode item) {
+		ObjectNode chunk = mapper.createObjectNode()
+			.put("id", id)
+			.put("object", "chat.completion.chunk")
+			.put("created", created)
+			.put("model", model);
+		chunk.putArray("choices");
+		chunk.set("mcp_call", item);
+		byte[] json = write(mapper, chunk);
+		return ("data: " + new String(json, java.nio.charset.StandardCharsets.UTF_8) + "\n\n")
+			.getBytes(java.nio.charset.StandardCharsets.UTF_8);
 	}
 
 	/**

@@ -98,16 +98,48 @@ class ToolLoop {
 	}
 
 	/**
+	 * A caller outside any conversation (the {@code /v1} gateway): tools of its own,
+	 * which the loop offers but does not run (a round that calls one ends the answer with
+	 * those calls, for the caller to run), and what it hears of each round.
+	 */
+	record Outside(List<ToolSpec> handBack, Watcher watcher) {
+	}
+
+	/** What an outside caller hears of the rounds, as they happen. */
+	interface Watcher {
+
+		/** A model round ended; its usage (to meter even when a later round fails). */
+		void round(TokenUsage usage);
+
+		/** A tool ran (or was answered without running), with what the model was told. */
+		void step(MessagePart.ToolCall call, MessagePart.ToolResult result);
+
+	}
+
+	/**
 	 * @param decided the call the user decided on, when this answer carries on after
 	 * their yes or no; {@code null} for a fresh answer
 	 */
 	Outcome answer(ChatRequest first, Map<String, AssistantTool> tools, ToolContext context, ReplySink live,
 			Decided decided) {
+		return answer(first, tools, context, live, decided, null);
+	}
+
+	/**
+	 * @param outside the caller's own tools and its watcher, or {@code null} in a
+	 * conversation
+	 */
+	Outcome answer(ChatRequest first, Map<String, AssistantTool> tools, ToolContext context, ReplySink live,
+			Decided decided, Outside outside) {
 		Consumer<String> deltas = piece -> live.accept(new ReplyEvent.AnswerDelta(piece));
-		if (tools.isEmpty() && decided == null) {
+		if (tools.isEmpty() && decided == null && outside == null) {
 			return new Outcome(chatModels.stream(first, deltas), List.of(), null);
 		}
-		List<ToolSpec> specs = tools.values().stream().map(AssistantTool::spec).toList();
+		List<ToolSpec> specs = new ArrayList<>(tools.values().stream().map(AssistantTool::spec).toList());
+		if (outside != null) {
+			outside.handBack().stream().filter(spec -> !tools.containsKey(spec.name())).forEach(specs::add);
+		}
+		List<ContentPart.ToolCall> handedBack = List.of();
 		List<ChatMessage> messages = new ArrayList<>(first.messages());
 		List<MessagePart> steps = new ArrayList<>();
 		if (decided != null) {
@@ -144,6 +176,9 @@ class ToolLoop {
 			input += response.usage().inputTokens();
 			output += response.usage().outputTokens();
 			cached += response.usage().cachedInputTokens();
+			if (outside != null) {
+				outside.watcher().round(response.usage());
+			}
 			if (!response.text().isBlank()) {
 				if (!text.isEmpty()) {
 					text.append("\n\n");
@@ -153,6 +188,21 @@ class ToolLoop {
 			finish = response.finishReason();
 			if (!response.wantsTools()) {
 				break;
+			}
+			if (outside != null) {
+				List<ContentPart.ToolCall> theirs = response.toolCalls()
+					.stream()
+					.filter(call -> !tools.containsKey(call.name())
+							&& outside.handBack().stream().anyMatch(spec -> spec.name().equals(call.name())))
+					.toList();
+				if (!theirs.isEmpty()) {
+					// the caller runs these and asks again with their results; the
+					// round's
+					// calls of ours are not run: the model asks again then if it still
+					// needs them
+					handedBack = theirs;
+					break;
+				}
 			}
 			if (round > properties.maxRounds() + 1) {
 				// it was told to answer and asked for tools again: stop here
@@ -194,9 +244,13 @@ class ToolLoop {
 				steps.add(new MessagePart.ToolCall(call.id(), call.name(), call.arguments()));
 				Step step = overLimit ? Step.failed("Not run: the limit on tool use for this answer is reached. "
 						+ "Answer now with what you have.") : run(tool, call, context);
-				steps.add(
-						new MessagePart.ToolResult(call.id(), call.name(), step.text(), step.error(), step.imageJob()));
+				MessagePart.ToolResult result = new MessagePart.ToolResult(call.id(), call.name(), step.text(),
+						step.error(), step.imageJob());
+				steps.add(result);
 				results.add(new ContentPart.ToolResult(call.id(), call.name(), step.text(), step.error()));
+				if (outside != null) {
+					outside.watcher().step(new MessagePart.ToolCall(call.id(), call.name(), call.arguments()), result);
+				}
 				if (!overLimit) {
 					live.accept(new ReplyEvent.ToolUsed(call.name(), step.summary(), step.error(), step.imageJob()));
 				}
@@ -211,8 +265,8 @@ class ToolLoop {
 				round = properties.maxRounds() + 1;
 			}
 		}
-		return new Outcome(new ChatResponse(text.toString(), new TokenUsage(input, output, cached), finish), steps,
-				asking);
+		return new Outcome(new ChatResponse(text.toString(), new TokenUsage(input, output, cached), finish, handedBack),
+				steps, asking);
 	}
 
 	/** One tool's run as the model and the user hear of it. */

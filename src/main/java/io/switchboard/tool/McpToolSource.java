@@ -54,11 +54,16 @@ class McpToolSource implements ToolSource {
 			for (McpSchema.Tool tool : connection.tools()) {
 				String name = toolName(server, tool.name());
 				if (name != null) {
-					tools.add(new McpTool(server, tool, spec(name, tool)));
+					tools.add(tool(server, tool, name));
 				}
 			}
 		}
 		return tools;
+	}
+
+	/** One of a server's tools, as models see it under {@code name}. */
+	AssistantTool tool(String server, McpSchema.Tool tool, String name) {
+		return new McpTool(server, tool, spec(name, tool));
 	}
 
 	/**

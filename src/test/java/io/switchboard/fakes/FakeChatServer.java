@@ -282,6 +282,16 @@ public abstract class FakeChatServer extends FakeHttpServer {
 		return this;
 	}
 
+	/**
+	 * Answers the next request as usual and fails the one after it as the vendor would: a
+	 * tool loop whose second round fails.
+	 */
+	public FakeChatServer failTheOneAfterNext(Failure failure) {
+		enqueue(this::answer);
+		enqueue(request -> failure(failure, request, 1));
+		return this;
+	}
+
 	/** Rate-limits the next {@code times} requests, asking to retry after so long. */
 	public FakeChatServer rateLimitNext(int times, long retryAfterSeconds) {
 		for (int i = 0; i < times; i++) {
