@@ -158,6 +158,11 @@ public final class FakeSqs extends FakeHttpServer {
 		return refusedSends.get();
 	}
 
+	/** Empties a queue, as PurgeQueue does (for a test's clean slate). */
+	public synchronized void purge(String name) {
+		queue(name).clear();
+	}
+
 	/** Makes every message of a queue visible now: the visibility timeout has passed. */
 	public synchronized void expireVisibility(String name) {
 		queue(name).forEach(message -> message.invisibleUntil = 0);

@@ -137,6 +137,40 @@ class SamTemplateTest {
 					|| name.contains("TOKEN") || name.contains("APIKEY"));
 	}
 
+	/**
+	 * A parameter nothing uses would be a question in {@code sam deploy --guided} for
+	 * nothing.
+	 */
+	@Test
+	void everyParameterIsUsed() {
+		Set<String> referenced = new TreeSet<>();
+		collectReferences(template.get("Globals"), referenced);
+		collectReferences(template.get("Resources"), referenced);
+		assertThat(referenced).containsAll(map(template.get("Parameters")).keySet());
+	}
+
+	private static void collectReferences(Object node, Set<String> into) {
+		if (node instanceof Map<?, ?> object) {
+			object.forEach((name, value) -> {
+				if ("Ref".equals(name) && value instanceof String ref) {
+					into.add(ref);
+				}
+				else if ("Fn::Sub".equals(name) && value instanceof String sub) {
+					Matcher placeholder = Pattern.compile("\\$\\{([\\w:]+)(?:\\.\\w+)?}").matcher(sub);
+					while (placeholder.find()) {
+						into.add(placeholder.group(1));
+					}
+				}
+				else {
+					collectReferences(value, into);
+				}
+			});
+		}
+		else if (node instanceof List<?> list) {
+			list.forEach(item -> collectReferences(item, into));
+		}
+	}
+
 	@Test
 	void theTableIsTheOneTheStoreUses() {
 		assertThat(environment("WorkerFunction").get("SWITCHBOARD_STORAGE_DYNAMODB_TABLE"))
