@@ -121,6 +121,17 @@ class DynamoTurnStore implements TurnStore {
 					.expressionAttributeValues(Map.of(":node", s(node), ":zero", n(0)))));
 	}
 
+	/** Only a turn under way (still in the index): a finished one stays finished. */
+	@Override
+	public boolean letGoOne(long id) {
+		return table.updateIf(UpdateItemRequest.builder()
+			.key(key(item(id), "A"))
+			.updateExpression("SET lease_until = :zero REMOVE #node")
+			.conditionExpression("attribute_exists(gsi1pk)")
+			.expressionAttributeNames(Map.of("#node", "node"))
+			.expressionAttributeValues(Map.of(":zero", n(0))));
+	}
+
 	/**
 	 * Takes the turn out of the index and lets its item expire after
 	 * {@code switchboard.channel.keep}, rather than deleting it: while it is there, a

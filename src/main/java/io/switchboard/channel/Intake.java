@@ -64,6 +64,9 @@ public class Intake {
 	/**
 	 * Takes one event in, once.
 	 * @throws IllegalStateException when the platform has no renderer on this server
+	 * @throws TurnHandoff.Failed when the message is stored but its turn could not be
+	 * handed over (the caller answers with an error, so that the platform delivers the
+	 * event again)
 	 */
 	public Taken take(Inbound inbound) {
 		if (!(inbound.body() instanceof Inbound.Body.Quiet)) {
@@ -86,6 +89,7 @@ public class Intake {
 		}));
 		if (work == null) {
 			log.debug("{} event {} was taken in before; nothing new", inbound.platform(), inbound.key());
+			turns.resumeHandOvers();
 			return new Taken.Duplicate();
 		}
 		if (work.turn() != null) {
@@ -94,9 +98,19 @@ public class Intake {
 		return new Taken.Accepted(work.received(), work.delivery());
 	}
 
-	/** Whether an event's key has been taken in. */
+	/**
+	 * Whether an event's key has been taken in. A platform delivers an event again when
+	 * its call was answered with an error, such as a failed hand-over of its turn
+	 * ({@link TurnHandoff.Failed}): an event seen again first hands over the turns whose
+	 * hand-over failed, so its question is answered without being stored twice.
+	 * @throws TurnHandoff.Failed when such a hand-over fails again
+	 */
 	public boolean seen(String platform, String key) {
-		return events.seen(platform, key);
+		if (!events.seen(platform, key)) {
+			return false;
+		}
+		turns.resumeHandOvers();
+		return true;
 	}
 
 	private Work message(Inbound inbound, InboundMessage message, Heard.Words heard) {

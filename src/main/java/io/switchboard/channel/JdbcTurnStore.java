@@ -84,6 +84,11 @@ class JdbcTurnStore implements TurnStore {
 		return jdbc.sql("UPDATE channel_turns SET lease_until = 0, node = NULL WHERE node = ?").param(node).update();
 	}
 
+	@Override
+	public boolean letGoOne(long id) {
+		return jdbc.sql("UPDATE channel_turns SET lease_until = 0, node = NULL WHERE id = ?").param(id).update() == 1;
+	}
+
 	/** The turn is over: its question is settled and its delivery due. */
 	@Override
 	public void delete(long id) {

@@ -10,9 +10,24 @@ package io.switchboard.channel;
 public interface TurnHandoff {
 
 	/**
-	 * Hands a turn over. A failure leaves the turn's row in place: its lease runs out and
-	 * it is handed over again by the recovery sweep.
+	 * Hands a turn over, or throws. The turn's row stays, let go at once: it is handed
+	 * over again when its event comes again (the intake answers the platform with
+	 * {@link Failed}, so that it redelivers), or by the next recovery sweep.
 	 */
 	void handOver(HandedTurn turn);
+
+	/**
+	 * A stored question whose turn could not be handed over: the caller must not report
+	 * the event as taken in (a webhook answers with an error, so that the platform
+	 * delivers the event again, and that redelivery hands the turn over; the question is
+	 * not stored twice).
+	 */
+	final class Failed extends RuntimeException {
+
+		public Failed(long turn, Throwable cause) {
+			super("turn " + turn + " is stored but could not be handed over: " + cause, cause);
+		}
+
+	}
 
 }

@@ -47,6 +47,12 @@ interface TurnStore {
 	 */
 	int letGo(String node);
 
+	/**
+	 * Lets go of one turn at once, whoever holds it, for the next recovery to take over
+	 * (its hand-over to another process failed); false when it is over already.
+	 */
+	boolean letGoOne(long id);
+
 	/** The turn is over: its question is settled and its delivery due. */
 	void delete(long id);
 

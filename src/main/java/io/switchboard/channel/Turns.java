@@ -128,7 +128,22 @@ class Turns implements SmartLifecycle {
 	 */
 	void begin(TurnStore.Row turn) {
 		if (handoff != null) {
-			handoff.handOver(HandedTurn.of(turn));
+			try {
+				handoff.handOver(HandedTurn.of(turn));
+			}
+			catch (RuntimeException failure) {
+				// the question is stored: let go of the turn at once, so that the next
+				// recovery (the platform's redelivery of the event, see
+				// resumeHandOvers) hands it over instead of waiting out its lease
+				try {
+					store.letGoOne(turn.id());
+				}
+				catch (RuntimeException alsoFailing) {
+					log.warn("could not let go of turn {} after its failed hand-over: {}", turn.id(),
+							alsoFailing.toString());
+				}
+				throw new TurnHandoff.Failed(turn.id(), failure);
+			}
 			return;
 		}
 		if (!held.add(turn.id())) {
@@ -323,19 +338,39 @@ class Turns implements SmartLifecycle {
 			long now = clock.millis();
 			long leaseUntil = now + properties.turnLease().toMillis();
 			store.renew(node.name(), leaseUntil);
-			boolean all = firstRun && onlyNode;
-			for (TurnStore.Row orphan : store.orphaned(now, all, RECOVERY_BATCH)) {
-				if (held.contains(orphan.id()) || !store.takeOver(orphan.id(), node.name(), leaseUntil, now, all)) {
-					continue;
-				}
-				log.info("taking over turn {} (answer {}) on {}", orphan.id(), orphan.answerId(), orphan.platform());
-				begin(new TurnStore.Row(orphan.id(), orphan.answerId(), orphan.deliveryId(), orphan.platform(),
-						orphan.lane(), orphan.userId(), orphan.provider(), orphan.attempts() + 1));
-			}
+			takeOverOrphans(now, leaseUntil, firstRun && onlyNode);
 		}
 		catch (RuntimeException failure) {
 			log.warn("could not look after the chat turns: {}", failure.toString());
 		}
+	}
+
+	private void takeOverOrphans(long now, long leaseUntil, boolean all) {
+		for (TurnStore.Row orphan : store.orphaned(now, all, RECOVERY_BATCH)) {
+			if (held.contains(orphan.id()) || !store.takeOver(orphan.id(), node.name(), leaseUntil, now, all)) {
+				continue;
+			}
+			log.info("taking over turn {} (answer {}) on {}", orphan.id(), orphan.answerId(), orphan.platform());
+			begin(new TurnStore.Row(orphan.id(), orphan.answerId(), orphan.deliveryId(), orphan.platform(),
+					orphan.lane(), orphan.userId(), orphan.provider(), orphan.attempts() + 1));
+		}
+	}
+
+	/**
+	 * With a {@link TurnHandoff}: hands over, now, the turns nobody holds (a hand-over
+	 * that failed let go of its turn), rather than when some process's recovery next runs
+	 * (a function's runs only while it is called). For an event that came again: a
+	 * platform redelivers what was answered with an error, which a failed hand-over
+	 * answers. Without a hand-over it does nothing (the node's own recovery looks after
+	 * its turns).
+	 * @throws TurnHandoff.Failed when a hand-over fails again
+	 */
+	void resumeHandOvers() {
+		if (handoff == null) {
+			return;
+		}
+		long now = clock.millis();
+		takeOverOrphans(now, now + properties.turnLease().toMillis(), false);
 	}
 
 	/** Turns this node has queued or is running. */

@@ -199,11 +199,18 @@ abstract class PipelineStorageContract {
 
 		assertThat(turns.letGo(other)).isEqualTo(1);
 		assertThat(orphaned(now + 6_001, turn.id())).isPresent();
+
+		// one turn let go whoever holds it (a hand-over that failed): at once an orphan
+		assertThat(turns.takeOver(turn.id(), other, now + 50_000, now + 20_000, false)).isTrue();
+		assertThat(orphaned(now + 20_001, turn.id())).isEmpty();
+		assertThat(turns.letGoOne(turn.id())).isTrue();
+		assertThat(orphaned(now + 20_001, turn.id())).isPresent();
 		units.inOne(() -> {
 			turns.delete(turn.id());
 			return null;
 		});
 		assertThat(orphaned(now + 100_000, turn.id())).isEmpty();
+		assertThat(turns.letGoOne(turn.id())).as("a finished turn stays finished").isFalse();
 	}
 
 	/** A question just stored, with its answer pending: the answer's id. */

@@ -177,6 +177,29 @@ public final class FakeLine extends FakeHttpServer {
 		return this;
 	}
 
+	private final AtomicInteger lostPushAnswers = new AtomicInteger();
+
+	private final AtomicInteger failedReplies = new AtomicInteger();
+
+	/**
+	 * The answers to the next {@code count} pushes are lost: LINE takes each push (it is
+	 * sent, its retry key used) but the connection drops before the answer, so the caller
+	 * cannot know it went out.
+	 */
+	public FakeLine losePushAnswers(int count) {
+		lostPushAnswers.set(count);
+		return this;
+	}
+
+	/**
+	 * The next {@code count} replies fail as LINE does when it has a problem of its own:
+	 * 500, nothing sent, the reply token left unused.
+	 */
+	public FakeLine failReplies(int count) {
+		failedReplies.set(count);
+		return this;
+	}
+
 	/** Makes a reply token unusable, as a minute's wait would. */
 	public void expire(String replyToken) {
 		replyTokens.put(replyToken, false);
@@ -278,6 +301,9 @@ public final class FakeLine extends FakeHttpServer {
 		if (invalid != null) {
 			return invalid;
 		}
+		if (failedReplies.getAndUpdate(left -> Math.max(0, left - 1)) > 0) {
+			return error(500, "An error occurred in the server.");
+		}
 		if (!Boolean.TRUE.equals(replyTokens.replace(token, true, false))) {
 			return error(400, "Invalid reply token");
 		}
@@ -308,6 +334,10 @@ public final class FakeLine extends FakeHttpServer {
 			}
 		}
 		sent.add(new Sent("push", body.path("to").asText(), null, retryKey, body.path("messages"), System.nanoTime()));
+		if (lostPushAnswers.getAndUpdate(left -> Math.max(0, left - 1)) > 0) {
+			return new Reply.Stream(200, Map.of("Content-Type", "application/json"), List.of(new Step.Drop()),
+					Duration.ZERO);
+		}
 		return Reply.json(200, Json.write(sentMessages(body.path("messages"))));
 	}
 

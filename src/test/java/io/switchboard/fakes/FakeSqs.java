@@ -77,6 +77,10 @@ public final class FakeSqs extends FakeHttpServer {
 
 	private final AtomicLong receipts = new AtomicLong();
 
+	private volatile boolean refusingSends;
+
+	private final java.util.concurrent.atomic.AtomicInteger refusedSends = new java.util.concurrent.atomic.AtomicInteger();
+
 	private FakeSqs() {
 	}
 
@@ -140,6 +144,25 @@ public final class FakeSqs extends FakeHttpServer {
 		return queue(name).removeIf(message -> receipt.equals(message.receipt));
 	}
 
+	/**
+	 * While on, SQS cannot take messages: every SendMessage answers 500
+	 * {@code InternalError} (which the SDK retries, then gives up on) and nothing is
+	 * queued.
+	 */
+	public void refuseSends(boolean refuse) {
+		refusingSends = refuse;
+	}
+
+	/** SendMessage calls refused so far. */
+	public int refusedSends() {
+		return refusedSends.get();
+	}
+
+	/** Empties a queue, as PurgeQueue does (for a test's clean slate). */
+	public synchronized void purge(String name) {
+		queue(name).clear();
+	}
+
 	/** Makes every message of a queue visible now: the visibility timeout has passed. */
 	public synchronized void expireVisibility(String name) {
 		queue(name).forEach(message -> message.invisibleUntil = 0);
@@ -173,6 +196,10 @@ public final class FakeSqs extends FakeHttpServer {
 		ObjectNode reply = Json.object();
 		switch (target.substring("AmazonSQS.".length())) {
 			case "SendMessage" -> {
+				if (refusingSends) {
+					refusedSends.incrementAndGet();
+					return error(500, "InternalError", "We encountered an internal error. Please try again.");
+				}
 				String text = body.path("MessageBody").asText("");
 				if (text.isEmpty()) {
 					return error("MissingParameter", "The request must contain the parameter MessageBody.");
@@ -235,11 +262,16 @@ public final class FakeSqs extends FakeHttpServer {
 	}
 
 	private static Reply error(String code, String message) {
+		return error(400, code, message);
+	}
+
+	private static Reply error(int status, String code, String message) {
 		ObjectNode body = Json.object();
 		body.put("__type", "com.amazonaws.sqs#" + code);
 		body.put("message", message);
-		return new Reply.Whole(400,
-				Map.of("Content-Type", "application/x-amz-json-1.0", "x-amzn-query-error", code + ";Sender"),
+		return new Reply.Whole(status,
+				Map.of("Content-Type", "application/x-amz-json-1.0", "x-amzn-query-error",
+						code + (status >= 500 ? ";Receiver" : ";Sender")),
 				Json.write(body).getBytes(StandardCharsets.UTF_8), Duration.ZERO);
 	}
 

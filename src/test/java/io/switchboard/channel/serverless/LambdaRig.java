@@ -18,6 +18,7 @@ import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.switchboard.fakes.FakeLine;
 import io.switchboard.fakes.FakeOpenAi;
+import io.switchboard.fakes.FakeS3;
 import io.switchboard.fakes.FakeSqs;
 import io.switchboard.fakes.FakeSsm;
 import io.switchboard.fakes.Json;
@@ -28,10 +29,11 @@ import org.springframework.cloud.function.adapter.aws.FunctionInvoker;
 /**
  * The serverless edition on one machine: the two functions started as AWS Lambda starts
  * them (Spring Cloud Function's {@link FunctionInvoker}, one application context each, as
- * two containers), the chat core in a fresh dynalite table, secrets in a fake SSM, the
- * queue and its dead-letter queue in a fake SQS, and the fake LINE and model. Events are
- * the JSON API Gateway (HTTP API, payload 2.0) and SQS hand to Lambda; the rig plays
- * Lambda's SQS event source mapping (receive, invoke, delete what did not fail).
+ * two containers), the chat core in a fresh dynalite table, photos in a fake S3 bucket,
+ * secrets in a fake SSM, the queue and its dead-letter queue in a fake SQS, and the fake
+ * LINE and model. Events are the JSON API Gateway (HTTP API, payload 2.0) and SQS hand to
+ * Lambda; the rig plays Lambda's SQS event source mapping (receive, invoke, delete what
+ * did not fail).
  */
 final class LambdaRig implements AutoCloseable {
 
@@ -41,11 +43,16 @@ final class LambdaRig implements AutoCloseable {
 
 	static final int MAX_RECEIVES = 3;
 
+	static final String BUCKET = "switchboard-photos";
+
 	final FakeLine line = FakeLine.start("lambda-secret", "lambda-token");
 
 	final FakeOpenAi model = FakeOpenAi.start("sk-lambda");
 
 	final FakeSqs sqs = FakeSqs.start(QUEUE, MAX_RECEIVES);
+
+	/** The photo bucket, path-style, as the real S3 client calls it. */
+	final FakeS3 s3 = FakeS3.start(BUCKET);
 
 	final FakeSsm ssm = FakeSsm.start()
 		.secure("/switchboard/line-channel-secret", line.channelSecret())
@@ -63,12 +70,13 @@ final class LambdaRig implements AutoCloseable {
 	 */
 	static final java.util.Set<String> TEST_ONLY = java.util.Set.of("spring.main.banner-mode",
 			"switchboard.storage.dynamodb.endpoint", "switchboard.secrets.ssm-endpoint",
-			"switchboard.serverless.sqs-endpoint", "switchboard.line.api-base-url",
-			"switchboard.line.data-api-base-url", "switchboard.llm.retry.initial-backoff");
+			"switchboard.serverless.sqs-endpoint", "switchboard.storage.s3.endpoint",
+			"switchboard.storage.s3.path-style", "switchboard.line.api-base-url", "switchboard.line.data-api-base-url",
+			"switchboard.llm.retry.initial-backoff");
 
 	/** The settings both functions start with: what a deployment must set. */
-	static Map<String, String> settings(Path sqlFolder, String table, String sqsUri, String ssmUri, String lineUri,
-			String modelUri) {
+	static Map<String, String> settings(Path sqlFolder, String table, String sqsUri, String ssmUri, String s3Uri,
+			String lineUri, String modelUri) {
 		Map<String, String> settings = new LinkedHashMap<>();
 		settings.put("MAIN_CLASS", "io.switchboard.channel.serverless.LambdaApplication");
 		settings.put("spring.datasource.url", "jdbc:sqlite:" + sqlFolder.resolve("pipeline.db"));
@@ -77,6 +85,10 @@ final class LambdaRig implements AutoCloseable {
 			int equals = setting.indexOf('=');
 			settings.put(setting.substring(0, equals), setting.substring(equals + 1));
 		}
+		settings.put("switchboard.storage.s3.bucket", BUCKET);
+		settings.put("switchboard.storage.s3.region", REGION);
+		settings.put("switchboard.storage.s3.endpoint", s3Uri);
+		settings.put("switchboard.storage.s3.path-style", "true");
 		settings.put("switchboard.secrets.ssm-parameters", SECRETS);
 		settings.put("switchboard.secrets.ssm-endpoint", ssmUri);
 		settings.put("switchboard.secrets.region", REGION);
@@ -92,6 +104,7 @@ final class LambdaRig implements AutoCloseable {
 		settings.put("switchboard.llm.models.chat.provider", "openai");
 		settings.put("switchboard.llm.models.chat.upstream-model", "gpt-4o-mini");
 		settings.put("switchboard.llm.models.chat.context-window", "16000");
+		settings.put("switchboard.llm.models.chat.vision", "true");
 		settings.put("switchboard.llm.default-model", "chat");
 		settings.put("switchboard.llm.retry.initial-backoff", "10ms");
 		return settings;
@@ -120,7 +133,7 @@ final class LambdaRig implements AutoCloseable {
 	 */
 	LambdaRig(Path sqlFolder, Map<String, String> more, boolean start) {
 		Map<String, String> settings = settings(sqlFolder, table, sqs.uri().toString(), ssm.uri().toString(),
-				line.uri().toString(), model.baseUrl().toString());
+				s3.uri().toString(), line.uri().toString(), model.baseUrl().toString());
 		settings.putAll(more);
 		settings.forEach((name, value) -> {
 			System.setProperty(name, value);
@@ -238,6 +251,7 @@ final class LambdaRig implements AutoCloseable {
 		model.close();
 		sqs.close();
 		ssm.close();
+		s3.close();
 	}
 
 }

@@ -45,12 +45,10 @@ class SamTemplateTest {
 	/**
 	 * Settings a deployment gives that the end-to-end test gives otherwise: the function
 	 * to run (the test names it to the invoker), a table the store must not create (the
-	 * test's dynalite table is made by the store), the photo bucket (the test keeps no
-	 * photos), and JVM options.
+	 * test's dynalite table is made by the store), and JVM options.
 	 */
 	private static final Set<String> DEPLOY_ONLY = Set.of("SPRING_CLOUD_FUNCTION_DEFINITION",
-			"SWITCHBOARD_STORAGE_DYNAMODB_CREATETABLE", "SWITCHBOARD_STORAGE_S3_BUCKET",
-			"SWITCHBOARD_STORAGE_S3_REGION", "JAVA_TOOL_OPTIONS");
+			"SWITCHBOARD_STORAGE_DYNAMODB_CREATETABLE", "JAVA_TOOL_OPTIONS");
 
 	/** Read by the runtime, the adapter or Spring itself, not by a properties class. */
 	private static final Set<String> NOT_PROPERTIES = Set.of("MAIN_CLASS", "JAVA_TOOL_OPTIONS",
@@ -78,7 +76,7 @@ class SamTemplateTest {
 	@Test
 	void givesEachFunctionTheSettingsTheEndToEndTestStartsThemWithAndNoOther() {
 		Set<String> tested = LambdaRig
-			.settings(Path.of("/tmp"), "t", "http://sqs", "http://ssm", "http://line", "http://model")
+			.settings(Path.of("/tmp"), "t", "http://sqs", "http://ssm", "http://s3", "http://line", "http://model")
 			.keySet()
 			.stream()
 			.filter(name -> !LambdaRig.TEST_ONLY.contains(name))
@@ -139,6 +137,40 @@ class SamTemplateTest {
 					|| name.contains("TOKEN") || name.contains("APIKEY"));
 	}
 
+	/**
+	 * A parameter nothing uses would be a question in {@code sam deploy --guided} for
+	 * nothing.
+	 */
+	@Test
+	void everyParameterIsUsed() {
+		Set<String> referenced = new TreeSet<>();
+		collectReferences(template.get("Globals"), referenced);
+		collectReferences(template.get("Resources"), referenced);
+		assertThat(referenced).containsAll(map(template.get("Parameters")).keySet());
+	}
+
+	private static void collectReferences(Object node, Set<String> into) {
+		if (node instanceof Map<?, ?> object) {
+			object.forEach((name, value) -> {
+				if ("Ref".equals(name) && value instanceof String ref) {
+					into.add(ref);
+				}
+				else if ("Fn::Sub".equals(name) && value instanceof String sub) {
+					Matcher placeholder = Pattern.compile("\\$\\{([\\w:]+)(?:\\.\\w+)?}").matcher(sub);
+					while (placeholder.find()) {
+						into.add(placeholder.group(1));
+					}
+				}
+				else {
+					collectReferences(value, into);
+				}
+			});
+		}
+		else if (node instanceof List<?> list) {
+			list.forEach(item -> collectReferences(item, into));
+		}
+	}
+
 	@Test
 	void theTableIsTheOneTheStoreUses() {
 		assertThat(environment("WorkerFunction").get("SWITCHBOARD_STORAGE_DYNAMODB_TABLE"))
@@ -165,6 +197,35 @@ class SamTemplateTest {
 			assertThat(actionsOf(function)).noneMatch(action -> action.equals("dynamodb:CreateTable")
 					|| action.equals("dynamodb:Scan") || action.endsWith(":*"));
 		}
+	}
+
+	/**
+	 * Photos are kept under {@code media/} of the template's private bucket, read and
+	 * written by both functions (the webhook keeps a photo as it comes in, the worker
+	 * reads it for the model). They may also list the bucket: without
+	 * {@code s3:ListBucket}, S3 answers a look for an object that is not there yet (every
+	 * new photo) with 403 instead of 404, and the photo would be refused.
+	 */
+	@Test
+	void photosGoToThePrivateBucketUnderMediaAndNowhereElse() {
+		for (String function : List.of("WebhookFunction", "WorkerFunction")) {
+			assertThat(environment(function))
+				.containsEntry("SWITCHBOARD_STORAGE_S3_BUCKET", Map.of("Ref", "PhotoBucket"))
+				.containsEntry("SWITCHBOARD_STORAGE_S3_REGION", Map.of("Ref", "AWS::Region"));
+			for (String action : List.of("s3:GetObject", "s3:PutObject")) {
+				assertThat(resourcesOf(function, action)).as(function + " " + action)
+					.containsExactly(Map.of("Fn::Sub", "${PhotoBucket.Arn}/media/*"));
+			}
+			assertThat(resourcesOf(function, "s3:ListBucket")).as(function + " s3:ListBucket")
+				.containsExactly(Map.of("Fn::GetAtt", List.of("PhotoBucket", "Arn")));
+			assertThat(actionsOf(function).stream().filter(action -> action.startsWith("s3:")))
+				.containsExactlyInAnyOrder("s3:GetObject", "s3:PutObject", "s3:ListBucket");
+		}
+		Map<String, Object> blocked = map(properties("PhotoBucket").get("PublicAccessBlockConfiguration"));
+		assertThat(blocked).containsEntry("BlockPublicAcls", true)
+			.containsEntry("BlockPublicPolicy", true)
+			.containsEntry("IgnorePublicAcls", true)
+			.containsEntry("RestrictPublicBuckets", true);
 	}
 
 	@Test

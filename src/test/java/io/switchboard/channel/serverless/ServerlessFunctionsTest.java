@@ -6,12 +6,16 @@ import java.util.List;
 import java.util.Map;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.switchboard.fakes.FakeChatServer;
 import io.switchboard.fakes.FakeLine;
+import io.switchboard.fakes.FakePictures;
+import io.switchboard.fakes.FakeS3;
 import io.switchboard.fakes.FakeSqs;
 import io.switchboard.testsupport.Dynalite;
 import io.switchboard.testsupport.DynamoMessages;
 import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestInstance;
@@ -39,6 +43,16 @@ class ServerlessFunctionsTest {
 		Dynalite.requireOrSkip();
 		rig = new LambdaRig(folder, Map.of());
 		messages = new DynamoMessages();
+	}
+
+	/** A test that failed half-way leaves nothing in the queues for the next. */
+	@AfterEach
+	void emptyTheQueues() {
+		if (rig != null) {
+			rig.sqs.refuseSends(false);
+			rig.sqs.purge(LambdaRig.QUEUE);
+			rig.sqs.purge(LambdaRig.QUEUE + "-dlq");
+		}
 	}
 
 	@AfterAll
@@ -171,6 +185,269 @@ class ServerlessFunctionsTest {
 		assertThat(messages.answerState(rig.table, "never gets through")).isEqualTo("failed");
 		assertThat(rig.model.requests()).hasSize(modelCalls);
 		assertThat(rig.sqs.messages(LambdaRig.QUEUE + "-dlq")).isEmpty();
+	}
+
+	/**
+	 * A photo question: the photo is kept in the S3 bucket by the webhook (acknowledged
+	 * there, at once), then the question about it goes through the queue, and the worker
+	 * reads the photo back from the bucket for the model.
+	 */
+	@Test
+	void aPhotoThenAQuestionAboutItAreAnsweredWithThePhotoKeptInTheBucket() {
+		String user = user();
+		byte[] photo = FakePictures.png(64, 48, 14);
+		rig.model.reply("A square of colours");
+		int modelCalls = rig.model.requests().size();
+		int s3Calls = rig.s3.requests().size();
+
+		JsonNode taken = rig.post(FakeLine.body(rig.line.image(FakeLine.user(user), photo)));
+
+		assertThat(taken.path("statusCode").asInt()).isEqualTo(200);
+		assertThat(rig.line.sentTo(user)).as("acknowledged by the webhook itself").singleElement().satisfies(sent -> {
+			assertThat(sent.how()).isEqualTo("reply");
+			assertThat(sent.texts()).containsExactly("Photo received, what would you like to know?");
+		});
+		assertThat(rig.sqs.messages(LambdaRig.QUEUE)).as("a photo alone is no question").isEmpty();
+		String sha256 = sha256(photo);
+		FakeS3.StoredObject object = rig.s3.objects().get("media/" + sha256);
+		assertThat(object).as("the photo in the bucket under its hash").isNotNull();
+		assertThat(object.bytes()).isEqualTo(photo);
+		assertThat(object.contentType()).isEqualTo("image/png");
+		assertThat(object.metadata()).containsEntry("width", "64").containsEntry("height", "48");
+		assertThat(rig.s3.requests().subList(s3Calls, rig.s3.requests().size()))
+			.allSatisfy(request -> assertThat(request.path()).isEqualTo("/" + LambdaRig.BUCKET + "/media/" + sha256))
+			.extracting(FakeS3.RecordedRequest::method)
+			.containsExactly("HEAD", "PUT");
+
+		rig.post(FakeLine.body(rig.line.text(FakeLine.user(user), "What is in my photo?")));
+		assertThat(rig.pollOnce(LambdaRig.QUEUE)).hasSize(1);
+
+		assertThat(rig.model.requests()).hasSize(modelCalls + 1);
+		JsonNode asked = rig.model.lastRequestJson();
+		assertThat(rig.model.images(asked)).singleElement().satisfies(image -> {
+			assertThat(image.mimeType()).isEqualTo("image/png");
+			assertThat(image.data()).isEqualTo(photo);
+		});
+		assertThat(asked.toString()).contains("What is in my photo?");
+		assertThat(rig.s3.requests()).as("the worker read the photo from the bucket")
+			.anySatisfy(request -> assertThat(request.method() + " " + request.path())
+				.isEqualTo("GET /" + LambdaRig.BUCKET + "/media/" + sha256));
+		assertThat(rig.line.sentTo(user)).hasSize(2)
+			.last()
+			.satisfies(sent -> assertThat(sent.texts()).containsExactly("A square of colours"));
+		assertThat(messages.answerState(rig.table, "What is in my photo?")).isEqualTo("answered");
+		assertThat(rig.sqs.messages(LambdaRig.QUEUE)).isEmpty();
+	}
+
+	/**
+	 * The turn reaches the worker after its reply token went stale (LINE refuses it,
+	 * "Invalid reply token", as it does after about a minute): the answer goes by push
+	 * with a retry key, once. When SQS delivers the message again after the push, nothing
+	 * is sent again.
+	 */
+	@Test
+	void aStaleReplyTokenIsAnsweredByPushOnceAlsoWhenSqsDeliversAgain() {
+		String user = user();
+		rig.model.reply("Pushed, not replied");
+		ObjectNode event = rig.line.text(FakeLine.user(user), "answer me late");
+		rig.post(FakeLine.body(event));
+		rig.line.expire(event.path("replyToken").asText());
+		int replies = rig.line.requestsTo("/v2/bot/message/reply").size();
+		int modelCalls = rig.model.requests().size();
+		List<FakeSqs.Message> first = rig.sqs.receive(LambdaRig.QUEUE, 10, Duration.ofSeconds(60));
+		assertThat(first).hasSize(1);
+
+		JsonNode done = rig.invoke(rig.worker, rig.sqsEvent(LambdaRig.QUEUE, first));
+
+		assertThat(done.path("batchItemFailures")).isEmpty();
+		assertThat(rig.line.requestsTo("/v2/bot/message/reply")).as("the token was tried, and refused")
+			.hasSize(replies + 1);
+		FakeLine.Sent pushed = rig.line.sentTo(user).getFirst();
+		assertThat(rig.line.sentTo(user)).singleElement().satisfies(sent -> {
+			assertThat(sent.how()).isEqualTo("push");
+			assertThat(sent.to()).isEqualTo(user);
+			assertThat(sent.retryKey()).isNotBlank();
+			assertThat(sent.texts()).containsExactly("Pushed, not replied");
+		});
+
+		// the same message again (its deletion was lost, or SQS repeats itself)
+		JsonNode again = rig.invoke(rig.worker, rig.sqsEvent(LambdaRig.QUEUE, first));
+
+		assertThat(again.path("batchItemFailures")).isEmpty();
+		assertThat(rig.line.sentTo(user)).containsExactly(pushed);
+		assertThat(pushRequestsTo(user)).as("no second push asked for").hasSize(1);
+		assertThat(rig.model.requests()).hasSize(modelCalls + 1);
+		first.forEach(message -> rig.sqs.delete(LambdaRig.QUEUE, message.receipt()));
+	}
+
+	/**
+	 * LINE takes the push but its answer is lost on the way (the connection drops): the
+	 * sender cannot know it went out, so the push is made again (by the HTTP client's own
+	 * retry, or the delivery's) with the same {@code X-Line-Retry-Key}, which LINE
+	 * answers 409 without sending; SQS's redelivery then finds it done. The user gets the
+	 * answer once.
+	 */
+	@Test
+	void aPushWhoseAnswerWasLostIsRepeatedWithTheSameRetryKeyAndShownOnce() throws InterruptedException {
+		String user = user();
+		rig.model.reply("Shown once");
+		ObjectNode event = rig.line.text(FakeLine.user(user), "push with a lost answer");
+		rig.post(FakeLine.body(event));
+		rig.line.expire(event.path("replyToken").asText());
+		rig.line.losePushAnswers(1);
+		int modelCalls = rig.model.requests().size();
+		List<FakeSqs.Message> first = rig.sqs.receive(LambdaRig.QUEUE, 10, Duration.ofSeconds(60));
+
+		rig.invoke(rig.worker, rig.sqsEvent(LambdaRig.QUEUE, first));
+
+		assertThat(rig.line.sentTo(user)).hasSize(1);
+		// made again: at once by the HTTP client, or after the delivery's pause (by this
+		// container's own retry, which lives on in this JVM; in Lambda by the SQS
+		// redelivery)
+		awaitPushRequests(user, 2);
+		JsonNode again = rig.invoke(rig.worker, rig.sqsEvent(LambdaRig.QUEUE, first));
+
+		assertThat(again.path("batchItemFailures")).isEmpty();
+		List<String> keys = pushRequestsTo(user).stream().map(request -> request.header("X-Line-Retry-Key")).toList();
+		assertThat(keys).hasSize(2).doesNotContainNull();
+		assertThat(keys.get(1)).isEqualTo(keys.get(0));
+		assertThat(rig.line.sentTo(user)).as("LINE dropped the repeat (409)")
+			.singleElement()
+			.satisfies(sent -> assertThat(sent.texts()).containsExactly("Shown once"));
+		assertThat(rig.model.requests()).hasSize(modelCalls + 1);
+		first.forEach(message -> rig.sqs.delete(LambdaRig.QUEUE, message.receipt()));
+	}
+
+	/**
+	 * SQS refuses the hand-over: the message is stored (its event's key taken in), so the
+	 * webhook must not answer 200 with the turn lost. It answers 500; LINE delivers the
+	 * event again (webhook redelivery), which is not stored a second time but hands the
+	 * stored turn over, and the question is answered once.
+	 */
+	@Test
+	void whenSqsRefusesTheHandOverLineGets500AndItsRedeliveryHandsTheTurnOver() throws InterruptedException {
+		String user = user();
+		rig.model.reply("Answered after the redelivery");
+		String body = FakeLine.body(rig.line.text(FakeLine.user(user), "queue me please"));
+		int modelCalls = rig.model.requests().size();
+		rig.sqs.refuseSends(true);
+		JsonNode refused;
+		try {
+			refused = rig.post(body);
+			assertThat(rig.sqs.refusedSends()).isPositive();
+		}
+		finally {
+			rig.sqs.refuseSends(false);
+		}
+
+		assertThat(refused.path("statusCode").asInt()).as(refused.toString()).isEqualTo(500);
+		assertThat(refused.path("body").asText()).contains("deliver the event again");
+		assertThat(messages.questionsStored(rig.table, "queue me please")).isEqualTo(1);
+		assertThat(messages.answerState(rig.table, "queue me please")).isEqualTo("pending");
+		assertThat(rig.line.sentTo(user)).isEmpty();
+
+		// LINE's redelivery of the same event (same webhookEventId, same signature)
+		JsonNode redelivered = rig.post(body);
+
+		assertThat(redelivered.path("statusCode").asInt()).isEqualTo(200);
+		awaitQueued(1);
+		assertThat(rig.sqs.messages(LambdaRig.QUEUE)).as("handed over once").hasSize(1);
+		assertThat(messages.questionsStored(rig.table, "queue me please")).as("not stored twice").isEqualTo(1);
+
+		assertThat(rig.pollOnce(LambdaRig.QUEUE)).hasSize(1);
+
+		assertThat(rig.line.sentTo(user)).singleElement()
+			.satisfies(sent -> assertThat(sent.texts()).containsExactly("Answered after the redelivery"));
+		assertThat(rig.model.requests()).hasSize(modelCalls + 1);
+		assertThat(messages.answerState(rig.table, "queue me please")).isEqualTo("answered");
+		assertThat(rig.post(body).path("statusCode").asInt()).as("a further redelivery").isEqualTo(200);
+		assertThat(rig.sqs.messages(LambdaRig.QUEUE)).isEmpty();
+	}
+
+	/**
+	 * The worker's first attempt dies after the model answered and the answer was stored,
+	 * in the delivery path (LINE fails the reply once, 500): the message is reported
+	 * failed and comes again. Its redeliveries never ask the model again; the answer
+	 * reaches the user once (by push: the reply token was tried).
+	 */
+	@Test
+	void aWorkerThatFailedAfterTheModelAnsweredNeverAsksAgainAndAnswersOnce() throws InterruptedException {
+		String user = user();
+		rig.model.reply("Asked once, shown once");
+		rig.post(FakeLine.body(rig.line.text(FakeLine.user(user), "fail after the model")));
+		int modelCalls = rig.model.requests().size();
+		rig.line.failReplies(1);
+
+		List<FakeSqs.Message> first = rig.pollOnce(LambdaRig.QUEUE);
+
+		assertThat(first).hasSize(1);
+		assertThat(rig.model.requests()).hasSize(modelCalls + 1);
+		assertThat(messages.answerState(rig.table, "fail after the model")).as("the answer is stored")
+			.isEqualTo("answered");
+		assertThat(rig.line.sentTo(user)).isEmpty();
+		assertThat(rig.sqs.messages(LambdaRig.QUEUE)).as("reported failed: not deleted").hasSize(1);
+
+		// SQS gives the message out again at once (before the delivery's pause is over)
+		rig.sqs.expireVisibility(LambdaRig.QUEUE);
+		rig.pollOnce(LambdaRig.QUEUE);
+
+		assertThat(rig.model.requests()).as("the stored answer is not asked for again").hasSize(modelCalls + 1);
+		assertThat(rig.line.sentTo(user)).hasSizeLessThanOrEqualTo(1);
+
+		// and again once it has gone out (here the delivery's own retry may send it
+		// first)
+		awaitSent(user);
+		rig.sqs.expireVisibility(LambdaRig.QUEUE);
+		rig.pollOnce(LambdaRig.QUEUE);
+
+		assertThat(rig.sqs.messages(LambdaRig.QUEUE)).isEmpty();
+		assertThat(rig.sqs.messages(LambdaRig.QUEUE + "-dlq")).isEmpty();
+		assertThat(rig.line.sentTo(user)).singleElement().satisfies(sent -> {
+			assertThat(sent.how()).isEqualTo("push");
+			assertThat(sent.texts()).containsExactly("Asked once, shown once");
+		});
+		assertThat(rig.model.requests()).hasSize(modelCalls + 1);
+	}
+
+	private List<io.switchboard.fakes.FakeHttpServer.RecordedRequest> pushRequestsTo(String user) {
+		return rig.line.requestsTo("/v2/bot/message/push")
+			.stream()
+			.filter(request -> user.equals(request.json().path("to").asText()))
+			.toList();
+	}
+
+	/** Waits (at most 20 s) for the delivery's own retry to ask LINE again. */
+	private void awaitPushRequests(String user, int count) throws InterruptedException {
+		for (int i = 0; i < 200 && pushRequestsTo(user).size() < count; i++) {
+			Thread.sleep(100);
+		}
+		assertThat(pushRequestsTo(user)).hasSizeGreaterThanOrEqualTo(count);
+	}
+
+	private void awaitSent(String user) throws InterruptedException {
+		for (int i = 0; i < 200 && rig.line.sentTo(user).isEmpty(); i++) {
+			Thread.sleep(100);
+		}
+		assertThat(rig.line.sentTo(user)).isNotEmpty();
+	}
+
+	/**
+	 * Waits (at most 20 s) for the queue to hold {@code count} messages: a recovery sweep
+	 * of one of the containers may be handing the turn over just then.
+	 */
+	private void awaitQueued(int count) throws InterruptedException {
+		for (int i = 0; i < 200 && rig.sqs.messages(LambdaRig.QUEUE).size() < count; i++) {
+			Thread.sleep(100);
+		}
+	}
+
+	private static String sha256(byte[] bytes) {
+		try {
+			return java.util.HexFormat.of().formatHex(java.security.MessageDigest.getInstance("SHA-256").digest(bytes));
+		}
+		catch (java.security.NoSuchAlgorithmException impossible) {
+			throw new IllegalStateException(impossible);
+		}
 	}
 
 	@Test
