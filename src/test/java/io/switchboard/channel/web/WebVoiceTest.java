@@ -348,14 +348,19 @@ class WebVoiceTest {
 		String answer = "Kites fly on the wind. " + "A long line lets them climb higher and higher. ".repeat(2)
 				+ "Hold on tight.";
 		openai.reply(answer);
-		assertThat(
-				http.postMultipart("/chat/messages", Map.of("text", "Tell me about kites."), null, null, null).body())
-			.contains("/voice/speech/");
+		String first = http.postMultipart("/chat/messages", Map.of("text", "Tell me about kites."), null, null, null)
+			.body();
+		assertThat(first).contains("/voice/speech/");
+		java.util.regex.Matcher session = java.util.regex.Pattern.compile("\"sessionId\":([0-9]+)").matcher(first);
+		assertThat(session.find()).isTrue();
+		String sessionId = session.group(1);
 		int pieces = tts.spoken().size();
 		assertThat(pieces).isGreaterThan(1);
 		// an answer not spoken (voice off again) keeps showing as text alone
 		http.postMultipart("/chat/messages", Map.of("text", "/user voice off"), null, null, null);
-		assertThat(http.postMultipart("/chat/messages", Map.of("text", "And balloons?"), null, null, null).body())
+		assertThat(http
+			.postMultipart("/chat/messages", Map.of("text", "And balloons?", "sessionId", sessionId), null, null, null)
+			.body())
 			.contains("event:done")
 			.doesNotContain("/voice/speech/");
 
@@ -365,6 +370,7 @@ class WebVoiceTest {
 			page.fill("input[name=username]", "rewinder");
 			page.fill("input[name=password]", "password-rewinder");
 			page.click("button[type=submit]");
+			page.navigate("/sessions/" + sessionId);
 			PlaywrightAssertions.assertThat(page.locator("#composer")).hasAttribute("data-ready", "true");
 
 			// the page as loaded: the spoken answer has its players, the other none
@@ -387,7 +393,7 @@ class WebVoiceTest {
 
 			// a page of history around the answer (a search hit's link) shows them too
 			String answerId = spokenAnswer.getAttribute("id").substring(1);
-			page.navigate(page.url().replaceAll("\\?.*", "") + "?at=" + answerId);
+			page.navigate("/sessions/" + sessionId + "?at=" + answerId);
 			PlaywrightAssertions.assertThat(page.locator("#m" + answerId + " audio")).hasCount(pieces);
 		}
 	}
