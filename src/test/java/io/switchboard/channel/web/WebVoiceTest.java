@@ -360,9 +360,7 @@ class WebVoiceTest {
 		http.postMultipart("/chat/messages", Map.of("text", "/user voice off"), null, null, null);
 		assertThat(http
 			.postMultipart("/chat/messages", Map.of("text", "And balloons?", "sessionId", sessionId), null, null, null)
-			.body())
-			.contains("event:done")
-			.doesNotContain("/voice/speech/");
+			.body()).contains("event:done").doesNotContain("/voice/speech/");
 
 		try (BrowserContext context = browser.newContext(port, 1280, 900, false)) {
 			Page page = context.newPage();
