@@ -158,6 +158,28 @@ public class Speech {
 			.list();
 	}
 
+	/**
+	 * Signed links to the kept pieces of several answers (none loaded), so that a page of
+	 * history shows a player under every answer that was spoken.
+	 * @return the links of each answer that has pieces, in order
+	 */
+	public Map<Long, List<String>> paths(java.util.Collection<Long> answerIds) {
+		if (answerIds.isEmpty()) {
+			return Map.of();
+		}
+		Map<Long, List<String>> paths = new java.util.HashMap<>();
+		jdbc.sql("SELECT answer_id, piece FROM voice_speech WHERE answer_id IN (:answers) ORDER BY answer_id, piece")
+			.param("answers", List.copyOf(answerIds))
+			.query((row, i) -> {
+				long answer = row.getLong(1);
+				paths.computeIfAbsent(answer, key -> new ArrayList<>())
+					.add(links.signedPath(SpeechController.path(answer, row.getInt(2))));
+				return answer;
+			})
+			.list();
+		return paths;
+	}
+
 	/** One kept piece. */
 	public Optional<Spoken> piece(long answerId, int piece) {
 		return kept(answerId).stream().filter(spoken -> spoken.piece() == piece).findFirst();

@@ -34,13 +34,17 @@ class SpeechController {
 
 	/** The server-relative signed link to one piece of a spoken answer. */
 	static String path(Spoken spoken) {
-		return "/voice/speech/" + spoken.answer() + "/" + spoken.piece() + ".mp3";
+		return path(spoken.answer(), spoken.piece());
+	}
+
+	static String path(long answer, int piece) {
+		return "/voice/speech/" + answer + "/" + piece + ".mp3";
 	}
 
 	@GetMapping("/voice/speech/{answer:[0-9]{1,18}}/{piece:[0-9]{1,3}}.mp3")
 	ResponseEntity<byte[]> piece(@PathVariable long answer, @PathVariable int piece,
 			@RequestParam(defaultValue = "0") String exp, @RequestParam(required = false) String sig) {
-		String path = "/voice/speech/" + answer + "/" + piece + ".mp3";
+		String path = path(answer, piece);
 		if (!CANONICAL_EXPIRY.matcher(exp).matches() || !links.verifyPath(path, Long.parseLong(exp), sig)) {
 			return ResponseEntity.status(HttpStatus.FORBIDDEN).build();
 		}

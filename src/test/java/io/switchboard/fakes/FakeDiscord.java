@@ -156,6 +156,20 @@ public final class FakeDiscord implements AutoCloseable {
 		return "ws://127.0.0.1:" + gateway.getPort() + "/";
 	}
 
+	/**
+	 * Answers the next REST request of {@code method} whose path matches
+	 * {@code pathRegex} with Discord's 500 Internal Server Error (nothing done), as
+	 * Discord fails on a bad day; JDA does not retry a 500 itself.
+	 */
+	public void failNext(String method, String pathRegex) {
+		failures.add(new Failure(method, Pattern.compile(pathRegex)));
+	}
+
+	private record Failure(String method, Pattern path) {
+	}
+
+	private final java.util.Queue<Failure> failures = new java.util.concurrent.ConcurrentLinkedQueue<>();
+
 	/** Every REST request so far. */
 	public List<FakeHttpServer.RecordedRequest> requests() {
 		return rest.requests();
@@ -956,6 +970,12 @@ public final class FakeDiscord implements AutoCloseable {
 				byte[] bytes = files.get(path);
 				return bytes == null ? notFound(10008, "Unknown Attachment") : new Reply.Whole(200,
 						Map.of("Content-Type", "application/octet-stream"), bytes, Duration.ZERO);
+			}
+			for (Failure failure : failures) {
+				if (failure.method().equals(request.method()) && failure.path().matcher(path).matches()
+						&& failures.remove(failure)) {
+					return Reply.json(500, "{\"message\":\"500: Internal Server Error\",\"code\":0}");
+				}
 			}
 			if (!("Bot " + TOKEN).equals(request.header("Authorization")) && !path.startsWith("/api/v10/webhooks/")
 					&& !path.startsWith("/api/v10/interactions/")) {

@@ -137,6 +137,11 @@ public final class FakeSlack extends FakeHttpServer {
 	private record RateLimit(String method, long retryAfterSeconds) {
 	}
 
+	private record Failure(String method, java.util.concurrent.atomic.AtomicInteger countdown, String error) {
+	}
+
+	private final java.util.Queue<Failure> failures = new java.util.concurrent.ConcurrentLinkedQueue<>();
+
 	public FakeSlack() {
 		userNames.put(BOT_USER, "switchboard");
 	}
@@ -163,6 +168,19 @@ public final class FakeSlack extends FakeHttpServer {
 	/** Answers the next call of {@code method} with HTTP 429 and this Retry-After. */
 	public FakeSlack rateLimitNext(String method, long retryAfterSeconds) {
 		rateLimits.add(new RateLimit(method, retryAfterSeconds));
+		return this;
+	}
+
+	/**
+	 * Answers the {@code nth} call of {@code method} from now on (1: the next one) with
+	 * {@code {"ok": false, "error": error}}, as Slack answers a call that failed on its
+	 * side (e.g. {@code internal_error}); the calls before it go through as usual.
+	 */
+	public FakeSlack failCall(String method, int nth, String error) {
+		if (nth < 1) {
+			throw new IllegalArgumentException("nth counts from 1, not " + nth);
+		}
+		failures.add(new Failure(method, new java.util.concurrent.atomic.AtomicInteger(nth), error));
 		return this;
 	}
 
@@ -223,6 +241,7 @@ public final class FakeSlack extends FakeHttpServer {
 		views.clear();
 		uploads.clear();
 		rateLimits.clear();
+		failures.clear();
 	}
 
 	@Override
@@ -269,6 +288,12 @@ public final class FakeSlack extends FakeHttpServer {
 		if (limit != null && limit.method().equals(method) && rateLimits.remove(limit)) {
 			return Reply.json(429, "{\"ok\":false,\"error\":\"ratelimited\"}")
 				.withHeader("Retry-After", Long.toString(limit.retryAfterSeconds()));
+		}
+		for (Failure failure : failures) {
+			if (failure.method().equals(method) && failure.countdown().decrementAndGet() == 0
+					&& failures.remove(failure)) {
+				return error(failure.error());
+			}
 		}
 		String auth = request.header("Authorization");
 		String token = auth != null && auth.startsWith("Bearer ") ? auth.substring(7) : params.get("token");

@@ -41,6 +41,14 @@ public final class FakeSpeech extends FakeHttpServer {
 			.toList();
 	}
 
+	/**
+	 * Fails the next speech asked for as OpenAI does when its server errs (HTTP 500, its
+	 * error JSON, no audio).
+	 */
+	public void failNext() {
+		enqueue(error(500, "The server had an error while processing your request. Sorry about that!"));
+	}
+
 	/** The audio the fake answers for an input. */
 	public static byte[] audioFor(String input) {
 		return Sounds.silentMp3(Math.max(1, input.length() / 15));

@@ -8,10 +8,12 @@ import java.util.List;
  *
  * @param messages the ids of the messages it occupies, in order
  * @param done whether the answer's ✍🏻 reaction was swapped for 👌 (done once)
+ * @param spoken the message that carries the answer spoken aloud (its MP3 files), once
+ * posted: a repeat never uploads them again; {@code null} until then
  */
-record DiscordRefs(List<Long> messages, boolean done) {
+record DiscordRefs(List<Long> messages, boolean done, Long spoken) {
 
-	static final DiscordRefs NONE = new DiscordRefs(List.of(), false);
+	static final DiscordRefs NONE = new DiscordRefs(List.of(), false, null);
 
 	DiscordRefs {
 		messages = messages == null ? List.of() : List.copyOf(messages);
@@ -20,17 +22,21 @@ record DiscordRefs(List<Long> messages, boolean done) {
 	DiscordRefs with(long message) {
 		List<Long> more = new ArrayList<>(messages);
 		more.add(message);
-		return new DiscordRefs(more, done);
+		return new DiscordRefs(more, done, spoken);
 	}
 
 	DiscordRefs replace(int index, long message) {
 		List<Long> changed = new ArrayList<>(messages);
 		changed.set(index, message);
-		return new DiscordRefs(changed, done);
+		return new DiscordRefs(changed, done, spoken);
 	}
 
 	DiscordRefs finished() {
-		return new DiscordRefs(messages, true);
+		return new DiscordRefs(messages, true, spoken);
+	}
+
+	DiscordRefs spokenIn(long message) {
+		return new DiscordRefs(messages, done, message);
 	}
 
 }

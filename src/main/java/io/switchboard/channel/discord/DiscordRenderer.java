@@ -61,6 +61,9 @@ class DiscordRenderer implements ChannelRenderer<DiscordAddress, DiscordRefs> {
 
 	private static final String DEMO_PROVIDER = "demo";
 
+	/** The text of the message that carries a spoken answer's files. */
+	static final String SPOKEN = "🔊";
+
 	private final DiscordGateway gateway;
 
 	private final AnswerLog answers;
@@ -140,8 +143,8 @@ class DiscordRenderer implements ChannelRenderer<DiscordAddress, DiscordRefs> {
 						.orElseThrow(() -> new DeliveryRefused("Discord channel " + channel.channel()
 								+ " is not reachable by the bot (removed, or no access)"));
 					yield switch (outgoing.content()) {
-						case Outbound.Answer answer ->
-							new Sent<>(answer(target, channel, refs, answer, outgoing.checkpoint()), null);
+						case Outbound.Answer answer -> new Sent<>(
+								answer(target, channel, refs, answer, outgoing.id(), outgoing.checkpoint()), null);
 						case Outbound.Notices notices ->
 							new Sent<>(notices(target, channel, refs, notices, outgoing), null);
 						case Outbound.Image image -> image(target, refs, image.job(), outgoing);
@@ -163,7 +166,7 @@ class DiscordRenderer implements ChannelRenderer<DiscordAddress, DiscordRefs> {
 	// ---------------------------------------------------------------- answers
 
 	private DiscordRefs answer(MessageChannel channel, DiscordAddress.Channel address, DiscordRefs refs,
-			Outbound.Answer answer, Consumer<DiscordRefs> checkpoint) {
+			Outbound.Answer answer, long delivery, Consumer<DiscordRefs> checkpoint) {
 		StoredMessage stored = answer.exchange().answer();
 		boolean answered = stored.answered();
 		refs = show(channel, address.replyTo(), refs, answerText(answer), checkpoint);
@@ -172,21 +175,20 @@ class DiscordRenderer implements ChannelRenderer<DiscordAddress, DiscordRefs> {
 				answers.record(message, answer.exchange().session().id());
 			}
 		}
-		if (!answer.speech().isEmpty() && !refs.done()) {
+		if (!answer.speech().isEmpty() && refs.spoken() == null) {
 			// the answer spoken (/user voice on): its pieces as audio files under the
-			// text
-			List<FileUpload> files = answer.speech()
-				.stream()
-				.filter(piece -> piece.bytes().length <= Message.MAX_FILE_SIZE)
-				.map(piece -> FileUpload.fromData(piece.bytes(), piece.fileName()))
-				.toList();
+			// text, once (kept at once; the nonce covers a post whose answer was lost)
+			List<FileUpload> files = spokenFiles(answer);
 			if (!files.isEmpty()) {
-				channel
+				Message spoken = channel
 					.sendMessage(new MessageCreateBuilder().setAllowedMentions(Discord.NO_MENTIONS)
-						.setContent("🔊")
+						.setContent(SPOKEN)
 						.setFiles(files)
 						.build())
+					.setNonce("s" + delivery)
 					.complete();
+				refs = refs.spokenIn(spoken.getIdLong());
+				checkpoint.accept(refs);
 			}
 		}
 		if (address.replyTo() != null && !refs.done()) {
@@ -194,6 +196,15 @@ class DiscordRenderer implements ChannelRenderer<DiscordAddress, DiscordRefs> {
 			refs = refs.finished();
 		}
 		return refs;
+	}
+
+	/** The spoken pieces Discord takes from a bot (at most its file size each). */
+	private static List<FileUpload> spokenFiles(Outbound.Answer answer) {
+		return answer.speech()
+			.stream()
+			.filter(piece -> piece.bytes().length <= Message.MAX_FILE_SIZE)
+			.map(piece -> FileUpload.fromData(piece.bytes(), piece.fileName()))
+			.toList();
 	}
 
 	private static String answerText(Outbound.Answer answer) {
@@ -260,6 +271,15 @@ class DiscordRenderer implements ChannelRenderer<DiscordAddress, DiscordRefs> {
 			if (done) {
 				channel.addReactionById(question, Discord.DONE).complete();
 			}
+		}
+		catch (ErrorResponseException failure) {
+			if (failure.isServerError()) {
+				// Discord failed for now: the delivery is tried again (it edits what it
+				// posted and posts nothing twice), so ✍🏻 is not left behind
+				throw failure;
+			}
+			// the question may be gone, or reactions not allowed here: the answer stands
+			log.debug("could not update the reactions of message {}: {}", question, failure.toString());
 		}
 		catch (RuntimeException failure) {
 			// the question may be gone, or reactions not allowed here: the answer stands
@@ -341,6 +361,21 @@ class DiscordRenderer implements ChannelRenderer<DiscordAddress, DiscordRefs> {
 						.getIdLong();
 				}
 				refs = refs.with(id);
+				checkpoint.accept(refs);
+			}
+		}
+		if (content instanceof Outbound.Answer answer && !answer.speech().isEmpty() && refs.spoken() == null) {
+			// the answer spoken (/user voice on): its files on a private follow-up under
+			// the text, once
+			List<FileUpload> files = spokenFiles(answer);
+			if (!files.isEmpty()) {
+				long id = hook.sendMessage(SPOKEN)
+					.setFiles(files)
+					.setEphemeral(true)
+					.setAllowedMentions(Discord.NO_MENTIONS)
+					.complete()
+					.getIdLong();
+				refs = refs.spokenIn(id);
 				checkpoint.accept(refs);
 			}
 		}

@@ -110,13 +110,7 @@ final class SlackRenderer implements ChannelRenderer<SlackAddress, SlackRefs> {
 				yield switch (outgoing.content()) {
 					case Outbound.Answer answer -> {
 						SlackRefs shown = showInMessages(thread, refs, answerText(answer), outgoing.checkpoint());
-						// the answer spoken (/user voice on): its pieces uploaded into
-						// the thread
-						for (io.switchboard.voice.Spoken piece : answer.speech()) {
-							patiently(() -> api.uploadImage(thread.channel(), shown.thread(), piece.bytes(),
-									piece.fileName(), "The answer, spoken", null));
-						}
-						yield new Sent<>(shown, null);
+						yield new Sent<>(spoken(thread.channel(), shown, answer, outgoing.checkpoint()), null);
 					}
 					case Outbound.Notices notices ->
 						new Sent<>(notices(thread, refs, notices, outgoing.checkpoint()), null);
@@ -179,6 +173,21 @@ final class SlackRenderer implements ChannelRenderer<SlackAddress, SlackRefs> {
 				api.updateMessage(thread.channel(), ts, "…", null);
 				return ts;
 			});
+		}
+		return refs;
+	}
+
+	/**
+	 * The answer spoken (/user voice on): its pieces uploaded into the thread, each kept
+	 * at once, so that a repeat uploads only the pieces not yet there.
+	 */
+	private SlackRefs spoken(String channel, SlackRefs refs, Outbound.Answer answer, Consumer<SlackRefs> checkpoint) {
+		for (int i = refs.spoken().size(); i < answer.speech().size(); i++) {
+			io.switchboard.voice.Spoken piece = answer.speech().get(i);
+			String thread = refs.thread();
+			refs = refs.spokenAs(patiently(() -> api.uploadImage(channel, thread, piece.bytes(), piece.fileName(),
+					"The answer, spoken", null)));
+			checkpoint.accept(refs);
 		}
 		return refs;
 	}

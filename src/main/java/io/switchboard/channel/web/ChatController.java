@@ -26,6 +26,7 @@ import io.switchboard.conversation.StoredMessage;
 import io.switchboard.conversation.User;
 import io.switchboard.llm.ModelCatalog;
 import io.switchboard.media.MediaLinks;
+import io.switchboard.voice.Speech;
 import io.switchboard.voice.Voice;
 
 import org.springframework.boot.autoconfigure.web.servlet.MultipartProperties;
@@ -78,9 +79,12 @@ class ChatController {
 
 	private final Voice voice;
 
+	private final Speech speech;
+
 	ChatController(Conversations conversations, ModelCatalog models, MarkdownRenderer markdown, MediaLinks links,
 			WebNotices notices, AssistantProperties assistant, MultipartProperties multipart, Clock clock,
-			Assistant commands, List<SessionTools> sessionTools, Voice voice) {
+			Assistant commands, List<SessionTools> sessionTools, Voice voice, Speech speech) {
+		this.speech = speech;
 		this.commands = commands;
 		this.sessionTools = sessionTools;
 		this.voice = voice;
@@ -308,6 +312,11 @@ class ChatController {
 	 */
 	private List<MessageView> views(List<StoredMessage> messages, List<WebNotices.Notice> kept) {
 		List<MessageView> views = new ArrayList<>(messages.size() + 4 * kept.size() + 4);
+		// the answers spoken aloud keep their audio: a player under each, as when it came
+		java.util.Map<Long, List<String>> spoken = speech.paths(messages.stream()
+			.filter(message -> message.role() != MessageRole.USER && message.answered())
+			.map(StoredMessage::id)
+			.toList());
 		int next = 0;
 		int topic = -1;
 		for (StoredMessage message : messages) {
@@ -326,11 +335,12 @@ class ChatController {
 			String time = TIME.format(message.createdAt());
 			if (message.role() == MessageRole.USER) {
 				views.add(new MessageView("user", message.text(), null, images, null, time, List.of(), null,
-						message.id()));
+						message.id(), List.of()));
 			}
 			else if (message.answered()) {
 				views.add(new MessageView("assistant", message.text(), markdown.render(message.text()), images,
-						meta(message.answer()), time, List.of(), null, message.id()));
+						meta(message.answer()), time, List.of(), null, message.id(),
+						spoken.getOrDefault(message.id(), List.of())));
 			}
 			else if (message.state() == AnswerState.PENDING) {
 				views.add(new MessageView("pending", "Being answered… reload to see the answer.", null, images, null,
@@ -352,7 +362,7 @@ class ChatController {
 		views.add(new MessageView("user command", notice.command(), null, List.of(), null, time));
 		for (WebNotices.Shown reply : notice.replies()) {
 			views.add(new MessageView("notice", reply.text(), markdown.render(reply.text()), List.of(), null, time,
-					reply.imageJob() == null ? reply.actions() : List.of(), reply.imageJob(), null));
+					reply.imageJob() == null ? reply.actions() : List.of(), reply.imageJob(), null, List.of()));
 		}
 	}
 

@@ -15,17 +15,20 @@ import java.util.List;
  * buttons) in place
  * @param messageId the stored message, which search hits link to; {@code null} for what
  * is not a stored message
+ * @param audioUrls signed links to an answer's spoken pieces ({@code /user voice on}), a
+ * player each
  */
 record MessageView(String role, String text, String html, List<String> imageUrls, String meta, String time,
-		List<WebNotices.Button> actions, Long imageJob, Long messageId) {
+		List<WebNotices.Button> actions, Long imageJob, Long messageId, List<String> audioUrls) {
 
 	MessageView {
 		imageUrls = imageUrls == null ? List.of() : List.copyOf(imageUrls);
 		actions = actions == null ? List.of() : List.copyOf(actions);
+		audioUrls = audioUrls == null ? List.of() : List.copyOf(audioUrls);
 	}
 
 	MessageView(String role, String text, String html, List<String> imageUrls, String meta, String time) {
-		this(role, text, html, imageUrls, meta, time, List.of(), null, null);
+		this(role, text, html, imageUrls, meta, time, List.of(), null, null, List.of());
 	}
 
 }

@@ -55,6 +55,59 @@ class DiscordVoiceTest extends DiscordTestBase {
 	}
 
 	@Test
+	void anAnswerThroughAnInteractionComesWithItsMp3InAPrivateFollowUp() {
+		FakeDiscord.User ivo = person("ivo");
+		FakeDiscord.FakeMessage on = discord.sayInDm(ivo, "/user voice on");
+		FakeDiscord.FakeMessage reply = replyTo(on);
+		tts.reset();
+
+		// a button that sends a text command, pressed: its answer comes privately through
+		// the interaction
+		FakeDiscord.Interaction press = discord.forceClick(ivo, reply, "cmd:Tell me about bells");
+
+		FakeDiscord.FakeMessage original = press.awaitOriginal(m -> m.content().contains("Echo: Tell me about bells"),
+				WAIT);
+		assertThat(original.ephemeral()).isTrue();
+		FakeDiscord.FakeMessage spoken = press.awaitFollowups(1, WAIT).getFirst();
+		assertThat(spoken.ephemeral()).isTrue();
+		assertThat(spoken.content()).isEqualTo("🔊");
+		assertThat(spoken.files()).singleElement().satisfies(file -> {
+			assertThat(file.filename()).endsWith(".mp3");
+			assertThat(file.bytes()).isEqualTo(io.switchboard.fakes.FakeSpeech.audioFor("Echo: Tell me about bells"));
+		});
+		assertThat(tts.spoken()).hasSize(1);
+	}
+
+	@Test
+	void aSendThatFailsAfterTheAudioWasPostedIsTriedAgainAndPostsItOnce() {
+		FakeDiscord.User una = person("una");
+		FakeDiscord.FakeMessage on = discord.sayInDm(una, "/user voice on");
+		assertThat(replyTo(on).content()).contains("Spoken answers on");
+		tts.reset();
+		// the step after the audio, taking ✍🏻 off the question, fails once
+		discord.failNext("DELETE", "/api/v10/channels/" + una.dmChannelId() + "/messages/\\d+/reactions/.*/@me");
+
+		FakeDiscord.FakeMessage question = askInDm(una, "Tell me about kites");
+
+		long removals = discord.requests()
+			.stream()
+			.filter(r -> r.method().equals("DELETE") && r.path().contains("/messages/" + question.id + "/reactions/"))
+			.count();
+		assertThat(removals).as("the failed step and its retry").isGreaterThanOrEqualTo(2);
+		List<FakeDiscord.Attachment> spoken = discord.botMessagesIn(question.channelId)
+			.stream()
+			.flatMap(message -> message.files().stream())
+			.filter(file -> file.filename().endsWith(".mp3"))
+			.toList();
+		assertThat(spoken).singleElement()
+			.satisfies(file -> assertThat(file.bytes())
+				.isEqualTo(io.switchboard.fakes.FakeSpeech.audioFor("Echo: Tell me about kites")));
+		// spoken once and kept: the retry plays the same audio
+		assertThat(tts.spoken()).hasSize(1);
+		assertThat(question.reactions()).containsExactly("👌");
+	}
+
+	@Test
 	void aSpokenCommandRunsAndSilenceGetsAPlainMessage() {
 		FakeDiscord.User oli = person("oli");
 		whisper.hears("/help");

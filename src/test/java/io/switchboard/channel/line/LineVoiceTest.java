@@ -89,6 +89,9 @@ class LineVoiceTest {
 	@Autowired
 	UsageLedger ledger;
 
+	@Autowired
+	io.micrometer.core.instrument.MeterRegistry meters;
+
 	@BeforeEach
 	void fresh() {
 		line.reset();
@@ -119,6 +122,41 @@ class LineVoiceTest {
 		assertThat(fetched.statusCode()).isEqualTo(200);
 		assertThat(fetched.body()).isEqualTo(
 				io.switchboard.fakes.FakeSpeech.audioFor("Taipei is the capital of Taiwan. It lies in the north."));
+	}
+
+	@Test
+	void whenTheSpeechModelFailsTheAnswerStillGoesOutAsTextAndNothingSpokenIsBilled() {
+		String user = newUser();
+		deliver(line.text(FakeLine.user(user), "/user voice on"));
+		assertThat(String.join("\n", awaitSent(user, 1).getFirst().texts())).contains("Spoken answers on");
+		double failedBefore = failedSpeech();
+
+		tts.failNext();
+		openai.reply("Kaohsiung is a harbour city in the south.");
+		deliver(line.text(FakeLine.user(user), "Name a harbour city in Taiwan."));
+
+		com.fasterxml.jackson.databind.JsonNode messages = awaitSent(user, 2).get(1).messages();
+		assertThat(messages).noneSatisfy(message -> assertThat(message.path("type").asText()).isEqualTo("audio"))
+			.anySatisfy(message -> assertThat(message.path("text").asText())
+				.contains("Kaohsiung is a harbour city in the south."));
+		assertThat(tts.spoken()).singleElement()
+			.satisfies(asked -> assertThat(asked.path("input").asText())
+				.isEqualTo("Kaohsiung is a harbour city in the south."));
+		assertThat(failedSpeech()).isEqualTo(failedBefore + 1);
+		// nothing kept, nothing billed: no speech model row, no seconds of audio
+		long id = conversations.findUser(new PlatformUserId("line", user)).orElseThrow().id().value();
+		LocalDate today = LocalDate.now(ZoneOffset.UTC);
+		assertThat(ledger.forUser(id, today, today)).noneSatisfy(row -> assertThat(row.model()).isEqualTo("tts-1"));
+		assertThat(ledger.audioSeconds(id, today)).isZero();
+		assertThat(jdbc.sql("SELECT COUNT(*) FROM voice_speech WHERE user_id = ?").param(id).query(Long.class).single())
+			.isZero();
+	}
+
+	private double failedSpeech() {
+		io.micrometer.core.instrument.Counter failed = meters.find("switchboard_voice_speech_total")
+			.tag("outcome", "failed")
+			.counter();
+		return failed == null ? 0 : failed.count();
 	}
 
 	@Test

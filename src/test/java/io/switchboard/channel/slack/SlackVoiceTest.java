@@ -2,6 +2,7 @@ package io.switchboard.channel.slack;
 
 import java.net.URI;
 import java.time.Duration;
+import java.util.List;
 import java.util.UUID;
 
 import io.switchboard.fakes.FakeOpenAi;
@@ -53,6 +54,8 @@ class SlackVoiceTest {
 		registry.add("switchboard.llm.providers.tts.type", () -> "openai");
 		registry.add("switchboard.llm.providers.tts.base-url", () -> tts.baseUrl().toString());
 		registry.add("switchboard.voice.speech.provider", () -> "tts");
+		// a long answer is spoken in pieces of at most 100 characters
+		registry.add("switchboard.voice.speech.max-characters", () -> "100");
 	}
 
 	@AfterAll
@@ -93,6 +96,37 @@ class SlackVoiceTest {
 		assertThat(spoken.filename()).endsWith(".mp3");
 		assertThat(spoken.channel()).isEqualTo("CGENERAL");
 		assertThat(spoken.bytes()).isEqualTo(io.switchboard.fakes.FakeSpeech.audioFor("Echo: What is a channel?"));
+	}
+
+	@Test
+	void aSendThatFailsAfterAPieceWasUploadedIsTriedAgainAndUploadsEachPieceOnce() {
+		whisper.hears("/user voice on");
+		awaitText(shareClip(Sounds.sineWav(1, 300)), "Spoken answers on");
+		tts.reset();
+
+		String story = "Lanterns were lit along the river at dusk. "
+				+ "Each one carried a wish downstream toward the sea, and nobody watched them go. "
+				+ "Then the night came.";
+		openai.reply(story);
+		int sharesBefore = slack.calls("files.completeUploadExternal").size();
+		// the first piece goes up; sharing the second fails once on Slack's side
+		slack.failCall("files.completeUploadExternal", 2, "internal_error");
+		whisper.hears("Tell me a story.");
+		String at = shareClip(Sounds.sineWav(1, 440));
+
+		awaitText(at, "Lanterns were lit");
+		List<String> inputs = tts.spoken().stream().map(asked -> asked.path("input").asText()).toList();
+		assertThat(inputs).hasSize(2);
+		await().atMost(Duration.ofSeconds(20))
+			.until(() -> slack.uploads().stream().filter(upload -> at.equals(upload.threadTs())).count() >= 2);
+		assertThat(slack.calls("files.completeUploadExternal")).as("the failed share and its retry")
+			.hasSize(sharesBefore + 3);
+		assertThat(slack.uploads().stream().filter(upload -> at.equals(upload.threadTs())))
+			.extracting(FakeSlack.Upload::bytes)
+			.containsExactly(io.switchboard.fakes.FakeSpeech.audioFor(inputs.get(0)),
+					io.switchboard.fakes.FakeSpeech.audioFor(inputs.get(1)));
+		// spoken once and kept: the retry uploads the same audio, not spoken again
+		assertThat(tts.spoken()).hasSize(2);
 	}
 
 	@Test

@@ -113,6 +113,9 @@ class WebVoiceTest {
 	@Autowired
 	UsageLedger ledger;
 
+	@Autowired
+	io.micrometer.core.instrument.MeterRegistry meters;
+
 	@BeforeEach
 	void fresh() {
 		openai.reset();
@@ -209,12 +212,7 @@ class WebVoiceTest {
 		// Chromium's fake microphone plays this file in a loop
 		Path spoken = temp.resolve("spoken.wav");
 		Files.write(spoken, Sounds.sineWav(2, 440));
-		synchronized (WebVoiceTest.class) {
-			if (browser == null) {
-				browser = Browser.launch(List.of("--use-fake-ui-for-media-stream", "--use-fake-device-for-media-stream",
-						"--use-file-for-fake-audio-capture=" + spoken));
-			}
-		}
+		browser(spoken);
 		member("speaker");
 		try (BrowserContext context = browser.newContext(port, 1280, 900, false)) {
 			context.grantPermissions(List.of("microphone"));
@@ -338,6 +336,107 @@ class WebVoiceTest {
 		String quiet = page.postMultipart("/chat/messages", Map.of("text", "And coffee?"), null, null, null).body();
 		assertThat(quiet).contains("event:done").doesNotContain("/voice/speech/");
 		assertThat(tts.spoken()).isEmpty();
+	}
+
+	@Test
+	void aReloadAndEveryPageOfHistoryShowAPlayerUnderEachSpokenAnswer() throws IOException {
+		Path spoken = temp.resolve("spoken.wav");
+		Files.write(spoken, Sounds.sineWav(2, 440));
+		browser(spoken);
+		WebSession http = member("rewinder");
+		http.postMultipart("/chat/messages", Map.of("text", "/user voice on"), null, null, null);
+		String answer = "Kites fly on the wind. " + "A long line lets them climb higher and higher. ".repeat(2)
+				+ "Hold on tight.";
+		openai.reply(answer);
+		String first = http.postMultipart("/chat/messages", Map.of("text", "Tell me about kites."), null, null, null)
+			.body();
+		assertThat(first).contains("/voice/speech/");
+		java.util.regex.Matcher session = java.util.regex.Pattern.compile("\"sessionId\":([0-9]+)").matcher(first);
+		assertThat(session.find()).isTrue();
+		String sessionId = session.group(1);
+		int pieces = tts.spoken().size();
+		assertThat(pieces).isGreaterThan(1);
+		// an answer not spoken (voice off again) keeps showing as text alone
+		http.postMultipart("/chat/messages", Map.of("text", "/user voice off"), null, null, null);
+		assertThat(http
+			.postMultipart("/chat/messages", Map.of("text", "And balloons?", "sessionId", sessionId), null, null, null)
+			.body()).contains("event:done").doesNotContain("/voice/speech/");
+
+		try (BrowserContext context = browser.newContext(port, 1280, 900, false)) {
+			Page page = context.newPage();
+			page.navigate("/login");
+			page.fill("input[name=username]", "rewinder");
+			page.fill("input[name=password]", "password-rewinder");
+			page.click("button[type=submit]");
+			page.navigate("/sessions/" + sessionId);
+			PlaywrightAssertions.assertThat(page.locator("#composer")).hasAttribute("data-ready", "true");
+
+			// the page as loaded: the spoken answer has its players, the other none
+			Locator spokenAnswer = page.locator(".message.assistant").first();
+			Locator textAnswer = page.locator(".message.assistant").last();
+			PlaywrightAssertions.assertThat(page.locator(".message.assistant")).hasCount(2);
+			PlaywrightAssertions.assertThat(spokenAnswer.locator("audio")).hasCount(pieces);
+			PlaywrightAssertions.assertThat(textAnswer.locator("audio")).hasCount(0);
+			PlaywrightAssertions.assertThat(spokenAnswer.locator("audio").first())
+				.hasAttribute("aria-label", "The answer, spoken (part 1 of " + pieces + ")");
+			// each player's link plays the kept piece
+			Object fetched = page.evaluate("async () => Promise.all([...document.querySelectorAll("
+					+ "'.message.assistant audio')].map(async a => { const r = await fetch(a.src); "
+					+ "return r.status + ' ' + r.headers.get('content-type') + ' ' + (await r.arrayBuffer()).byteLength; }))");
+			List<String> inputs = tts.spoken().stream().map(asked -> asked.path("input").asText()).toList();
+			assertThat(fetched).isEqualTo(
+					inputs.stream().map(input -> "200 audio/mpeg " + FakeSpeech.audioFor(input).length).toList());
+			page.screenshot(new Page.ScreenshotOptions().setPath(Path.of("target/screenshots/voice-reloaded.png"))
+				.setFullPage(true));
+
+			// a page of history around the answer (a search hit's link) shows them too
+			String answerId = spokenAnswer.getAttribute("id").substring(1);
+			page.navigate("/sessions/" + sessionId + "?at=" + answerId);
+			PlaywrightAssertions.assertThat(page.locator("#m" + answerId + " audio")).hasCount(pieces);
+		}
+	}
+
+	@Test
+	void whenTheSpeechModelFailsTheAnswerStillComesAsTextAndNothingSpokenIsBilled() {
+		WebSession page = member("unspoken");
+		long id = conversations.findUser(new PlatformUserId("web", "unspoken")).orElseThrow().id().value();
+		page.postMultipart("/chat/messages", Map.of("text", "/user voice on"), null, null, null);
+		double failedBefore = failedSpeech();
+
+		tts.failNext();
+		String stream = page.postMultipart("/chat/messages", Map.of("text", "What is milk?"), null, null, null).body();
+
+		assertThat(stream).contains("event:done").contains("Echo: What is milk?").doesNotContain("/voice/speech/");
+		assertThat(tts.spoken()).hasSize(1);
+		assertThat(failedSpeech()).isEqualTo(failedBefore + 1);
+		LocalDate today = LocalDate.now(ZoneOffset.UTC);
+		assertThat(ledger.forUser(id, today, today)).noneSatisfy(row -> assertThat(row.model()).isEqualTo("tts-1"));
+		assertThat(ledger.audioSeconds(id, today)).isZero();
+		assertThat(jdbc.sql("SELECT COUNT(*) FROM voice_speech WHERE user_id = ?").param(id).query(Long.class).single())
+			.isZero();
+		// the page as loaded later has the answer, and no player
+		HttpResponse<String> home = page.get("/");
+		String html = home.statusCode() == 302
+				? page.get(java.net.URI.create(home.headers().firstValue("Location").orElseThrow()).getPath()).body()
+				: home.body();
+		assertThat(html).contains("Echo: What is milk?").doesNotContain("<audio");
+	}
+
+	private double failedSpeech() {
+		io.micrometer.core.instrument.Counter failed = meters.find("switchboard_voice_speech_total")
+			.tag("outcome", "failed")
+			.counter();
+		return failed == null ? 0 : failed.count();
+	}
+
+	/** Chromium, its fake microphone playing a file in a loop; started once. */
+	private static void browser(Path spoken) {
+		synchronized (WebVoiceTest.class) {
+			if (browser == null) {
+				browser = Browser.launch(List.of("--use-fake-ui-for-media-stream", "--use-fake-device-for-media-stream",
+						"--use-file-for-fake-audio-capture=" + spoken));
+			}
+		}
 	}
 
 	private long clips() {
