@@ -179,9 +179,9 @@ public abstract class ChannelContract {
 				"switchboard.tools.mcp.notes.headers." + McpTestServer.KEY_HEADER + "=mcp-contract-key",
 				"switchboard.tools.mcp.notes.enabled-by-default=true", "switchboard.image.demo.duration=300ms",
 				"spring.datasource.hikari.maximum-pool-size=5", "logging.level.io.switchboard=INFO",
-				// a budget the proposal test's long messages pass in a few turns (the
-				// other
-				// tests' short ones never do), and compaction proposing facts
+				// a budget the proposal tests' long messages pass in a few
+				// turns (the other tests' short ones never do), and
+				// compaction proposing facts
 				"switchboard.llm.models.contract-model.context-budget=1500", "switchboard.memory.suggest=true",
 				"switchboard.assistant.compaction.summary-max-tokens=100"));
 		return StandaloneApplication.startOn(database, settings.toArray(String[]::new));

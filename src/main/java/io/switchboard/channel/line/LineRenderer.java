@@ -196,11 +196,10 @@ class LineRenderer implements ChannelRenderer<LineAddress, LineRefs> {
 				yield all;
 			}
 			case Outbound.Notices notices -> {
-				// LINE shows one row of quick replies, under the last message: where
-				// several
-				// notices have buttons (two facts proposed to remember), each such notice
-				// and
-				// its buttons get a number, or the row would repeat the same labels
+				// LINE shows one row of quick replies, under the last message:
+				// where several notices have buttons (two facts proposed to
+				// remember), each such notice and its buttons get a number, or
+				// the row would repeat the same labels
 				boolean numbered = notices.replies().stream().filter(reply -> !reply.actions().isEmpty()).count() > 1;
 				List<String> texts = new ArrayList<>();
 				List<Reply.Action> own = new ArrayList<>();

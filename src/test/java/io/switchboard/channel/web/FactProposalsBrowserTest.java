@@ -122,8 +122,8 @@ class FactProposalsBrowserTest {
 			PlaywrightAssertions.assertThat(proposals).hasCount(1);
 			PlaywrightAssertions.assertThat(proposals).containsText("I live in Lyon");
 
-			// declined elsewhere (another platform's button ends here too): gone from the
-			// page
+			// declined elsewhere (another platform's button ends here too):
+			// gone from the page
 			FactSuggestion lyon = conversations.factSuggestions(me).getFirst();
 			assertThat(conversations.declineSuggestion(me, lyon.code())).isTrue();
 			page.reload();
