@@ -213,6 +213,16 @@ public class Assistant {
 	}
 
 	/**
+	 * The facts proposed to the user that still wait for an answer, each as the notice
+	 * with its Remember and Don't remember buttons that the turn which proposed it
+	 * showed: for a page that shows them again after a reload. Answered on any platform,
+	 * a proposal is gone from here too.
+	 */
+	public List<Reply> factProposals(io.switchboard.conversation.UserId user) {
+		return conversations.factSuggestions(user).stream().map(Commands::suggestion).toList();
+	}
+
+	/**
 	 * Answers a stored question: its turn. Where moderation is on for the platform, the
 	 * question is checked first, and a flagged one is refused naming the category, before
 	 * any model sees it. Streams the answer to {@code live} and records it with its

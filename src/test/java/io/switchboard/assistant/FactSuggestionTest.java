@@ -206,6 +206,19 @@ class FactSuggestionTest {
 		assertThat(events).contains("/remember suggested ").contains("\"label\":\"Don't remember\"");
 		assertThat(events.indexOf("event:started")).isLessThan(events.indexOf("event:notice"));
 		assertThat(events.indexOf("event:notice")).isLessThan(events.indexOf("event:done"));
+
+		// the page loaded again shows what waits, with its buttons, until it is answered
+		// (here as another platform's button would answer it)
+		String page = web.get("/sessions/" + session).body();
+		assertThat(page).contains("Remember this about you?").contains("I am vegetarian").contains("I live in Lyon");
+		var grace = conversations.findUser(new PlatformUserId("web", "grace")).orElseThrow().id();
+		var waiting = conversations.factSuggestions(grace);
+		assertThat(waiting).hasSize(2);
+		assertThat(page).contains("data-command=\"/remember suggested " + waiting.get(0).code() + " confirm\"");
+		assertThat(conversations.acceptSuggestion(grace, waiting.get(0).code())).isPresent();
+		assertThat(conversations.declineSuggestion(grace, waiting.get(1).code())).isTrue();
+		assertThat(web.get("/sessions/" + session).body()).doesNotContain("Remember this about you?")
+			.doesNotContain("/remember suggested");
 	}
 
 	@Test

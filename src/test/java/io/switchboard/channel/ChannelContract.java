@@ -108,6 +108,14 @@ public abstract class ChannelContract {
 		 */
 		List<String> answersTo(ConfigurableApplicationContext server, String user);
 
+		/**
+		 * Everything the user has been shown, notices (a command's reply, a proposal with
+		 * its buttons) included, where the platform shows them apart from the answers.
+		 */
+		default List<String> shownTo(ConfigurableApplicationContext server, String user) {
+			return answersTo(server, user);
+		}
+
 		@Override
 		void close();
 
@@ -170,7 +178,12 @@ public abstract class ChannelContract {
 				"switchboard.tools.confirm=current_time", "switchboard.tools.mcp.notes.url=" + mcp.url(),
 				"switchboard.tools.mcp.notes.headers." + McpTestServer.KEY_HEADER + "=mcp-contract-key",
 				"switchboard.tools.mcp.notes.enabled-by-default=true", "switchboard.image.demo.duration=300ms",
-				"spring.datasource.hikari.maximum-pool-size=5", "logging.level.io.switchboard=INFO"));
+				"spring.datasource.hikari.maximum-pool-size=5", "logging.level.io.switchboard=INFO",
+				// a budget the proposal tests' long messages pass in a few
+				// turns (the other tests' short ones never do), and
+				// compaction proposing facts
+				"switchboard.llm.models.contract-model.context-budget=1500", "switchboard.memory.suggest=true",
+				"switchboard.assistant.compaction.summary-max-tokens=100"));
 		return StandaloneApplication.startOn(database, settings.toArray(String[]::new));
 	}
 
@@ -368,7 +381,11 @@ public abstract class ChannelContract {
 
 		rig.deliver(server, rig.message(user, text));
 
-		await().atMost(WAIT).until(() -> answersTo(user).size() == 1);
+		// a platform that shows a placeholder at once (Slack's "Thinking…") edits it into
+		// the message once the model has failed every retry: the message as it ends
+		await().atMost(WAIT)
+			.until(() -> answersTo(user).size() == 1
+					&& answersTo(user).getFirst().toLowerCase(java.util.Locale.ROOT).contains("try again"));
 		assertThat(answersTo(user).getFirst()).doesNotContain("Echo").containsIgnoringCase("try again");
 		assertThat(questionsStored(server, text)).isEqualTo(1);
 		assertThat(answerState(server, text)).isEqualTo("failed");
@@ -488,6 +505,94 @@ public abstract class ChannelContract {
 		await().atMost(WAIT).until(() -> answersTo(user).stream().anyMatch(answer -> answer.contains("no clock")));
 		assertThat(model.toolResults(model.requests().getLast().json())).singleElement()
 			.satisfies(result -> assertThat(result.text()).contains("declined"));
+	}
+
+	/**
+	 * Chats in long messages until a turn compacts the conversation and the summary model
+	 * proposes the fact, then waits for the proposal with its buttons.
+	 */
+	private void chatUntilProposed(String user, String fact) {
+		model.answerWith(question -> question.startsWith("Summary so far:")
+				? "The user explained a long migration plan.\nFACTS:\n- " + fact : "Echo: " + question);
+		String tag = UUID.randomUUID().toString().substring(0, 8);
+		String filler = " The migration plan covers the rollout, the risks we listed and the review next Monday."
+			.repeat(18);
+		for (int n = 1; n <= 10; n++) {
+			String echo = "Echo: " + tag + " #" + n + " ";
+			rig.deliver(server, rig.message(user, tag + " #" + n + filler));
+			await().atMost(WAIT).until(() -> answersTo(user).stream().anyMatch(answer -> answer.contains(echo)));
+			if (model.requests().stream().anyMatch(request -> request.bodyText().contains("Summary so far:"))) {
+				// the turn that compacted delivers its proposal right after its answer
+				await().atMost(WAIT)
+					.until(() -> shownTo(user).stream().anyMatch(shown -> shown.contains("Remember this about you?")));
+				assertThat(shownTo(user)).anyMatch(shown -> shown.contains(fact));
+				return;
+			}
+		}
+		throw new AssertionError("no proposal in 10 long turns: " + shownTo(user));
+	}
+
+	private List<String> shownTo(String user) {
+		return rig.shownTo(server, user);
+	}
+
+	/** The system prompt of the model request that carried this question. */
+	private String systemPromptFor(String question) {
+		return model.requests()
+			.stream()
+			.filter(request -> request.bodyText().contains(question) && !request.bodyText().contains("Summary so far:"))
+			.map(request -> model.systemPrompt(request.json()))
+			.reduce((first, last) -> last)
+			.orElseThrow();
+	}
+
+	@Test
+	void aProposedFactIsRememberedWhenItsButtonIsPressedOnce() {
+		String user = rig.newUser();
+		rig.prepare(server, user);
+		String fact = "I am vegetarian " + UUID.randomUUID().toString().substring(0, 6);
+		chatUntilProposed(user, fact);
+		int shown = shownTo(user).size();
+
+		assertThat(rig.press(server, user, "Remember")).isTrue();
+		await().atMost(WAIT).until(() -> shownTo(user).stream().anyMatch(answer -> answer.contains("Remembered (1)")));
+		// a second press finds the proposal answered, and changes nothing (a platform
+		// may have taken the button away instead)
+		if (rig.press(server, user, "Remember")) {
+			await().atMost(WAIT)
+				.until(() -> shownTo(user).stream().anyMatch(answer -> answer.contains("not waiting any more")));
+		}
+		assertThat(shownTo(user).stream().skip(shown)).noneMatch(answer -> answer.contains("Remembered (2)"));
+
+		model.echo();
+		String question = unique("Do you know me?");
+		rig.deliver(server, rig.message(user, question));
+		await().atMost(WAIT).until(() -> answersTo(user).stream().anyMatch(answer -> answer.contains(question)));
+		assertThat(systemPromptFor(question)).contains(fact);
+		assertThat(systemPromptFor(question).split(java.util.regex.Pattern.quote(fact), -1)).hasSize(2);
+	}
+
+	@Test
+	void aProposedFactIsNotRememberedWhenTheOtherButtonIsPressed() {
+		String user = rig.newUser();
+		rig.prepare(server, user);
+		String fact = "I live in Lyon " + UUID.randomUUID().toString().substring(0, 6);
+		chatUntilProposed(user, fact);
+
+		assertThat(rig.press(server, user, "Don't remember")).isTrue();
+		await().atMost(WAIT).until(() -> shownTo(user).stream().anyMatch(answer -> answer.contains("Not remembered.")));
+		// the proposal is answered: its Remember button no longer remembers it
+		if (rig.press(server, user, "Remember")) {
+			await().atMost(WAIT)
+				.until(() -> shownTo(user).stream().anyMatch(answer -> answer.contains("not waiting any more")));
+		}
+		assertThat(shownTo(user)).noneMatch(answer -> answer.contains("Remembered ("));
+
+		model.echo();
+		String question = unique("Do you know me?");
+		rig.deliver(server, rig.message(user, question));
+		await().atMost(WAIT).until(() -> answersTo(user).stream().anyMatch(answer -> answer.contains(question)));
+		assertThat(systemPromptFor(question)).doesNotContain(fact);
 	}
 
 	@Test

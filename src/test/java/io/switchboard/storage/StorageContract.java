@@ -398,7 +398,6 @@ abstract class StorageContract {
 		// what waits is not proposed again
 		assertThat(conversations.suggestFacts(user.id(), List.of("I live in Lyon"))).isEmpty();
 
-		// (confirming one remembers it: FactSuggestionTest, on SQLite and PostgreSQL)
 		assertThat(conversations.declineSuggestion(user.id(), made.get(1).code())).isTrue();
 		assertThat(conversations.declineSuggestion(user.id(), made.get(1).code())).isFalse();
 		assertThat(conversations.factSuggestions(user.id())).containsExactly(made.get(0));
@@ -406,6 +405,18 @@ abstract class StorageContract {
 		// the other confirmation still waits
 		assertThat(conversations.confirm(user.id(), "user-clear", "")).isTrue();
 		assertThat(conversations.factSuggestions(user.id())).containsExactly(made.get(0));
+
+		// confirmed: remembered once, and no longer waiting; a second confirmation finds
+		// nothing and remembers nothing more
+		assertThat(conversations.acceptSuggestion(user.id(), made.get(0).code()))
+			.hasValueSatisfying(facts -> assertThat(facts).extracting(Fact::text).containsExactly("I am vegetarian"));
+		assertThat(conversations.acceptSuggestion(user.id(), made.get(0).code())).isEmpty();
+		assertThat(conversations.factSuggestions(user.id())).isEmpty();
+		assertThat(conversations.facts(user.id())).extracting(Fact::text).containsExactly("I am vegetarian");
+		// what is remembered is not proposed again; the declined one may be
+		assertThat(conversations.suggestFacts(user.id(), List.of("I am vegetarian", "I live in Lyon")))
+			.extracting(io.switchboard.conversation.FactSuggestion::text)
+			.containsExactly("I live in Lyon");
 	}
 
 	@Test

@@ -196,8 +196,28 @@ class LineRenderer implements ChannelRenderer<LineAddress, LineRefs> {
 				yield all;
 			}
 			case Outbound.Notices notices -> {
-				List<String> texts = notices.replies().stream().map(reply -> LineMessages.plain(reply.text())).toList();
-				List<Reply.Action> own = notices.replies().stream().flatMap(reply -> reply.actions().stream()).toList();
+				// LINE shows one row of quick replies, under the last message:
+				// where several notices have buttons (two facts proposed to
+				// remember), each such notice and its buttons get a number, or
+				// the row would repeat the same labels
+				boolean numbered = notices.replies().stream().filter(reply -> !reply.actions().isEmpty()).count() > 1;
+				List<String> texts = new ArrayList<>();
+				List<Reply.Action> own = new ArrayList<>();
+				int number = 0;
+				for (Reply reply : notices.replies()) {
+					String text = LineMessages.plain(reply.text());
+					if (numbered && !reply.actions().isEmpty()) {
+						String suffix = " " + ++number;
+						text = number + ") " + text;
+						reply.actions()
+							.forEach(action -> own
+								.add(new Reply.Action(action.label() + suffix, action.command(), action.style())));
+					}
+					else {
+						own.addAll(reply.actions());
+					}
+					texts.add(text);
+				}
 				yield LineMessages.texts(texts.stream().filter(text -> !text.isBlank()).toList(),
 						actions(address, own));
 			}

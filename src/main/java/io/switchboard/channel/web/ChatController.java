@@ -11,6 +11,7 @@ import java.util.Locale;
 
 import io.switchboard.assistant.Assistant;
 import io.switchboard.assistant.AssistantProperties;
+import io.switchboard.assistant.Reply;
 import io.switchboard.assistant.SessionTools;
 import io.switchboard.conversation.AnswerRecord;
 import io.switchboard.conversation.AnswerState;
@@ -292,7 +293,18 @@ class ChatController {
 			// history shows)
 			Instant since = recent.size() < HISTORY_SHOWN || recent.isEmpty() ? Instant.EPOCH
 					: recent.getFirst().createdAt();
-			model.addAttribute("messages", views(recent, notices.since(session.id(), since, HISTORY_SHOWN)));
+			List<MessageView> views = views(recent, notices.since(session.id(), since, HISTORY_SHOWN));
+			if (session.isOwnedBy(me.userId())) {
+				// facts proposed to the viewer wait at the end until answered here or on
+				// another platform: the stream that first showed them is gone after a
+				// reload
+				for (Reply proposal : commands.factProposals(me.userId())) {
+					WebNotices.Shown shown = WebNotices.Shown.of(proposal);
+					views.add(new MessageView("notice", shown.text(), markdown.render(shown.text()), List.of(), null,
+							null, shown.actions(), null, null));
+				}
+			}
+			model.addAttribute("messages", views);
 			// the newest page of a longer conversation leads to the earlier ones
 			model.addAttribute("earlierLink",
 					recent.isEmpty() || conversations.messageCount(session.id()) <= recent.size() ? null

@@ -74,6 +74,10 @@ class LineChannelTest {
 		registry.add("switchboard.image.providers.slow.timeout", () -> "300ms");
 		registry.add("switchboard.image.providers.slow.poll-interval", () -> "200ms");
 		registry.add("switchboard.comic.run-poll-interval", () -> "200ms");
+		// gpt-text's budget is passed in a few long turns: compaction, proposing facts
+		registry.add("switchboard.llm.models.gpt-text.context-budget", () -> "1500");
+		registry.add("switchboard.memory.suggest", () -> "true");
+		registry.add("switchboard.assistant.compaction.summary-max-tokens", () -> "100");
 	}
 
 	@AfterAll
@@ -747,6 +751,56 @@ class LineChannelTest {
 		assertThat(fitted.height()).isGreaterThan(3 * fitted.width()).isLessThan(strip.height());
 		// what fits already is used as it is
 		assertThat(images.forLine(strip, LineImages.MAX_ORIGINAL, 0)).isEqualTo(strip);
+	}
+
+	@Test
+	void twoProposedFactsGetNumberedQuickRepliesAndEachRemembersItsOwn() {
+		String user = newUser();
+		openai.answerWith(question -> question.startsWith("Summary so far:")
+				? "The user explained a long migration plan.\nFACTS:\n- I am vegetarian\n- I live in Lyon"
+				: "Echo: " + question);
+		deliver(line.text(FakeLine.user(user), "Hello"));
+		awaitSent(user, 1);
+		deliver(line.text(FakeLine.user(user), "/session model gpt-text"));
+		awaitSent(user, 2);
+		String filler = " The migration plan covers the rollout, the risks we listed and the review next Monday."
+			.repeat(18);
+		for (int n = 1; n <= 10 && openai.requests()
+			.stream()
+			.noneMatch(request -> request.bodyText().contains("Summary so far:")); n++) {
+			int before = line.sentTo(user).size();
+			deliver(line.text(FakeLine.user(user), "Turn " + n + filler));
+			awaitSent(user, before + 1);
+		}
+		// LINE shows one row of quick replies: the two proposals and their buttons are
+		// numbered, so each button says which fact it answers
+		await().atMost(WAIT)
+			.until(() -> line.sentTo(user).getLast().texts().stream().anyMatch(text -> text.contains("Lyon")));
+		FakeLine.Sent proposals = line.sentTo(user).getLast();
+		assertThat(proposals.texts()).hasSize(2);
+		assertThat(proposals.texts().get(0)).startsWith("1) Remember this about you?").contains("I am vegetarian");
+		assertThat(proposals.texts().get(1)).startsWith("2) Remember this about you?").contains("I live in Lyon");
+		java.util.Map<String, String> buttons = new java.util.LinkedHashMap<>();
+		proposals.messages()
+			.get(proposals.messages().size() - 1)
+			.path("quickReply")
+			.path("items")
+			.forEach(item -> buttons.put(item.path("action").path("label").asText(),
+					item.path("action").path("data").asText()));
+		assertThat(buttons.keySet()).startsWith("Remember 1", "Don't remember 1", "Remember 2", "Don't remember 2");
+
+		int before = line.sentTo(user).size();
+		deliver(line.postback(FakeLine.user(user), buttons.get("Remember 2")));
+		assertThat(awaitSent(user, before + 1).getLast().texts().getFirst())
+			.startsWith("Remembered (1): I live in Lyon");
+		deliver(line.postback(FakeLine.user(user), buttons.get("Don't remember 1")));
+		assertThat(awaitSent(user, before + 2).getLast().texts().getFirst()).isEqualTo("Not remembered.");
+		io.switchboard.conversation.User person = conversations.findUser(new PlatformUserId("line", user))
+			.orElseThrow();
+		assertThat(conversations.facts(person.id())).extracting(io.switchboard.conversation.Fact::text)
+			.containsExactly("I live in Lyon");
+		assertThat(conversations.factSuggestions(person.id())).isEmpty();
+		openai.echo();
 	}
 
 }

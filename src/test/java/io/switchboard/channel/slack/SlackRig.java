@@ -81,6 +81,9 @@ public final class SlackRig implements ChannelContract.Rig {
 			.filter(message -> FakeSlack.BOT_USER.equals(message.user()))
 			.toList();
 		for (FakeSlack.Message message : shown.reversed()) {
+			if (message.blocks() == null) {
+				continue; // a plain text message, no buttons
+			}
 			for (com.fasterxml.jackson.databind.JsonNode block : message.blocks()) {
 				for (com.fasterxml.jackson.databind.JsonNode element : block.path("elements")) {
 					if (label.equals(element.path("text").path("text").asText())) {

@@ -136,6 +136,18 @@ final class WebRig implements ChannelContract.Rig {
 		return answers;
 	}
 
+	/** The answers, and the notices the person's page was streamed (their HTML). */
+	@Override
+	public List<String> shownTo(ConfigurableApplicationContext server, String username) {
+		List<String> shown = new ArrayList<>(answersTo(server, username));
+		for (String line : streamed.getOrDefault(username, List.of())) {
+			if (line.startsWith("data:") && line.contains("\"html\"")) {
+				shown.add(io.switchboard.fakes.Json.read(line.substring(5)).path("html").asText());
+			}
+		}
+		return shown;
+	}
+
 	private WebSession page(ConfigurableApplicationContext server, String username) {
 		return pages.computeIfAbsent(System.identityHashCode(server) + "/" + username, key -> {
 			WebAccounts accounts = server.getBean(WebAccounts.class);
