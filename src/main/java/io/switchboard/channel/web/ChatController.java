@@ -301,7 +301,7 @@ class ChatController {
 				for (Reply proposal : commands.factProposals(me.userId())) {
 					WebNotices.Shown shown = WebNotices.Shown.of(proposal);
 					views.add(new MessageView("notice", shown.text(), markdown.render(shown.text()), List.of(), null,
-							null, shown.actions(), null, null));
+							null, shown.actions(), null, null, List.of()));
 				}
 			}
 			model.addAttribute("messages", views);
