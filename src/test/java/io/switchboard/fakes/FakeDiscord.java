@@ -226,6 +226,18 @@ public final class FakeDiscord implements AutoCloseable {
 		return gateway.readyConnections();
 	}
 
+	/**
+	 * How long an interaction's acknowledgement takes before Discord records it (until
+	 * then, follow-ups and edits of the original answer are refused with "Unknown
+	 * Webhook", as Discord refuses them).
+	 */
+	public FakeDiscord slowAcknowledgements(Duration delay) {
+		this.acknowledgementDelay = delay;
+		return this;
+	}
+
+	private volatile Duration acknowledgementDelay = Duration.ZERO;
+
 	/** The heartbeat interval HELLO asks for (Discord's is about 41 s). */
 	public FakeDiscord heartbeatInterval(Duration interval) {
 		this.heartbeatInterval = (int) interval.toMillis();
@@ -1052,6 +1064,14 @@ public final class FakeDiscord implements AutoCloseable {
 		}
 
 		private Reply callback(RecordedRequest request, String token) {
+			if (!acknowledgementDelay.isZero()) {
+				try {
+					Thread.sleep(acknowledgementDelay);
+				}
+				catch (InterruptedException interrupted) {
+					Thread.currentThread().interrupt();
+				}
+			}
 			Interaction interaction = interactions.get(token);
 			if (interaction == null) {
 				return notFound(10062, "Unknown interaction");

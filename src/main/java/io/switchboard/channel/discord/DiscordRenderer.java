@@ -157,6 +157,14 @@ class DiscordRenderer implements ChannelRenderer<DiscordAddress, DiscordRefs> {
 			if (refused.isServerError()) {
 				throw refused;
 			}
+			if (outgoing.address() instanceof DiscordAddress.Interaction
+					&& refused.getErrorResponse() == ErrorResponse.UNKNOWN_WEBHOOK) {
+				// the interaction's acknowledgement is sent without waiting for it, and
+				// an answer that is quicker than it is refused as an unknown webhook:
+				// tried again (an interaction that really expired is given up after the
+				// delivery's attempts)
+				throw refused;
+			}
 			// missing access, unknown channel, an expired interaction: refused again next
 			// time
 			throw new DeliveryRefused("Discord refused it: " + refused.getMeaning(), refused);

@@ -115,6 +115,20 @@ class DiscordChatTest extends DiscordTestBase {
 	}
 
 	@Test
+	void aButtonsAnswerThatIsQuickerThanItsAcknowledgementIsSentOnceItLands() {
+		FakeDiscord.User grace = person("grace");
+		FakeDiscord.FakeMessage answer = replyTo(ask(grace, "hello before the button"));
+		discord.slowAcknowledgements(Duration.ofMillis(800));
+		try {
+			FakeDiscord.Interaction help = discord.forceClick(grace, answer, "cmd:/help");
+			assertThat(help.awaitOriginal(WAIT).content()).contains("/new");
+		}
+		finally {
+			discord.slowAcknowledgements(Duration.ZERO);
+		}
+	}
+
+	@Test
 	void aSessionStartedInADmIsPrivate() {
 		FakeDiscord.User frank = person("frank");
 		FakeDiscord.FakeMessage question = askInDm(frank, "a private question");
