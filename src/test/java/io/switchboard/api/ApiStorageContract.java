@@ -116,8 +116,12 @@ abstract class ApiStorageContract {
 				Instant.now());
 		long now = System.currentTimeMillis();
 		for (int i = 0; i < 50; i++) {
-			recorder.record(new ApiCall(key.id(), owner.id().value(), "gpt", "openai/gpt", 3, 2, 7, 1, 1,
-					i % 10 == 0 ? 502 : 200, false, now));
+			// a failed call costs nothing (the gateway charges only answers that came,
+			// and
+			// a tool loop's spent rounds, which carry their cost)
+			boolean failed = i % 10 == 0;
+			recorder.record(new ApiCall(key.id(), owner.id().value(), "gpt", "openai/gpt", 3, 2, failed ? 0 : 7, 1, 1,
+					failed ? 502 : 200, false, now));
 		}
 		recorder.flush();
 		LocalDate today = LocalDate.now(ZoneOffset.UTC);
