@@ -61,6 +61,13 @@ public final class PipelineLoad {
 
 	private final String database;
 
+	/**
+	 * Seconds of load at the full rate before the measured seconds, in one unbroken
+	 * stream: a node that has been serving for a while, its JIT warm and its pools grown.
+	 * Their messages count for lost and twice; their times are shown apart.
+	 */
+	private final int leadInSeconds;
+
 	private final HttpClient http = HttpClient.newBuilder()
 		.version(HttpClient.Version.HTTP_1_1)
 		.connectTimeout(Duration.ofSeconds(5))
@@ -73,6 +80,7 @@ public final class PipelineLoad {
 		this.seconds = Integer.parseInt(options.getOrDefault("seconds", "60"));
 		this.modelSeconds = Double.parseDouble(options.getOrDefault("model-seconds", "5"));
 		this.database = options.getOrDefault("database", "sqlite");
+		this.leadInSeconds = Integer.parseInt(options.getOrDefault("lead-in-seconds", "0"));
 	}
 
 	public static void main(String[] args) throws Exception {
@@ -111,9 +119,12 @@ public final class PipelineLoad {
 			try {
 				awaitUp(port, server);
 				Platform driver = platform.equals("slack") ? new SlackDriver(slack, port) : new LineDriver(line, port);
-				// warm up the JIT and the pools, not measured
+				// a first warm-up of the JIT and the pools, not measured
+				// (--lead-in-seconds
+				// adds a longer one at the full rate, in the measured stream)
 				measure(driver, Math.max(20, rate / 20), 5, false, server);
-				Map<String, Object> results = measure(driver, rate * seconds / 60, seconds, true, server);
+				Map<String, Object> results = measure(driver, rate * (leadInSeconds + seconds) / 60,
+						leadInSeconds + seconds, true, server);
 				print(results, work);
 			}
 			finally {
@@ -161,13 +172,34 @@ public final class PipelineLoad {
 		if (!report) {
 			return Map.of();
 		}
+		long measuredFrom = start + TimeUnit.SECONDS.toNanos(leadInSeconds);
+		List<Sent> leadIn = sent.stream().filter(one -> one.atNanos() < measuredFrom).toList();
+		List<Sent> measured = sent.stream().filter(one -> one.atNanos() >= measuredFrom).toList();
+		int leadInLost = 0;
+		int leadInTwice = 0;
+		List<Double> leadInAcks = new ArrayList<>();
+		for (Sent one : leadIn) {
+			leadInAcks.add(one.ackNanos() / 1e6);
+			int answers = driver.answers(one.user()).size();
+			leadInLost += answers == 0 ? 1 : 0;
+			leadInTwice += answers > 1 ? 1 : 0;
+		}
+		Collections.sort(leadInAcks);
+		if (System.getenv("PIPELINE_DEBUG") != null) {
+			double[] worst = new double[leadInSeconds + seconds + 1];
+			for (Sent one : sent) {
+				int second = (int) Math.min(worst.length - 1, (one.atNanos() - start) / 1_000_000_000L);
+				worst[second] = Math.max(worst[second], one.ackNanos() / 1e6);
+			}
+			System.err.println("[debug] worst webhook per second: " + Arrays.toString(worst));
+		}
 		List<Double> waits = new ArrayList<>();
 		List<Double> acks = new ArrayList<>();
 		int lost = 0;
 		int twice = 0;
 		int byReply = 0;
 		int failedWebhooks = 0;
-		for (Sent one : sent) {
+		for (Sent one : measured) {
 			acks.add(one.ackNanos() / 1e6);
 			if (one.status() != 200) {
 				failedWebhooks++;
@@ -191,20 +223,44 @@ public final class PipelineLoad {
 		Map<String, Object> results = new LinkedHashMap<>();
 		results.put("platform", platform);
 		results.put("database", database);
-		results.put("rate", rate + " messages/min from " + count + " users over " + seconds + " s");
+		results.put("rate", rate + " messages/min from " + measured.size() + " users over " + seconds + " s"
+				+ (leadInSeconds > 0 ? " (after " + leadIn.size() + " in a " + leadInSeconds + " s lead-in)" : ""));
 		results.put("model", modelSeconds + " s an answer");
-		results.put("sent", sent.size());
+		results.put("sent", measured.size());
 		results.put("webhook errors", failedWebhooks);
-		results.put("answered", count - lost);
+		results.put("answered", measured.size() - lost);
 		results.put("lost", lost);
 		results.put("answered twice", twice);
 		if (platform.equals("line")) {
-			results.put("by reply token", byReply + " of " + (count - lost));
+			results.put("by reply token", byReply + " of " + (measured.size() - lost));
 		}
 		results.put("wait p50 / p90 / p99 / max (ms)", String.format(Locale.ROOT, "%.0f / %.0f / %.0f / %.0f",
 				pct(waits, 50), pct(waits, 90), pct(waits, 99), pct(waits, 100)));
 		results.put("webhook response p50 / p99 / max (ms)",
 				String.format(Locale.ROOT, "%.1f / %.1f / %.1f", pct(acks, 50), pct(acks, 99), pct(acks, 100)));
+		// the webhook's p99 in each tenth of the run: a tail from warming up (the JIT)
+		// shows
+		// in the first windows, one from contention anywhere
+		StringBuilder windows = new StringBuilder();
+		long first = measured.stream().mapToLong(Sent::atNanos).min().orElse(0);
+		long last = measured.stream().mapToLong(Sent::atNanos).max().orElse(0);
+		long width = Math.max(1, (last - first) / 10 + 1);
+		for (int window = 0; window < 10; window++) {
+			long from = first + window * width;
+			List<Double> inWindow = new ArrayList<>();
+			for (Sent one : measured) {
+				if (one.atNanos() >= from && one.atNanos() < from + width) {
+					inWindow.add(one.ackNanos() / 1e6);
+				}
+			}
+			Collections.sort(inWindow);
+			windows.append(window == 0 ? "" : " / ").append(String.format(Locale.ROOT, "%.0f", pct(inWindow, 99)));
+		}
+		results.put("webhook p99 in each tenth of the run (ms)", windows.toString());
+		if (leadInSeconds > 0) {
+			results.put("lead-in: lost / twice / webhook p99 (ms)",
+					leadInLost + " / " + leadInTwice + " / " + String.format(Locale.ROOT, "%.1f", pct(leadInAcks, 99)));
+		}
 		results.put("server CPU (% of one core, mean / peak 1 s)", sampler.cpu());
 		results.put("server threads (peak)", sampler.threads);
 		results.put("server heap used (peak MB)", sampler.heapMb);

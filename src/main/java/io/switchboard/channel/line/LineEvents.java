@@ -4,6 +4,7 @@ import java.io.InputStream;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Optional;
 import java.util.Locale;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
@@ -118,7 +119,11 @@ class LineEvents implements ChannelBacklog {
 
 	/** Takes one verified event in; a redelivery gets nothing new. */
 	void take(String eventId, Event event) {
-		if (intake.seen(LineChat.PLATFORM, eventId)) {
+		// a redelivery gets nothing new from the intake itself; asking first only pays
+		// where it saves a download (a photo, a voice message): every question asked of
+		// the database before the intake holds a pooled connection once more while the
+		// platform waits for the 200
+		if (downloads(event) && intake.seen(LineChat.PLATFORM, eventId)) {
 			log.debug("LINE redelivered event {}; already taken in", eventId);
 			return;
 		}
@@ -129,10 +134,12 @@ class LineEvents implements ChannelBacklog {
 			intake.take(Inbound.quiet(LineChat.PLATFORM, eventId));
 			return;
 		}
-		boolean newUser = chat != null && conversations.findUser(chat.sender()).isEmpty();
+		Optional<User> known = chat == null ? Optional.empty() : conversations.findUser(chat.sender());
+		ChatMode mode = known.map(User::mode).orElse(ChatMode.CHAT);
+		boolean newUser = chat != null && known.isEmpty();
 		Inbound inbound = switch (event) {
-			case MessageEvent message -> message(eventId, chat, message);
-			case PostbackEvent postback -> postback(eventId, chat, postback);
+			case MessageEvent message -> message(eventId, chat, message, mode);
+			case PostbackEvent postback -> postback(eventId, chat, postback, mode);
 			case FollowEvent follow -> Inbound.replies(LineChat.PLATFORM, eventId,
 					address(follow.replyToken(), chat, event), List.of(Reply.of(WELCOME)));
 			case JoinEvent join -> join(eventId, join);
@@ -154,22 +161,29 @@ class LineEvents implements ChannelBacklog {
 
 	// ---------------------------------------------------------------- messages
 
-	private Inbound message(String eventId, LineChat chat, MessageEvent event) {
+	/** Whether taking the event in downloads its content from LINE first. */
+	private static boolean downloads(Event event) {
+		return event instanceof MessageEvent message && (message.message() instanceof ImageMessageContent
+				|| message.message() instanceof AudioMessageContent);
+	}
+
+	private Inbound message(String eventId, LineChat chat, MessageEvent event, ChatMode mode) {
 		LineAddress address = address(event.replyToken(), chat, event);
 		return switch (event.message()) {
-			case TextMessageContent text -> text(eventId, chat, address, text);
-			case ImageMessageContent image -> photo(eventId, chat, address, image);
+			case TextMessageContent text -> text(eventId, chat, address, text, mode);
+			case ImageMessageContent image -> photo(eventId, chat, address, image, mode);
 			case StickerMessageContent sticker -> unread(eventId, chat, address,
 					"Thanks for the sticker! I read text and photos: ask me anything, or send a photo and then your question about it.");
 			case VideoMessageContent video -> unread(eventId, chat, address, "I cannot watch videos yet.");
-			case AudioMessageContent audio -> voice(eventId, chat, address, audio);
+			case AudioMessageContent audio -> voice(eventId, chat, address, audio, mode);
 			case FileMessageContent file -> unread(eventId, chat, address, "I cannot open files yet.");
 			case LocationMessageContent location -> unread(eventId, chat, address, "I cannot use locations yet.");
 			default -> unread(eventId, chat, address, "I cannot read this kind of message.");
 		};
 	}
 
-	private Inbound text(String eventId, LineChat chat, LineAddress address, TextMessageContent message) {
+	private Inbound text(String eventId, LineChat chat, LineAddress address, TextMessageContent message,
+			ChatMode mode) {
 		String text = message.text() == null ? "" : message.text();
 		if (!chat.isDirect()) {
 			boolean mentioned = mentionsMe(message);
@@ -181,15 +195,14 @@ class LineEvents implements ChannelBacklog {
 				text = withoutMyMentions(message);
 			}
 		}
-		return converse(eventId, chat, address, text.strip());
+		return converse(eventId, chat, address, text.strip(), mode);
 	}
 
 	/**
 	 * A text for the assistant, with the user's waiting photos when it is a question:
 	 * they go with it, and are used up when the event is taken in.
 	 */
-	private Inbound converse(String eventId, LineChat chat, LineAddress address, String text) {
-		ChatMode mode = conversations.findUser(chat.sender()).map(User::mode).orElse(ChatMode.CHAT);
+	private Inbound converse(String eventId, LineChat chat, LineAddress address, String text, ChatMode mode) {
 		List<MessagePart.Image> waiting = isCommand(text) || mode != ChatMode.CHAT ? List.of()
 				: photos.waiting(chat.userId(), chat.chatId());
 		List<MessagePart> parts = new ArrayList<>(waiting);
@@ -201,7 +214,8 @@ class LineEvents implements ChannelBacklog {
 		return waiting.isEmpty() ? inbound : inbound.onAccepted(() -> photos.clear(chat.userId(), chat.chatId()));
 	}
 
-	private Inbound photo(String eventId, LineChat chat, LineAddress address, ImageMessageContent image) {
+	private Inbound photo(String eventId, LineChat chat, LineAddress address, ImageMessageContent image,
+			ChatMode mode) {
 		boolean answer = chat.isDirect() || properties.groupReplies() == LineProperties.GroupReplies.ALL;
 		// of a set of photos sent together, only the first one is acknowledged
 		boolean first = image.imageSet() == null || image.imageSet().index() == null || image.imageSet().index() <= 1;
@@ -223,7 +237,6 @@ class LineEvents implements ChannelBacklog {
 			// bot
 			return Inbound.quiet(LineChat.PLATFORM, eventId).onAccepted(keep);
 		}
-		ChatMode mode = conversations.findUser(chat.sender()).map(User::mode).orElse(ChatMode.CHAT);
 		String reply = mode == ChatMode.CHAT ? "Photo received, what would you like to know?"
 				: "Photo received. You are in image mode, where messages become image prompts: switch to chat mode to ask about the photo.";
 		return reply(eventId, address, reply).onAccepted(keep);
@@ -234,7 +247,8 @@ class LineEvents implements ChannelBacklog {
 	 * too). In groups only where the bot answers everything: a voice note cannot mention
 	 * it.
 	 */
-	private Inbound voice(String eventId, LineChat chat, LineAddress address, AudioMessageContent audio) {
+	private Inbound voice(String eventId, LineChat chat, LineAddress address, AudioMessageContent audio,
+			ChatMode mode) {
 		boolean answer = chat.isDirect() || properties.groupReplies() == LineProperties.GroupReplies.ALL;
 		if (!answer) {
 			return Inbound.quiet(LineChat.PLATFORM, eventId);
@@ -256,7 +270,7 @@ class LineEvents implements ChannelBacklog {
 		return switch (heard) {
 			case Heard.NotHeard notHeard -> reply(eventId, address, notHeard.reason());
 			case Heard.Words words -> {
-				Inbound typed = converse(eventId, chat, address, words.text());
+				Inbound typed = converse(eventId, chat, address, words.text(), mode);
 				Inbound.Body.Message message = (Inbound.Body.Message) typed.body();
 				Inbound spoken = Inbound.heard(LineChat.PLATFORM, eventId, address, message.message(), words);
 				yield typed.onAccepted() == null ? spoken : spoken.onAccepted(typed.onAccepted());
@@ -324,7 +338,7 @@ class LineEvents implements ChannelBacklog {
 	 * {@code image:<job>:<code>}, read as the same command), always meant for the bot, in
 	 * groups too.
 	 */
-	private Inbound postback(String eventId, LineChat chat, PostbackEvent event) {
+	private Inbound postback(String eventId, LineChat chat, PostbackEvent event, ChatMode mode) {
 		String data = event.postback() == null || event.postback().data() == null ? ""
 				: event.postback().data().strip();
 		String command = LineImages.oldButton(data).orElse(data);
@@ -332,7 +346,7 @@ class LineEvents implements ChannelBacklog {
 			log.debug("a LINE postback with unknown data {}", data);
 			return Inbound.quiet(LineChat.PLATFORM, eventId);
 		}
-		return converse(eventId, chat, address(event.replyToken(), chat, event), command);
+		return converse(eventId, chat, address(event.replyToken(), chat, event), command, mode);
 	}
 
 	private Inbound join(String eventId, JoinEvent event) {

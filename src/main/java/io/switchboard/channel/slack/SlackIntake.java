@@ -7,6 +7,7 @@ import org.slf4j.LoggerFactory;
 
 import io.switchboard.channel.ChannelBacklog;
 import io.switchboard.channel.Intake;
+import io.switchboard.channel.Taken;
 
 /**
  * Takes Slack's requests in, on Bolt's thread, before they are acknowledged: a message,
@@ -51,11 +52,17 @@ final class SlackIntake implements ChannelBacklog {
 	void take(String key, SlackInbound inbound) {
 		switch (inbound) {
 			case SlackInbound.Message message -> {
-				if (intake.seen(SlackMessages.PLATFORM, SlackMessages.key(message))) {
+				// a redelivery gets nothing new from the intake itself; asking first only
+				// pays where it saves downloading the message's files
+				if (!message.files().isEmpty() && intake.seen(SlackMessages.PLATFORM, SlackMessages.key(message))) {
 					log.debug("message {} in {} was taken in before", message.ts(), message.channel());
 					return;
 				}
-				intake.take(messages.inbound(message));
+				boolean newUser = messages.fromNewUser(message);
+				Taken taken = intake.take(messages.inbound(message));
+				if (newUser) {
+					messages.nameNewUser(taken, message.user());
+				}
 			}
 			case SlackInbound.Command command -> intake.take(interactions.command(key, command));
 			case SlackInbound.Action action -> intake.take(interactions.button(key, action));

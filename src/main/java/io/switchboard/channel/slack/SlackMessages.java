@@ -5,14 +5,19 @@ import java.util.List;
 import java.util.Locale;
 
 import com.slack.api.model.File;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
 import io.switchboard.assistant.InboundMessage;
 import io.switchboard.assistant.Reply;
 import io.switchboard.channel.Inbound;
+import io.switchboard.channel.Taken;
 import io.switchboard.conversation.Conversations;
 import io.switchboard.conversation.MessagePart;
 import io.switchboard.conversation.Place;
 import io.switchboard.conversation.PlaceKind;
 import io.switchboard.conversation.PlatformUserId;
+import io.switchboard.conversation.User;
 import io.switchboard.media.MediaRef;
 import io.switchboard.media.MediaRejected;
 import io.switchboard.media.MediaStore;
@@ -31,6 +36,8 @@ import io.switchboard.voice.Voice;
 final class SlackMessages {
 
 	static final String PLATFORM = "slack";
+
+	private static final Logger log = LoggerFactory.getLogger(SlackMessages.class);
 
 	private final SlackApi api;
 
@@ -95,8 +102,36 @@ final class SlackMessages {
 			parts.add(new MessagePart.Text(""));
 		}
 		PlatformUserId sender = new PlatformUserId(PLATFORM, message.user());
-		String name = conversations.findUser(sender).isPresent() ? null : api.displayName(message.user()).orElse(null);
-		return Inbound.message(PLATFORM, key, address, new InboundMessage(sender, name, place, parts, null));
+		return Inbound.message(PLATFORM, key, address, new InboundMessage(sender, null, place, parts, null));
+	}
+
+	/** Whether a message's author is met for the first time. */
+	boolean fromNewUser(SlackInbound.Message message) {
+		return message.user() != null && conversations.findUser(new PlatformUserId(PLATFORM, message.user())).isEmpty();
+	}
+
+	/**
+	 * Gives a user met for the first time their Slack name, once their message is taken
+	 * in: until then they are known by their id. {@code users.info} is a call to Slack,
+	 * which the event's acknowledgement does not wait for.
+	 */
+	void nameNewUser(Taken taken, String slackUserId) {
+		if (!(taken instanceof Taken.Accepted accepted) || accepted.received() == null) {
+			return;
+		}
+		User user = accepted.received().user();
+		Thread.ofVirtual().name("slack-name-" + user.id().value()).start(() -> {
+			try {
+				api.displayName(slackUserId).ifPresent(name -> {
+					if (user.displayName().equals(slackUserId)) {
+						conversations.rename(user.id(), name);
+					}
+				});
+			}
+			catch (RuntimeException unavailable) {
+				log.debug("no Slack name for a new user: {}", unavailable.toString());
+			}
+		});
 	}
 
 	private boolean shouldAnswer(SlackInbound.Message message, SlackApi.BotIdentity bot, Place place) {
@@ -147,9 +182,7 @@ final class SlackMessages {
 				Inbound.replies(PLATFORM, key, address, List.of(Reply.of(notHeard.reason())));
 			case Heard.Words words -> {
 				PlatformUserId sender = new PlatformUserId(PLATFORM, message.user());
-				String name = conversations.findUser(sender).isPresent() ? null
-						: api.displayName(message.user()).orElse(null);
-				yield Inbound.heard(PLATFORM, key, address, InboundMessage.text(sender, name, place, words.text()),
+				yield Inbound.heard(PLATFORM, key, address, InboundMessage.text(sender, null, place, words.text()),
 						words);
 			}
 		};
