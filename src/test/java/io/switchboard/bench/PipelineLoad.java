@@ -185,6 +185,7 @@ public final class PipelineLoad {
 			leadInTwice += answers > 1 ? 1 : 0;
 		}
 		Collections.sort(leadInAcks);
+		// the slowest webhook of each second, to see when a tail happened
 		if (System.getenv("PIPELINE_DEBUG") != null) {
 			double[] worst = new double[leadInSeconds + seconds + 1];
 			for (Sent one : sent) {
