@@ -135,9 +135,10 @@ class SlackChannelTest {
 		FakeSlack.Message answer = awaitAnswer("CGENERAL", question, "Echo: What is a thread?");
 		assertThat(answer.threadTs()).isEqualTo(question);
 		assertThat(answer.versions().getFirst().text()).isEqualTo(SlackLiveAnswer.THINKING);
-		// the person became a user under their Slack name
-		assertThat(conversations.findUser(new PlatformUserId("slack", "UADA")))
-			.hasValueSatisfying(user -> assertThat(user.displayName()).isEqualTo("Ada"));
+		// the person became a user under their Slack name (asked of Slack after the event
+		// was taken in, so that its acknowledgement does not wait for it)
+		await().untilAsserted(() -> assertThat(conversations.findUser(new PlatformUserId("slack", "UADA")))
+			.hasValueSatisfying(user -> assertThat(user.displayName()).isEqualTo("Ada")));
 	}
 
 	@Test
