@@ -4,8 +4,10 @@ import java.util.Map;
 
 import org.junit.jupiter.api.Test;
 
+import org.springframework.boot.context.properties.source.ConfigurationPropertySources;
 import org.springframework.core.env.MapPropertySource;
 import org.springframework.core.env.StandardEnvironment;
+import org.springframework.core.env.SystemEnvironmentPropertySource;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -27,6 +29,20 @@ class PostgresPoolDefaultsTest {
 		assertThat(
 				poolSizeWith(Map.of("spring.datasource.url", "jdbc:postgresql://db:5432/switchboard", POOL_SIZE, "12")))
 			.isEqualTo("12");
+	}
+
+	@Test
+	void theOperatorsSizeWinsAlsoFromTheEnvironment() {
+		// the way a container sets it (the Kubernetes example does)
+		StandardEnvironment environment = new StandardEnvironment();
+		environment.getPropertySources()
+			.replace(StandardEnvironment.SYSTEM_ENVIRONMENT_PROPERTY_SOURCE_NAME,
+					new SystemEnvironmentPropertySource(StandardEnvironment.SYSTEM_ENVIRONMENT_PROPERTY_SOURCE_NAME,
+							Map.of("SPRING_DATASOURCE_URL", "jdbc:postgresql://db:5432/switchboard",
+									"SPRING_DATASOURCE_HIKARI_MAXIMUMPOOLSIZE", "20")));
+		ConfigurationPropertySources.attach(environment);
+		new PostgresPoolDefaults().postProcessEnvironment(environment, null);
+		assertThat(environment.getProperty(POOL_SIZE)).isEqualTo("20");
 	}
 
 	@Test
