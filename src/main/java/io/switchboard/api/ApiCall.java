@@ -12,11 +12,26 @@ package io.switchboard.api;
  * @param at epoch milliseconds
  * @param tokensCached the part of {@code tokensIn} the upstream read from its prompt
  * cache (billed at the model's cached-input price)
+ * @param charged whether the call is usage, counted in the ledger and against the key's
+ * limits: an answer that came, and a tool loop's answer that failed after rounds that
+ * were spent (which has tokens and, on a free model, no cost); never another failure.
+ * Only the recorder uses it: {@code api_calls} does not keep it, so a call read back from
+ * there says charged only when it came (200)
  */
 record ApiCall(long keyId, long userId, String model, String upstream, int tokensIn, int tokensOut, long costNanos,
-		int latencyMillis, int overheadMicros, int status, boolean streamed, long at, int tokensCached) {
+		int latencyMillis, int overheadMicros, int status, boolean streamed, long at, int tokensCached,
+		boolean charged) {
 
-	/** A call without input read from the upstream's prompt cache. */
+	/** A call charged when it came (200). */
+	ApiCall(long keyId, long userId, String model, String upstream, int tokensIn, int tokensOut, long costNanos,
+			int latencyMillis, int overheadMicros, int status, boolean streamed, long at, int tokensCached) {
+		this(keyId, userId, model, upstream, tokensIn, tokensOut, costNanos, latencyMillis, overheadMicros, status,
+				streamed, at, tokensCached, status == 200);
+	}
+
+	/**
+	 * A call without input read from the upstream's prompt cache, charged when it came.
+	 */
 	ApiCall(long keyId, long userId, String model, String upstream, int tokensIn, int tokensOut, long costNanos,
 			int latencyMillis, int overheadMicros, int status, boolean streamed, long at) {
 		this(keyId, userId, model, upstream, tokensIn, tokensOut, costNanos, latencyMillis, overheadMicros, status,

@@ -134,9 +134,9 @@ class CallRecorder implements SmartLifecycle {
 		Map<LedgerKey, long[]> sums = new HashMap<>();
 		for (ApiCall call : batch) {
 			// a failed call is not usage, except a tool loop's answer whose later round
-			// failed: its earlier rounds were spent, and it alone of the failures has a
-			// cost (on a free model it is left out: it cost nothing)
-			if (call.status() < 400 || call.costNanos() > 0) {
+			// failed: its earlier rounds were spent, on a free model too (the answer
+			// says so; its cost cannot, being 0 there)
+			if (call.charged()) {
 				long[] sum = sums.computeIfAbsent(new LedgerKey(call.userId(), call.model(), call.at() / 86_400_000L),
 						key -> new long[5]);
 				sum[0]++;

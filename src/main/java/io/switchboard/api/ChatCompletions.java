@@ -306,7 +306,7 @@ class ChatCompletions {
 				answered.tokensIn(), answered.tokensOut(), cost,
 				(int) Math.min(Integer.MAX_VALUE, latencyNanos / 1_000_000),
 				(int) Math.min(Integer.MAX_VALUE, answered.overheadNanos() / 1_000), answered.status(),
-				answered.streamed(), clock.millis(), answered.tokensCached()));
+				answered.streamed(), clock.millis(), answered.tokensCached(), answered.charged()));
 	}
 
 }

@@ -169,7 +169,8 @@ class KeyLimits {
 	 */
 	void written(ApiCall call) {
 		State state = states.get(call.keyId());
-		if (state != null && call.status() == 200) {
+		// settle counted a charged failure's spent rounds too, not only answers that came
+		if (state != null && call.charged()) {
 			state.unwrittenTokens.addAndGet(-(long) (call.tokensIn() + call.tokensOut()));
 			state.unwrittenSpend.addAndGet(-call.costNanos());
 		}

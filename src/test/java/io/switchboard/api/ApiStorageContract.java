@@ -12,6 +12,7 @@ import io.switchboard.conversation.PlatformUserId;
 import io.switchboard.conversation.User;
 import io.switchboard.conversation.UserRole;
 import io.switchboard.usage.UsageLedger;
+import io.switchboard.usage.UsageRow;
 import org.junit.jupiter.api.Test;
 
 import org.springframework.beans.factory.annotation.Autowired;
@@ -116,22 +117,23 @@ abstract class ApiStorageContract {
 				Instant.now());
 		long now = System.currentTimeMillis();
 		for (int i = 0; i < 50; i++) {
-			// a failed call costs nothing (the gateway charges only answers that came,
-			// and
-			// a tool loop's spent rounds, which carry their cost)
+			// a failed call: not charged, no cost (as the gateway records it)
 			boolean failed = i % 10 == 0;
 			recorder.record(new ApiCall(key.id(), owner.id().value(), "gpt", "openai/gpt", 3, 2, failed ? 0 : 7, 1, 1,
 					failed ? 502 : 200, false, now));
 		}
+		// a failed call whose spent rounds are charged is usage, even when it cost
+		// nothing (a free model's tool loop)
+		recorder.record(new ApiCall(key.id(), owner.id().value(), "free", "openai/free", 4, 1, 0, 1, 1, 502, false, now,
+				0, true));
 		recorder.flush();
 		LocalDate today = LocalDate.now(ZoneOffset.UTC);
-		assertThat(ledger.forUser(owner.id().value(), today.minusDays(1), today.plusDays(1))).singleElement()
-			.satisfies(row -> {
-				assertThat(row.requests()).isEqualTo(45); // failed calls are not usage
-				assertThat(row.tokensIn()).isEqualTo(135);
-				assertThat(row.costNanos()).isEqualTo(315);
-			});
-		assertThat(calls.recent(owner.id().value(), 100)).hasSize(50);
+		assertThat(ledger.forUser(owner.id().value(), today.minusDays(1), today.plusDays(1)))
+			.extracting(UsageRow::model, UsageRow::requests, UsageRow::tokensIn, UsageRow::costNanos)
+			// the other failed calls are not usage
+			.containsExactlyInAnyOrder(org.assertj.core.groups.Tuple.tuple("gpt", 45L, 135L, 315L),
+					org.assertj.core.groups.Tuple.tuple("free", 1L, 4L, 0L));
+		assertThat(calls.recent(owner.id().value(), 100)).hasSize(51);
 	}
 
 }

@@ -9,6 +9,7 @@ import java.time.ZoneOffset;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
@@ -34,6 +35,7 @@ import org.springframework.test.context.DynamicPropertyRegistry;
 import org.springframework.test.context.DynamicPropertySource;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.tuple;
 
 /**
  * The server's MCP servers through {@code /v1/chat/completions}, asked for as OpenAI's
@@ -75,6 +77,9 @@ class GatewayMcpTest extends GatewayTestBase {
 		registry.add("switchboard.llm.models.gpt-test.upstream-model", () -> "gpt-4o-mini");
 		registry.add("switchboard.llm.models.gpt-test.input-price", () -> "1");
 		registry.add("switchboard.llm.models.gpt-test.output-price", () -> "2");
+		// no price: its calls cost nothing, yet spent rounds are still usage
+		registry.add("switchboard.llm.models.free-test.provider", () -> "openai");
+		registry.add("switchboard.llm.models.free-test.upstream-model", () -> "gpt-4o-mini");
 		registry.add("switchboard.llm.models.claude-test.provider", () -> "anthropic");
 		registry.add("switchboard.llm.models.claude-test.upstream-model", () -> "claude-sonnet-4-5");
 		registry.add("switchboard.llm.models.gemini-test.provider", () -> "gemini");
@@ -217,6 +222,43 @@ class GatewayMcpTest extends GatewayTestBase {
 				LocalDate.now(ZoneOffset.UTC).plusDays(1)))
 			.singleElement()
 			.satisfies(row -> assertThat(row.tokensIn()).isEqualTo(100));
+	}
+
+	@Test
+	void onAFreeModelTheSpentRoundsOfAFailedToolLoopAreStillUsageAndOtherFailuresAreNot() throws Exception {
+		User user = user("noa");
+		// room for the failed loop's 110 tokens once, not twice
+		String key = key(user, new ApiKey.Limits(Set.of(), null, 200L, null));
+		// refused before any model call: not even recorded
+		assertThat(post(key, ask("free-test", false, "Hi", "{\"type\":\"mcp\",\"server_label\":\"nowhere\"}"))
+			.statusCode()).isEqualTo(400);
+		// refused by the upstream in the first round: recorded, nothing spent
+		openai.failNext(FakeChatServer.Failure.CONTEXT_TOO_LONG);
+		assertThat(post(key, ask("free-test", false, "Hi", WEB)).statusCode()).isEqualTo(400);
+		openai.usage(100, 10)
+			.callToolNext("web__add", "{\"a\":2,\"b\":40}")
+			.failTheOneAfterNext(FakeChatServer.Failure.SERVER_ERROR);
+
+		assertThat(post(key, ask("free-test", false, "2 + 40?", WEB)).statusCode()).isEqualTo(502);
+
+		assertThat(callsOf(user, 2)).hasSize(2)
+			.extracting(ApiCall::status, ApiCall::tokensIn, ApiCall::tokensOut, ApiCall::costNanos)
+			.containsExactly(tuple(502, 100, 10, 0L), tuple(400, 0, 0, 0L));
+		// one request: the spent rounds, free as they were
+		assertThat(ledger.forUser(user.id().value(), LocalDate.now(ZoneOffset.UTC).minusDays(1),
+				LocalDate.now(ZoneOffset.UTC).plusDays(1)))
+			.singleElement()
+			.satisfies(row -> {
+				assertThat(row.model()).isEqualTo("free-test");
+				assertThat(row.requests()).isEqualTo(1);
+				assertThat(row.tokensIn()).isEqualTo(100);
+				assertThat(row.tokensOut()).isEqualTo(10);
+				assertThat(row.costNanos()).isZero();
+			});
+		// the key's day holds the 110 tokens once, as written, and has room left
+		recorder.syncLimits();
+		openai.reply("Hello.");
+		assertThat(post(key, ask("free-test", false, "Hi")).statusCode()).isEqualTo(200);
 	}
 
 	@Test
