@@ -99,6 +99,24 @@ class DynamoTurnStore implements TurnStore {
 			.expressionAttributeValues(values));
 	}
 
+	/** Only a turn under way (still in the index): a finished one stays finished. */
+	@Override
+	public boolean claim(long id, String from, String node, long leaseUntil, long now) {
+		Map<String, AttributeValue> values = new HashMap<>(
+				Map.of(":node", s(node), ":lease", n(leaseUntil), ":now", n(now)));
+		String holders = "attribute_not_exists(#node) OR #node = :node OR lease_until < :now";
+		if (from != null) {
+			values.put(":from", s(from));
+			holders += " OR #node = :from";
+		}
+		return table.updateIf(UpdateItemRequest.builder()
+			.key(key(item(id), "A"))
+			.updateExpression("SET #node = :node, lease_until = :lease")
+			.conditionExpression("attribute_exists(gsi1pk) AND (" + holders + ")")
+			.expressionAttributeNames(Map.of("#node", "node"))
+			.expressionAttributeValues(values));
+	}
+
 	@Override
 	public int renew(String node, long leaseUntil) {
 		return held(node,

@@ -24,8 +24,9 @@ public class HandedOverTurns {
 
 	/**
 	 * Runs a turn and sends its answer. Run again (a redelivered hand-over), it neither
-	 * asks the model nor sends again: a settled question is not asked twice and a sent
-	 * delivery is not sent twice.
+	 * asks the model nor sends again: a settled question is not asked twice, a sent
+	 * delivery is not sent twice, and a turn still running elsewhere (its holder renews
+	 * its lease) is left alone, its delivery not done yet.
 	 * @param attempt the how-manieth time this turn is run (1 for the first); past
 	 * {@code switchboard.channel.turn-attempts} the question is settled as failed and the
 	 * user told so
@@ -34,7 +35,9 @@ public class HandedOverTurns {
 	 * means it is still due and the hand-over should be tried again
 	 */
 	public boolean run(HandedTurn turn, int attempt, Duration wait) {
-		turns.runHere(turn.row(Math.max(1, attempt)));
+		// not run here (over, or running elsewhere): its delivery says whether to come
+		// again
+		turns.runHere(turn.row(Math.max(1, attempt)), turn.holder());
 		deliveries.sendIfDue(turn.delivery());
 		deliveries.awaitSends(wait);
 		return deliveries.done(turn.delivery());

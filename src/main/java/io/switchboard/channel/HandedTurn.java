@@ -14,9 +14,12 @@ import java.util.Objects;
  * @param lane the user and place whose turns run in order
  * @param user the asking user
  * @param provider the model provider it calls
+ * @param holder the node that held the turn when it handed it over, whose hold the worker
+ * takes on; null in a hand-over written before holders were carried (the worker then
+ * waits for that hold to run out)
  */
 public record HandedTurn(long turn, long answer, long delivery, String platform, String lane, long user,
-		String provider) {
+		String provider, String holder) {
 
 	public HandedTurn {
 		Objects.requireNonNull(platform, "platform");
@@ -24,9 +27,9 @@ public record HandedTurn(long turn, long answer, long delivery, String platform,
 		Objects.requireNonNull(provider, "provider");
 	}
 
-	static HandedTurn of(TurnStore.Row row) {
+	static HandedTurn of(TurnStore.Row row, String holder) {
 		return new HandedTurn(row.id(), row.answerId(), row.deliveryId(), row.platform(), row.lane(), row.userId(),
-				row.provider());
+				row.provider(), holder);
 	}
 
 	TurnStore.Row row(int attempts) {

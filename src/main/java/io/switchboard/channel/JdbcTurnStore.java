@@ -72,6 +72,16 @@ class JdbcTurnStore implements TurnStore {
 			.update() == 1;
 	}
 
+	@Override
+	public boolean claim(long id, String from, String node, long leaseUntil, long now) {
+		// a null from matches no node (NULL = NULL is not true)
+		return jdbc.sql("""
+				UPDATE channel_turns SET node = ?, lease_until = ?
+				 WHERE id = ? AND (node IS NULL OR node = ? OR node = ? OR lease_until < ?)""")
+			.params(node, leaseUntil, id, node, from, now)
+			.update() == 1;
+	}
+
 	/** Renews every lease a node holds. */
 	@Override
 	public int renew(String node, long leaseUntil) {

@@ -38,6 +38,15 @@ interface TurnStore {
 	 */
 	boolean takeOver(long id, String node, long leaseUntil, long now, boolean all);
 
+	/**
+	 * Takes a turn handed over by node {@code from} (null: unknown) for {@code node}, to
+	 * run it there: it takes the hand-over's hold, a hold let go of, its own, or one that
+	 * ran out. False when the turn is over, or another node holds it and renews it (it is
+	 * running there: the same hand-over delivered twice). Attempts are not counted: the
+	 * hand-over's transport counts them.
+	 */
+	boolean claim(long id, String from, String node, long leaseUntil, long now);
+
 	/** Renews every lease a node holds; returns how many. */
 	int renew(String node, long leaseUntil);
 

@@ -129,7 +129,7 @@ class Turns implements SmartLifecycle {
 	void begin(TurnStore.Row turn) {
 		if (handoff != null) {
 			try {
-				handoff.handOver(HandedTurn.of(turn));
+				handoff.handOver(HandedTurn.of(turn, node.name()));
 			}
 			catch (RuntimeException failure) {
 				// the question is stored: let go of the turn at once, so that the next
@@ -168,13 +168,25 @@ class Turns implements SmartLifecycle {
 
 	/**
 	 * Runs a turn handed over by another process here, on the calling thread, and
-	 * finishes it (its delivery due, its row gone).
+	 * finishes it (its delivery due, its row gone). It first takes the turn's hold from
+	 * {@code from}, the node that handed it over: from then on this node's recovery
+	 * renews it like any it holds, however long the model takes, so no other process
+	 * takes the turn over while it runs here.
+	 * @return false, running nothing, when the turn is over or runs elsewhere (held by a
+	 * node that renews it: the same hand-over delivered twice)
 	 */
-	void runHere(TurnStore.Row turn) {
-		held.add(turn.id());
+	boolean runHere(TurnStore.Row turn, String from) {
+		if (!held.add(turn.id())) {
+			return false; // running on another thread of this process
+		}
 		try {
+			long now = clock.millis();
+			if (!store.claim(turn.id(), from, node.name(), now + properties.turnLease().toMillis(), now)) {
+				return false;
+			}
 			run(turn, new Running(turn, liveView(turn),
 					java.util.Collections.synchronizedList(new java.util.ArrayList<>())));
+			return true;
 		}
 		finally {
 			held.remove(turn.id());

@@ -213,6 +213,42 @@ abstract class PipelineStorageContract {
 		assertThat(turns.letGoOne(turn.id())).as("a finished turn stays finished").isFalse();
 	}
 
+	/**
+	 * A worker takes the hold of the node that handed the turn over, and keeps it while
+	 * it renews it: the same hand-over delivered to a second worker is refused, until the
+	 * first's lease runs out; a finished turn is never claimed.
+	 */
+	@Test
+	void aHandedOverTurnIsClaimedFromItsHolderOnceWhileItsClaimantRenewsIt() {
+		String webhook = "webhook-" + UUID.randomUUID();
+		String worker = "worker-" + UUID.randomUUID();
+		String second = "second-" + UUID.randomUUID();
+		long answer = pendingAnswer();
+		TurnStore.Row turn = units
+			.inOne(() -> turns.insert(answer, 14, platform, "lane-c", 15, "provider", webhook, now + 1_000, now));
+
+		assertThat(turns.claim(turn.id(), webhook, worker, now + 1_500, now + 10)).isTrue();
+		assertThat(turns.claim(turn.id(), webhook, second, now + 1_500, now + 20)).as("held by the first worker")
+			.isFalse();
+		assertThat(turns.claim(turn.id(), null, second, now + 1_500, now + 20)).isFalse();
+		assertThat(turns.renew(worker, now + 3_000)).isEqualTo(1);
+		assertThat(turns.renew(webhook, now + 3_000)).as("the hand-over's hold is gone").isZero();
+		assertThat(turns.claim(turn.id(), webhook, second, now + 3_500, now + 2_000)).as("renewed").isFalse();
+		assertThat(turns.claim(turn.id(), webhook, worker, now + 3_500, now + 2_000)).as("its own").isTrue();
+		assertThat(orphaned(now + 3_000, turn.id())).isEmpty();
+
+		// the first worker died: once its lease ran out, the next delivery runs the turn
+		assertThat(turns.claim(turn.id(), webhook, second, now + 6_000, now + 4_000)).isTrue();
+		assertThat(orphaned(now + 7_000, turn.id()).map(TurnStore.Row::attempts)).as("not counted here").contains(1);
+		units.inOne(() -> {
+			turns.delete(turn.id());
+			return null;
+		});
+		assertThat(turns.claim(turn.id(), webhook, worker, now + 100_000, now + 90_000))
+			.as("a finished turn stays finished")
+			.isFalse();
+	}
+
 	/** A question just stored, with its answer pending: the answer's id. */
 	long pendingAnswer() {
 		User user = conversations.identify(new PlatformUserId("line", UUID.randomUUID().toString()), "Tester");

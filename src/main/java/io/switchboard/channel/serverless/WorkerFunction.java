@@ -18,7 +18,10 @@ import org.slf4j.LoggerFactory;
  * message that keeps failing is settled as failed (the user is told) on its last receive
  * ({@code switchboard.channel.turn-attempts} + 1 = the queue's {@code maxReceiveCount})
  * before it goes to the dead-letter queue. A message whose answer could not be sent yet
- * is reported as a batch item failure (partial batch response) and comes again.
+ * is reported as a batch item failure (partial batch response) and comes again; so is one
+ * whose turn another invocation is still running (SQS delivers at least once): that
+ * invocation holds the turn and renews its lease however long the model takes, so the
+ * model is asked once.
  */
 final class WorkerFunction implements Function<SQSEvent, SQSBatchResponse> {
 
@@ -58,7 +61,9 @@ final class WorkerFunction implements Function<SQSEvent, SQSBatchResponse> {
 						&& message.getEventSourceArn().equals(properties.deadLetterQueueArn()) ? GIVE_UP
 								: attempt(message);
 				if (!turns.run(turn, attempt, properties.sendWait())) {
-					log.info("turn {} is answered but not yet delivered; its message comes again", turn.turn());
+					log.info(
+							"turn {} is not delivered yet (or still running in another invocation); its message comes again",
+							turn.turn());
 					failures.add(new SQSBatchResponse.BatchItemFailure(message.getMessageId()));
 				}
 			}
