@@ -68,7 +68,8 @@ class SlowModelTurnTest {
 		while (rig.model.requests().size() == modelCalls && !running.isDone()) {
 			Thread.sleep(20);
 		}
-		// longer than the lease the first worker took: unless renewed, it runs out while the
+		// longer than the lease the first worker took: unless renewed, it runs out while
+		// the
 		// model thinks
 		Thread.sleep(LEASE.plusMillis(1500).toMillis());
 
