@@ -64,27 +64,10 @@ class GatewayMcpTest extends GatewayTestBase {
 
 	@DynamicPropertySource
 	static void upstreams(DynamicPropertyRegistry registry) {
-		registry.add("switchboard.llm.providers.openai.type", () -> "openai");
-		registry.add("switchboard.llm.providers.openai.base-url", () -> openai.baseUrl().toString());
-		registry.add("switchboard.llm.providers.openai.api-key", openai::apiKey);
-		registry.add("switchboard.llm.providers.anthropic.type", () -> "anthropic");
-		registry.add("switchboard.llm.providers.anthropic.base-url", () -> anthropic.baseUrl().toString());
-		registry.add("switchboard.llm.providers.anthropic.api-key", anthropic::apiKey);
-		registry.add("switchboard.llm.providers.gemini.type", () -> "gemini");
-		registry.add("switchboard.llm.providers.gemini.base-url", () -> gemini.baseUrl().toString());
-		registry.add("switchboard.llm.providers.gemini.api-key", gemini::apiKey);
-		registry.add("switchboard.llm.models.gpt-test.provider", () -> "openai");
-		registry.add("switchboard.llm.models.gpt-test.upstream-model", () -> "gpt-4o-mini");
-		registry.add("switchboard.llm.models.gpt-test.input-price", () -> "1");
-		registry.add("switchboard.llm.models.gpt-test.output-price", () -> "2");
+		upstreams(registry, openai, anthropic, gemini);
 		// no price: its calls cost nothing, yet spent rounds are still usage
 		registry.add("switchboard.llm.models.free-test.provider", () -> "openai");
 		registry.add("switchboard.llm.models.free-test.upstream-model", () -> "gpt-4o-mini");
-		registry.add("switchboard.llm.models.claude-test.provider", () -> "anthropic");
-		registry.add("switchboard.llm.models.claude-test.upstream-model", () -> "claude-sonnet-4-5");
-		registry.add("switchboard.llm.models.gemini-test.provider", () -> "gemini");
-		registry.add("switchboard.llm.models.gemini-test.upstream-model", () -> "gemini-2.5-flash");
-		registry.add("switchboard.llm.retry.max-attempts", () -> "1");
 		registry.add("switchboard.tools.mcp.web.url", mcp::url);
 		registry.add("switchboard.tools.mcp.web.headers.X-Api-Key", () -> "mcp-key-456");
 		// the admin's own server: never connected for a user (nothing listens there)

@@ -6,6 +6,9 @@ import java.util.List;
 import java.util.UUID;
 
 import io.switchboard.conversation.Conversations;
+import io.switchboard.fakes.FakeAnthropic;
+import io.switchboard.fakes.FakeGemini;
+import io.switchboard.fakes.FakeOpenAi;
 import io.switchboard.conversation.PlatformUserId;
 import io.switchboard.conversation.User;
 import io.switchboard.conversation.UserRole;
@@ -13,12 +16,41 @@ import io.switchboard.usage.UsageLedger;
 
 import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.boot.test.web.server.LocalServerPort;
+import org.springframework.test.context.DynamicPropertyRegistry;
 
 /**
  * What every test of the gateway's {@code /v1} works with: the running server's port, a
  * member with a key, and the call log and ledger the calls are recorded in.
  */
 abstract class GatewayTestBase {
+
+	/**
+	 * The three upstreams the gateway's tests call, one of each kind, and a model on
+	 * each: {@code gpt-test} (priced $1 and $2 per million tokens in and out),
+	 * {@code claude-test} and {@code gemini-test}; no retries, so a failure shows at
+	 * once.
+	 */
+	static void upstreams(DynamicPropertyRegistry registry, FakeOpenAi openai, FakeAnthropic anthropic,
+			FakeGemini gemini) {
+		registry.add("switchboard.llm.providers.openai.type", () -> "openai");
+		registry.add("switchboard.llm.providers.openai.base-url", () -> openai.baseUrl().toString());
+		registry.add("switchboard.llm.providers.openai.api-key", openai::apiKey);
+		registry.add("switchboard.llm.providers.anthropic.type", () -> "anthropic");
+		registry.add("switchboard.llm.providers.anthropic.base-url", () -> anthropic.baseUrl().toString());
+		registry.add("switchboard.llm.providers.anthropic.api-key", anthropic::apiKey);
+		registry.add("switchboard.llm.providers.gemini.type", () -> "gemini");
+		registry.add("switchboard.llm.providers.gemini.base-url", () -> gemini.baseUrl().toString());
+		registry.add("switchboard.llm.providers.gemini.api-key", gemini::apiKey);
+		registry.add("switchboard.llm.models.gpt-test.provider", () -> "openai");
+		registry.add("switchboard.llm.models.gpt-test.upstream-model", () -> "gpt-4o-mini");
+		registry.add("switchboard.llm.models.gpt-test.input-price", () -> "1");
+		registry.add("switchboard.llm.models.gpt-test.output-price", () -> "2");
+		registry.add("switchboard.llm.models.claude-test.provider", () -> "anthropic");
+		registry.add("switchboard.llm.models.claude-test.upstream-model", () -> "claude-sonnet-4-5");
+		registry.add("switchboard.llm.models.gemini-test.provider", () -> "gemini");
+		registry.add("switchboard.llm.models.gemini-test.upstream-model", () -> "gemini-2.5-flash");
+		registry.add("switchboard.llm.retry.max-attempts", () -> "1");
+	}
 
 	@LocalServerPort
 	int port;

@@ -44,11 +44,7 @@ class DiscordVoiceTest extends DiscordTestBase {
 
 		FakeDiscord.FakeMessage question = askInDm(ria, "Tell me about lanterns");
 
-		List<FakeDiscord.Attachment> spoken = discord.botMessagesIn(question.channelId)
-			.stream()
-			.flatMap(message -> message.files().stream())
-			.filter(file -> file.filename().endsWith(".mp3"))
-			.toList();
+		List<FakeDiscord.Attachment> spoken = spokenIn(question.channelId);
 		assertThat(spoken).singleElement()
 			.satisfies(file -> assertThat(file.bytes())
 				.isEqualTo(io.switchboard.fakes.FakeSpeech.audioFor("Echo: Tell me about lanterns")));
@@ -94,11 +90,7 @@ class DiscordVoiceTest extends DiscordTestBase {
 			.filter(r -> r.method().equals("DELETE") && r.path().contains("/messages/" + question.id + "/reactions/"))
 			.count();
 		assertThat(removals).as("the failed step and its retry").isGreaterThanOrEqualTo(2);
-		List<FakeDiscord.Attachment> spoken = discord.botMessagesIn(question.channelId)
-			.stream()
-			.flatMap(message -> message.files().stream())
-			.filter(file -> file.filename().endsWith(".mp3"))
-			.toList();
+		List<FakeDiscord.Attachment> spoken = spokenIn(question.channelId);
 		assertThat(spoken).singleElement()
 			.satisfies(file -> assertThat(file.bytes())
 				.isEqualTo(io.switchboard.fakes.FakeSpeech.audioFor("Echo: Tell me about kites")));
@@ -121,6 +113,15 @@ class DiscordVoiceTest extends DiscordTestBase {
 		FakeDiscord.FakeMessage silence = discord.sayInDm(oli, "",
 				new FakeDiscord.Upload("voice-message.wav", "audio/wav", Sounds.sineWav(1, 220)));
 		assertThat(replyTo(silence).content()).startsWith("I heard no words");
+	}
+
+	/** The MP3 files the bot posted in a channel. */
+	private List<FakeDiscord.Attachment> spokenIn(long channelId) {
+		return discord.botMessagesIn(channelId)
+			.stream()
+			.flatMap(message -> message.files().stream())
+			.filter(file -> file.filename().endsWith(".mp3"))
+			.toList();
 	}
 
 }
