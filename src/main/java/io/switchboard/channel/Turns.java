@@ -171,22 +171,21 @@ class Turns implements SmartLifecycle {
 	 * finishes it (its delivery due, its row gone). It first takes the turn's hold from
 	 * {@code from}, the node that handed it over: from then on this node's recovery
 	 * renews it like any it holds, however long the model takes, so no other process
-	 * takes the turn over while it runs here.
-	 * @return false, running nothing, when the turn is over or runs elsewhere (held by a
-	 * node that renews it: the same hand-over delivered twice)
+	 * takes the turn over while it runs here. Nothing runs when the turn is over or runs
+	 * elsewhere (held by a node that renews it: the same hand-over delivered twice); the
+	 * caller reads from its delivery whether to come again.
 	 */
-	boolean runHere(TurnStore.Row turn, String from) {
+	void runHere(TurnStore.Row turn, String from) {
 		if (!held.add(turn.id())) {
-			return false; // running on another thread of this process
+			return; // running on another thread of this process
 		}
 		try {
 			long now = clock.millis();
 			if (!store.claim(turn.id(), from, node.name(), now + properties.turnLease().toMillis(), now)) {
-				return false;
+				return;
 			}
 			run(turn, new Running(turn, liveView(turn),
 					java.util.Collections.synchronizedList(new java.util.ArrayList<>())));
-			return true;
 		}
 		finally {
 			held.remove(turn.id());
