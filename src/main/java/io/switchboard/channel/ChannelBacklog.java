@@ -1,16 +1,17 @@
 package io.switchboard.channel;
 
 /**
- * A channel that can take in again the platform events an earlier version of Switchboard
- * had accepted but not yet processed when it was upgraded (kept in
- * {@code channel_backlog}). Called once per event at start-up; the event then goes
- * through the {@link Intake} like a new one.
+ * A channel that can take in an event kept as its platform sent it: one an earlier
+ * version of Switchboard had accepted but not yet processed when it was upgraded (kept in
+ * {@code channel_backlog}, taken in once at start-up), or one the serverless edition's
+ * webhook function kept and queued for its worker. The event then goes through the
+ * {@link Intake} like a new one, and a key taken in before gets nothing new.
  */
 public interface ChannelBacklog {
 
 	String platform();
 
-	/** Takes one kept event in again; throwing leaves it for the next start. */
+	/** Takes one kept event in; throwing leaves it to be taken in again later. */
 	void retake(String eventId, String payload);
 
 }

@@ -1,10 +1,7 @@
 package io.switchboard.storage;
 
 import io.micrometer.core.instrument.MeterRegistry;
-import software.amazon.awssdk.http.urlconnection.UrlConnectionHttpClient;
-import software.amazon.awssdk.regions.Region;
 import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
-import software.amazon.awssdk.services.dynamodb.DynamoDbClientBuilder;
 
 import org.springframework.beans.factory.annotation.Value;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnProperty;
@@ -22,14 +19,7 @@ class DynamoConfiguration {
 
 	@Bean(destroyMethod = "close")
 	DynamoDbClient dynamoDbClient(StorageProperties properties) {
-		StorageProperties.Dynamo dynamo = properties.dynamodb();
-		DynamoDbClientBuilder builder = DynamoDbClient.builder()
-			.httpClient(UrlConnectionHttpClient.create())
-			.region(Region.of(dynamo.region()));
-		if (dynamo.endpoint() != null) {
-			builder.endpointOverride(dynamo.endpoint());
-		}
-		return builder.build();
+		return DynamoTable.client(properties.dynamodb());
 	}
 
 	@Bean

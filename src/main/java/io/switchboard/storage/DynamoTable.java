@@ -4,7 +4,11 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 
+import io.micrometer.core.instrument.MeterRegistry;
+import software.amazon.awssdk.http.urlconnection.UrlConnectionHttpClient;
+import software.amazon.awssdk.regions.Region;
 import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
+import software.amazon.awssdk.services.dynamodb.DynamoDbClientBuilder;
 import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
 import software.amazon.awssdk.services.dynamodb.model.BatchWriteItemResponse;
 import software.amazon.awssdk.services.dynamodb.model.ConditionalCheckFailedException;
@@ -55,6 +59,29 @@ public final class DynamoTable {
 		this.client = client;
 		this.name = name;
 		this.meter = meter;
+	}
+
+	/**
+	 * The table for a process that has no storage beans (the serverless webhook
+	 * function): the same client and settings as {@code DynamoConfiguration} makes; the
+	 * table must exist. Closing the client is the caller's.
+	 */
+	public static DynamoTable open(DynamoDbClient client, StorageProperties.Dynamo dynamo, MeterRegistry registry) {
+		return new DynamoTable(client, dynamo.table(), new CapacityMeter(registry));
+	}
+
+	/**
+	 * A client for the table's region and endpoint (the JDK's HTTP client: quick to
+	 * start).
+	 */
+	public static DynamoDbClient client(StorageProperties.Dynamo dynamo) {
+		DynamoDbClientBuilder builder = DynamoDbClient.builder()
+			.httpClient(UrlConnectionHttpClient.create())
+			.region(Region.of(dynamo.region()));
+		if (dynamo.endpoint() != null) {
+			builder.endpointOverride(dynamo.endpoint());
+		}
+		return builder.build();
 	}
 
 	public String name() {

@@ -46,6 +46,17 @@ public final class DynamoMessages implements AutoCloseable {
 				Map.of("#role", "role"));
 	}
 
+	/**
+	 * Events the serverless webhook kept as they came ({@code K#} items) whose JSON holds
+	 * this text.
+	 */
+	public int eventsKept(String table, String text) {
+		return scan(table, "begins_with(pk, :k) AND contains(#event, :text)",
+				Map.of(":k", AttributeValue.fromS("K#"), ":text", AttributeValue.fromS(text)),
+				Map.of("#event", "event"))
+			.size();
+	}
+
 	/** Deliveries not yet sent (nor given up). */
 	public int pendingDeliveries(String table) {
 		return scan(table, "begins_with(pk, :d) AND #state = :pending",

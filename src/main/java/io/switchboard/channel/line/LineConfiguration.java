@@ -2,14 +2,11 @@ package io.switchboard.channel.line;
 
 import java.time.Clock;
 
-import com.fasterxml.jackson.databind.ObjectMapper;
 import com.github.kagkarlsson.scheduler.task.helper.RecurringTask;
 import com.github.kagkarlsson.scheduler.task.helper.Tasks;
 import com.github.kagkarlsson.scheduler.task.schedule.FixedDelay;
-import com.linecorp.bot.jackson.ModelObjectMapper;
 import com.linecorp.bot.messaging.client.MessagingApiBlobClient;
 import com.linecorp.bot.messaging.client.MessagingApiClient;
-import com.linecorp.bot.parser.LineSignatureValidator;
 
 import org.springframework.boot.context.properties.EnableConfigurationProperties;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnWebApplication;
@@ -28,9 +25,6 @@ import org.springframework.security.web.SecurityFilterChain;
 @ConditionalOnLineChannel
 @EnableConfigurationProperties(LineProperties.class)
 class LineConfiguration {
-
-	/** The SDK's own mapper: it knows LINE's polymorphic events and messages. */
-	static final ObjectMapper LINE_JSON = ModelObjectMapper.createNewObjectMapper();
 
 	@Bean
 	MessagingApiClient lineMessagingApiClient(LineProperties properties) {
@@ -57,8 +51,8 @@ class LineConfiguration {
 	}
 
 	@Bean
-	LineSignatureValidator lineSignatureValidator(LineProperties properties) {
-		return new LineSignatureValidator(properties.channelSecret().getBytes(java.nio.charset.StandardCharsets.UTF_8));
+	LineCalls lineCalls(LineProperties properties) {
+		return new LineCalls(properties.channelSecret(), properties.maxBodySize().toBytes());
 	}
 
 	/**

@@ -106,15 +106,13 @@ class LineEvents implements ChannelBacklog {
 		return LineChat.PLATFORM;
 	}
 
-	/** An event the old inbox had taken in before an upgrade: the same as a new one. */
+	/**
+	 * An event kept as LINE sent it (by the old inbox before an upgrade, or by the
+	 * serverless webhook function for its worker): the same as a new one.
+	 */
 	@Override
 	public void retake(String eventId, String payload) {
-		try {
-			take(eventId, LineConfiguration.LINE_JSON.readValue(payload, Event.class));
-		}
-		catch (com.fasterxml.jackson.core.JsonProcessingException unreadable) {
-			throw new IllegalArgumentException("an unreadable LINE event " + eventId, unreadable);
-		}
+		take(eventId, LineCalls.event(eventId, payload));
 	}
 
 	/** Takes one verified event in; a redelivery gets nothing new. */

@@ -19,7 +19,7 @@ import org.springframework.web.bind.annotation.RestController;
 @ConditionalOnLineChannel
 class LineWebhookController {
 
-	static final String PLATFORM = "line";
+	static final String PLATFORM = LineCalls.PLATFORM;
 
 	private final LineWebhook webhook;
 

@@ -1,9 +1,6 @@
 package io.switchboard.channel.serverless;
 
-import java.util.List;
-
-import com.amazonaws.services.lambda.runtime.events.SQSEvent;
-import io.switchboard.channel.line.LineWebhook;
+import io.switchboard.storage.Capacity;
 import io.switchboard.storage.DynamoTable;
 import org.crac.Context;
 import org.crac.Core;
@@ -12,13 +9,12 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * SnapStart's priming: before Lambda snapshots a function's initialised JVM, the hot
+ * SnapStart's priming: before Lambda snapshots a function's initialised JVM, its hot
  * paths run once, so that a container restored from the snapshot has their classes loaded
- * and linked and its clients set up: LINE's verification call through the webhook
- * (signature, parsing; nothing stored), an empty SQS batch through the worker, and one
- * DynamoDB read of an item that does not exist (the SDK's signer, marshallers and HTTP
- * client). Nothing is written. Registered with CRaC's global context, which Lambda's
- * runtime drives; elsewhere it is never called.
+ * and linked and its clients set up. The webhook reads LINE's verification call and reads
+ * the table once; the worker takes an empty SQS batch and reads the table once (the SDK's
+ * signer, marshallers and HTTP client). Nothing is written. Registered with CRaC's global
+ * context, which Lambda's runtime drives; elsewhere it is never called.
  */
 final class Priming implements Resource {
 
@@ -30,15 +26,16 @@ final class Priming implements Resource {
 	 */
 	private static final java.util.Set<Priming> ALL = java.util.concurrent.ConcurrentHashMap.newKeySet();
 
-	private final LineWebhook webhook;
-
-	private final WorkerFunction worker;
+	private final Runnable hotPaths;
 
 	private final DynamoTable table;
 
-	Priming(LineWebhook webhook, WorkerFunction worker, DynamoTable table) {
-		this.webhook = webhook;
-		this.worker = worker;
+	/**
+	 * @param hotPaths what a first call runs, nothing written
+	 * @param table the function's table, whose consumed capacity the benchmark counts
+	 */
+	Priming(Runnable hotPaths, DynamoTable table) {
+		this.hotPaths = hotPaths;
 		this.table = table;
 		// CRaC holds its resources weakly: this bean keeps itself alive
 		Core.getGlobalContext().register(this);
@@ -46,19 +43,17 @@ final class Priming implements Resource {
 	}
 
 	/**
-	 * The DynamoDB capacity the contexts of this process consumed so far (both functions'
-	 * share one table in the benchmark, which counts a turn's units with it).
+	 * The DynamoDB capacity the contexts of this process consumed so far (the benchmark
+	 * counts a turn's units with it: both functions' share one table there).
 	 */
-	static io.switchboard.storage.Capacity consumed() {
+	static Capacity consumed() {
 		double read = 0;
 		double write = 0;
 		for (Priming priming : ALL) {
-			if (priming.table != null) {
-				read += priming.table.meter().consumed().readUnits();
-				write += priming.table.meter().consumed().writeUnits();
-			}
+			read += priming.table.meter().consumed().readUnits();
+			write += priming.table.meter().consumed().writeUnits();
 		}
-		return new io.switchboard.storage.Capacity(read, write);
+		return new Capacity(read, write);
 	}
 
 	/** Primes every context of this process, as a snapshot would. */
@@ -69,15 +64,7 @@ final class Priming implements Resource {
 	/** Runs the hot paths once. */
 	void prime() {
 		long started = System.nanoTime();
-		if (webhook != null) {
-			webhook.verifyCall();
-		}
-		SQSEvent empty = new SQSEvent();
-		empty.setRecords(List.of());
-		worker.apply(empty);
-		if (table != null) {
-			table.get(DynamoTable.key("PRIME#", "A"));
-		}
+		hotPaths.run();
 		log.info("primed in {} ms", (System.nanoTime() - started) / 1_000_000);
 	}
 

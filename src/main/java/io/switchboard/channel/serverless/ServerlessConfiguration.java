@@ -1,28 +1,25 @@
 package io.switchboard.channel.serverless;
 
-import com.fasterxml.jackson.databind.ObjectMapper;
-import io.switchboard.channel.HandedOverTurns;
-import io.switchboard.channel.TurnHandoff;
-import io.switchboard.channel.line.LineWebhook;
-import io.switchboard.storage.DynamoTable;
-import software.amazon.awssdk.http.urlconnection.UrlConnectionHttpClient;
-import software.amazon.awssdk.regions.Region;
-import software.amazon.awssdk.services.sqs.SqsClient;
-import software.amazon.awssdk.services.sqs.SqsClientBuilder;
+import java.util.List;
 
-import org.springframework.beans.factory.ObjectProvider;
-import org.springframework.boot.autoconfigure.condition.ConditionalOnBean;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import io.switchboard.channel.ChannelBacklog;
+import io.switchboard.channel.HandedOverTurns;
+import io.switchboard.storage.DynamoTable;
+import software.amazon.awssdk.services.sqs.SqsClient;
+
 import org.springframework.boot.autoconfigure.condition.ConditionalOnProperty;
 import org.springframework.boot.context.properties.EnableConfigurationProperties;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
 
 /**
- * The two functions and the queue between them; nothing here exists unless
+ * The worker function and its queue, in the worker's application
+ * ({@link LambdaApplication}); nothing here exists unless
  * {@code switchboard.serverless.queue-url} is set, so the server is untouched. Spring
  * Cloud Function's {@code FunctionInvoker} finds the function named by
- * {@code spring.cloud.function.definition} ({@code webhook} or {@code worker}) among
- * these beans.
+ * {@code spring.cloud.function.definition} ({@code worker}) among these beans. (The
+ * webhook function has an application of its own, {@link WebhookApplication}.)
  */
 @Configuration(proxyBeanMethods = false)
 @ConditionalOnProperty("switchboard.serverless.queue-url")
@@ -31,34 +28,29 @@ class ServerlessConfiguration {
 
 	@Bean(destroyMethod = "close")
 	SqsClient serverlessSqsClient(ServerlessProperties properties) {
-		SqsClientBuilder builder = SqsClient.builder()
-			.region(Region.of(properties.region()))
-			.httpClientBuilder(UrlConnectionHttpClient.builder());
-		if (properties.sqsEndpoint() != null) {
-			builder.endpointOverride(properties.sqsEndpoint());
-		}
-		return builder.build();
+		return properties.newClient();
 	}
 
 	@Bean
-	TurnHandoff sqsTurnHandoff(SqsClient serverlessSqsClient, ServerlessProperties properties, ObjectMapper json) {
-		return new SqsTurnHandoff(serverlessSqsClient, properties.queueUrl().toString(), json);
+	InvocationHandoff invocationHandoff(SqsClient serverlessSqsClient, ServerlessProperties properties,
+			ObjectMapper json) {
+		return new InvocationHandoff(new SqsTurnHandoff(serverlessSqsClient, properties.queueUrl().toString(), json));
 	}
 
 	@Bean
-	@ConditionalOnBean(LineWebhook.class)
-	WebhookFunction webhook(LineWebhook webhook, HandedOverTurns turns, ServerlessProperties properties) {
-		return new WebhookFunction(webhook, turns, properties);
+	WorkerFunction worker(HandedOverTurns turns, InvocationHandoff handoff, List<ChannelBacklog> channels,
+			ObjectMapper json, ServerlessProperties properties) {
+		return new WorkerFunction(turns, handoff, channels, json, properties);
 	}
 
 	@Bean
-	Priming priming(ObjectProvider<LineWebhook> webhook, WorkerFunction worker, ObjectProvider<DynamoTable> table) {
-		return new Priming(webhook.getIfAvailable(), worker, table.getIfAvailable());
-	}
-
-	@Bean
-	WorkerFunction worker(HandedOverTurns turns, ObjectMapper json, ServerlessProperties properties) {
-		return new WorkerFunction(turns, json, properties);
+	Priming priming(WorkerFunction worker, DynamoTable table) {
+		return new Priming(() -> {
+			com.amazonaws.services.lambda.runtime.events.SQSEvent empty = new com.amazonaws.services.lambda.runtime.events.SQSEvent();
+			empty.setRecords(List.of());
+			worker.apply(empty);
+			table.get(DynamoTable.key("PRIME#", "A"));
+		}, table);
 	}
 
 }

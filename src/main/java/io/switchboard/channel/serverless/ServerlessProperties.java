@@ -6,16 +6,24 @@ import java.time.Duration;
 import jakarta.validation.constraints.NotBlank;
 import jakarta.validation.constraints.NotNull;
 
+import software.amazon.awssdk.http.urlconnection.UrlConnectionHttpClient;
+import software.amazon.awssdk.regions.Region;
+import software.amazon.awssdk.services.sqs.SqsClient;
+import software.amazon.awssdk.services.sqs.SqsClientBuilder;
+
 import org.springframework.boot.autoconfigure.condition.ConditionalOnProperty;
 import org.springframework.boot.context.properties.ConfigurationProperties;
+import org.springframework.boot.context.properties.bind.Binder;
 import org.springframework.boot.context.properties.bind.DefaultValue;
+import org.springframework.core.env.Environment;
 import org.springframework.validation.annotation.Validated;
 
 /**
  * The serverless edition, bound from {@code switchboard.serverless.*}; only when a queue
  * is set (the SAM template sets it on both functions).
  *
- * @param queueUrl the SQS queue begun turns are handed to
+ * @param queueUrl the SQS queue between the functions: the events the webhook keeps, and
+ * turns handed over
  * @param region the queue's AWS region
  * @param sqsEndpoint another SQS endpoint (tests point it at a fake); none: AWS's
  * @param deadLetterQueueArn the queue's dead-letter queue, also a trigger of the worker:
@@ -31,4 +39,32 @@ import org.springframework.validation.annotation.Validated;
 @ConditionalOnProperty("switchboard.serverless.queue-url")
 record ServerlessProperties(@NotNull URI queueUrl, @NotBlank String region, URI sqsEndpoint, String deadLetterQueueArn,
 		@DefaultValue("10s") @NotNull Duration sendWait) {
+
+	/**
+	 * Bound without the bean validation the worker's context checks them with (the
+	 * webhook function starts without a validator, for its cold start): the same checks,
+	 * here.
+	 * @throws IllegalStateException when the queue or its region is missing
+	 */
+	static ServerlessProperties from(Environment environment) {
+		ServerlessProperties properties = Binder.get(environment)
+			.bindOrCreate("switchboard.serverless", ServerlessProperties.class);
+		if (properties.queueUrl() == null || properties.region() == null || properties.region().isBlank()) {
+			throw new IllegalStateException(
+					"switchboard.serverless.queue-url and switchboard.serverless.region must be set");
+		}
+		return properties;
+	}
+
+	/** A client for the queue (the JDK's HTTP client: quick to start). */
+	SqsClient newClient() {
+		SqsClientBuilder builder = SqsClient.builder()
+			.region(Region.of(region))
+			.httpClientBuilder(UrlConnectionHttpClient.builder());
+		if (sqsEndpoint != null) {
+			builder.endpointOverride(sqsEndpoint);
+		}
+		return builder.build();
+	}
+
 }

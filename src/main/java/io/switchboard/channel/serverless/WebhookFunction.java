@@ -1,68 +1,106 @@
 package io.switchboard.channel.serverless;
 
 import java.nio.charset.StandardCharsets;
+import java.time.Clock;
 import java.util.Base64;
 import java.util.Map;
 import java.util.function.Function;
 
 import com.amazonaws.services.lambda.runtime.events.APIGatewayV2HTTPEvent;
 import com.amazonaws.services.lambda.runtime.events.APIGatewayV2HTTPResponse;
-import io.switchboard.channel.HandedOverTurns;
-import io.switchboard.channel.TurnHandoff;
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import io.switchboard.channel.line.LineCalls;
 import io.switchboard.channel.line.LineWebhook;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import software.amazon.awssdk.services.sqs.SqsClient;
 
 /**
  * The webhook function: LINE's call as API Gateway's HTTP API hands it over (payload
- * format 2.0), taken in by the same {@link LineWebhook} the server uses. The turns it
- * begins go to SQS (see {@link SqsTurnHandoff}); replies the intake makes at once (to a
- * command) are sent before the function returns, since it is frozen after. When SQS
- * refuses a turn, the call is answered 500 rather than 200 with the turn lost: LINE
- * delivers the event again, which hands the stored turn over.
+ * format 2.0). It does what must happen before LINE gets its 200 and nothing more, as
+ * LINE recommends: the call is read and checked as the server reads it
+ * ({@link LineCalls}: signature, size, readable events; nothing is kept otherwise), each
+ * event is kept on arrival ({@link KeptEvents}) and put on the queue, and the call is
+ * answered. The worker takes the events in through the server's intake, which
+ * de-duplicates them by {@code webhookEventId}, and answers them. Its application is
+ * {@link WebhookApplication}: no database but the table, no model, no chat core, so a
+ * container starts quickly.
+ * <p>
+ * When the table or the queue refuses, the call is answered 500, never 200 with the event
+ * lost: LINE delivers it again (webhook redelivery on). A redelivered event is queued
+ * again, as its first queueing may be what failed; the intake takes each key in once.
  */
 final class WebhookFunction implements Function<APIGatewayV2HTTPEvent, APIGatewayV2HTTPResponse> {
 
 	private static final Logger log = LoggerFactory.getLogger(WebhookFunction.class);
 
-	static final String NOT_QUEUED = "{\"message\":\"the message is stored but could not be queued; deliver the event again\"}";
+	static final String NOT_QUEUED = "{\"message\":\"the event could not be kept and queued; deliver it again\"}";
 
-	private final LineWebhook webhook;
+	private static final ObjectMapper JSON = new ObjectMapper();
 
-	private final HandedOverTurns turns;
+	private final LineCalls calls;
 
-	private final ServerlessProperties properties;
+	private final KeptEvents kept;
 
-	WebhookFunction(LineWebhook webhook, HandedOverTurns turns, ServerlessProperties properties) {
-		this.webhook = webhook;
-		this.turns = turns;
-		this.properties = properties;
+	private final SqsClient sqs;
+
+	private final String queueUrl;
+
+	private final Clock clock;
+
+	WebhookFunction(LineCalls calls, KeptEvents kept, SqsClient sqs, String queueUrl, Clock clock) {
+		this.calls = calls;
+		this.kept = kept;
+		this.sqs = sqs;
+		this.queueUrl = queueUrl;
+		this.clock = clock;
 	}
 
 	@Override
 	public APIGatewayV2HTTPResponse apply(APIGatewayV2HTTPEvent event) {
-		byte[] body = body(event);
-		String signature = header(event.getHeaders(), "x-line-signature");
 		String from = event.getRequestContext() != null && event.getRequestContext().getHttp() != null
 				? event.getRequestContext().getHttp().getSourceIp() : "?";
-		LineWebhook.Answer answer;
-		try {
-			answer = webhook.receive(signature, body, from);
-		}
-		catch (TurnHandoff.Failed failed) {
-			// never 200 with the turn lost: LINE delivers the event again (webhook
-			// redelivery on), and as its key was taken in the question is not stored
-			// twice; the redelivery hands the turn over
-			log.error("{}; answering 500 so that LINE delivers the event again", failed.getMessage());
-			answer = new LineWebhook.Answer(500, NOT_QUEUED);
-		}
-		// what the intake sent at once (a command's reply) goes out before the freeze
-		turns.awaitSends(properties.sendWait());
+		LineWebhook.Answer answer = switch (calls.read(header(event.getHeaders(), "x-line-signature"), body(event),
+				from)) {
+			case LineCalls.Refused refused -> refused.answer();
+			case LineCalls.Signed signed -> keepAndQueue(signed);
+		};
 		return APIGatewayV2HTTPResponse.builder()
 			.withStatusCode(answer.status())
 			.withHeaders(Map.of("content-type", "application/json"))
 			.withBody(answer.body())
 			.build();
+	}
+
+	private LineWebhook.Answer keepAndQueue(LineCalls.Signed call) {
+		long now = clock.millis();
+		for (LineCalls.SignedEvent event : call.events()) {
+			try {
+				if (!kept.keep(LineCalls.PLATFORM, event.id(), event.json(), now)) {
+					log.info("LINE delivered event {} again; queueing it again", event.id());
+				}
+				String message = JSON.writeValueAsString(new QueuedEvent(LineCalls.PLATFORM, event.id(), event.json()));
+				sqs.sendMessage(send -> send.queueUrl(queueUrl).messageBody(message));
+			}
+			catch (RuntimeException | JsonProcessingException failure) {
+				log.error(
+						"LINE event {} could not be kept and queued ({}); answering 500 so that LINE delivers it again",
+						event.id(), failure.toString());
+				return new LineWebhook.Answer(500, NOT_QUEUED);
+			}
+		}
+		return new LineWebhook.Answer(200, "{}");
+	}
+
+	/**
+	 * SnapStart's priming: LINE's verification call read as a real one is, and one read
+	 * of the table (the SDK's signer, marshallers and HTTP client); nothing is written or
+	 * queued.
+	 */
+	void prime() {
+		calls.readVerificationCall();
+		kept.find(LineCalls.PLATFORM, "prime");
 	}
 
 	private static byte[] body(APIGatewayV2HTTPEvent event) {

@@ -61,7 +61,10 @@ final class LambdaRig implements AutoCloseable {
 
 	final String table = Dynalite.newTable();
 
-	private final List<String> properties = new ArrayList<>();
+	/** The worker's settings and the webhook's, each with the test's own. */
+	private final Map<String, String> workerSettings;
+
+	private final Map<String, String> webhookSettings;
 
 	/**
 	 * Settings the rig gives only because it runs on one machine against fakes (their
@@ -74,17 +77,14 @@ final class LambdaRig implements AutoCloseable {
 			"switchboard.storage.s3.path-style", "switchboard.line.api-base-url", "switchboard.line.data-api-base-url",
 			"switchboard.llm.retry.initial-backoff");
 
-	/** The settings both functions start with: what a deployment must set. */
+	/** The settings the worker function starts with: what a deployment must set. */
 	static Map<String, String> settings(Path sqlFolder, String table, String sqsUri, String ssmUri, String s3Uri,
 			String lineUri, String modelUri) {
 		Map<String, String> settings = new LinkedHashMap<>();
-		settings.put("MAIN_CLASS", "io.switchboard.channel.serverless.LambdaApplication");
+		settings.put("MAIN_CLASS", LambdaApplication.class.getName());
 		settings.put("spring.datasource.url", "jdbc:sqlite:" + sqlFolder.resolve("pipeline.db"));
 		settings.put("spring.main.banner-mode", "off");
-		for (String setting : Dynalite.settings(table)) {
-			int equals = setting.indexOf('=');
-			settings.put(setting.substring(0, equals), setting.substring(equals + 1));
-		}
+		settings.putAll(table(table));
 		settings.put("switchboard.storage.s3.bucket", BUCKET);
 		settings.put("switchboard.storage.s3.region", REGION);
 		settings.put("switchboard.storage.s3.endpoint", s3Uri);
@@ -92,9 +92,7 @@ final class LambdaRig implements AutoCloseable {
 		settings.put("switchboard.secrets.ssm-parameters", SECRETS);
 		settings.put("switchboard.secrets.ssm-endpoint", ssmUri);
 		settings.put("switchboard.secrets.region", REGION);
-		settings.put("switchboard.serverless.queue-url", sqsUri + "/000000000000/" + QUEUE);
-		settings.put("switchboard.serverless.region", REGION);
-		settings.put("switchboard.serverless.sqs-endpoint", sqsUri);
+		settings.putAll(queue(sqsUri));
 		settings.put("switchboard.serverless.dead-letter-queue-arn", arn(QUEUE + "-dlq"));
 		settings.put("switchboard.line.api-base-url", lineUri);
 		settings.put("switchboard.line.data-api-base-url", lineUri);
@@ -110,10 +108,49 @@ final class LambdaRig implements AutoCloseable {
 		return settings;
 	}
 
-	/** The settings read from SSM Parameter Store, and the parameters they are in. */
+	/**
+	 * The settings the webhook function starts with, and nothing else: it needs the
+	 * table, the queue and LINE's channel secret.
+	 */
+	static Map<String, String> webhookSettings(String table, String sqsUri, String ssmUri) {
+		Map<String, String> settings = new LinkedHashMap<>();
+		settings.put("MAIN_CLASS", WebhookApplication.class.getName());
+		settings.put("spring.main.banner-mode", "off");
+		settings.putAll(table(table));
+		settings.put("switchboard.secrets.ssm-parameters", WEBHOOK_SECRETS);
+		settings.put("switchboard.secrets.ssm-endpoint", ssmUri);
+		settings.put("switchboard.secrets.region", REGION);
+		settings.putAll(queue(sqsUri));
+		return settings;
+	}
+
+	private static Map<String, String> table(String table) {
+		Map<String, String> settings = new LinkedHashMap<>();
+		for (String setting : Dynalite.settings(table)) {
+			int equals = setting.indexOf('=');
+			settings.put(setting.substring(0, equals), setting.substring(equals + 1));
+		}
+		return settings;
+	}
+
+	private static Map<String, String> queue(String sqsUri) {
+		Map<String, String> settings = new LinkedHashMap<>();
+		settings.put("switchboard.serverless.queue-url", sqsUri + "/000000000000/" + QUEUE);
+		settings.put("switchboard.serverless.region", REGION);
+		settings.put("switchboard.serverless.sqs-endpoint", sqsUri);
+		return settings;
+	}
+
+	/**
+	 * The settings the worker reads from SSM Parameter Store, and the parameters they are
+	 * in.
+	 */
 	static final String SECRETS = "switchboard.line.channel-secret=/switchboard/line-channel-secret,"
 			+ "switchboard.line.channel-access-token=/switchboard/line-channel-access-token,"
 			+ "switchboard.llm.providers.openai.api-key=/switchboard/openai-api-key";
+
+	/** The one secret the webhook reads. */
+	static final String WEBHOOK_SECRETS = "switchboard.line.channel-secret=/switchboard/line-channel-secret";
 
 	FunctionInvoker webhook;
 
@@ -132,13 +169,13 @@ final class LambdaRig implements AutoCloseable {
 	 * {@link #startWorker} do)
 	 */
 	LambdaRig(Path sqlFolder, Map<String, String> more, boolean start) {
-		Map<String, String> settings = settings(sqlFolder, table, sqs.uri().toString(), ssm.uri().toString(),
-				s3.uri().toString(), line.uri().toString(), model.baseUrl().toString());
-		settings.putAll(more);
-		settings.forEach((name, value) -> {
-			System.setProperty(name, value);
-			properties.add(name);
-		});
+		workerSettings = settings(sqlFolder, table, sqs.uri().toString(), ssm.uri().toString(), s3.uri().toString(),
+				line.uri().toString(), model.baseUrl().toString());
+		workerSettings.putAll(more);
+		webhookSettings = webhookSettings(table, sqs.uri().toString(), ssm.uri().toString());
+		webhookSettings.putAll(more);
+		// the worker reads some settings as it runs (not only at its start): they stay
+		workerSettings.forEach(System::setProperty);
 		if (start) {
 			startWebhook();
 			startWorker();
@@ -150,9 +187,19 @@ final class LambdaRig implements AutoCloseable {
 	 * it took.
 	 */
 	long startWebhook() {
-		long started = System.nanoTime();
-		webhook = new FunctionInvoker("webhook");
-		return System.nanoTime() - started;
+		// the webhook's application reads its settings as it starts: only its own then,
+		// as in its container
+		workerSettings.keySet().forEach(System::clearProperty);
+		webhookSettings.forEach(System::setProperty);
+		try {
+			long started = System.nanoTime();
+			webhook = new FunctionInvoker("webhook");
+			return System.nanoTime() - started;
+		}
+		finally {
+			webhookSettings.keySet().forEach(System::clearProperty);
+			workerSettings.forEach(System::setProperty);
+		}
 	}
 
 	/**
@@ -246,7 +293,7 @@ final class LambdaRig implements AutoCloseable {
 
 	@Override
 	public void close() {
-		properties.forEach(System::clearProperty);
+		workerSettings.keySet().forEach(System::clearProperty);
 		line.close();
 		model.close();
 		sqs.close();
