@@ -17,10 +17,11 @@ import org.springframework.stereotype.Controller;
 import org.springframework.web.bind.annotation.ControllerAdvice;
 
 /**
- * The functions' application: the server's modules without what only a server does (no
- * HTTP server, no page or API controllers, no web page, Discord or Slack channel, no
+ * The worker function's application: the server's modules without what only a server does
+ * (no HTTP server, no page or API controllers, no web page, Discord or Slack channel, no
  * OpenAI-compatible gateway). Lambda's Java runtime starts it through Spring Cloud
- * Function's {@code FunctionInvoker} ({@code MAIN_CLASS}), without a web server.
+ * Function's {@code FunctionInvoker} ({@code MAIN_CLASS}), without a web server. The
+ * webhook function needs far less and has its own, {@link WebhookApplication}.
  */
 @SpringBootConfiguration
 @EnableAutoConfiguration

@@ -47,8 +47,19 @@ class SamTemplateTest {
 	 * to run (the test names it to the invoker), a table the store must not create (the
 	 * test's dynalite table is made by the store), and JVM options.
 	 */
-	private static final Set<String> DEPLOY_ONLY = Set.of("SPRING_CLOUD_FUNCTION_DEFINITION",
-			"SWITCHBOARD_STORAGE_DYNAMODB_CREATETABLE", "JAVA_TOOL_OPTIONS");
+	private static final Map<String, Set<String>> DEPLOY_ONLY = Map
+		.of("WebhookFunction", Set.of("SPRING_CLOUD_FUNCTION_DEFINITION", "JAVA_TOOL_OPTIONS"), "WorkerFunction", Set
+			.of("SPRING_CLOUD_FUNCTION_DEFINITION", "SWITCHBOARD_STORAGE_DYNAMODB_CREATETABLE", "JAVA_TOOL_OPTIONS"));
+
+	/** The settings the end-to-end test starts each function with. */
+	private static final Map<String, Map<String, String>> TESTED = Map.of(
+			"WorkerFunction", LambdaRig.settings(Path.of("/tmp"), "t", "http://sqs", "http://ssm", "http://s3",
+					"http://line", "http://model"),
+			"WebhookFunction", LambdaRig.webhookSettings("t", "http://sqs", "http://ssm"));
+
+	/** The settings each function reads from SSM in the end-to-end test. */
+	private static final Map<String, String> SECRETS = Map.of("WorkerFunction", LambdaRig.SECRETS, "WebhookFunction",
+			LambdaRig.WEBHOOK_SECRETS);
 
 	/** Read by the runtime, the adapter or Spring itself, not by a properties class. */
 	private static final Set<String> NOT_PROPERTIES = Set.of("MAIN_CLASS", "JAVA_TOOL_OPTIONS",
@@ -75,22 +86,21 @@ class SamTemplateTest {
 
 	@Test
 	void givesEachFunctionTheSettingsTheEndToEndTestStartsThemWithAndNoOther() {
-		Set<String> tested = LambdaRig
-			.settings(Path.of("/tmp"), "t", "http://sqs", "http://ssm", "http://s3", "http://line", "http://model")
-			.keySet()
-			.stream()
-			.filter(name -> !LambdaRig.TEST_ONLY.contains(name))
-			.map(SamTemplateTest::environmentName)
-			.collect(Collectors.toCollection(TreeSet::new));
 		for (String function : List.of("WebhookFunction", "WorkerFunction")) {
-			Set<String> declared = new TreeSet<>(environment(function).keySet());
-			Set<String> expected = new TreeSet<>(tested);
-			expected.addAll(DEPLOY_ONLY);
-			assertThat(declared).as(function + "'s environment").isEqualTo(expected);
+			Set<String> expected = TESTED.get(function)
+				.keySet()
+				.stream()
+				.filter(name -> !LambdaRig.TEST_ONLY.contains(name))
+				.map(SamTemplateTest::environmentName)
+				.collect(Collectors.toCollection(TreeSet::new));
+			expected.addAll(DEPLOY_ONLY.get(function));
+			assertThat(new TreeSet<>(environment(function).keySet())).as(function + "'s environment")
+				.isEqualTo(expected);
 		}
-		assertThat(environment("WebhookFunction")).containsEntry("SPRING_CLOUD_FUNCTION_DEFINITION", "webhook");
-		assertThat(environment("WorkerFunction")).containsEntry("SPRING_CLOUD_FUNCTION_DEFINITION", "worker");
-		assertThat(environment("WorkerFunction")).containsEntry("MAIN_CLASS", LambdaApplication.class.getName());
+		assertThat(environment("WebhookFunction")).containsEntry("SPRING_CLOUD_FUNCTION_DEFINITION", "webhook")
+			.containsEntry("MAIN_CLASS", WebhookApplication.class.getName());
+		assertThat(environment("WorkerFunction")).containsEntry("SPRING_CLOUD_FUNCTION_DEFINITION", "worker")
+			.containsEntry("MAIN_CLASS", LambdaApplication.class.getName());
 	}
 
 	@Test
@@ -100,41 +110,55 @@ class SamTemplateTest {
 			JsonNode metadata = Json.read(in.readAllBytes());
 			metadata.path("properties").forEach(property -> known.add(environmentName(property.path("name").asText())));
 		}
-		for (String variable : environment("WorkerFunction").keySet()) {
-			if (NOT_PROPERTIES.contains(variable)) {
-				continue;
+		for (String function : List.of("WebhookFunction", "WorkerFunction")) {
+			for (String variable : environment(function).keySet()) {
+				if (NOT_PROPERTIES.contains(variable)) {
+					continue;
+				}
+				// a map's entries (providers, models) bind below the map's own name
+				assertThat(known.stream().anyMatch(name -> variable.equals(name) || variable.startsWith(name + "_")))
+					.as(function + ": " + variable + " binds to a declared property")
+					.isTrue();
 			}
-			// a map's entries (providers, models) bind below the map's own name
-			assertThat(known.stream().anyMatch(name -> variable.equals(name) || variable.startsWith(name + "_")))
-				.as(variable + " binds to a declared property")
-				.isTrue();
 		}
 	}
 
 	@Test
-	void readsItsSecretsFromTheDeclaredParametersGrantedToBothFunctions() {
-		Object spec = environment("WorkerFunction").get("SWITCHBOARD_SECRETS_SSMPARAMETERS");
-		String sub = (String) map(spec).get("Fn::Sub");
-		Map<String, String> secrets = new LinkedHashMap<>();
-		for (String pair : sub.split(",")) {
-			secrets.put(pair.substring(0, pair.indexOf('=')), pair.substring(pair.indexOf('=') + 1));
-		}
-		Map<String, String> tested = SsmSecrets.parse(LambdaRig.SECRETS);
-		assertThat(secrets.keySet()).as("the settings read from SSM").isEqualTo(tested.keySet());
-
-		Set<String> parameters = new TreeSet<>();
-		secrets.values().forEach(value -> parameters.add(only(value, "\\$\\{(\\w+)}")));
-		assertThat(map(template.get("Parameters")).keySet()).containsAll(parameters);
+	void readsItsSecretsFromTheDeclaredParametersGrantedToEachFunction() {
 		for (String function : List.of("WebhookFunction", "WorkerFunction")) {
+			Object spec = environment(function).get("SWITCHBOARD_SECRETS_SSMPARAMETERS");
+			String sub = (String) map(spec).get("Fn::Sub");
+			Map<String, String> secrets = new LinkedHashMap<>();
+			for (String pair : sub.split(",")) {
+				secrets.put(pair.substring(0, pair.indexOf('=')), pair.substring(pair.indexOf('=') + 1));
+			}
+			Map<String, String> tested = SsmSecrets.parse(SECRETS.get(function));
+			assertThat(secrets.keySet()).as(function + ": the settings read from SSM").isEqualTo(tested.keySet());
+
+			Set<String> parameters = new TreeSet<>();
+			secrets.values().forEach(value -> parameters.add(only(value, "\\$\\{(\\w+)}")));
+			assertThat(map(template.get("Parameters")).keySet()).containsAll(parameters);
 			List<Object> granted = resourcesOf(function, "ssm:GetParameters");
 			Set<String> grantedParameters = granted.stream()
 				.map(resource -> only((String) map(resource).get("Fn::Sub"), ":parameter\\$\\{(\\w+)}"))
 				.collect(Collectors.toCollection(TreeSet::new));
 			assertThat(grantedParameters).as(function + " may read exactly its parameters").isEqualTo(parameters);
+			assertThat(environment(function).keySet())
+				.noneMatch(name -> name.contains("SECRET") && !name.startsWith("SWITCHBOARD_SECRETS_")
+						|| name.contains("TOKEN") || name.contains("APIKEY"));
 		}
-		assertThat(environment("WorkerFunction").keySet())
-			.noneMatch(name -> name.contains("SECRET") && !name.startsWith("SWITCHBOARD_SECRETS_")
-					|| name.contains("TOKEN") || name.contains("APIKEY"));
+	}
+
+	/**
+	 * The webhook keeps events and queues them: it may put and get items of the table
+	 * (not its indexes), send to the queue, and nothing else of either.
+	 */
+	@Test
+	void theWebhookMayKeepEventsAndQueueThemAndNoMore() {
+		assertThat(actionsOf("WebhookFunction")).containsExactlyInAnyOrder("dynamodb:GetItem", "dynamodb:PutItem",
+				"sqs:SendMessage", "ssm:GetParameters");
+		assertThat(resourcesOf("WebhookFunction", "dynamodb:PutItem"))
+			.containsExactly(Map.of("Fn::GetAtt", List.of("Table", "Arn")));
 	}
 
 	/**
@@ -191,7 +215,7 @@ class SamTemplateTest {
 			.containsEntry("Enabled", true);
 		assertThat(list(table.get("AttributeDefinitions")))
 			.allSatisfy(definition -> assertThat(map(definition)).containsEntry("AttributeType", "S"));
-		for (String function : List.of("WebhookFunction", "WorkerFunction")) {
+		for (String function : List.of("WorkerFunction")) {
 			assertThat(resourcesOf(function, "dynamodb:Query")).containsExactly(
 					Map.of("Fn::GetAtt", List.of("Table", "Arn")), Map.of("Fn::Sub", "${Table.Arn}/index/*"));
 			assertThat(actionsOf(function)).noneMatch(action -> action.equals("dynamodb:CreateTable")
@@ -200,15 +224,16 @@ class SamTemplateTest {
 	}
 
 	/**
-	 * Photos are kept under {@code media/} of the template's private bucket, read and
-	 * written by both functions (the webhook keeps a photo as it comes in, the worker
-	 * reads it for the model). They may also list the bucket: without
+	 * Photos are kept under {@code media/} of the template's private bucket, written and
+	 * read by the worker (it keeps a photo as it takes it in, and reads it for the
+	 * model); the webhook never touches them. They may also list the bucket: without
 	 * {@code s3:ListBucket}, S3 answers a look for an object that is not there yet (every
 	 * new photo) with 403 instead of 404, and the photo would be refused.
 	 */
 	@Test
 	void photosGoToThePrivateBucketUnderMediaAndNowhereElse() {
-		for (String function : List.of("WebhookFunction", "WorkerFunction")) {
+		assertThat(environment("WebhookFunction")).doesNotContainKey("SWITCHBOARD_STORAGE_S3_BUCKET");
+		for (String function : List.of("WorkerFunction")) {
 			assertThat(environment(function))
 				.containsEntry("SWITCHBOARD_STORAGE_S3_BUCKET", Map.of("Ref", "PhotoBucket"))
 				.containsEntry("SWITCHBOARD_STORAGE_S3_REGION", Map.of("Ref", "AWS::Region"));
