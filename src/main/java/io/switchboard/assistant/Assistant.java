@@ -373,8 +373,8 @@ public class Assistant {
 			return conversations.message(answerId);
 		}
 		live.accept(new ReplyEvent.AnswerCompleted(
-				new Exchange(conversations.exchange(answerId).map(Exchange::session).orElse(exchange.session()),
-						question, written.get()),
+				new Exchange(conversations.findSession(exchange.session().id()).orElse(exchange.session()), question,
+						written.get()),
 				response.text(), response.usage(), cost, response.finishReason(), model.demo()));
 		return written;
 	}

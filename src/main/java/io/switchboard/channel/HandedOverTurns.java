@@ -35,10 +35,12 @@ public class HandedOverTurns {
 	 * means it is still due and the hand-over should be tried again
 	 */
 	public boolean run(HandedTurn turn, int attempt, Duration wait) {
-		// not run here (over, or running elsewhere): its delivery says whether to come
-		// again
-		turns.runHere(turn.row(Math.max(1, attempt)), turn.holder());
-		deliveries.sendIfDue(turn.delivery());
+		// finished here, its delivery is on its way already; not run here (over, or
+		// running elsewhere), it may be due all the same; either way its delivery says
+		// whether to come again
+		if (!turns.runHere(turn.row(Math.max(1, attempt)), turn.holder())) {
+			deliveries.sendIfDue(turn.delivery());
+		}
 		deliveries.awaitSends(wait);
 		return deliveries.done(turn.delivery());
 	}

@@ -174,17 +174,20 @@ class Turns implements SmartLifecycle {
 	 * takes the turn over while it runs here. Nothing runs when the turn is over or runs
 	 * elsewhere (held by a node that renews it: the same hand-over delivered twice); the
 	 * caller reads from its delivery whether to come again.
+	 * @return whether the turn ran and finished here (its delivery released, and sent if
+	 * this node reaches the platform); false when it did not run here or could not be
+	 * finished
 	 */
-	void runHere(TurnStore.Row turn, String from) {
+	boolean runHere(TurnStore.Row turn, String from) {
 		if (!held.add(turn.id())) {
-			return; // running on another thread of this process
+			return false; // running on another thread of this process
 		}
 		try {
 			long now = clock.millis();
 			if (!store.claim(turn.id(), from, node.name(), now + properties.turnLease().toMillis(), now)) {
-				return;
+				return false;
 			}
-			run(turn, new Running(turn, liveView(turn),
+			return run(turn, new Running(turn, liveView(turn),
 					java.util.Collections.synchronizedList(new java.util.ArrayList<>())));
 		}
 		finally {
@@ -192,9 +195,10 @@ class Turns implements SmartLifecycle {
 		}
 	}
 
-	private void run(TurnStore.Row turn, Running live) {
+	/** Runs a turn and finishes it; false when it was not finished. */
+	private boolean run(TurnStore.Row turn, Running live) {
 		if (!accepting) {
-			return; // stopping: the next process (or another node) finishes it
+			return false; // stopping: the next process (or another node) finishes it
 		}
 		try {
 			if (turn.attempts() > properties.turnAttempts()) {
@@ -208,7 +212,7 @@ class Turns implements SmartLifecycle {
 		}
 		catch (RuntimeException failure) {
 			if (!accepting) {
-				return;
+				return false;
 			}
 			log.error("turn {} (answer {}) failed", turn.id(), turn.answerId(), failure);
 			try {
@@ -218,10 +222,10 @@ class Turns implements SmartLifecycle {
 				// the database itself fails: the lease runs out and the turn is taken up
 				// again
 				log.error("could not mark turn {} failed: {}", turn.id(), stillFailing.toString());
-				return;
+				return false;
 			}
 		}
-		finish(turn, List.copyOf(live.notices()));
+		return finish(turn, List.copyOf(live.notices()));
 	}
 
 	/**
@@ -229,7 +233,7 @@ class Turns implements SmartLifecycle {
 	 * notices the turn gave besides its answer follow it, where the platform's live view
 	 * did not show them.
 	 */
-	private void finish(TurnStore.Row turn, List<Reply> notices) {
+	private boolean finish(TurnStore.Row turn, List<Reply> notices) {
 		Object address = notices.isEmpty() ? null : followupAddress(turn);
 		try {
 			// an answer that stopped to ask before a tool runs: the buttons follow it
@@ -245,11 +249,13 @@ class Turns implements SmartLifecycle {
 				store.delete(turn.id());
 				return null;
 			});
+			return true;
 		}
 		catch (RuntimeException failure) {
 			// the turn is taken up again when its lease runs out; its settled question is
 			// not asked again
 			log.warn("could not finish turn {}: {}", turn.id(), failure.toString());
+			return false;
 		}
 	}
 

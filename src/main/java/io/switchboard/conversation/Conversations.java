@@ -383,6 +383,11 @@ public class Conversations {
 
 	// ---------------------------------------------------------------- sessions
 
+	/** A session as it stands now, whoever may see it; empty when it was removed. */
+	public Optional<Session> findSession(SessionId id) {
+		return sessions.find(id);
+	}
+
 	/**
 	 * A session the viewer may see; someone else's private session reads as not found.
 	 */
