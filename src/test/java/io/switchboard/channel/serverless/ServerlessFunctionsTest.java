@@ -152,6 +152,35 @@ class ServerlessFunctionsTest {
 		assertThat(rig.line.sentTo(user)).isEmpty();
 	}
 
+	/** LINE's verification call (Verify in the console): signed, without events. */
+	@Test
+	void theVerificationCallIsAnswered200AndNothingQueued() {
+		JsonNode answer = rig.post("{\"destination\":\"Ubot\",\"events\":[]}");
+
+		assertThat(answer.path("statusCode").asInt()).as(answer.toString()).isEqualTo(200);
+		assertThat(rig.sqs.messages(LambdaRig.QUEUE)).isEmpty();
+	}
+
+	/**
+	 * A signed body that is not a LINE call, or has an event the SDK cannot read: 400,
+	 * and none of its events kept or queued (a body is taken whole or not at all).
+	 */
+	@Test
+	void aSignedButBrokenBodyIsRefusedWhole() {
+		String user = user();
+		String good = FakeLine.body(rig.line.text(FakeLine.user(user), "half of a broken body"));
+		// the good event, then one without its webhookEventId
+		String broken = good.substring(0, good.length() - "]}".length()) + ",{\"type\":\"message\"}]}";
+
+		for (String body : java.util.List.of("not json", "{\"events\":{}}", broken)) {
+			JsonNode answer = rig.post(body);
+			assertThat(answer.path("statusCode").asInt()).as(body).isEqualTo(400);
+			assertThat(answer.path("body").asText()).as(body).contains("message");
+		}
+		assertThat(messages.eventsKept(rig.table, "half of a broken body")).isZero();
+		assertThat(rig.sqs.messages(LambdaRig.QUEUE)).isEmpty();
+	}
+
 	@Test
 	void aModelFailureIsToldAndTheQuestionKept() {
 		String user = user();
