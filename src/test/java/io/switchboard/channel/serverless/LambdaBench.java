@@ -1,11 +1,14 @@
 package io.switchboard.channel.serverless;
 
-import java.lang.management.ManagementFactory;
+import java.io.BufferedReader;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Set;
 import java.util.UUID;
 import java.util.concurrent.ConcurrentHashMap;
@@ -14,7 +17,10 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 
+import com.fasterxml.jackson.databind.JsonNode;
 import io.switchboard.fakes.FakeLine;
+import io.switchboard.fakes.FakeSqs;
+import io.switchboard.fakes.Json;
 import io.switchboard.testsupport.Dynalite;
 
 /**
@@ -23,13 +29,16 @@ import io.switchboard.testsupport.Dynalite;
  * per run ({@code bench/lambda.sh} runs it with and without priming).
  *
  * <ol>
- * <li>cold start: JVM start to the first answer of each function (the webhook's 200, the
- * worker's reply at the fake LINE); with {@code --prime}, SnapStart's priming runs before
- * the first call, as it would before the snapshot (restoring the snapshot itself cannot
- * be measured here);</li>
- * <li>warm: {@code --warm} webhook calls and worker turns one after another, with an
- * instant model: the webhook's duration and the worker's (which, with a model that
- * answers at once, is its overhead besides the model);</li>
+ * <li>cold start: each function in a child JVM of its own ({@link LambdaColdStart}), as
+ * in a fresh container, from JVM start to its first answer (the webhook's 200 to a signed
+ * LINE event, then the worker's reply at the fake LINE to the SQS event for what the
+ * webhook queued), and from starting its process, which adds the JVM's boot; with
+ * {@code --prime}, SnapStart's priming runs before the first call, as it would before the
+ * snapshot (restoring the snapshot itself cannot be measured here);</li>
+ * <li>warm: both functions started in this JVM and called once, then {@code --warm}
+ * webhook calls and worker turns one after another, with an instant model: the webhook's
+ * duration and the worker's (which, with a model that answers at once, is its overhead
+ * besides the model);</li>
  * <li>load: {@code --rate} events a minute for {@code --seconds} through the webhook, the
  * worker draining the queue alongside; every user must get exactly one answer.</li>
  * </ol>
@@ -43,7 +52,6 @@ public final class LambdaBench {
 			options.put(args[i], args[i + 1]);
 		}
 		boolean prime = Boolean.parseBoolean(options.get("--prime"));
-		long jvmStart = ManagementFactory.getRuntimeMXBean().getStartTime();
 		Dynalite.requireOrSkip();
 		Path folder = Files.createTempDirectory("lambda-bench");
 		try (LambdaRig rig = new LambdaRig(folder, Map.of("logging.level.root", "warn", "logging.level.io.switchboard",
@@ -53,33 +61,45 @@ public final class LambdaBench {
 			// it)
 			Dynalite.createTable(rig.table);
 			// ------------------------------------------------------------- cold
-			long webhookInit = rig.startWebhook();
-			long primeWebhook = 0;
-			if (prime) {
-				long started = System.nanoTime();
-				Priming.primeAll();
-				primeWebhook = System.nanoTime() - started;
+			// each function in a JVM of its own, as in a fresh container: this one has
+			// started the fakes and the SDK (for the table), which would flatter them
+			String coldUser = user();
+			ColdStart webhookCold = coldStart("webhook", rig.webhookSettings(),
+					rig.webhookEvent(FakeLine.body(rig.line.text(FakeLine.user(coldUser), "first"))), folder, prime);
+			check(Integer.parseInt(webhookCold.result().status()));
+			List<FakeSqs.Message> received = rig.sqs.receive(LambdaRig.QUEUE, 10, Duration.ofSeconds(60));
+			if (received.isEmpty()) {
+				throw new IllegalStateException("the webhook answered 200 but queued nothing");
 			}
-			long first = System.nanoTime();
-			check(rig.post(FakeLine.body(rig.line.text(FakeLine.user(user()), "first"))).path("statusCode").asInt());
-			long webhookFirst = System.nanoTime() - first;
-			long webhookTotal = System.currentTimeMillis() - jvmStart;
-
-			long workerInit = rig.startWorker();
-			long primeWorker = 0;
-			if (prime) {
-				long started = System.nanoTime();
-				Priming.primeAll();
-				primeWorker = System.nanoTime() - started;
-			}
-			first = System.nanoTime();
-			rig.pollOnce(LambdaRig.QUEUE);
-			long workerFirst = System.nanoTime() - first;
+			ColdStart workerCold = coldStart("worker", rig.workerSettings(), rig.sqsEvent(LambdaRig.QUEUE, received),
+					folder, prime);
+			String failures = workerCold.result().status();
+			rig.settle(LambdaRig.QUEUE, received, failures.equals("none") ? Json.array() : Json.read(failures));
+			int answered = rig.line.sentTo(coldUser).size();
 			System.out.printf(
-					"cold (priming %s): webhook init %d ms, priming %d ms, first call %d ms, JVM start to first 200 %d ms;"
-							+ " worker init %d ms, priming %d ms, first turn %d ms%n",
-					prime ? "on" : "off", ms(webhookInit), ms(primeWebhook), ms(webhookFirst), webhookTotal,
-					ms(workerInit), ms(primeWorker), ms(workerFirst));
+					"cold (priming %s, a fresh JVM each): webhook JVM start to ready %d ms, priming %d ms, first call %d ms,"
+							+ " JVM start to first 200 %d ms, process start to first 200 %d ms;"
+							+ " worker JVM start to ready %d ms, priming %d ms, first turn %d ms,"
+							+ " JVM start to first answer %d ms, process start to first answer %d ms;"
+							+ " batch item failures %s, answers at LINE %d%n",
+					prime ? "on" : "off", webhookCold.result().ready(), webhookCold.result().priming(),
+					webhookCold.result().firstCall(), webhookCold.result().firstAnswer(), webhookCold.wall(),
+					workerCold.result().ready(), workerCold.result().priming(), workerCold.result().firstCall(),
+					workerCold.result().firstAnswer(), workerCold.wall(), workerCold.result().status(), answered);
+			if (answered != 1) {
+				throw new IllegalStateException("the worker's cold turn answered " + answered + " times");
+			}
+
+			// the warm and load phases run both functions in this JVM, each started,
+			// primed if asked and called once untimed, as the cold phase left them when
+			// it ran here too
+			rig.startWebhook();
+			rig.startWorker();
+			if (prime) {
+				Priming.primeAll();
+			}
+			check(rig.post(FakeLine.body(rig.line.text(FakeLine.user(user()), "first"))).path("statusCode").asInt());
+			rig.pollOnce(LambdaRig.QUEUE);
 
 			// ------------------------------------------------------------- warm
 			int warm = Integer.parseInt(options.get("--warm"));
@@ -162,6 +182,66 @@ public final class LambdaBench {
 			}
 		}
 		System.exit(0);
+	}
+
+	/**
+	 * A cold start in a child JVM and the wall time from starting its process to its
+	 * {@link LambdaColdStart.Result} line, which includes the JVM's own boot.
+	 */
+	private record ColdStart(LambdaColdStart.Result result, long wall) {
+	}
+
+	/**
+	 * Starts a function in a JVM of its own ({@link LambdaColdStart}) with its settings
+	 * and invokes it once with this event: the JVM and the classpath of this one, with
+	 * the deployment's {@code JAVA_TOOL_OPTIONS}.
+	 */
+	private static ColdStart coldStart(String function, Map<String, String> settings, JsonNode event, Path folder,
+			boolean prime) throws Exception {
+		Path eventFile = folder.resolve(function + "-event.json");
+		Files.writeString(eventFile, Json.write(event));
+		List<String> command = new ArrayList<>();
+		command.add(ProcessHandle.current()
+			.info()
+			.command()
+			.orElse(Path.of(System.getProperty("java.home"), "bin", "java").toString()));
+		command.addAll(List.of("-XX:+TieredCompilation", "-XX:TieredStopAtLevel=1"));
+		command.addAll(List.of("-cp", System.getProperty("java.class.path")));
+		settings.forEach((name, value) -> command.add("-D" + name + "=" + value));
+		command.addAll(List.of(LambdaColdStart.class.getName(), function, eventFile.toString()));
+		if (prime) {
+			command.add("--prime");
+		}
+		ProcessBuilder builder = new ProcessBuilder(command).redirectError(ProcessBuilder.Redirect.INHERIT);
+		// Lambda hands a function its role's credentials in the environment
+		builder.environment().put("AWS_ACCESS_KEY_ID", System.getProperty("aws.accessKeyId"));
+		builder.environment().put("AWS_SECRET_ACCESS_KEY", System.getProperty("aws.secretAccessKey"));
+		long started = System.nanoTime();
+		Process process = builder.start();
+		LambdaColdStart.Result result = null;
+		long wall = 0;
+		try (BufferedReader out = process.inputReader()) {
+			for (String line = out.readLine(); line != null; line = out.readLine()) {
+				Optional<LambdaColdStart.Result> parsed = LambdaColdStart.Result.parse(line);
+				if (parsed.isPresent() && result == null) {
+					wall = ms(System.nanoTime() - started);
+					result = parsed.get();
+				}
+				else {
+					// the function's own output, kept apart from the figures
+					System.err.println(line);
+				}
+			}
+		}
+		// its output ends as it exits; the next child starts once it is gone
+		if (!process.waitFor(2, TimeUnit.MINUTES)) {
+			process.destroyForcibly();
+		}
+		if (result == null) {
+			throw new IllegalStateException("the " + function + "'s cold start printed no result (exit "
+					+ (process.isAlive() ? "none" : process.exitValue()) + ")");
+		}
+		return new ColdStart(result, wall);
 	}
 
 	private static void check(int status) {

@@ -212,6 +212,16 @@ final class LambdaRig implements AutoCloseable {
 		return System.nanoTime() - started;
 	}
 
+	/** The settings the webhook function starts with, the test's own included. */
+	Map<String, String> webhookSettings() {
+		return Map.copyOf(webhookSettings);
+	}
+
+	/** The settings the worker function starts with, the test's own included. */
+	Map<String, String> workerSettings() {
+		return Map.copyOf(workerSettings);
+	}
+
 	static String arn(String queue) {
 		return "arn:aws:sqs:" + REGION + ":000000000000:" + queue;
 	}
@@ -222,12 +232,24 @@ final class LambdaRig implements AutoCloseable {
 	}
 
 	JsonNode post(String body, String signature) {
+		return invoke(webhook, webhookEvent(body, signature));
+	}
+
+	/**
+	 * The event API Gateway hands the webhook function for a signed LINE webhook call,
+	 * not invoked (for a function started elsewhere).
+	 */
+	ObjectNode webhookEvent(String body) {
+		return webhookEvent(body, line.sign(body.getBytes(StandardCharsets.UTF_8)));
+	}
+
+	private static ObjectNode webhookEvent(String body, String signature) {
 		ObjectNode event = (ObjectNode) resource("apigateway-http-line.json");
 		ObjectNode headers = (ObjectNode) event.get("headers");
 		headers.put("x-line-signature", signature);
 		headers.put("content-length", Integer.toString(body.getBytes(StandardCharsets.UTF_8).length));
 		event.put("body", body);
-		return invoke(webhook, event);
+		return event;
 	}
 
 	/**
@@ -240,15 +262,22 @@ final class LambdaRig implements AutoCloseable {
 		if (received.isEmpty()) {
 			return received;
 		}
-		JsonNode answer = invoke(worker, sqsEvent(queue, received));
+		settle(queue, received, invoke(worker, sqsEvent(queue, received)).path("batchItemFailures"));
+		return received;
+	}
+
+	/**
+	 * The rest of Lambda's event source mapping: deletes the received messages the worker
+	 * did not report in its {@code batchItemFailures}.
+	 */
+	void settle(String queue, List<FakeSqs.Message> received, JsonNode batchItemFailures) {
 		List<String> failed = new ArrayList<>();
-		answer.path("batchItemFailures").forEach(failure -> failed.add(failure.path("itemIdentifier").asText()));
+		batchItemFailures.forEach(failure -> failed.add(failure.path("itemIdentifier").asText()));
 		for (FakeSqs.Message message : received) {
 			if (!failed.contains(message.id())) {
 				sqs.delete(queue, message.receipt());
 			}
 		}
-		return received;
 	}
 
 	/** The SQS event Lambda would build for these messages. */
