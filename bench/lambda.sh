@@ -18,11 +18,16 @@ if [ -z "${SKIP_BUILD:-}" ]; then
 	./mvnw -B -q test-compile
 	./mvnw -B -q dependency:build-classpath -Dmdep.includeScope=test \
 		-Dmdep.outputFile=target/bench-classpath.txt
+	# the cold starts run on the deployment's package, unpacked as Lambda unpacks it
+	./mvnw -B -q -Plambda -DskipTests package
+	rm -rf target/lambda-package
+	mkdir -p target/lambda-package
+	(cd target/lambda-package && unzip -q ../switchboard-*-lambda.zip)
 fi
 for prime in false true; do
 	{
 		echo "# $(date -u +%FT%TZ) load: $(cut -d' ' -f1-3 /proc/loadavg) prime=$prime $*"
-		java -XX:+TieredCompilation -XX:TieredStopAtLevel=1 \
+		java -XX:+TieredCompilation -XX:TieredStopAtLevel=1 -Dlambda.package=target/lambda-package \
 			-cp "target/test-classes:target/classes:$(cat target/bench-classpath.txt)" \
 			io.switchboard.channel.serverless.LambdaBench --prime "$prime" "$@" 2>/dev/null | grep -E '^(cold|warm|load)'
 	} | tee -a bench/results-lambda.log

@@ -206,7 +206,13 @@ public final class LambdaBench {
 			.command()
 			.orElse(Path.of(System.getProperty("java.home"), "bin", "java").toString()));
 		command.addAll(List.of("-XX:+TieredCompilation", "-XX:TieredStopAtLevel=1"));
-		command.addAll(List.of("-cp", System.getProperty("java.class.path")));
+		// to look into a cold start: e.g.
+		// COLD_JVM_OPTIONS='-Xlog:class+load:file=/tmp/classes-%p.log:uptime'
+		String more = System.getenv("COLD_JVM_OPTIONS");
+		if (more != null && !more.isBlank()) {
+			command.addAll(List.of(more.strip().split("\\s+")));
+		}
+		command.addAll(List.of("-cp", coldClasspath()));
 		settings.forEach((name, value) -> command.add("-D" + name + "=" + value));
 		command.addAll(List.of(LambdaColdStart.class.getName(), function, eventFile.toString()));
 		if (prime) {
@@ -242,6 +248,43 @@ public final class LambdaBench {
 					+ (process.isAlive() ? "none" : process.exitValue()) + ")");
 		}
 		return new ColdStart(result, wall);
+	}
+
+	/**
+	 * The child's classpath: with {@code -Dlambda.package=DIR} (what
+	 * {@code bench/lambda.sh} gives: the deployment's zip unpacked) exactly what Lambda's
+	 * Java runtime loads, the classes at its root and every jar in its {@code lib/}, and
+	 * {@link LambdaColdStart} alone; the test classpath would add the tests' libraries
+	 * (the OpenAI client brings Kotlin's reflection, which Spring and Jackson then use:
+	 * some 1,400 classes more) and their SDK interceptor to the function's start. Without
+	 * it, this JVM's classpath.
+	 */
+	private static String coldClasspath() throws java.io.IOException {
+		String deployment = System.getProperty("lambda.package");
+		if (deployment == null) {
+			return System.getProperty("java.class.path");
+		}
+		Path tests;
+		try {
+			tests = Path.of(LambdaColdStart.class.getProtectionDomain().getCodeSource().getLocation().toURI());
+		}
+		catch (java.net.URISyntaxException impossible) {
+			throw new IllegalStateException(impossible);
+		}
+		String packagePath = LambdaColdStart.class.getPackageName().replace('.', '/');
+		Path alone = Files.createTempDirectory("cold-start");
+		Files.createDirectories(alone.resolve(packagePath));
+		try (var found = Files.list(tests.resolve(packagePath))) {
+			for (Path file : found.filter(file -> file.getFileName().toString().startsWith("LambdaColdStart"))
+				.toList()) {
+				Files.copy(file, alone.resolve(packagePath).resolve(file.getFileName()));
+			}
+		}
+		List<String> entries = new ArrayList<>(List.of(alone.toString(), deployment));
+		try (var jars = Files.list(Path.of(deployment, "lib"))) {
+			jars.map(Path::toString).sorted().forEach(entries::add);
+		}
+		return String.join(java.io.File.pathSeparator, entries);
 	}
 
 	private static void check(int status) {
