@@ -139,6 +139,11 @@ public final class FakeSqs extends FakeHttpServer {
 		return received;
 	}
 
+	/** Queues a message as another sender's SendMessage would. */
+	public synchronized void send(String name, String body) {
+		queue(name).add(new Message(body));
+	}
+
 	/** Deletes a received message by its latest receipt handle; false when stale. */
 	public synchronized boolean delete(String name, String receipt) {
 		return queue(name).removeIf(message -> receipt.equals(message.receipt));

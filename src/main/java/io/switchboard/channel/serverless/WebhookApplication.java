@@ -31,6 +31,15 @@ import org.springframework.core.env.Environment;
  */
 public final class WebhookApplication implements ApplicationContextInitializer<GenericApplicationContext> {
 
+	static {
+		// Spring Boot warms up bean validation, Jackson and the conversion service on a
+		// second thread while the application starts; the webhook uses none of them, and
+		// Lambda gives a 1 GB function about half a core, which that thread would share.
+		// Set here, as the class is loaded (it is the main class) before the application
+		// is made.
+		System.setProperty("spring.backgroundpreinitializer.ignore", "true");
+	}
+
 	@Override
 	public void initialize(GenericApplicationContext context) {
 		Environment environment = context.getEnvironment();

@@ -81,6 +81,15 @@ final class WorkerFunction implements Function<SQSEvent, SQSBatchResponse> {
 				log.error("SQS message {} failed; it comes again", message.getMessageId(), failure);
 				done = false;
 			}
+			if (!done && attempt == GIVE_UP) {
+				// from the dead-letter queue there is no further queue: coming again
+				// would
+				// fail again every visibility timeout for the queue's whole retention.
+				// The
+				// event stays kept in the table (K#platform#key) for an operator.
+				log.error("SQS message {} from the dead-letter queue failed as well; dropped", message.getMessageId());
+				done = true;
+			}
 			if (!done) {
 				failures.add(new SQSBatchResponse.BatchItemFailure(message.getMessageId()));
 			}

@@ -222,6 +222,24 @@ class ServerlessFunctionsTest {
 	}
 
 	/**
+	 * What fails even from the dead-letter queue (here a message that is neither an event
+	 * nor a turn) is dropped, not given out again every visibility timeout for the
+	 * queue's two weeks; from the main queue it comes again, towards the dead-letter
+	 * queue.
+	 */
+	@Test
+	void aMessageThatFailsFromTheDeadLetterQueueIsDroppedNotRetriedForever() {
+		rig.sqs.send(LambdaRig.QUEUE, "not a message of ours");
+		rig.sqs.send(LambdaRig.QUEUE + "-dlq", "not a message of ours");
+
+		rig.pollOnce(LambdaRig.QUEUE);
+		rig.pollOnce(LambdaRig.QUEUE + "-dlq");
+
+		assertThat(rig.sqs.messages(LambdaRig.QUEUE)).as("failed: comes again").hasSize(1);
+		assertThat(rig.sqs.messages(LambdaRig.QUEUE + "-dlq")).as("dropped").isEmpty();
+	}
+
+	/**
 	 * A photo question: the photo is kept in the S3 bucket by the webhook (acknowledged
 	 * there, at once), then the question about it goes through the queue, and the worker
 	 * reads the photo back from the bucket for the model.
