@@ -8,17 +8,12 @@ import java.util.List;
 import java.util.UUID;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import io.switchboard.conversation.AnswerState;
-import io.switchboard.conversation.Conversations;
 import io.switchboard.conversation.Place;
 import io.switchboard.conversation.PlatformUserId;
 import io.switchboard.conversation.Session;
 import io.switchboard.conversation.StoredMessage;
 import io.switchboard.conversation.TopicSummary;
-import io.switchboard.conversation.User;
 import io.switchboard.fakes.FakeChatServer;
-import io.switchboard.fakes.FakeOpenAi;
-import io.switchboard.testsupport.IntegrationTest;
 import io.switchboard.testsupport.RecordingSink;
 import io.switchboard.usage.UsageLedger;
 import io.switchboard.usage.UsagePurpose;
@@ -42,89 +37,35 @@ import static org.awaitility.Awaitility.await;
  * never fails a turn, cached input tokens are stored and priced, and a user's remembered
  * facts reach their turns (and nobody else's).
  */
-@IntegrationTest
-@TestPropertySource(properties = { "switchboard.llm.retry.max-attempts=1",
-		"switchboard.assistant.compaction.model=cheap", "switchboard.assistant.compaction.summary-max-tokens=100",
-		"switchboard.memory.max-facts=3", "switchboard.memory.max-fact-chars=60" })
-class CompactionTest {
-
-	// shared with PostgresCompactionTest, so left open for the JVM's life
-	static final FakeOpenAi chat = FakeOpenAi.start("sk-chat");
-
-	static final FakeOpenAi summaries = FakeOpenAi.start("sk-summaries");
+@TestPropertySource(properties = { "switchboard.memory.max-facts=3", "switchboard.memory.max-fact-chars=60" })
+class CompactionTest extends SummaryModelTest {
 
 	static final String SUMMARY_MARK = "SUMMARY";
 
 	@DynamicPropertySource
-	static void fakes(DynamicPropertyRegistry registry) {
-		registry.add("switchboard.llm.providers.chat.type", () -> "openai");
-		registry.add("switchboard.llm.providers.chat.base-url", () -> chat.baseUrl().toString());
-		registry.add("switchboard.llm.providers.chat.api-key", chat::apiKey);
-		registry.add("switchboard.llm.providers.cheap.type", () -> "openai");
-		registry.add("switchboard.llm.providers.cheap.base-url", () -> summaries.baseUrl().toString());
-		registry.add("switchboard.llm.providers.cheap.api-key", summaries::apiKey);
-		registry.add("switchboard.llm.default-model", () -> "smart");
-		registry.add("switchboard.llm.models.smart.provider", () -> "chat");
-		registry.add("switchboard.llm.models.smart.upstream-model", () -> "gpt-4o");
-		registry.add("switchboard.llm.models.smart.context-window", () -> "128000");
-		registry.add("switchboard.llm.models.smart.max-output-tokens", () -> "200");
-		registry.add("switchboard.llm.models.smart.context-budget", () -> "1500");
+	static void prices(DynamicPropertyRegistry registry) {
 		registry.add("switchboard.llm.models.smart.input-price", () -> "3");
 		registry.add("switchboard.llm.models.smart.cached-input-price", () -> "0.30");
 		registry.add("switchboard.llm.models.smart.output-price", () -> "15");
-		registry.add("switchboard.llm.models.cheap.provider", () -> "cheap");
-		registry.add("switchboard.llm.models.cheap.upstream-model", () -> "gpt-4o-mini");
-		registry.add("switchboard.llm.models.cheap.context-window", () -> "128000");
-		registry.add("switchboard.llm.models.cheap.max-output-tokens", () -> "500");
 	}
-
-	@Autowired
-	Assistant assistant;
-
-	@Autowired
-	Conversations conversations;
 
 	@Autowired
 	UsageLedger usage;
 
-	final PlatformUserId me = new PlatformUserId("slack", "U" + UUID.randomUUID());
-
-	final RecordingSink sink = new RecordingSink();
-
 	@BeforeEach
-	void resetFakes() {
-		chat.reset();
-		summaries.reset();
+	void summariesFoldIntoOneLine() {
 		// the summary model folds what it was given into one short line
 		summaries.answerWith(text -> SUMMARY_MARK + ": the user asked "
 				+ text.lines().filter(line -> line.startsWith("User: ")).count() + " more questions about the plan.");
 	}
 
-	/** A question of about 30 tokens. */
-	static String question(int n) {
-		return "Question " + n + ": please tell me something about the migration plan, the rollout, "
-				+ "the risks we listed and the review next Monday.";
-	}
-
 	Received ask(String text) {
-		sink.clear();
-		Received received = assistant.receive(InboundMessage.text(me, "Tester", Place.direct("slack"), text));
-		if (received instanceof Received.Replied replied) {
-			replied.replies().forEach(reply -> sink.accept(new ReplyEvent.Notice(reply)));
-		}
-		if (received instanceof Received.Asked asked && asked.exchange().answer().state() == AnswerState.PENDING) {
-			assistant.answer(asked.exchange().answerId(), "slack", sink);
-		}
-		return received;
+		return ask(Place.direct("slack"), text);
 	}
 
 	String reply(String command) {
 		ask(command);
 		return sink.of(ReplyEvent.Notice.class).getFirst().reply().text();
-	}
-
-	User user() {
-		return conversations.findUser(me).orElseThrow();
 	}
 
 	Session session() {

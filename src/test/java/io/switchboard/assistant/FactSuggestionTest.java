@@ -3,21 +3,12 @@ package io.switchboard.assistant;
 import java.util.List;
 import java.util.UUID;
 
-import io.switchboard.conversation.AnswerState;
-import io.switchboard.conversation.Conversations;
 import io.switchboard.conversation.Place;
 import io.switchboard.conversation.PlatformUserId;
-import io.switchboard.conversation.User;
-import io.switchboard.fakes.FakeOpenAi;
-import io.switchboard.testsupport.IntegrationTest;
-import io.switchboard.testsupport.RecordingSink;
 import io.switchboard.testsupport.WebSession;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
-import org.springframework.beans.factory.annotation.Autowired;
-import org.springframework.test.context.DynamicPropertyRegistry;
-import org.springframework.test.context.DynamicPropertySource;
 import org.springframework.test.context.TestPropertySource;
 
 import static org.assertj.core.api.Assertions.assertThat;
@@ -28,54 +19,14 @@ import static org.assertj.core.api.Assertions.assertThat;
  * goes into the memory until the user confirms, a declined or answered proposal is gone,
  * {@code /memory} lists what waits, and a public session's messages propose nothing.
  */
-@IntegrationTest
-@TestPropertySource(
-		properties = { "switchboard.llm.retry.max-attempts=1", "switchboard.assistant.compaction.model=cheap",
-				"switchboard.assistant.compaction.summary-max-tokens=100", "switchboard.memory.suggest=true" })
-class FactSuggestionTest {
-
-	// shared with PostgresFactSuggestionTest, so left open for the JVM's life
-	static final FakeOpenAi chat = FakeOpenAi.start("sk-chat");
-
-	static final FakeOpenAi summaries = FakeOpenAi.start("sk-summaries");
-
-	@DynamicPropertySource
-	static void fakes(DynamicPropertyRegistry registry) {
-		registry.add("switchboard.llm.providers.chat.type", () -> "openai");
-		registry.add("switchboard.llm.providers.chat.base-url", () -> chat.baseUrl().toString());
-		registry.add("switchboard.llm.providers.chat.api-key", chat::apiKey);
-		registry.add("switchboard.llm.providers.cheap.type", () -> "openai");
-		registry.add("switchboard.llm.providers.cheap.base-url", () -> summaries.baseUrl().toString());
-		registry.add("switchboard.llm.providers.cheap.api-key", summaries::apiKey);
-		registry.add("switchboard.llm.default-model", () -> "smart");
-		registry.add("switchboard.llm.models.smart.provider", () -> "chat");
-		registry.add("switchboard.llm.models.smart.upstream-model", () -> "gpt-4o");
-		registry.add("switchboard.llm.models.smart.context-window", () -> "128000");
-		registry.add("switchboard.llm.models.smart.max-output-tokens", () -> "200");
-		registry.add("switchboard.llm.models.smart.context-budget", () -> "1500");
-		registry.add("switchboard.llm.models.cheap.provider", () -> "cheap");
-		registry.add("switchboard.llm.models.cheap.upstream-model", () -> "gpt-4o-mini");
-		registry.add("switchboard.llm.models.cheap.context-window", () -> "128000");
-		registry.add("switchboard.llm.models.cheap.max-output-tokens", () -> "500");
-	}
-
-	@Autowired
-	Assistant assistant;
+@TestPropertySource(properties = "switchboard.memory.suggest=true")
+class FactSuggestionTest extends SummaryModelTest {
 
 	@org.springframework.boot.test.web.server.LocalServerPort
 	int port;
 
-	@Autowired
-	Conversations conversations;
-
-	final PlatformUserId me = new PlatformUserId("slack", "U" + UUID.randomUUID());
-
-	final RecordingSink sink = new RecordingSink();
-
 	@BeforeEach
-	void resetFakes() {
-		chat.reset();
-		summaries.reset();
+	void summariesProposeTwoFacts() {
 		// the summary, then the facts it proposes, as the instructions ask
 		summaries.answerWith(text -> """
 				SUMMARY: the user planned a migration.
@@ -85,29 +36,9 @@ class FactSuggestionTest {
 				""");
 	}
 
-	static String question(int n) {
-		return "Question " + n + ": please tell me something about the migration plan, the rollout, "
-				+ "the risks we listed and the review next Monday.";
-	}
-
-	void ask(Place place, String text) {
-		sink.clear();
-		Received received = assistant.receive(InboundMessage.text(me, "Tester", place, text));
-		if (received instanceof Received.Replied replied) {
-			replied.replies().forEach(reply -> sink.accept(new ReplyEvent.Notice(reply)));
-		}
-		if (received instanceof Received.Asked asked && asked.exchange().answer().state() == AnswerState.PENDING) {
-			assistant.answer(asked.exchange().answerId(), "slack", sink);
-		}
-	}
-
 	Reply reply(String command) {
 		ask(Place.direct("slack"), command);
 		return sink.of(ReplyEvent.Notice.class).getFirst().reply();
-	}
-
-	User user() {
-		return conversations.findUser(me).orElseThrow();
 	}
 
 	/** Asks until a turn compacts; returns the proposals that turn showed. */

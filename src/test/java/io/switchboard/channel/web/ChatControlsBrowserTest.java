@@ -1,7 +1,5 @@
 package io.switchboard.channel.web;
 
-import java.nio.file.Files;
-import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
 import java.util.regex.Pattern;
@@ -22,18 +20,20 @@ import io.switchboard.conversation.SessionChoice;
 import io.switchboard.conversation.StoredMessage;
 import io.switchboard.conversation.User;
 import io.switchboard.fakes.FakeOpenAi;
-import io.switchboard.testsupport.Browser;
 import io.switchboard.testsupport.IntegrationTest;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.boot.test.web.server.LocalServerPort;
 import org.springframework.test.context.DynamicPropertyRegistry;
 import org.springframework.test.context.DynamicPropertySource;
 
+import static io.switchboard.channel.web.BrowserRig.ready;
+import static io.switchboard.channel.web.BrowserRig.screenshot;
+import static io.switchboard.channel.web.BrowserRig.send;
+import static io.switchboard.channel.web.BrowserRig.signIn;
 import static org.assertj.core.api.Assertions.assertThat;
 
 /**
@@ -47,11 +47,10 @@ class ChatControlsBrowserTest {
 
 	static final FakeOpenAi openai = FakeOpenAi.start("sk-test-key");
 
-	static final Path SHOTS = Path.of("target/screenshots");
-
 	static final String PASSWORD = "stop-and-find";
 
-	static Browser browser;
+	@RegisterExtension
+	static final BrowserRig rig = new BrowserRig(openai);
 
 	@LocalServerPort
 	int port;
@@ -63,29 +62,11 @@ class ChatControlsBrowserTest {
 	Conversations conversations;
 
 	@DynamicPropertySource
-	static void fakeOpenAi(DynamicPropertyRegistry registry) {
-		registry.add("switchboard.llm.providers.fake-openai.type", () -> "openai");
-		registry.add("switchboard.llm.providers.fake-openai.base-url", () -> openai.baseUrl().toString());
-		registry.add("switchboard.llm.providers.fake-openai.api-key", openai::apiKey);
-		registry.add("switchboard.llm.models.gpt-test.provider", () -> "fake-openai");
-		registry.add("switchboard.llm.models.gpt-test.upstream-model", () -> "gpt-4o-mini");
+	static void settings(DynamicPropertyRegistry registry) {
+		BrowserRig.fakeModel(registry, openai);
 		registry.add("switchboard.llm.models.gpt-test.context-window", () -> "32000");
 		registry.add("switchboard.llm.models.gpt-test.input-price", () -> "3");
 		registry.add("switchboard.llm.models.gpt-test.output-price", () -> "15");
-	}
-
-	@BeforeAll
-	static void launch() throws Exception {
-		browser = Browser.launch();
-		Files.createDirectories(SHOTS);
-	}
-
-	@AfterAll
-	static void shutDown() {
-		if (browser != null) {
-			browser.close();
-		}
-		openai.close();
 	}
 
 	@BeforeEach
@@ -96,24 +77,10 @@ class ChatControlsBrowserTest {
 		openai.reset();
 	}
 
-	Page signIn(BrowserContext context) {
-		Page page = context.newPage();
-		page.navigate("/login");
-		page.fill("input[name=username]", "ada");
-		page.fill("input[name=password]", PASSWORD);
-		page.click("button[type=submit]");
-		PlaywrightAssertions.assertThat(page.locator("#site-nav")).hasCount(1);
-		return page;
-	}
-
-	static void ready(Page page) {
-		PlaywrightAssertions.assertThat(page.locator("#composer")).hasAttribute("data-ready", "true");
-	}
-
 	@Test
 	void stopCancelsTheModelsStreamAndKeepsWhatWasShown() {
-		try (BrowserContext context = browser.newContext(port, 1280, 900, false)) {
-			Page page = signIn(context);
+		try (BrowserContext context = rig.desktop(port)) {
+			Page page = signIn(context, "ada", PASSWORD);
 			page.navigate("/");
 			ready(page);
 			// a slow model: forty words, a quarter of a second apart
@@ -123,8 +90,7 @@ class ChatControlsBrowserTest {
 			}
 			openai.replyInPieces(pieces);
 			openai.pieceDelay(Duration.ofMillis(250));
-			page.fill("#message-input", "Tell me a long story");
-			page.keyboard().press("Enter");
+			send(page, "Tell me a long story");
 			Locator answer = page.locator(".message.assistant").last();
 			PlaywrightAssertions.assertThat(answer.locator(".body")).containsText("word2");
 			page.click("#stop");
@@ -154,14 +120,13 @@ class ChatControlsBrowserTest {
 			assertThat(stored.answer().finishReason()).isEqualTo("stopped");
 			assertThat(stored.answer().tokensOut()).isPositive();
 			assertThat(stored.answer().tokensIn()).isPositive();
-			page.screenshot(new Page.ScreenshotOptions().setPath(SHOTS.resolve("chat-stopped.png")));
+			screenshot(page, "chat-stopped.png");
 
 			// the session goes on: the next question is answered whole, with the stopped
 			// answer in its context
 			openai.reset();
 			openai.replyInPieces("The ", "end.");
-			page.fill("#message-input", "Finish it");
-			page.keyboard().press("Enter");
+			send(page, "Finish it");
 			PlaywrightAssertions.assertThat(page.locator(".message.assistant").last().locator(".body"))
 				.hasText("The end.");
 			assertThat(openai.lastRequestJson().toString()).contains("word0 word1");
@@ -184,8 +149,8 @@ class ChatControlsBrowserTest {
 			conversations.answer(asked.answer().id(), "Answer number " + i, 5,
 					new AnswerRecord("gpt-test", "fake-openai", 5, 3, 0, 1, 0, "stop"));
 		}
-		try (BrowserContext context = browser.newContext(port, 1280, 900, false)) {
-			Page page = signIn(context);
+		try (BrowserContext context = rig.desktop(port)) {
+			Page page = signIn(context, "ada", PASSWORD);
 			page.navigate("/search?q=zeppelin");
 			Locator hit = page.locator("#hits li .hit-link").first();
 			PlaywrightAssertions.assertThat(hit).isVisible();
@@ -204,7 +169,7 @@ class ChatControlsBrowserTest {
 				.hasCount(0);
 			PlaywrightAssertions.assertThat(page.locator(".message.user").first()).hasText("Question number 0");
 			PlaywrightAssertions.assertThat(page.locator("#earlier-messages")).hasCount(0);
-			page.screenshot(new Page.ScreenshotOptions().setPath(SHOTS.resolve("chat-search-hit.png")));
+			screenshot(page, "chat-search-hit.png");
 
 			// later pages lead to the end, earlier ones back
 			page.click("#later-messages");
@@ -236,8 +201,8 @@ class ChatControlsBrowserTest {
 
 	@Test
 	void theMessageBoxOffersTheCommandsAsYouType() {
-		try (BrowserContext context = browser.newContext(port, 1280, 900, false)) {
-			Page page = signIn(context);
+		try (BrowserContext context = rig.desktop(port)) {
+			Page page = signIn(context, "ada", PASSWORD);
 			page.navigate("/");
 			ready(page);
 			Locator list = page.locator("#command-list");
@@ -254,7 +219,7 @@ class ChatControlsBrowserTest {
 			PlaywrightAssertions.assertThat(list.locator("li[role=option]:visible").first()).containsText("/remember");
 			page.keyboard().press("ArrowDown");
 			PlaywrightAssertions.assertThat(list.locator("li[aria-selected=true]")).containsText("/remember");
-			page.screenshot(new Page.ScreenshotOptions().setPath(SHOTS.resolve("chat-commands.png")));
+			screenshot(page, "chat-commands.png");
 			page.keyboard().press("Enter");
 			PlaywrightAssertions.assertThat(page.locator("#message-input")).hasValue("/remember ");
 			PlaywrightAssertions.assertThat(list).isHidden();

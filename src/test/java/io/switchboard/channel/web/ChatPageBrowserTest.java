@@ -1,6 +1,5 @@
 package io.switchboard.channel.web;
 
-import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
 
@@ -14,16 +13,17 @@ import com.microsoft.playwright.options.FilePayload;
 import io.switchboard.fakes.FakeChatServer;
 import io.switchboard.fakes.FakeOpenAi;
 import io.switchboard.storage.Images;
-import io.switchboard.testsupport.Browser;
 import io.switchboard.testsupport.IntegrationTest;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 import org.springframework.boot.test.web.server.LocalServerPort;
 import org.springframework.test.context.DynamicPropertyRegistry;
 import org.springframework.test.context.DynamicPropertySource;
 
+import static io.switchboard.channel.web.BrowserRig.ready;
+import static io.switchboard.channel.web.BrowserRig.screenshotFullPage;
+import static io.switchboard.channel.web.BrowserRig.send;
 import static org.assertj.core.api.Assertions.assertThat;
 
 /**
@@ -36,40 +36,24 @@ class ChatPageBrowserTest {
 
 	static final FakeOpenAi openai = FakeOpenAi.start("sk-test-key");
 
-	static Browser browser;
+	@RegisterExtension
+	static final BrowserRig rig = new BrowserRig(openai);
 
 	@LocalServerPort
 	int port;
 
 	@DynamicPropertySource
-	static void fakeOpenAi(DynamicPropertyRegistry registry) {
-		registry.add("switchboard.llm.providers.fake-openai.type", () -> "openai");
-		registry.add("switchboard.llm.providers.fake-openai.base-url", () -> openai.baseUrl().toString());
-		registry.add("switchboard.llm.providers.fake-openai.api-key", openai::apiKey);
-		registry.add("switchboard.llm.models.gpt-test.provider", () -> "fake-openai");
-		registry.add("switchboard.llm.models.gpt-test.upstream-model", () -> "gpt-4o-mini");
+	static void settings(DynamicPropertyRegistry registry) {
+		BrowserRig.fakeModel(registry, openai);
 		registry.add("switchboard.llm.models.gpt-test.context-window", () -> "32000");
 		registry.add("switchboard.llm.models.gpt-test.vision", () -> "true");
 		// the demo image provider (the default with none configured), quickly
 		registry.add("switchboard.image.demo.duration", () -> "400ms");
 	}
 
-	@BeforeAll
-	static void launch() {
-		browser = Browser.launch();
-	}
-
-	@AfterAll
-	static void shutDown() {
-		if (browser != null) {
-			browser.close();
-		}
-		openai.close();
-	}
-
 	@Test
 	void signInChatWithAStreamedAnswerAndAskAboutAnImage() throws Exception {
-		try (BrowserContext context = browser.newContext(port)) {
+		try (BrowserContext context = rig.browser().newContext(port)) {
 			Page page = context.newPage();
 
 			// a new server asks for the first account, which becomes the admin and is
@@ -84,13 +68,12 @@ class ChatPageBrowserTest {
 			PlaywrightAssertions.assertThat(page.locator("#composer")).isVisible();
 			PlaywrightAssertions.assertThat(page.locator(".topbar .who")).hasText("Ada Lovelace");
 			// the page's script is deferred: typing before it runs would not send
-			PlaywrightAssertions.assertThat(page.locator("#composer")).hasAttribute("data-ready", "true");
+			ready(page);
 
 			// a streamed answer: pieces show one by one, then the Markdown is rendered
 			openai.replyInPieces("Tea ", "is ", "a ", "**brewed** ", "drink.");
 			openai.pieceDelay(Duration.ofMillis(250));
-			page.fill("#message-input", "What is tea?");
-			page.keyboard().press("Enter");
+			send(page, "What is tea?");
 			Locator answer = page.locator(".message.assistant").last();
 			PlaywrightAssertions.assertThat(page.locator(".message.assistant.streaming")).hasCount(1);
 			PlaywrightAssertions.assertThat(answer.locator(".body")).containsText("Tea is");
@@ -126,16 +109,14 @@ class ChatPageBrowserTest {
 
 			// after a reload the conversation is still there, image included
 			page.reload();
-			PlaywrightAssertions.assertThat(page.locator("#composer")).hasAttribute("data-ready", "true");
+			ready(page);
 			PlaywrightAssertions.assertThat(page.locator(".message.assistant")).hasCount(2);
 			PlaywrightAssertions.assertThat(page.locator(".message.user img")).isVisible();
-			page.screenshot(
-					new Page.ScreenshotOptions().setPath(Path.of("target/screenshots/chat.png")).setFullPage(true));
+			screenshotFullPage(page, "chat.png");
 
 			// /imagine in the chat: the notice follows the job, shows the grid with the
 			// job's buttons, and a button starts the next job, which shows in turn
-			page.fill("#message-input", "/imagine a red kite over the sea");
-			page.keyboard().press("Enter");
+			send(page, "/imagine a red kite over the sea");
 			Locator origin = page.locator(".message.notice .image-job").last();
 			PlaywrightAssertions.assertThat(page.locator(".message.notice").last()).containsText("started");
 			PlaywrightAssertions.assertThat(origin.locator("img"))
@@ -156,8 +137,7 @@ class ChatPageBrowserTest {
 			assertThat(upscale.locator("img").getAttribute("alt")).startsWith("image for");
 			PlaywrightAssertions.assertThat(upscale.locator(".reply-actions button"))
 				.hasText(new String[] { "Vary (Strong)", "Vary (Subtle)" });
-			page.screenshot(new Page.ScreenshotOptions().setPath(Path.of("target/screenshots/chat-imagine.png"))
-				.setFullPage(true));
+			screenshotFullPage(page, "chat-imagine.png");
 		}
 	}
 

@@ -1,8 +1,5 @@
 package io.switchboard.channel.web;
 
-import java.io.IOException;
-import java.nio.file.Files;
-
 import com.microsoft.playwright.BrowserContext;
 import com.microsoft.playwright.Locator;
 import com.microsoft.playwright.Page;
@@ -14,17 +11,19 @@ import io.switchboard.conversation.FactSuggestion;
 import io.switchboard.conversation.PlatformUserId;
 import io.switchboard.conversation.UserId;
 import io.switchboard.fakes.FakeOpenAi;
-import io.switchboard.testsupport.Browser;
 import io.switchboard.testsupport.IntegrationTest;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.boot.test.web.server.LocalServerPort;
 import org.springframework.test.context.DynamicPropertyRegistry;
 import org.springframework.test.context.DynamicPropertySource;
 
+import static io.switchboard.channel.web.BrowserRig.ready;
+import static io.switchboard.channel.web.BrowserRig.screenshot;
+import static io.switchboard.channel.web.BrowserRig.send;
+import static io.switchboard.channel.web.BrowserRig.signInAsAda;
 import static org.assertj.core.api.Assertions.assertThat;
 
 /**
@@ -38,7 +37,8 @@ class FactProposalsBrowserTest {
 
 	static final FakeOpenAi openai = FakeOpenAi.start("sk-test-key");
 
-	static Browser browser;
+	@RegisterExtension
+	static final BrowserRig rig = new BrowserRig(openai);
 
 	@LocalServerPort
 	int port;
@@ -48,29 +48,11 @@ class FactProposalsBrowserTest {
 
 	@DynamicPropertySource
 	static void settings(DynamicPropertyRegistry registry) {
-		registry.add("switchboard.llm.providers.fake-openai.type", () -> "openai");
-		registry.add("switchboard.llm.providers.fake-openai.base-url", () -> openai.baseUrl().toString());
-		registry.add("switchboard.llm.providers.fake-openai.api-key", openai::apiKey);
-		registry.add("switchboard.llm.models.gpt-test.provider", () -> "fake-openai");
-		registry.add("switchboard.llm.models.gpt-test.upstream-model", () -> "gpt-4o-mini");
+		BrowserRig.fakeModel(registry, openai);
 		registry.add("switchboard.llm.models.gpt-test.context-budget", () -> "1500");
 		registry.add("switchboard.llm.default-model", () -> "gpt-test");
 		registry.add("switchboard.memory.suggest", () -> "true");
 		registry.add("switchboard.assistant.compaction.summary-max-tokens", () -> "100");
-	}
-
-	@BeforeAll
-	static void launch() throws IOException {
-		browser = Browser.launch();
-		Files.createDirectories(WebAppBrowserTest.SHOTS);
-	}
-
-	@AfterAll
-	static void shutDown() {
-		if (browser != null) {
-			browser.close();
-		}
-		openai.close();
 	}
 
 	static final LocatorAssertions.ContainsTextOptions SLOW = new LocatorAssertions.ContainsTextOptions()
@@ -84,14 +66,14 @@ class FactProposalsBrowserTest {
 				: "Echo: " + question);
 		String filler = " The migration plan covers the rollout, the risks we listed and the review next Monday."
 			.repeat(18);
-		try (BrowserContext context = browser.newContext(port, 1280, 900, false)) {
-			Page page = WebAppBrowserTest.signIn(context);
+		try (BrowserContext context = rig.desktop(port)) {
+			Page page = signInAsAda(context);
 			Locator proposals = page.locator(".message.notice", new Page.LocatorOptions().setHasText("Remember this"));
 			for (int n = 1; n <= 10 && openai.requests()
 				.stream()
 				.noneMatch(request -> request.bodyText().contains("Summary so far:")); n++) {
-				WebAppBrowserTest.ready(page);
-				WebAppBrowserTest.send(page, "Turn " + n + filler);
+				ready(page);
+				send(page, "Turn " + n + filler);
 				PlaywrightAssertions.assertThat(page.locator(".message.assistant").last())
 					.containsText("Echo: Turn " + n + " ", SLOW);
 			}
@@ -105,11 +87,10 @@ class FactProposalsBrowserTest {
 			PlaywrightAssertions.assertThat(proposals.last()).containsText("I live in Lyon");
 			PlaywrightAssertions.assertThat(proposals.last().getByRole(AriaRole.BUTTON)).hasCount(2);
 			page.locator("#messages").evaluate("box => box.scrollTop = box.scrollHeight");
-			page.screenshot(new Page.ScreenshotOptions()
-				.setPath(WebAppBrowserTest.SHOTS.resolve("webapp-fact-proposals-after-reload.png")));
+			screenshot(page, "webapp-fact-proposals-after-reload.png");
 
 			// confirmed on the page: remembered, and gone after the next reload
-			WebAppBrowserTest.ready(page);
+			ready(page);
 			proposals.first()
 				.getByRole(AriaRole.BUTTON, new Locator.GetByRoleOptions().setName("Remember").setExact(true))
 				.click();
@@ -127,11 +108,10 @@ class FactProposalsBrowserTest {
 			FactSuggestion lyon = conversations.factSuggestions(me).getFirst();
 			assertThat(conversations.declineSuggestion(me, lyon.code())).isTrue();
 			page.reload();
-			WebAppBrowserTest.ready(page);
+			ready(page);
 			PlaywrightAssertions.assertThat(proposals).hasCount(0);
 			assertThat(conversations.facts(me)).hasSize(1);
-			page.screenshot(new Page.ScreenshotOptions()
-				.setPath(WebAppBrowserTest.SHOTS.resolve("webapp-fact-proposals-answered.png")));
+			screenshot(page, "webapp-fact-proposals-answered.png");
 		}
 	}
 

@@ -1,26 +1,23 @@
 package io.switchboard.channel.web;
 
-import java.io.IOException;
-import java.io.InputStream;
-import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
-import java.util.List;
-
 import com.microsoft.playwright.BrowserContext;
 import com.microsoft.playwright.Locator;
 import com.microsoft.playwright.Page;
 import com.microsoft.playwright.assertions.PlaywrightAssertions;
 import io.switchboard.fakes.FakeOpenAi;
-import io.switchboard.testsupport.Browser;
 import io.switchboard.testsupport.IntegrationTest;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 import org.springframework.boot.test.web.server.LocalServerPort;
 import org.springframework.test.context.DynamicPropertyRegistry;
 import org.springframework.test.context.DynamicPropertySource;
 
+import static io.switchboard.channel.web.BrowserRig.ready;
+import static io.switchboard.channel.web.BrowserRig.screenshot;
+import static io.switchboard.channel.web.BrowserRig.send;
+import static io.switchboard.channel.web.BrowserRig.seriousAccessibilityViolations;
+import static io.switchboard.channel.web.BrowserRig.signInAsAda;
 import static org.assertj.core.api.Assertions.assertThat;
 
 /**
@@ -34,18 +31,15 @@ class ToolsBrowserTest {
 
 	static final FakeOpenAi openai = FakeOpenAi.start("sk-test-key");
 
-	static Browser browser;
+	@RegisterExtension
+	static final BrowserRig rig = new BrowserRig(openai);
 
 	@LocalServerPort
 	int port;
 
 	@DynamicPropertySource
 	static void settings(DynamicPropertyRegistry registry) {
-		registry.add("switchboard.llm.providers.fake-openai.type", () -> "openai");
-		registry.add("switchboard.llm.providers.fake-openai.base-url", () -> openai.baseUrl().toString());
-		registry.add("switchboard.llm.providers.fake-openai.api-key", openai::apiKey);
-		registry.add("switchboard.llm.models.gpt-test.provider", () -> "fake-openai");
-		registry.add("switchboard.llm.models.gpt-test.upstream-model", () -> "gpt-4o-mini");
+		BrowserRig.fakeModel(registry, openai);
 		registry.add("switchboard.llm.default-model", () -> "gpt-test");
 		// never connected here: listing and choosing servers needs no connection
 		registry.add("switchboard.tools.mcp.notes.url", () -> "http://127.0.0.1:9/mcp");
@@ -55,26 +49,12 @@ class ToolsBrowserTest {
 		registry.add("switchboard.tools.confirm", () -> "current_time");
 	}
 
-	@BeforeAll
-	static void launch() throws IOException {
-		browser = Browser.launch();
-		Files.createDirectories(WebAppBrowserTest.SHOTS);
-	}
-
-	@AfterAll
-	static void shutDown() {
-		if (browser != null) {
-			browser.close();
-		}
-		openai.close();
-	}
-
 	@Test
-	void theSettingsPanelTurnsASessionsToolServersOnAndOff() throws IOException {
-		try (BrowserContext context = browser.newContext(port, 1280, 900, false)) {
-			Page page = WebAppBrowserTest.signIn(context);
-			WebAppBrowserTest.ready(page);
-			WebAppBrowserTest.send(page, "hello");
+	void theSettingsPanelTurnsASessionsToolServersOnAndOff() {
+		try (BrowserContext context = rig.desktop(port)) {
+			Page page = signInAsAda(context);
+			ready(page);
+			send(page, "hello");
 			PlaywrightAssertions.assertThat(page.locator(".message.assistant").last())
 				.containsText("Echo", new com.microsoft.playwright.assertions.LocatorAssertions.ContainsTextOptions()
 					.setTimeout(20_000));
@@ -93,8 +73,9 @@ class ToolsBrowserTest {
 			// the panel stays open after the choice, showing it
 			PlaywrightAssertions.assertThat(notes.locator(".state")).hasText("on");
 			PlaywrightAssertions.assertThat(notes.locator("button")).hasText("Turn off");
-			page.screenshot(new Page.ScreenshotOptions().setPath(WebAppBrowserTest.SHOTS.resolve("webapp-tools.png")));
-			assertThat(axeViolations(page)).as("serious or critical accessibility violations").isEmpty();
+			screenshot(page, "webapp-tools.png");
+			assertThat(seriousAccessibilityViolations(page)).as("serious or critical accessibility violations")
+				.isEmpty();
 
 			// a forged choice (a server that does not exist) is refused and changes
 			// nothing
@@ -109,20 +90,20 @@ class ToolsBrowserTest {
 			PlaywrightAssertions.assertThat(notes.locator(".state")).hasText("off");
 
 			// the same choice as the command sees it
-			WebAppBrowserTest.ready(page);
-			WebAppBrowserTest.send(page, "/session tools");
+			ready(page);
+			send(page, "/session tools");
 			PlaywrightAssertions.assertThat(page.locator(".message.notice").last()).containsText("notes off");
 		}
 	}
 
 	@Test
 	void aToolThatAsksFirstIsAnsweredWithTheNoticesButtons() {
-		try (BrowserContext context = browser.newContext(port, 1280, 900, false)) {
-			Page page = WebAppBrowserTest.signIn(context);
-			WebAppBrowserTest.ready(page);
+		try (BrowserContext context = rig.desktop(port)) {
+			Page page = signInAsAda(context);
+			ready(page);
 			openai.callToolNext("current_time", "{\"time_zone\":\"Europe/Berlin\"}").reply("It is teatime in Berlin.");
 
-			WebAppBrowserTest.send(page, "What time is it in Berlin?");
+			send(page, "What time is it in Berlin?");
 
 			Locator question = page.locator(".message.notice").last();
 			PlaywrightAssertions.assertThat(question)
@@ -131,8 +112,7 @@ class ToolsBrowserTest {
 							.setTimeout(20_000));
 			PlaywrightAssertions.assertThat(page.locator(".message.assistant").last())
 				.containsText("Waiting for your yes");
-			page.screenshot(
-					new Page.ScreenshotOptions().setPath(WebAppBrowserTest.SHOTS.resolve("webapp-tool-question.png")));
+			screenshot(page, "webapp-tool-question.png");
 			question
 				.getByRole(com.microsoft.playwright.options.AriaRole.BUTTON,
 						new Locator.GetByRoleOptions().setName("Run it").setExact(true))
@@ -147,23 +127,6 @@ class ToolsBrowserTest {
 			assertThat(openai.toolResults(openai.requests().getLast().json())).singleElement()
 				.satisfies(result -> assertThat(result.text()).contains("Europe/Berlin"));
 		}
-	}
-
-	private List<String> axeViolations(Page page) throws IOException {
-		String axe;
-		try (InputStream in = getClass().getResourceAsStream("/META-INF/resources/webjars/axe-core/4.6.3/axe.min.js")) {
-			assertThat(in).as("axe-core from its WebJar").isNotNull();
-			axe = new String(in.readAllBytes(), StandardCharsets.UTF_8);
-		}
-		page.addScriptTag(new Page.AddScriptTagOptions().setContent(axe));
-		Object result = page.evaluate(
-				"""
-						async () => {
-						  const r = await axe.run(document, { resultTypes: ['violations'] });
-						  return r.violations.filter(v => v.impact === 'serious' || v.impact === 'critical')
-						    .map(v => v.id + ': ' + v.help + ' at ' + v.nodes.slice(0, 3).map(n => n.target.join(' ')).join(', '));
-						}""");
-		return ((List<?>) result).stream().map(String::valueOf).toList();
 	}
 
 }

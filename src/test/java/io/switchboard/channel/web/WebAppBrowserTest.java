@@ -1,10 +1,6 @@
 package io.switchboard.channel.web;
 
-import java.io.IOException;
-import java.io.InputStream;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
-import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -19,19 +15,22 @@ import com.microsoft.playwright.Page;
 import com.microsoft.playwright.assertions.LocatorAssertions;
 import com.microsoft.playwright.assertions.PlaywrightAssertions;
 import io.switchboard.fakes.FakeOpenAi;
-import io.switchboard.testsupport.Browser;
 import io.switchboard.testsupport.IntegrationTest;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.MethodOrderer;
 import org.junit.jupiter.api.Order;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestMethodOrder;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 import org.springframework.boot.test.web.server.LocalServerPort;
 import org.springframework.test.context.DynamicPropertyRegistry;
 import org.springframework.test.context.DynamicPropertySource;
 
+import static io.switchboard.channel.web.BrowserRig.ready;
+import static io.switchboard.channel.web.BrowserRig.screenshot;
+import static io.switchboard.channel.web.BrowserRig.send;
+import static io.switchboard.channel.web.BrowserRig.seriousAccessibilityViolations;
+import static io.switchboard.channel.web.BrowserRig.signInAsAda;
 import static org.assertj.core.api.Assertions.assertThat;
 
 /**
@@ -48,11 +47,8 @@ class WebAppBrowserTest {
 
 	static final FakeOpenAi openai = FakeOpenAi.start("sk-test-key");
 
-	static final Path SHOTS = Path.of("target/screenshots");
-
-	static final String PASSWORD = "analytical-engine";
-
-	static Browser browser;
+	@RegisterExtension
+	static final BrowserRig rig = new BrowserRig(openai);
 
 	static long sessionId;
 
@@ -60,58 +56,11 @@ class WebAppBrowserTest {
 	int port;
 
 	@DynamicPropertySource
-	static void fakeOpenAi(DynamicPropertyRegistry registry) {
-		registry.add("switchboard.llm.providers.fake-openai.type", () -> "openai");
-		registry.add("switchboard.llm.providers.fake-openai.base-url", () -> openai.baseUrl().toString());
-		registry.add("switchboard.llm.providers.fake-openai.api-key", openai::apiKey);
-		registry.add("switchboard.llm.models.gpt-test.provider", () -> "fake-openai");
-		registry.add("switchboard.llm.models.gpt-test.upstream-model", () -> "gpt-4o-mini");
+	static void settings(DynamicPropertyRegistry registry) {
+		BrowserRig.fakeModel(registry, openai);
 		registry.add("switchboard.llm.models.gpt-test.context-window", () -> "32000");
 		registry.add("switchboard.image.demo.duration", () -> "300ms");
 		registry.add("switchboard.assistant.max-message-chars", () -> "2000");
-	}
-
-	@BeforeAll
-	static void launch() throws IOException {
-		browser = Browser.launch();
-		Files.createDirectories(SHOTS);
-	}
-
-	@AfterAll
-	static void shutDown() {
-		if (browser != null) {
-			browser.close();
-		}
-		openai.close();
-	}
-
-	/** Signs in as the admin (made on the first visit). */
-	static Page signIn(BrowserContext context) {
-		Page page = context.newPage();
-		page.navigate("/");
-		if (page.url().endsWith("/setup")) {
-			page.fill("input[name=username]", "ada");
-			page.fill("input[name=displayName]", "Ada Lovelace");
-			page.fill("input[name=password]", PASSWORD);
-			page.fill("input[name=passwordAgain]", PASSWORD);
-			page.click("button[type=submit]");
-		}
-		else if (page.url().contains("/login")) {
-			page.fill("input[name=username]", "ada");
-			page.fill("input[name=password]", PASSWORD);
-			page.click("button[type=submit]");
-		}
-		PlaywrightAssertions.assertThat(page.locator("#site-nav")).hasCount(1);
-		return page;
-	}
-
-	static void ready(Page page) {
-		PlaywrightAssertions.assertThat(page.locator("#composer")).hasAttribute("data-ready", "true");
-	}
-
-	static void send(Page page, String text) {
-		page.fill("#message-input", text);
-		page.keyboard().press("Enter");
 	}
 
 	static final LocatorAssertions.IsVisibleOptions SLOW = new LocatorAssertions.IsVisibleOptions().setTimeout(20_000);
@@ -119,8 +68,8 @@ class WebAppBrowserTest {
 	@Test
 	@Order(1)
 	void theWholeConversationComesBackAfterAReload() {
-		try (BrowserContext context = browser.newContext(port, 1280, 900, false)) {
-			Page page = signIn(context);
+		try (BrowserContext context = rig.desktop(port)) {
+			Page page = signInAsAda(context);
 			ready(page);
 			openai.replyInPieces("Here is one:\n\n```java\n", "int cups = 2; // tea\n", "```\n");
 			send(page, "Show me a Java line about tea");
@@ -189,15 +138,15 @@ class WebAppBrowserTest {
 			PlaywrightAssertions.assertThat(page.locator("#nav-search")).isInViewport();
 			PlaywrightAssertions.assertThat(page.locator(".message.notice .image-job").last().locator("img"))
 				.isInViewport();
-			page.screenshot(new Page.ScreenshotOptions().setPath(SHOTS.resolve("webapp-chat.png")));
+			screenshot(page, "webapp-chat.png");
 		}
 	}
 
 	@Test
 	@Order(2)
 	void aLongOrRefusedMessageKeepsItsTextAndLimitsAreNamed() {
-		try (BrowserContext context = browser.newContext(port, 1280, 900, false)) {
-			Page page = signIn(context);
+		try (BrowserContext context = rig.desktop(port)) {
+			Page page = signInAsAda(context);
 			page.navigate("/sessions/" + sessionId);
 			ready(page);
 			String longText = "x".repeat(2100);
@@ -236,8 +185,8 @@ class WebAppBrowserTest {
 	@Test
 	@Order(3)
 	void searchFindsEarlierQuestionsHighlightedAndLeadsIntoTheSession() throws Exception {
-		try (BrowserContext context = browser.newContext(port, 1280, 900, false)) {
-			Page page = signIn(context);
+		try (BrowserContext context = rig.desktop(port)) {
+			Page page = signInAsAda(context);
 			page.fill("#sidebar-q", "java tea");
 			page.press("#sidebar-q", "Enter");
 			PlaywrightAssertions.assertThat(page).hasURL(Pattern.compile(".*/search\\?q=java\\+tea"));
@@ -246,7 +195,7 @@ class WebAppBrowserTest {
 			PlaywrightAssertions.assertThat(hits.first().locator("mark").first()).isVisible();
 			assertThat(hits.first().locator("mark").allTextContents()).contains("Java", "tea");
 			PlaywrightAssertions.assertThat(hits.first().locator(".tag.platform")).hasText("web");
-			page.screenshot(new Page.ScreenshotOptions().setPath(SHOTS.resolve("webapp-search.png")));
+			screenshot(page, "webapp-search.png");
 			hits.first().locator(".hit-link").click();
 			PlaywrightAssertions.assertThat(page)
 				.hasURL(Pattern.compile(".*/sessions/" + sessionId + "\\?at=\\d+#m\\d+"));
@@ -282,7 +231,7 @@ class WebAppBrowserTest {
 			Locator links = page.locator(".message.notice").last().locator("a");
 			PlaywrightAssertions.assertThat(links).hasCount(4);
 			String link = links.first().getAttribute("href");
-			try (BrowserContext stranger = browser.newContext(port, 800, 600, false)) {
+			try (BrowserContext stranger = rig.browser().newContext(port, 800, 600, false)) {
 				APIResponse signed = stranger.request().get(link.replaceFirst("^https?://[^/]+", ""));
 				assertThat(signed.status()).isEqualTo(200);
 				assertThat(signed.text()).contains("Show me a Java line about tea");
@@ -304,13 +253,13 @@ class WebAppBrowserTest {
 	@Test
 	@Order(4)
 	void everyPageFitsAPhoneWithItsMenuAndSessionList() {
-		try (BrowserContext context = browser.newContext(port, 390, 844, false)) {
-			Page page = signIn(context);
+		try (BrowserContext context = rig.browser().newContext(port, 390, 844, false)) {
+			Page page = signInAsAda(context);
 			for (String path : PAGES) {
 				page.navigate(path);
 				page.waitForLoadState();
 				assertFits(page, path);
-				page.screenshot(new Page.ScreenshotOptions().setPath(SHOTS.resolve("phone" + name(path) + ".png")));
+				screenshot(page, "phone" + name(path) + ".png");
 			}
 			page.navigate("/sessions/" + sessionId);
 			ready(page);
@@ -318,18 +267,18 @@ class WebAppBrowserTest {
 			PlaywrightAssertions.assertThat(page.locator("#send")).isInViewport();
 			PlaywrightAssertions.assertThat(page.locator("#site-nav")).isHidden();
 			PlaywrightAssertions.assertThat(page.locator("#sidebar")).not().isInViewport();
-			page.screenshot(new Page.ScreenshotOptions().setPath(SHOTS.resolve("phone-chat.png")));
+			screenshot(page, "phone-chat.png");
 			page.click("#menu-toggle");
 			PlaywrightAssertions.assertThat(page.locator("#sign-out")).isInViewport();
 			PlaywrightAssertions.assertThat(page.locator("#site-nav a", new Page.LocatorOptions().setHasText("Usage")))
 				.isInViewport();
-			page.screenshot(new Page.ScreenshotOptions().setPath(SHOTS.resolve("phone-menu.png")));
+			screenshot(page, "phone-menu.png");
 			page.click("#menu-toggle");
 			page.click("#sessions-toggle");
 			PlaywrightAssertions.assertThat(page.locator("#sidebar .sessions li.current")).isInViewport();
 			assertFits(page, "chat with the session list");
 			page.waitForTimeout(400); // the list slides in
-			page.screenshot(new Page.ScreenshotOptions().setPath(SHOTS.resolve("phone-sessions.png")));
+			screenshot(page, "phone-sessions.png");
 		}
 	}
 
@@ -348,12 +297,12 @@ class WebAppBrowserTest {
 	@Test
 	@Order(5)
 	void darkModeFollowsTheSystemAndTheToggle() {
-		try (BrowserContext context = browser.newContext(port, 1280, 900, true)) {
-			Page page = signIn(context);
+		try (BrowserContext context = rig.browser().newContext(port, 1280, 900, true)) {
+			Page page = signInAsAda(context);
 			page.navigate("/sessions/" + sessionId);
 			ready(page);
 			assertThat(brightness(page)).as("dark by the system's choice").isLessThan(60);
-			page.screenshot(new Page.ScreenshotOptions().setPath(SHOTS.resolve("webapp-dark.png")));
+			screenshot(page, "webapp-dark.png");
 			page.click("#theme-toggle");
 			assertThat(brightness(page)).as("light by the toggle").isGreaterThan(200);
 			page.reload();
@@ -373,44 +322,28 @@ class WebAppBrowserTest {
 
 	@Test
 	@Order(6)
-	void noPageHasSeriousOrCriticalAccessibilityViolations() throws IOException {
-		String axe;
-		try (InputStream in = getClass().getResourceAsStream("/META-INF/resources/webjars/axe-core/4.6.3/axe.min.js")) {
-			assertThat(in).as("axe-core from its WebJar").isNotNull();
-			axe = new String(in.readAllBytes(), StandardCharsets.UTF_8);
-		}
+	void noPageHasSeriousOrCriticalAccessibilityViolations() {
 		List<String> found = new ArrayList<>();
 		for (boolean dark : new boolean[] { false, true }) {
 			for (int[] size : new int[][] { { 1280, 900 }, { 390, 844 } }) {
-				try (BrowserContext context = browser.newContext(port, size[0], size[1], dark)) {
-					Page page = signIn(context);
+				try (BrowserContext context = rig.browser().newContext(port, size[0], size[1], dark)) {
+					Page page = signInAsAda(context);
 					List<String> paths = new ArrayList<>(PAGES);
 					paths.add("/sessions/" + sessionId);
 					for (String path : paths) {
 						page.navigate(path);
 						page.waitForLoadState();
-						page.addScriptTag(new Page.AddScriptTagOptions().setContent(axe));
-						Object result = page.evaluate("""
-								async () => {
-								  const r = await axe.run(document, { resultTypes: ['violations'] });
-								  return r.violations.filter(v => v.impact === 'serious' || v.impact === 'critical')
-								    .map(v => v.id + ' (' + v.impact + '): ' + v.help + ' at '
-								      + v.nodes.slice(0, 3).map(n => n.target.join(' ')).join(', '));
-								}""");
-						for (Object violation : (List<?>) result) {
+						for (String violation : seriousAccessibilityViolations(page)) {
 							found.add((dark ? "dark " : "light ") + size[0] + "px " + path + ": " + violation);
 						}
 					}
 				}
 			}
 		}
-		try (BrowserContext context = browser.newContext(port, 390, 844, false)) {
+		try (BrowserContext context = rig.browser().newContext(port, 390, 844, false)) {
 			Page page = context.newPage();
 			page.navigate("/login");
-			page.addScriptTag(new Page.AddScriptTagOptions().setContent(axe));
-			Object result = page.evaluate(
-					"async () => (await axe.run()).violations.filter(v => v.impact === 'serious' || v.impact === 'critical').map(v => v.id)");
-			((List<?>) result).forEach(violation -> found.add("/login: " + violation));
+			seriousAccessibilityViolations(page).forEach(violation -> found.add("/login: " + violation));
 		}
 		assertThat(found).as("serious or critical accessibility violations").isEmpty();
 	}

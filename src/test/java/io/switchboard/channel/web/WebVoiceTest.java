@@ -1,9 +1,7 @@
 package io.switchboard.channel.web;
 
 import java.io.IOException;
-import java.io.InputStream;
 import java.net.http.HttpResponse;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.LocalDate;
@@ -25,14 +23,12 @@ import io.switchboard.fakes.FakeSpeech;
 import io.switchboard.fakes.FakeTranscriptions;
 import io.switchboard.fakes.Sounds;
 import io.switchboard.storage.Images;
-import io.switchboard.testsupport.Browser;
 import io.switchboard.testsupport.IntegrationTest;
 import io.switchboard.testsupport.WebSession;
 import io.switchboard.usage.UsageLedger;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
 
 import org.springframework.beans.factory.annotation.Autowired;
@@ -41,6 +37,10 @@ import org.springframework.jdbc.core.simple.JdbcClient;
 import org.springframework.test.context.DynamicPropertyRegistry;
 import org.springframework.test.context.DynamicPropertySource;
 
+import static io.switchboard.channel.web.BrowserRig.ready;
+import static io.switchboard.channel.web.BrowserRig.screenshotFullPage;
+import static io.switchboard.channel.web.BrowserRig.seriousAccessibilityViolations;
+import static io.switchboard.channel.web.BrowserRig.signIn;
 import static org.assertj.core.api.Assertions.assertThat;
 
 /**
@@ -62,19 +62,16 @@ class WebVoiceTest {
 	@TempDir
 	static Path temp;
 
-	static Browser browser;
+	@RegisterExtension
+	static final BrowserRig rig = new BrowserRig(openai, whisper, tts);
 
 	@DynamicPropertySource
 	static void fakes(DynamicPropertyRegistry registry) {
-		registry.add("switchboard.llm.providers.fake-openai.type", () -> "openai");
-		registry.add("switchboard.llm.providers.fake-openai.base-url", () -> openai.baseUrl().toString());
-		registry.add("switchboard.llm.providers.fake-openai.api-key", openai::apiKey);
+		BrowserRig.fakeModel(registry, openai);
 		registry.add("switchboard.llm.providers.whisper.type", () -> "openai");
 		registry.add("switchboard.llm.providers.whisper.base-url", () -> whisper.baseUrl().toString());
 		registry.add("switchboard.llm.providers.whisper.api-key", () -> "sk-web-voice");
 		registry.add("switchboard.llm.default-model", () -> "gpt-test");
-		registry.add("switchboard.llm.models.gpt-test.provider", () -> "fake-openai");
-		registry.add("switchboard.llm.models.gpt-test.upstream-model", () -> "gpt-4o-mini");
 		registry.add("switchboard.voice.provider", () -> "whisper");
 		// small limits, so that a generated WAV can cross each one alone (8 kHz 16-bit
 		// mono is 16 KB a second)
@@ -86,16 +83,6 @@ class WebVoiceTest {
 		registry.add("switchboard.voice.speech.provider", () -> "tts");
 		registry.add("switchboard.voice.speech.max-characters", () -> "100");
 		registry.add("switchboard.voice.speech.price-per-million-characters", () -> "15");
-	}
-
-	@AfterAll
-	static void stop() {
-		if (browser != null) {
-			browser.close();
-		}
-		openai.close();
-		whisper.close();
-		tts.close();
 	}
 
 	@LocalServerPort
@@ -212,16 +199,12 @@ class WebVoiceTest {
 		// Chromium's fake microphone plays this file in a loop
 		Path spoken = temp.resolve("spoken.wav");
 		Files.write(spoken, Sounds.sineWav(2, 440));
-		browser(spoken);
+		microphonePlaying(spoken);
 		member("speaker");
-		try (BrowserContext context = browser.newContext(port, 1280, 900, false)) {
+		try (BrowserContext context = rig.desktop(port)) {
 			context.grantPermissions(List.of("microphone"));
-			Page page = context.newPage();
-			page.navigate("/login");
-			page.fill("input[name=username]", "speaker");
-			page.fill("input[name=password]", "password-speaker");
-			page.click("button[type=submit]");
-			PlaywrightAssertions.assertThat(page.locator("#composer")).hasAttribute("data-ready", "true");
+			Page page = signIn(context, "speaker", "password-speaker");
+			ready(page);
 			PlaywrightAssertions.assertThat(page.locator("#record")).isVisible();
 
 			// record a moment, then stop: it is sent, heard and answered
@@ -244,8 +227,7 @@ class WebVoiceTest {
 				.param("Tell me about tea.")
 				.query(String.class)
 				.list()).containsExactly("audio/webm");
-			page.screenshot(new Page.ScreenshotOptions().setPath(Path.of("target/screenshots/voice-recorded.png"))
-				.setFullPage(true));
+			screenshotFullPage(page, "voice-recorded.png");
 
 			// an audio file chosen from the disk is sent at once
 			whisper.hears("And coffee?");
@@ -260,24 +242,15 @@ class WebVoiceTest {
 			page.setInputFiles("#audio-input", new FilePayload("song.mp3", "audio/mpeg", Images.png(8, 8)));
 			PlaywrightAssertions.assertThat(page.locator(".message.error").last())
 				.containsText("That is not audio I can listen to");
-			page.screenshot(new Page.ScreenshotOptions().setPath(Path.of("target/screenshots/voice-upload.png"))
-				.setFullPage(true));
+			screenshotFullPage(page, "voice-upload.png");
 
 			// after a reload the conversation holds the words as asked
 			page.reload();
 			PlaywrightAssertions.assertThat(page.locator(".message.user")).hasCount(2);
 			PlaywrightAssertions.assertThat(page.locator(".message.user").first()).hasText("Tell me about tea.");
 
-			String axe;
-			try (InputStream in = getClass()
-				.getResourceAsStream("/META-INF/resources/webjars/axe-core/4.6.3/axe.min.js")) {
-				axe = new String(in.readAllBytes(), StandardCharsets.UTF_8);
-			}
-			page.addScriptTag(new Page.AddScriptTagOptions().setContent(axe));
-			Object violations = page.evaluate(
-					"async () => (await axe.run()).violations.filter(v => v.impact === 'serious' || v.impact === 'critical')"
-							+ ".map(v => v.id + ': ' + v.nodes.slice(0, 3).map(n => n.target.join(' ')).join(', '))");
-			assertThat((List<?>) violations).as("serious or critical accessibility violations").isEmpty();
+			assertThat(seriousAccessibilityViolations(page)).as("serious or critical accessibility violations")
+				.isEmpty();
 		}
 	}
 
@@ -342,7 +315,7 @@ class WebVoiceTest {
 	void aReloadAndEveryPageOfHistoryShowAPlayerUnderEachSpokenAnswer() throws IOException {
 		Path spoken = temp.resolve("spoken.wav");
 		Files.write(spoken, Sounds.sineWav(2, 440));
-		browser(spoken);
+		microphonePlaying(spoken);
 		WebSession http = member("rewinder");
 		http.postMultipart("/chat/messages", Map.of("text", "/user voice on"), null, null, null);
 		String answer = "Kites fly on the wind. " + "A long line lets them climb higher and higher. ".repeat(2)
@@ -362,14 +335,10 @@ class WebVoiceTest {
 			.postMultipart("/chat/messages", Map.of("text", "And balloons?", "sessionId", sessionId), null, null, null)
 			.body()).contains("event:done").doesNotContain("/voice/speech/");
 
-		try (BrowserContext context = browser.newContext(port, 1280, 900, false)) {
-			Page page = context.newPage();
-			page.navigate("/login");
-			page.fill("input[name=username]", "rewinder");
-			page.fill("input[name=password]", "password-rewinder");
-			page.click("button[type=submit]");
+		try (BrowserContext context = rig.desktop(port)) {
+			Page page = signIn(context, "rewinder", "password-rewinder");
 			page.navigate("/sessions/" + sessionId);
-			PlaywrightAssertions.assertThat(page.locator("#composer")).hasAttribute("data-ready", "true");
+			ready(page);
 
 			// the page as loaded: the spoken answer has its players, the other none
 			Locator spokenAnswer = page.locator(".message.assistant").first();
@@ -386,8 +355,7 @@ class WebVoiceTest {
 			List<String> inputs = tts.spoken().stream().map(asked -> asked.path("input").asText()).toList();
 			assertThat(fetched).isEqualTo(
 					inputs.stream().map(input -> "200 audio/mpeg " + FakeSpeech.audioFor(input).length).toList());
-			page.screenshot(new Page.ScreenshotOptions().setPath(Path.of("target/screenshots/voice-reloaded.png"))
-				.setFullPage(true));
+			screenshotFullPage(page, "voice-reloaded.png");
 
 			// a page of history around the answer (a search hit's link) shows them too
 			String answerId = spokenAnswer.getAttribute("id").substring(1);
@@ -429,14 +397,13 @@ class WebVoiceTest {
 		return failed == null ? 0 : failed.count();
 	}
 
-	/** Chromium, its fake microphone playing a file in a loop; started once. */
-	private static void browser(Path spoken) {
-		synchronized (WebVoiceTest.class) {
-			if (browser == null) {
-				browser = Browser.launch(List.of("--use-fake-ui-for-media-stream", "--use-fake-device-for-media-stream",
-						"--use-file-for-fake-audio-capture=" + spoken));
-			}
-		}
+	/**
+	 * Chromium started with its fake microphone playing a file in a loop; a browser
+	 * started already keeps the file it was given (each test writes the same).
+	 */
+	private static void microphonePlaying(Path spoken) {
+		rig.browser(List.of("--use-fake-ui-for-media-stream", "--use-fake-device-for-media-stream",
+				"--use-file-for-fake-audio-capture=" + spoken));
 	}
 
 	private long clips() {
