@@ -38,16 +38,21 @@ import org.springframework.web.bind.annotation.ControllerAdvice;
 				pattern = { "io\\.switchboard\\.channel\\.(web|discord|slack)\\..*", "io\\.switchboard\\.api\\..*" }) })
 public class LambdaApplication {
 
+	/** See {@link #quietAdapterLog(LoggingSystem)}. */
+	@Bean
+	SmartInitializingSingleton quietAdapter(LoggingSystem logging) {
+		return () -> quietAdapterLog(logging);
+	}
+
 	/**
 	 * Spring Cloud Function's AWS adapter logs every event it receives at INFO: a LINE
-	 * body carries what people wrote, which must not end up in CloudWatch. (Set here, as
-	 * the adapter makes the application itself and a logging setting in a property source
-	 * of this class would come too late.)
+	 * body carries what people wrote, which must not end up in CloudWatch. (Set once the
+	 * application is made, by both functions' applications: the adapter makes the
+	 * application itself, and a logging setting in a property source of this class would
+	 * come too late.)
 	 */
-	@Bean
-	SmartInitializingSingleton quietAdapterLog(LoggingSystem logging) {
-		return () -> logging.setLogLevel("org.springframework.cloud.function.adapter.aws.AWSLambdaUtils",
-				LogLevel.WARN);
+	static void quietAdapterLog(LoggingSystem logging) {
+		logging.setLogLevel("org.springframework.cloud.function.adapter.aws.AWSLambdaUtils", LogLevel.WARN);
 	}
 
 }

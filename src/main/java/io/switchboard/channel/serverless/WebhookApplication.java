@@ -4,6 +4,7 @@ import java.time.Clock;
 
 import com.amazonaws.services.lambda.runtime.events.APIGatewayV2HTTPEvent;
 import com.amazonaws.services.lambda.runtime.events.APIGatewayV2HTTPResponse;
+import com.fasterxml.jackson.databind.ObjectMapper;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import io.switchboard.channel.ChannelProperties;
 import io.switchboard.channel.line.LineCalls;
@@ -13,6 +14,7 @@ import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
 import software.amazon.awssdk.services.sqs.SqsClient;
 
 import org.springframework.boot.context.properties.bind.Binder;
+import org.springframework.boot.logging.LoggingSystem;
 import org.springframework.cloud.function.context.FunctionRegistration;
 import org.springframework.cloud.function.context.catalog.FunctionTypeUtils;
 import org.springframework.context.ApplicationContextInitializer;
@@ -31,18 +33,14 @@ import org.springframework.core.env.Environment;
  */
 public final class WebhookApplication implements ApplicationContextInitializer<GenericApplicationContext> {
 
-	static {
-		// Spring Boot warms up bean validation, Jackson and the conversion service on a
-		// second thread while the application starts; the webhook uses none of them, and
-		// Lambda gives a 1 GB function about half a core, which that thread would share.
-		// Set here, as the class is loaded (it is the main class) before the application
-		// is made.
-		System.setProperty("spring.backgroundpreinitializer.ignore", "true");
-	}
-
 	@Override
 	public void initialize(GenericApplicationContext context) {
 		Environment environment = context.getEnvironment();
+		LambdaApplication.quietAdapterLog(LoggingSystem.get(context.getClassLoader()));
+		// the one Jackson mapper (plain: the events it reads need no modules); with it
+		// Spring Cloud Function's JSON support copies this one instead of making its own
+		// with the Joda and Java time modules
+		context.registerBean(ObjectMapper.class, () -> WebhookFunction.JSON);
 		context.registerBean("webhookDynamoDbClient", DynamoDbClient.class,
 				() -> DynamoTable.client(storage(environment).dynamodb()),
 				definition -> definition.setDestroyMethodName("close"));

@@ -152,6 +152,30 @@ class ServerlessFunctionsTest {
 		assertThat(rig.line.sentTo(user)).isEmpty();
 	}
 
+	/**
+	 * What people write never reaches the functions' logs (CloudWatch): not the adapter's
+	 * log of each event it receives, not the webhook's, not the worker's.
+	 */
+	@Test
+	@org.junit.jupiter.api.extension.ExtendWith(org.springframework.boot.test.system.OutputCaptureExtension.class)
+	void whatPeopleWriteIsNeverLogged(org.springframework.boot.test.system.CapturedOutput output) {
+		// a container of its own, as in AWS; here every application shares one logging
+		// system, set up once: the adapter's level as a fresh container has it first
+		org.springframework.boot.logging.LoggingSystem.get(getClass().getClassLoader())
+			.setLogLevel("org.springframework.cloud.function.adapter.aws.AWSLambdaUtils", null);
+		rig.startWebhook();
+		String user = user();
+		rig.model.reply("a private answer");
+		rig.post(FakeLine.body(rig.line.text(FakeLine.user(user), "my private question 4711")));
+		org.springframework.boot.logging.LoggingSystem.get(getClass().getClassLoader())
+			.setLogLevel("org.springframework.cloud.function.adapter.aws.AWSLambdaUtils", null);
+		rig.startWorker();
+		rig.pollOnce(LambdaRig.QUEUE);
+
+		assertThat(rig.line.sentTo(user)).hasSize(1);
+		assertThat(output.getAll()).doesNotContain("my private question 4711").doesNotContain("a private answer");
+	}
+
 	/** LINE's verification call (Verify in the console): signed, without events. */
 	@Test
 	void theVerificationCallIsAnswered200AndNothingQueued() {
