@@ -20,10 +20,12 @@ import org.springframework.core.env.Environment;
 
 /**
  * Reads a LINE webhook call before anything is stored: the signature over the bytes as
- * sent, the size, and every event checked to be one the SDK can read, so that a body is
- * taken in whole or not at all. The server's {@link LineWebhook} takes the events it
- * returns in at once; the serverless edition's webhook function keeps and queues them for
- * its worker, which needs nothing of this but the events.
+ * sent, the size, and the body's shape (JSON, an events array, each event with its type
+ * and {@code webhookEventId}). The server's {@link LineWebhook} then reads every event
+ * with the SDK ({@link SignedEvent#event()}) before it takes any in, so that a body is
+ * taken in whole or not at all; the serverless edition's webhook function keeps and
+ * queues the events as sent, and its worker reads them (so the webhook's start loads none
+ * of the SDK's event model).
  */
 public final class LineCalls {
 
@@ -32,8 +34,18 @@ public final class LineCalls {
 	/** LINE's name among the platforms (in keys, deliveries, identities). */
 	public static final String PLATFORM = "line";
 
-	/** The SDK's own mapper: it knows LINE's polymorphic events and messages. */
-	static final ObjectMapper JSON = ModelObjectMapper.createNewObjectMapper();
+	/** For the body's shape and the answers' messages: plain, quick to make. */
+	private static final ObjectMapper TREE = new ObjectMapper();
+
+	/**
+	 * The SDK's own mapper, which knows LINE's polymorphic events and messages; made when
+	 * first needed (a holder class), which the serverless webhook never does.
+	 */
+	private static final class Sdk {
+
+		static final ObjectMapper JSON = ModelObjectMapper.createNewObjectMapper();
+
+	}
 
 	private final byte[] secret;
 
@@ -87,9 +99,17 @@ public final class LineCalls {
 	 *
 	 * @param id its {@code webhookEventId}, LINE's key for it (also on a redelivery)
 	 * @param json the event as LINE sent it
-	 * @param event the event as the SDK reads it
 	 */
-	public record SignedEvent(String id, String json, Event event) {
+	public record SignedEvent(String id, String json) {
+
+		/**
+		 * The event as the SDK reads it.
+		 * @throws IllegalArgumentException when the SDK cannot read it (the message says
+		 * which event and why)
+		 */
+		public Event event() {
+			return LineCalls.event(id, json);
+		}
 
 	}
 
@@ -126,10 +146,11 @@ public final class LineCalls {
 	 */
 	public static Event event(String id, String json) {
 		try {
-			return JSON.readValue(json, Event.class);
+			return Sdk.JSON.readValue(json, Event.class);
 		}
 		catch (JsonProcessingException unreadable) {
-			throw new IllegalArgumentException("an unreadable LINE event " + id, unreadable);
+			throw new IllegalArgumentException("event " + id + " cannot be read: " + unreadable.getOriginalMessage(),
+					unreadable);
 		}
 	}
 
@@ -165,7 +186,7 @@ public final class LineCalls {
 	private static List<SignedEvent> events(byte[] body) {
 		JsonNode root;
 		try {
-			root = JSON.readTree(body);
+			root = TREE.readTree(body);
 		}
 		catch (IOException notJson) {
 			throw new Malformed("the body is not JSON");
@@ -182,18 +203,13 @@ public final class LineCalls {
 			if (id.isBlank() || id.length() > 100) {
 				throw new Malformed("an event has no webhookEventId");
 			}
-			try {
-				events.add(new SignedEvent(id, event.toString(), JSON.treeToValue(event, Event.class)));
-			}
-			catch (JsonProcessingException unreadable) {
-				throw new Malformed("event " + id + " cannot be read: " + unreadable.getOriginalMessage());
-			}
+			events.add(new SignedEvent(id, event.toString()));
 		}
 		return events;
 	}
 
 	static Refused refused(int status, String message) {
-		ObjectNode body = JSON.createObjectNode().put("message", message);
+		ObjectNode body = TREE.createObjectNode().put("message", message);
 		return new Refused(new LineWebhook.Answer(status, body.toString()));
 	}
 

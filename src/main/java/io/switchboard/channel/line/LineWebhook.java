@@ -1,5 +1,12 @@
 package io.switchboard.channel.line;
 
+import java.util.ArrayList;
+import java.util.List;
+
+import com.linecorp.bot.webhook.model.Event;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
 import org.springframework.stereotype.Component;
 
 /**
@@ -16,6 +23,8 @@ import org.springframework.stereotype.Component;
 @Component
 @ConditionalOnLineChannel
 public class LineWebhook {
+
+	private static final Logger log = LoggerFactory.getLogger(LineWebhook.class);
 
 	private final LineCalls calls;
 
@@ -51,8 +60,17 @@ public class LineWebhook {
 		return switch (calls.read(signature, body, from)) {
 			case LineCalls.Refused refused -> refused.answer();
 			case LineCalls.Signed signed -> {
-				for (LineCalls.SignedEvent event : signed.events()) {
-					events.take(event.id(), event.event());
+				// every event read first: a body is taken in whole or not at all
+				List<Event> read = new ArrayList<>();
+				try {
+					signed.events().forEach(event -> read.add(event.event()));
+				}
+				catch (IllegalArgumentException unreadable) {
+					log.warn("refused a signed LINE webhook body: {}", unreadable.getMessage());
+					yield LineCalls.refused(400, unreadable.getMessage()).answer();
+				}
+				for (int i = 0; i < read.size(); i++) {
+					events.take(signed.events().get(i).id(), read.get(i));
 				}
 				yield new Answer(200, "{}");
 			}

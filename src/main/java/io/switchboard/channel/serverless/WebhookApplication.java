@@ -4,7 +4,6 @@ import java.time.Clock;
 
 import com.amazonaws.services.lambda.runtime.events.APIGatewayV2HTTPEvent;
 import com.amazonaws.services.lambda.runtime.events.APIGatewayV2HTTPResponse;
-import com.fasterxml.jackson.databind.ObjectMapper;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import io.switchboard.channel.ChannelProperties;
 import io.switchboard.channel.line.LineCalls;
@@ -37,10 +36,6 @@ public final class WebhookApplication implements ApplicationContextInitializer<G
 	public void initialize(GenericApplicationContext context) {
 		Environment environment = context.getEnvironment();
 		LambdaApplication.quietAdapterLog(LoggingSystem.get(context.getClassLoader()));
-		// the one Jackson mapper (plain: the events it reads need no modules); with it
-		// Spring Cloud Function's JSON support copies this one instead of making its own
-		// with the Joda and Java time modules
-		context.registerBean(ObjectMapper.class, () -> WebhookFunction.JSON);
 		context.registerBean("webhookDynamoDbClient", DynamoDbClient.class,
 				() -> DynamoTable.client(storage(environment).dynamodb()),
 				definition -> definition.setDestroyMethodName("close"));

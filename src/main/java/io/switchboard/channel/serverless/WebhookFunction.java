@@ -37,8 +37,7 @@ final class WebhookFunction implements Function<APIGatewayV2HTTPEvent, APIGatewa
 
 	static final String NOT_QUEUED = "{\"message\":\"the event could not be kept and queued; deliver it again\"}";
 
-	/** Writes the queue's messages; also the application's one mapper. */
-	static final ObjectMapper JSON = new ObjectMapper();
+	private static final ObjectMapper JSON = new ObjectMapper();
 
 	private final LineCalls calls;
 

@@ -192,6 +192,35 @@ public final class LambdaBench {
 	}
 
 	/**
+	 * What {@code deploy/aws/template.yaml} gives a function's container: its memory and
+	 * its {@code JAVA_TOOL_OPTIONS} (its own, else the global one).
+	 */
+	private record Deployed(int memoryMb, String javaToolOptions) {
+
+		@SuppressWarnings("unchecked")
+		static Deployed of(String function) throws java.io.IOException {
+			Map<String, Object> template;
+			try (var in = Files.newInputStream(Path.of("deploy/aws/template.yaml"))) {
+				template = new org.yaml.snakeyaml.Yaml(new SamTemplateTest.SamConstructor()).load(in);
+			}
+			String name = function.equals("webhook") ? "WebhookFunction" : "WorkerFunction";
+			Map<String, Object> properties = (Map<String, Object>) ((Map<String, Object>) ((Map<String, Object>) template
+				.get("Resources")).get(name)).get("Properties");
+			Map<String, Object> globals = (Map<String, Object>) ((Map<String, Object>) template.get("Globals"))
+				.get("Function");
+			Map<String, Object> variables = new java.util.HashMap<>(
+					(Map<String, Object>) ((Map<String, Object>) globals.get("Environment")).get("Variables"));
+			Object own = properties.get("Environment");
+			if (own != null) {
+				variables.putAll((Map<String, Object>) ((Map<String, Object>) own).get("Variables"));
+			}
+			Object memory = properties.getOrDefault("MemorySize", globals.get("MemorySize"));
+			return new Deployed(((Number) memory).intValue(), (String) variables.get("JAVA_TOOL_OPTIONS"));
+		}
+
+	}
+
+	/**
 	 * Starts a function in a JVM of its own ({@link LambdaColdStart}) with its settings
 	 * and invokes it once with this event: the JVM and the classpath of this one, with
 	 * the deployment's {@code JAVA_TOOL_OPTIONS}.
@@ -205,7 +234,12 @@ public final class LambdaBench {
 			.info()
 			.command()
 			.orElse(Path.of(System.getProperty("java.home"), "bin", "java").toString()));
-		command.addAll(List.of("-XX:+TieredCompilation", "-XX:TieredStopAtLevel=1"));
+		// the container Lambda gives the function: its memory and one processor (at 1 GB
+		// a function gets about half a core); the JVM sizes its heap and picks its
+		// collector from them, as it does there
+		Deployed deployed = Deployed.of(function);
+		command.add("-XX:MaxRAM=" + deployed.memoryMb() + "m");
+		command.add("-XX:ActiveProcessorCount=1");
 		// to look into a cold start: e.g.
 		// COLD_JVM_OPTIONS='-Xlog:class+load:file=/tmp/classes-%p.log:uptime'
 		String more = System.getenv("COLD_JVM_OPTIONS");
@@ -219,6 +253,8 @@ public final class LambdaBench {
 			command.add("--prime");
 		}
 		ProcessBuilder builder = new ProcessBuilder(command).redirectError(ProcessBuilder.Redirect.INHERIT);
+		// the template's JVM options, read by the JVM from the environment as in Lambda
+		builder.environment().put("JAVA_TOOL_OPTIONS", deployed.javaToolOptions());
 		// Lambda hands a function its role's credentials in the environment
 		builder.environment().put("AWS_ACCESS_KEY_ID", System.getProperty("aws.accessKeyId"));
 		builder.environment().put("AWS_SECRET_ACCESS_KEY", System.getProperty("aws.secretAccessKey"));

@@ -115,6 +115,7 @@ final class LambdaRig implements AutoCloseable {
 	static Map<String, String> webhookSettings(String table, String sqsUri, String ssmUri) {
 		Map<String, String> settings = new LinkedHashMap<>();
 		settings.put("MAIN_CLASS", WebhookApplication.class.getName());
+		settings.put("spring.config.name", "webhook");
 		settings.put("spring.main.banner-mode", "off");
 		settings.putAll(table(table));
 		settings.put("switchboard.secrets.ssm-parameters", WEBHOOK_SECRETS);

@@ -63,8 +63,8 @@ class SamTemplateTest {
 
 	/** Read by the runtime, the adapter or Spring itself, not by a properties class. */
 	private static final Set<String> NOT_PROPERTIES = Set.of("MAIN_CLASS", "JAVA_TOOL_OPTIONS",
-			"SPRING_CLOUD_FUNCTION_DEFINITION", "SPRING_DATASOURCE_URL", "SWITCHBOARD_SECRETS_SSMPARAMETERS",
-			"SWITCHBOARD_SECRETS_REGION");
+			"SPRING_CLOUD_FUNCTION_DEFINITION", "SPRING_DATASOURCE_URL", "SPRING_CONFIG_NAME",
+			"SWITCHBOARD_SECRETS_SSMPARAMETERS", "SWITCHBOARD_SECRETS_REGION");
 
 	private final Map<String, Object> template = load();
 
