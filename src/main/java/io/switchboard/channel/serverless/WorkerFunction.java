@@ -99,8 +99,8 @@ final class WorkerFunction implements Function<SQSEvent, SQSBatchResponse> {
 
 	/**
 	 * Takes a kept event in and runs the turn it begins, here. A redelivered message's
-	 * intake begins nothing new, but hands over the turns whose holder let go, which then
-	 * run here too.
+	 * intake begins nothing new, but hands over the turns whose holder let go (the first
+	 * runs here, the others are queued).
 	 */
 	private boolean takeIn(QueuedEvent event, int attempt) {
 		ChannelBacklog channel = channels.get(event.platform());
@@ -109,9 +109,12 @@ final class WorkerFunction implements Function<SQSEvent, SQSBatchResponse> {
 					"no " + event.platform() + " channel in the worker for event " + event.key());
 		}
 		List<HandedTurn> begun = InvocationHandoff.begunBy(() -> channel.retake(event.key(), event.event()));
+		// an event begins one turn; a repeated one may hand over several turns their
+		// holders let go (anyone's): the first runs here, the others go on the queue,
+		// where other invocations run them at the same time
 		boolean done = true;
-		for (HandedTurn turn : begun) {
-			done &= runOrQueue(turn, attempt);
+		for (int i = 0; i < begun.size(); i++) {
+			done &= i == 0 ? runOrQueue(begun.get(i), attempt) : queue(begun.get(i));
 		}
 		// what the intake sent at once (a command's reply) goes out before the freeze
 		turns.awaitSends(properties.sendWait());
@@ -133,12 +136,20 @@ final class WorkerFunction implements Function<SQSEvent, SQSBatchResponse> {
 		catch (RuntimeException failure) {
 			log.error("turn {} failed; it goes on the queue to be tried again", turn.turn(), failure);
 		}
+		return queue(turn);
+	}
+
+	/**
+	 * Hands a turn to the queue; false when SQS refuses (the event's message comes
+	 * again).
+	 */
+	private boolean queue(HandedTurn turn) {
 		try {
 			handoff.queue(turn);
 			return true;
 		}
 		catch (RuntimeException failure) {
-			log.error("turn {} could not be queued either; its event comes again", turn.turn(), failure);
+			log.error("turn {} could not be queued; its event comes again", turn.turn(), failure);
 			return false;
 		}
 	}
