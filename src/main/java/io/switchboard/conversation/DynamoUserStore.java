@@ -43,7 +43,28 @@ class DynamoUserStore implements UserStorage {
 
 	private static final String ALL_USERS = "USERS";
 
+	/**
+	 * The most identities whose user this process remembers; past it, it forgets them all
+	 * and asks again.
+	 */
+	private static final int REMEMBERED = 10_000;
+
 	private final DynamoTable table;
+
+	/**
+	 * Which user an identity names, as read before: an identity item is written once
+	 * (conditionally) and never changed or removed on DynamoDB (linking identities, which
+	 * would move one, is not available here), so a name once read stays true. It saves
+	 * the identity's read each time a message's user is looked up again (the intake, the
+	 * assistant and the reply's buttons each look once).
+	 */
+	private final Map<PlatformUserId, UserId> usersByIdentity = new java.util.concurrent.ConcurrentHashMap<>();
+
+	/**
+	 * A user's oldest identity on a platform, as found before: the same holds (identities
+	 * are only ever added, so the oldest stays the oldest).
+	 */
+	private final Map<String, PlatformUserId> firstIdentities = new java.util.concurrent.ConcurrentHashMap<>();
 
 	DynamoUserStore(DynamoTable table) {
 		this.table = table;
@@ -57,8 +78,19 @@ class DynamoUserStore implements UserStorage {
 
 	@Override
 	public Optional<User> findByIdentity(PlatformUserId identity) {
-		Map<String, AttributeValue> link = table.get(key(DynamoItems.identity(identity), DynamoItems.MAIN));
-		return link.isEmpty() ? Optional.empty() : find(new UserId(number(link, "user_id")));
+		UserId known = usersByIdentity.get(identity);
+		if (known == null) {
+			Map<String, AttributeValue> link = table.get(key(DynamoItems.identity(identity), DynamoItems.MAIN));
+			if (link.isEmpty()) {
+				return Optional.empty();
+			}
+			known = new UserId(number(link, "user_id"));
+			if (usersByIdentity.size() >= REMEMBERED) {
+				usersByIdentity.clear();
+			}
+			usersByIdentity.put(identity, known);
+		}
+		return find(known);
 	}
 
 	@Override
@@ -113,6 +145,21 @@ class DynamoUserStore implements UserStorage {
 	/** The user's oldest identity on a platform, from {@code gsi1}. */
 	@Override
 	public Optional<PlatformUserId> identityOn(UserId user, String platform) {
+		PlatformUserId known = firstIdentities.get(identitiesOn(user, platform));
+		if (known != null) {
+			return Optional.of(known);
+		}
+		Optional<PlatformUserId> found = firstIdentityOn(user, platform);
+		found.ifPresent(identity -> {
+			if (firstIdentities.size() >= REMEMBERED) {
+				firstIdentities.clear();
+			}
+			firstIdentities.put(identitiesOn(user, platform), identity);
+		});
+		return found;
+	}
+
+	private Optional<PlatformUserId> firstIdentityOn(UserId user, String platform) {
 		QueryResponse response = table.query(QueryRequest.builder()
 			.indexName(DynamoTable.GSI1)
 			.keyConditionExpression("gsi1pk = :p")
