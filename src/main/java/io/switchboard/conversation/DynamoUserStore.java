@@ -85,10 +85,7 @@ class DynamoUserStore implements UserStorage {
 				return Optional.empty();
 			}
 			known = new UserId(number(link, "user_id"));
-			if (usersByIdentity.size() >= REMEMBERED) {
-				usersByIdentity.clear();
-			}
-			usersByIdentity.put(identity, known);
+			remember(usersByIdentity, identity, known);
 		}
 		return find(known);
 	}
@@ -145,18 +142,22 @@ class DynamoUserStore implements UserStorage {
 	/** The user's oldest identity on a platform, from {@code gsi1}. */
 	@Override
 	public Optional<PlatformUserId> identityOn(UserId user, String platform) {
-		PlatformUserId known = firstIdentities.get(identitiesOn(user, platform));
+		String key = identitiesOn(user, platform);
+		PlatformUserId known = firstIdentities.get(key);
 		if (known != null) {
 			return Optional.of(known);
 		}
 		Optional<PlatformUserId> found = firstIdentityOn(user, platform);
-		found.ifPresent(identity -> {
-			if (firstIdentities.size() >= REMEMBERED) {
-				firstIdentities.clear();
-			}
-			firstIdentities.put(identitiesOn(user, platform), identity);
-		});
+		found.ifPresent(identity -> remember(firstIdentities, key, identity));
 		return found;
+	}
+
+	/** Keeps what was read; past {@link #REMEMBERED} entries a map starts afresh. */
+	private static <K, V> void remember(Map<K, V> remembered, K key, V value) {
+		if (remembered.size() >= REMEMBERED) {
+			remembered.clear();
+		}
+		remembered.put(key, value);
 	}
 
 	private Optional<PlatformUserId> firstIdentityOn(UserId user, String platform) {

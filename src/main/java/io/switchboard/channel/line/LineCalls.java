@@ -3,6 +3,7 @@ package io.switchboard.channel.line;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
+import java.util.Base64;
 import java.util.List;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
@@ -47,15 +48,12 @@ public final class LineCalls {
 
 	}
 
-	private final byte[] secret;
-
 	private final LineSignatureValidator signatures;
 
 	private final long maxBodySize;
 
 	LineCalls(String channelSecret, long maxBodySize) {
-		this.secret = channelSecret.getBytes(StandardCharsets.UTF_8);
-		this.signatures = new LineSignatureValidator(secret);
+		this.signatures = new LineSignatureValidator(channelSecret.getBytes(StandardCharsets.UTF_8));
 		this.maxBodySize = maxBodySize;
 	}
 
@@ -161,14 +159,8 @@ public final class LineCalls {
 	 */
 	public Read readVerificationCall() {
 		byte[] body = "{\"destination\":\"Uprime\",\"events\":[]}".getBytes(StandardCharsets.UTF_8);
-		try {
-			javax.crypto.Mac mac = javax.crypto.Mac.getInstance("HmacSHA256");
-			mac.init(new javax.crypto.spec.SecretKeySpec(secret, "HmacSHA256"));
-			return read(java.util.Base64.getEncoder().encodeToString(mac.doFinal(body)), body, "priming");
-		}
-		catch (java.security.GeneralSecurityException unavailable) {
-			throw new IllegalStateException(unavailable);
-		}
+		// signed as LINE signs, by the SDK's own validator
+		return read(Base64.getEncoder().encodeToString(signatures.generateSignature(body)), body, "priming");
 	}
 
 	/**

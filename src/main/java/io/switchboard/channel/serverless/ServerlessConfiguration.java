@@ -2,6 +2,7 @@ package io.switchboard.channel.serverless;
 
 import java.util.List;
 
+import com.amazonaws.services.lambda.runtime.events.SQSEvent;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.switchboard.channel.ChannelBacklog;
 import io.switchboard.channel.HandedOverTurns;
@@ -46,7 +47,7 @@ class ServerlessConfiguration {
 	@Bean
 	Priming priming(WorkerFunction worker, DynamoTable table) {
 		return new Priming(() -> {
-			com.amazonaws.services.lambda.runtime.events.SQSEvent empty = new com.amazonaws.services.lambda.runtime.events.SQSEvent();
+			SQSEvent empty = new SQSEvent();
 			empty.setRecords(List.of());
 			worker.apply(empty);
 			table.get(DynamoTable.key("PRIME#", "A"));

@@ -36,21 +36,21 @@ public final class WebhookApplication implements ApplicationContextInitializer<G
 	public void initialize(GenericApplicationContext context) {
 		Environment environment = context.getEnvironment();
 		LambdaApplication.quietAdapterLog(LoggingSystem.get(context.getClassLoader()));
-		context.registerBean("webhookDynamoDbClient", DynamoDbClient.class,
-				() -> DynamoTable.client(storage(environment).dynamodb()),
+		// each group of settings bound once, and checked before any bean is made
+		StorageProperties.Dynamo dynamo = storage(environment).dynamodb();
+		ServerlessProperties queue = ServerlessProperties.from(environment);
+		context.registerBean("webhookDynamoDbClient", DynamoDbClient.class, () -> DynamoTable.client(dynamo),
 				definition -> definition.setDestroyMethodName("close"));
-		context.registerBean("webhookSqsClient", SqsClient.class,
-				() -> ServerlessProperties.from(environment).newClient(),
+		context.registerBean("webhookSqsClient", SqsClient.class, queue::newClient,
 				definition -> definition.setDestroyMethodName("close"));
-		context.registerBean("webhookTable", DynamoTable.class, () -> DynamoTable
-			.open(context.getBean(DynamoDbClient.class), storage(environment).dynamodb(), new SimpleMeterRegistry()));
+		context.registerBean("webhookTable", DynamoTable.class,
+				() -> DynamoTable.open(context.getBean(DynamoDbClient.class), dynamo, new SimpleMeterRegistry()));
 		context.registerBean("webhookFunction", WebhookFunction.class, () -> {
-			DynamoTable table = context.getBean(DynamoTable.class);
 			ChannelProperties channel = Binder.get(environment)
 				.bindOrCreate("switchboard.channel", ChannelProperties.class);
-			return new WebhookFunction(LineCalls.from(environment), new KeptEvents(table, channel.keep()),
-					context.getBean(SqsClient.class), ServerlessProperties.from(environment).queueUrl().toString(),
-					Clock.systemUTC());
+			return new WebhookFunction(LineCalls.from(environment),
+					new KeptEvents(context.getBean(DynamoTable.class), channel.keep()),
+					context.getBean(SqsClient.class), queue.queueUrl().toString(), Clock.systemUTC());
 		});
 		// functional registration names the function's types itself (nothing is found by
 		// reflection)

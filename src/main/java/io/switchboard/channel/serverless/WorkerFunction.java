@@ -28,10 +28,11 @@ import org.slf4j.LoggerFactory;
  * failed (the user is told) on its last receive
  * ({@code switchboard.channel.turn-attempts} + 1 = the queue's {@code maxReceiveCount})
  * before it goes to the dead-letter queue, and one that comes from there is settled at
- * once. A message whose answer could not be sent yet is reported as a batch item failure
- * (partial batch response) and comes again; so is one whose turn another invocation is
- * still running (SQS delivers at least once): that invocation holds the turn and renews
- * its lease however long the model takes, so the model is asked once.
+ * once (one that fails even there is dropped, logged, rather than given out again for the
+ * queue's whole retention). A message whose answer could not be sent yet is reported as a
+ * batch item failure (partial batch response) and comes again; so is one whose turn
+ * another invocation is still running (SQS delivers at least once): that invocation holds
+ * the turn and renews its lease however long the model takes, so the model is asked once.
  */
 final class WorkerFunction implements Function<SQSEvent, SQSBatchResponse> {
 
@@ -82,11 +83,9 @@ final class WorkerFunction implements Function<SQSEvent, SQSBatchResponse> {
 				done = false;
 			}
 			if (!done && attempt == GIVE_UP) {
-				// from the dead-letter queue there is no further queue: coming again
-				// would
-				// fail again every visibility timeout for the queue's whole retention.
-				// The
-				// event stays kept in the table (K#platform#key) for an operator.
+				// from the dead-letter queue there is no further queue: coming again,
+				// it would fail again every visibility timeout for the queue's whole
+				// retention; the event stays kept in the table (K#platform#key)
 				log.error("SQS message {} from the dead-letter queue failed as well; dropped", message.getMessageId());
 				done = true;
 			}
