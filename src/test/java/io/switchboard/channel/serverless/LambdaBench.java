@@ -197,24 +197,12 @@ public final class LambdaBench {
 	 */
 	private record Deployed(int memoryMb, String javaToolOptions) {
 
-		@SuppressWarnings("unchecked")
-		static Deployed of(String function) throws java.io.IOException {
-			Map<String, Object> template;
-			try (var in = Files.newInputStream(Path.of("deploy/aws/template.yaml"))) {
-				template = new org.yaml.snakeyaml.Yaml(new SamTemplateTest.SamConstructor()).load(in);
-			}
+		static Deployed of(String function) {
+			Map<String, Object> template = SamTemplateTest.load();
 			String name = function.equals("webhook") ? "WebhookFunction" : "WorkerFunction";
-			Map<String, Object> properties = (Map<String, Object>) ((Map<String, Object>) ((Map<String, Object>) template
-				.get("Resources")).get(name)).get("Properties");
-			Map<String, Object> globals = (Map<String, Object>) ((Map<String, Object>) template.get("Globals"))
-				.get("Function");
-			Map<String, Object> variables = new java.util.HashMap<>(
-					(Map<String, Object>) ((Map<String, Object>) globals.get("Environment")).get("Variables"));
-			Object own = properties.get("Environment");
-			if (own != null) {
-				variables.putAll((Map<String, Object>) ((Map<String, Object>) own).get("Variables"));
-			}
-			Object memory = properties.getOrDefault("MemorySize", globals.get("MemorySize"));
+			Map<String, Object> variables = SamTemplateTest.environment(template, name);
+			Object memory = SamTemplateTest.properties(template, name)
+				.getOrDefault("MemorySize", SamTemplateTest.globals(template).get("MemorySize"));
 			return new Deployed(((Number) memory).intValue(), (String) variables.get("JAVA_TOOL_OPTIONS"));
 		}
 

@@ -307,18 +307,30 @@ class SamTemplateTest {
 	}
 
 	private Map<String, Object> properties(String resource) {
-		return map(map(resources().get(resource)).get("Properties"));
+		return properties(template, resource);
 	}
 
-	/** A function's variables: the global ones and its own. */
+	static Map<String, Object> properties(Map<String, Object> template, String resource) {
+		return map(map(map(template.get("Resources")).get(resource)).get("Properties"));
+	}
+
 	private Map<String, Object> environment(String function) {
-		Map<String, Object> all = new LinkedHashMap<>(
-				map(map(map(map(map(template.get("Globals")).get("Function")).get("Environment")).get("Variables"))));
-		Object own = properties(function).get("Environment");
+		return environment(template, function);
+	}
+
+	/** A function's variables: the global ones and its own (also the benchmark's). */
+	static Map<String, Object> environment(Map<String, Object> template, String function) {
+		Map<String, Object> all = new LinkedHashMap<>(map(map(globals(template).get("Environment")).get("Variables")));
+		Object own = properties(template, function).get("Environment");
 		if (own != null) {
 			all.putAll(map(map(own).get("Variables")));
 		}
 		return all;
+	}
+
+	/** What every function gets unless it says otherwise. */
+	static Map<String, Object> globals(Map<String, Object> template) {
+		return map(map(template.get("Globals")).get("Function"));
 	}
 
 	private List<Map<String, Object>> statements(String function) {
@@ -367,7 +379,7 @@ class SamTemplateTest {
 		return (List<Object>) value;
 	}
 
-	private static Map<String, Object> load() {
+	static Map<String, Object> load() {
 		try (InputStream in = Files.newInputStream(TEMPLATE)) {
 			return new Yaml(new SamConstructor()).load(in);
 		}
