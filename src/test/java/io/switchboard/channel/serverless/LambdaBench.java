@@ -46,8 +46,8 @@ import io.switchboard.testsupport.Dynalite;
 public final class LambdaBench {
 
 	public static void main(String[] args) throws Exception {
-		Map<String, String> options = new java.util.HashMap<>(
-				Map.of("--prime", "false", "--warm", "200", "--rate", "500", "--seconds", "60", "--pollers", "4"));
+		Map<String, String> options = new java.util.HashMap<>(Map.of("--prime", "false", "--warm", "200", "--rate",
+				"500", "--seconds", "60", "--pollers", "4", "--webhook-cold-starts", "1", "--cold-only", "false"));
 		for (int i = 0; i + 1 < args.length; i += 2) {
 			options.put(args[i], args[i + 1]);
 		}
@@ -78,16 +78,46 @@ public final class LambdaBench {
 			int answered = rig.line.sentTo(coldUser).size();
 			System.out.printf(
 					"cold (priming %s, a fresh JVM each): webhook JVM start to ready %d ms, priming %d ms, first call %d ms,"
-							+ " JVM start to first 200 %d ms, process start to first 200 %d ms;"
+							+ " JVM start to first 200 %d ms (processor time %d ms), process start to first 200 %d ms;"
 							+ " worker JVM start to ready %d ms, priming %d ms, first turn %d ms,"
 							+ " JVM start to first answer %d ms, process start to first answer %d ms;"
 							+ " batch item failures %s, answers at LINE %d%n",
 					prime ? "on" : "off", webhookCold.result().ready(), webhookCold.result().priming(),
-					webhookCold.result().firstCall(), webhookCold.result().firstAnswer(), webhookCold.wall(),
-					workerCold.result().ready(), workerCold.result().priming(), workerCold.result().firstCall(),
-					workerCold.result().firstAnswer(), workerCold.wall(), workerCold.result().status(), answered);
+					webhookCold.result().firstCall(), webhookCold.result().firstAnswer(), webhookCold.result().cpu(),
+					webhookCold.wall(), workerCold.result().ready(), workerCold.result().priming(),
+					workerCold.result().firstCall(), workerCold.result().firstAnswer(), workerCold.wall(),
+					workerCold.result().status(), answered);
 			if (answered != 1) {
 				throw new IllegalStateException("the worker's cold turn answered " + answered + " times");
+			}
+			// more webhook starts, each in a fresh JVM, for a range rather than one
+			// figure; with COLD_JVM_OPTIONS_B, every other start has those options
+			// instead, so that the two are compared in one run, on the same machine's
+			// same moment
+			int moreColdStarts = Integer.parseInt(options.get("--webhook-cold-starts")) - 1;
+			Map<String, List<ColdStart>> variants = new java.util.LinkedHashMap<>();
+			variants.put(COLD_OPTIONS, new ArrayList<>(List.of(webhookCold)));
+			String optionsB = System.getenv("COLD_JVM_OPTIONS_B");
+			for (int i = 0; i < moreColdStarts; i++) {
+				String variant = optionsB != null && i % 2 == 0 ? optionsB : COLD_OPTIONS;
+				ColdStart again = coldStart("webhook", rig.webhookSettings(),
+						rig.webhookEvent(FakeLine.body(rig.line.text(FakeLine.user(user()), "first"))), folder, prime,
+						variant);
+				check(Integer.parseInt(again.result().status()));
+				variants.computeIfAbsent(variant, key -> new ArrayList<>()).add(again);
+			}
+			// what they queued is no part of the warm phase
+			rig.sqs.purge(LambdaRig.QUEUE);
+			if (moreColdStarts > 0) {
+				variants.forEach((variant, starts) -> System.out.printf(
+						"cold webhook (%d fresh JVMs, options '%s'): JVM start to first 200 %s ms;"
+								+ " processor time to first 200 %s ms%n",
+						starts.size(), variant,
+						spread(starts.stream().map(start -> start.result().firstAnswer()).toList()),
+						spread(starts.stream().map(start -> start.result().cpu()).toList())));
+			}
+			if (Boolean.parseBoolean(options.get("--cold-only"))) {
+				System.exit(0);
 			}
 
 			// the warm and load phases run both functions in this JVM, each started,
@@ -215,6 +245,17 @@ public final class LambdaBench {
 	 */
 	private static ColdStart coldStart(String function, Map<String, String> settings, JsonNode event, Path folder,
 			boolean prime) throws Exception {
+		return coldStart(function, settings, event, folder, prime, COLD_OPTIONS);
+	}
+
+	/**
+	 * JVM options a cold start adds to the deployment's, to look into it: e.g.
+	 * {@code COLD_JVM_OPTIONS='-Xlog:class+load:file=/tmp/classes-%p.log:uptime'}.
+	 */
+	private static final String COLD_OPTIONS = System.getenv().getOrDefault("COLD_JVM_OPTIONS", "").strip();
+
+	private static ColdStart coldStart(String function, Map<String, String> settings, JsonNode event, Path folder,
+			boolean prime, String moreOptions) throws Exception {
 		Path eventFile = folder.resolve(function + "-event.json");
 		Files.writeString(eventFile, Json.write(event));
 		List<String> command = new ArrayList<>();
@@ -228,11 +269,9 @@ public final class LambdaBench {
 		Deployed deployed = Deployed.of(function);
 		command.add("-XX:MaxRAM=" + deployed.memoryMb() + "m");
 		command.add("-XX:ActiveProcessorCount=1");
-		// to look into a cold start: e.g.
-		// COLD_JVM_OPTIONS='-Xlog:class+load:file=/tmp/classes-%p.log:uptime'
-		String more = System.getenv("COLD_JVM_OPTIONS");
-		if (more != null && !more.isBlank()) {
-			command.addAll(List.of(more.strip().split("\\s+")));
+		// after the deployment's JAVA_TOOL_OPTIONS, so they win
+		if (!moreOptions.isBlank()) {
+			command.addAll(List.of(moreOptions.strip().split("\\s+")));
 		}
 		command.addAll(List.of("-cp", coldClasspath()));
 		settings.forEach((name, value) -> command.add("-D" + name + "=" + value));
@@ -309,6 +348,13 @@ public final class LambdaBench {
 			jars.map(Path::toString).sorted().forEach(entries::add);
 		}
 		return String.join(java.io.File.pathSeparator, entries);
+	}
+
+	/** min, median and max, then each figure as measured */
+	private static String spread(List<Long> figures) {
+		List<Long> sorted = figures.stream().sorted().toList();
+		return "min " + sorted.get(0) + ", median " + sorted.get(sorted.size() / 2) + ", max "
+				+ sorted.get(sorted.size() - 1) + " " + figures;
 	}
 
 	private static void check(int status) {

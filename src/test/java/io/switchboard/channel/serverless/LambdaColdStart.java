@@ -78,8 +78,12 @@ public final class LambdaColdStart {
 		JsonNode answer = json.readTree(out.toByteArray());
 		String status = function.equals("webhook") ? answer.path("statusCode").asText()
 				: answer.has("batchItemFailures") ? json.writeValueAsString(answer.get("batchItemFailures")) : "none";
+		// the processor time the process spent to its answer, all threads: a measure
+		// that other work on a shared machine disturbs less than the wall clock
+		long cpu = ((com.sun.management.OperatingSystemMXBean) ManagementFactory.getOperatingSystemMXBean())
+			.getProcessCpuTime();
 		System.out.println(new Result(function, ready - jvmStart, priming / 1_000_000, firstCall / 1_000_000,
-				answered - jvmStart, status)
+				answered - jvmStart, cpu / 1_000_000, status)
 			.line());
 		System.out.flush();
 	}
@@ -92,10 +96,12 @@ public final class LambdaColdStart {
 	 * @param priming the priming, 0 without
 	 * @param firstCall the first call, around {@code handleRequest}
 	 * @param firstAnswer JVM start to the first call's answer
+	 * @param cpu the processor time of all the process's threads to the answer
 	 * @param status the webhook's {@code statusCode}, or the worker's
 	 * {@code batchItemFailures} as JSON ({@code none} without)
 	 */
-	record Result(String function, long ready, long priming, long firstCall, long firstAnswer, String status) {
+	record Result(String function, long ready, long priming, long firstCall, long firstAnswer, long cpu,
+			String status) {
 
 		/**
 		 * Begins the line, so that the parent tells it from the function's own output.
@@ -104,7 +110,7 @@ public final class LambdaColdStart {
 
 		String line() {
 			return PREFIX + "function=" + function + " ready=" + ready + " priming=" + priming + " first-call="
-					+ firstCall + " first-answer=" + firstAnswer + " status=" + status;
+					+ firstCall + " first-answer=" + firstAnswer + " cpu=" + cpu + " status=" + status;
 		}
 
 		/** The result on this line, if it is one (the status last: it is JSON). */
@@ -112,12 +118,12 @@ public final class LambdaColdStart {
 			if (!line.startsWith(PREFIX)) {
 				return Optional.empty();
 			}
-			String[] fields = line.substring(PREFIX.length()).split(" ", 6);
+			String[] fields = line.substring(PREFIX.length()).split(" ", 7);
 			for (int i = 0; i < fields.length; i++) {
 				fields[i] = fields[i].substring(fields[i].indexOf('=') + 1);
 			}
 			return Optional.of(new Result(fields[0], Long.parseLong(fields[1]), Long.parseLong(fields[2]),
-					Long.parseLong(fields[3]), Long.parseLong(fields[4]), fields[5]));
+					Long.parseLong(fields[3]), Long.parseLong(fields[4]), Long.parseLong(fields[5]), fields[6]));
 		}
 
 	}

@@ -296,6 +296,30 @@ class SamTemplateTest {
 		assertThat(map(template.get("Outputs"))).containsKey("WebhookUrl");
 	}
 
+	/**
+	 * A JVM refuses to start on an option it does not know, and Lambda's Java runtime
+	 * would report every invocation as a failed start: each function's
+	 * {@code JAVA_TOOL_OPTIONS} must be accepted by a Java 21 or newer JVM, this one,
+	 * read from the environment as Lambda's is.
+	 */
+	@Test
+	void eachFunctionsJvmOptionsAreOnesTheJvmAccepts() throws Exception {
+		for (String function : List.of("WebhookFunction", "WorkerFunction")) {
+			Object options = environment(function).get("JAVA_TOOL_OPTIONS");
+			assertThat(options).as(function + "'s JAVA_TOOL_OPTIONS").isInstanceOf(String.class);
+			ProcessBuilder java = new ProcessBuilder(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+					"-version")
+				.redirectErrorStream(true);
+			java.environment().put("JAVA_TOOL_OPTIONS", (String) options);
+			Process process = java.start();
+			String output = new String(process.getInputStream().readAllBytes());
+			assertThat(process.waitFor()).as(function + ": " + output).isZero();
+			assertThat(output).as(function)
+				.contains("Picked up JAVA_TOOL_OPTIONS")
+				.doesNotContain("Unrecognized", "Error", "warning");
+		}
+	}
+
 	// ---------------------------------------------------------------- reading
 
 	private static String environmentName(String property) {
