@@ -222,23 +222,6 @@ public final class LambdaBench {
 	}
 
 	/**
-	 * What {@code deploy/aws/template.yaml} gives a function's container: its memory and
-	 * its {@code JAVA_TOOL_OPTIONS} (its own, else the global one).
-	 */
-	private record Deployed(int memoryMb, String javaToolOptions) {
-
-		static Deployed of(String function) {
-			Map<String, Object> template = SamTemplateTest.load();
-			String name = function.equals("webhook") ? "WebhookFunction" : "WorkerFunction";
-			Map<String, Object> variables = SamTemplateTest.environment(template, name);
-			Object memory = SamTemplateTest.properties(template, name)
-				.getOrDefault("MemorySize", SamTemplateTest.globals(template).get("MemorySize"));
-			return new Deployed(((Number) memory).intValue(), (String) variables.get("JAVA_TOOL_OPTIONS"));
-		}
-
-	}
-
-	/**
 	 * Starts a function in a JVM of its own ({@link LambdaColdStart}) with its settings
 	 * and invokes it once with this event: the JVM and the classpath of this one, with
 	 * the deployment's {@code JAVA_TOOL_OPTIONS}.
@@ -256,35 +239,8 @@ public final class LambdaBench {
 
 	private static ColdStart coldStart(String function, Map<String, String> settings, JsonNode event, Path folder,
 			boolean prime, String moreOptions) throws Exception {
-		Path eventFile = folder.resolve(function + "-event.json");
-		Files.writeString(eventFile, Json.write(event));
-		List<String> command = new ArrayList<>();
-		command.add(ProcessHandle.current()
-			.info()
-			.command()
-			.orElse(Path.of(System.getProperty("java.home"), "bin", "java").toString()));
-		// the container Lambda gives the function: its memory and one processor (at 1 GB
-		// a function gets about half a core); the JVM sizes its heap and picks its
-		// collector from them, as it does there
-		Deployed deployed = Deployed.of(function);
-		command.add("-XX:MaxRAM=" + deployed.memoryMb() + "m");
-		command.add("-XX:ActiveProcessorCount=1");
-		// after the deployment's JAVA_TOOL_OPTIONS, so they win
-		if (!moreOptions.isBlank()) {
-			command.addAll(List.of(moreOptions.strip().split("\\s+")));
-		}
-		command.addAll(List.of("-cp", coldClasspath()));
-		settings.forEach((name, value) -> command.add("-D" + name + "=" + value));
-		command.addAll(List.of(LambdaColdStart.class.getName(), function, eventFile.toString()));
-		if (prime) {
-			command.add("--prime");
-		}
-		ProcessBuilder builder = new ProcessBuilder(command).redirectError(ProcessBuilder.Redirect.INHERIT);
-		// the template's JVM options, read by the JVM from the environment as in Lambda
-		builder.environment().put("JAVA_TOOL_OPTIONS", deployed.javaToolOptions());
-		// Lambda hands a function its role's credentials in the environment
-		builder.environment().put("AWS_ACCESS_KEY_ID", System.getProperty("aws.accessKeyId"));
-		builder.environment().put("AWS_SECRET_ACCESS_KEY", System.getProperty("aws.secretAccessKey"));
+		ProcessBuilder builder = FunctionContainer.process(function, settings, event, folder, moreOptions,
+				coldClasspath(), prime);
 		long started = System.nanoTime();
 		Process process = builder.start();
 		LambdaColdStart.Result result = null;
