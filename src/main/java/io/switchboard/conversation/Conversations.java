@@ -569,11 +569,7 @@ public class Conversations {
 	 * was removed).
 	 */
 	public Optional<Exchange> exchange(long answerId) {
-		return messages.find(answerId)
-			.filter(answer -> answer.replyTo() != null)
-			.flatMap(answer -> messages.find(answer.replyTo())
-				.flatMap(question -> sessions.find(answer.session())
-					.map(session -> new Exchange(session, question, answer))));
+		return messages.exchange(answerId, sessions);
 	}
 
 	/**
@@ -594,12 +590,11 @@ public class Conversations {
 		List<MessagePart> content = new ArrayList<>(toolParts);
 		content.add(new MessagePart.Text(text));
 		return transactions.execute(status -> {
-			Optional<StoredMessage> pending = messages.find(answerId);
-			if (pending.isEmpty() || !messages.answer(answerId, parts.write(content), tokenCount, record)) {
-				return Optional.<StoredMessage>empty();
-			}
-			sessions.touch(pending.get().session(), clock.instant());
-			return messages.find(answerId);
+			// the answer as written (returned by the write itself where the store can),
+			// then its session's last activity
+			Optional<StoredMessage> written = messages.answered(answerId, parts.write(content), tokenCount, record);
+			written.ifPresent(answer -> sessions.touch(answer.session(), clock.instant()));
+			return written;
 		});
 	}
 
@@ -649,8 +644,8 @@ public class Conversations {
 			long answerId = messages.insert(id, topic, seq + 1, MessageRole.ASSISTANT, null, parts.write(answer),
 					answerTokens, record, now, state, note, questionId);
 			users.touch(author.id(), now);
-			return new Exchange(sessions.find(id).orElseThrow(), messages.find(questionId).orElseThrow(),
-					messages.find(answerId).orElseThrow());
+			// the three as stored, read back together where the store can
+			return messages.exchange(answerId, sessions).orElseThrow();
 		});
 	}
 

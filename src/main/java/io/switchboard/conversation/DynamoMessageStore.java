@@ -161,9 +161,49 @@ class DynamoMessageStore implements MessageStorage {
 		return item.isEmpty() ? Optional.empty() : Optional.of(map(item));
 	}
 
+	/**
+	 * One batch read of the answer, the session's item and the message just before the
+	 * answer, which is its question when the two were stored together (as every question
+	 * is); a question elsewhere is read after it.
+	 */
+	@Override
+	public Optional<Exchange> exchange(long answerId, SessionStorage sessions) {
+		SessionId session = new SessionId(answerId >>> 32);
+		int topic = (int) ((answerId >>> 20) & MAX_TOPIC);
+		int seq = (int) (answerId & MAX_SEQ);
+		if (topic == 0 || seq == 0) {
+			return Optional.empty();
+		}
+		List<Map<String, AttributeValue>> keys = new ArrayList<>(
+				List.of(key(DynamoItems.session(session), sortKey(topic, seq)),
+						key(DynamoItems.session(session), DynamoItems.MAIN)));
+		if (seq > 1) {
+			keys.add(key(DynamoItems.session(session), sortKey(topic, seq - 1)));
+		}
+		List<Map<String, AttributeValue>> items = table.getAll(keys);
+		if (items.get(0).isEmpty()) {
+			return Optional.empty();
+		}
+		StoredMessage answer = map(items.get(0));
+		if (answer.replyTo() == null) {
+			return Optional.empty();
+		}
+		Optional<StoredMessage> question = seq > 1 && answer.replyTo() == answerId - 1
+				? Optional.of(items.get(2)).filter(item -> !item.isEmpty()).map(this::map) : find(answer.replyTo());
+		return question.flatMap(asked -> Optional.of(items.get(1))
+			.filter(item -> !item.isEmpty())
+			.map(item -> new Exchange(DynamoSessionStore.map(item), asked, answer)));
+	}
+
 	/** A conditional update: only a pending answer is written. */
 	@Override
 	public boolean answer(long id, String content, int tokenCount, AnswerRecord answer) {
+		return answered(id, content, tokenCount, answer).isPresent();
+	}
+
+	/** The conditional update of {@link #answer}, which returns the item it wrote. */
+	@Override
+	public Optional<StoredMessage> answered(long id, String content, int tokenCount, AnswerRecord answer) {
 		Map<String, AttributeValue> values = new HashMap<>();
 		values.put(":content", s(content));
 		values.put(":tokens", n(tokenCount));
@@ -186,7 +226,8 @@ class DynamoMessageStore implements MessageStorage {
 				"SET content = :content, token_count = :tokens, #model = :model, provider = :provider,"
 						+ " tokens_in = :in, tokens_out = :out, cost_nanos = :cost, latency_ms = :latency,"
 						+ " context_omitted = :omitted, tokens_cached = :cached, #state = :answered" + finish,
-				values);
+				values)
+			.map(this::map);
 	}
 
 	@Override
@@ -195,13 +236,18 @@ class DynamoMessageStore implements MessageStorage {
 		values.put(":state", s(state.dbValue()));
 		values.put(":pending", s(AnswerState.PENDING.dbValue()));
 		if (note == null) {
-			return settleIf(id, "SET #state = :state REMOVE note", values);
+			return settleIf(id, "SET #state = :state REMOVE note", values).isPresent();
 		}
 		values.put(":note", s(note));
-		return settleIf(id, "SET #state = :state, note = :note", values);
+		return settleIf(id, "SET #state = :state, note = :note", values).isPresent();
 	}
 
-	private boolean settleIf(long id, String expression, Map<String, AttributeValue> values) {
+	/**
+	 * A pending answer's update: the item as it now stands, or empty when it was not
+	 * pending (nothing changed).
+	 */
+	private Optional<Map<String, AttributeValue>> settleIf(long id, String expression,
+			Map<String, AttributeValue> values) {
 		SessionId session = new SessionId(id >>> 32);
 		int topic = (int) ((id >>> 20) & MAX_TOPIC);
 		int seq = (int) (id & MAX_SEQ);
@@ -210,16 +256,19 @@ class DynamoMessageStore implements MessageStorage {
 			names.put("#model", "model");
 		}
 		try {
-			table.update(UpdateItemRequest.builder()
-				.key(key(DynamoItems.session(session), sortKey(topic, seq)))
-				.updateExpression(expression)
-				.conditionExpression("#state = :pending")
-				.expressionAttributeNames(names)
-				.expressionAttributeValues(values));
-			return true;
+			return Optional.of(
+					table
+						.update(UpdateItemRequest.builder()
+							.key(key(DynamoItems.session(session), sortKey(topic, seq)))
+							.updateExpression(expression)
+							.conditionExpression("#state = :pending")
+							.expressionAttributeNames(names)
+							.expressionAttributeValues(values)
+							.returnValues(ReturnValue.ALL_NEW))
+						.attributes());
 		}
 		catch (ConditionalCheckFailedException notPending) {
-			return false;
+			return Optional.empty();
 		}
 	}
 

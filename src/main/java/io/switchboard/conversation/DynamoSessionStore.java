@@ -305,7 +305,7 @@ class DynamoSessionStore implements SessionStorage {
 				: null;
 	}
 
-	private static Session map(Map<String, AttributeValue> item) {
+	static Session map(Map<String, AttributeValue> item) {
 		Place origin = new Place(string(item, "origin_platform"), PlaceKind.fromDb(string(item, "origin_kind")),
 				string(item, "origin_space"), string(item, "origin_thread"));
 		return new Session(new SessionId(number(item, "id")), new UserId(number(item, "owner_id")),

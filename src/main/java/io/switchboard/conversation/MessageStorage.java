@@ -33,9 +33,29 @@ interface MessageStorage {
 	Optional<StoredMessage> find(long id);
 
 	/**
+	 * An answer with its question and their session; empty when one of them is gone or
+	 * the message answers nothing. By default three reads one after another; a store that
+	 * can read them together does (DynamoDB: they share the session's partition).
+	 */
+	default Optional<Exchange> exchange(long answerId, SessionStorage sessions) {
+		return find(answerId).filter(answer -> answer.replyTo() != null)
+			.flatMap(answer -> find(answer.replyTo()).flatMap(question -> sessions.find(answer.session())
+				.map(session -> new Exchange(session, question, answer))));
+	}
+
+	/**
 	 * Writes a pending answer's text; false when it is not pending any more.
 	 */
 	boolean answer(long id, String content, int tokenCount, AnswerRecord answer);
+
+	/**
+	 * Writes a pending answer's text and returns the message as it now stands; empty, and
+	 * nothing written, when it is not pending any more. By default {@link #answer} and a
+	 * read; a store whose write can return what it wrote does.
+	 */
+	default Optional<StoredMessage> answered(long id, String content, int tokenCount, AnswerRecord answer) {
+		return answer(id, content, tokenCount, answer) ? find(id) : Optional.empty();
+	}
 
 	/**
 	 * Settles a pending answer without a model's text; false when it is not pending any
