@@ -636,16 +636,15 @@ public class Conversations {
 			List<MessagePart> answer, int answerTokens, AnswerRecord record, AnswerState state, String note) {
 		return writeInOrder(() -> {
 			Instant now = clock.instant();
-			SessionId id = sessionFor(author, choice, now);
-			int topic = choice.topic();
-			int seq = messages.reserveSeqs(id, topic, 2);
-			long questionId = messages.insert(id, topic, seq, MessageRole.USER, author.id(), parts.write(question),
-					questionTokens, null, now, null, null, null);
-			long answerId = messages.insert(id, topic, seq + 1, MessageRole.ASSISTANT, null, parts.write(answer),
-					answerTokens, record, now, state, note, questionId);
+			SessionId id = switch (choice) {
+				case SessionChoice.Existing existing -> existing.session().id();
+				case SessionChoice.Fresh fresh -> createFresh(author, fresh, now);
+			};
+			// the session touched first, then the two messages (see insertExchange)
+			Exchange stored = messages.insertExchange(sessions, id, choice.topic(), author.id(), parts.write(question),
+					questionTokens, parts.write(answer), answerTokens, record, state, note, now);
 			users.touch(author.id(), now);
-			// the three as stored, read back together where the store can
-			return messages.exchange(answerId, sessions).orElseThrow();
+			return stored;
 		});
 	}
 
@@ -664,20 +663,6 @@ public class Conversations {
 			}
 		}
 		throw last;
-	}
-
-	/**
-	 * The session a message goes to: the chosen one, or a fresh one made now. Touching
-	 * the session first locks its row (PostgreSQL) for the rest of the transaction, so
-	 * concurrent writers take their order numbers one after another.
-	 */
-	private SessionId sessionFor(User author, SessionChoice choice, Instant now) {
-		SessionId id = switch (choice) {
-			case SessionChoice.Existing existing -> existing.session().id();
-			case SessionChoice.Fresh fresh -> createFresh(author, fresh, now);
-		};
-		sessions.touch(id, now);
-		return id;
 	}
 
 	private SessionId createFresh(User author, SessionChoice.Fresh fresh, Instant now) {

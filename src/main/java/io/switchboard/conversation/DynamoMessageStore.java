@@ -101,6 +101,49 @@ class DynamoMessageStore implements MessageStorage {
 	@Override
 	public long insert(SessionId session, int topic, int seq, MessageRole role, UserId author, String content,
 			int tokenCount, AnswerRecord answer, Instant now, AnswerState state, String note, Long replyTo) {
+		return number(
+				put(item(session, topic, seq, role, author, content, tokenCount, answer, now, state, note, replyTo)),
+				"id");
+	}
+
+	/**
+	 * One update of the session's item touches it (as {@link DynamoSessionStore#touch}
+	 * does) and takes the two order numbers, returning the session as it then stands; the
+	 * two messages are kept as written rather than read back.
+	 */
+	@Override
+	public Exchange insertExchange(SessionStorage sessions, SessionId session, int topic, UserId author,
+			String question, int questionTokens, String answer, int answerTokens, AnswerRecord record,
+			AnswerState state, String note, Instant now) {
+		String counter = "seq_" + topic;
+		Map<String, AttributeValue> stored;
+		try {
+			stored = table
+				.update(UpdateItemRequest.builder()
+					.key(key(DynamoItems.session(session), DynamoItems.MAIN))
+					.updateExpression("SET updated_at = :now, gsi1sk = :activity, gsi2sk = :activity"
+							+ " ADD #c :n, message_count :n")
+					.conditionExpression("attribute_exists(pk)")
+					.expressionAttributeNames(Map.of("#c", counter))
+					.expressionAttributeValues(Map.of(":now", n(now.toEpochMilli()), ":activity",
+							s(DynamoItems.activity(now.toEpochMilli(), session.value())), ":n", n(2)))
+					.returnValues(ReturnValue.ALL_NEW))
+				.attributes();
+		}
+		catch (ConditionalCheckFailedException gone) {
+			throw new ConversationException.NotFound("Session " + session + " does not exist any more.");
+		}
+		int seq = (int) (number(stored, counter) - 1);
+		Map<String, AttributeValue> asked = put(item(session, topic, seq, MessageRole.USER, author, question,
+				questionTokens, null, now, null, null, null));
+		Map<String, AttributeValue> answering = put(item(session, topic, seq + 1, MessageRole.ASSISTANT, null, answer,
+				answerTokens, record, now, state, note, id(session, topic, seq)));
+		return new Exchange(DynamoSessionStore.map(stored), map(asked), map(answering));
+	}
+
+	private static Map<String, AttributeValue> item(SessionId session, int topic, int seq, MessageRole role,
+			UserId author, String content, int tokenCount, AnswerRecord answer, Instant now, AnswerState state,
+			String note, Long replyTo) {
 		long id = id(session, topic, seq);
 		Map<String, AttributeValue> item = new HashMap<>(key(DynamoItems.session(session), sortKey(topic, seq)));
 		item.put("id", n(id));
@@ -126,13 +169,19 @@ class DynamoMessageStore implements MessageStorage {
 		if (replyTo != null) {
 			item.put("reply_to", n(replyTo));
 		}
+		return item;
+	}
+
+	/** Writes a message's item in a place no other message holds; returns the item. */
+	private Map<String, AttributeValue> put(Map<String, AttributeValue> item) {
 		try {
 			table.put(PutItemRequest.builder().item(item).conditionExpression("attribute_not_exists(pk)"));
 		}
 		catch (ConditionalCheckFailedException taken) {
-			throw new DuplicateKeyException("message place " + session + "/" + topic + "/" + seq + " is taken", taken);
+			throw new DuplicateKeyException("message place " + new SessionId(number(item, "session_id")) + "/"
+					+ number(item, "topic") + "/" + number(item, "seq") + " is taken", taken);
 		}
-		return id;
+		return item;
 	}
 
 	private static void putAnswer(Map<String, AttributeValue> item, AnswerRecord answer) {

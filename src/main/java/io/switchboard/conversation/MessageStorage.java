@@ -33,6 +33,30 @@ interface MessageStorage {
 	Optional<StoredMessage> find(long id);
 
 	/**
+	 * Stores a question and the assistant message behind it in the next two places of a
+	 * topic and returns the three as stored. The session is touched first: in PostgreSQL
+	 * that locks its row for the rest of the transaction, so concurrent writers take
+	 * their order numbers one after another. By default {@link SessionStorage#touch},
+	 * {@link #reserveSeqs}, two {@link #insert}s and {@link #exchange}; a store that can
+	 * touch and reserve in one write and keep what it wrote does.
+	 * @param question the question's content, written by the parts codec
+	 * @param answer the answer's content so far
+	 * @throws org.springframework.dao.DuplicateKeyException when a concurrent writer took
+	 * the places first (the caller tries again)
+	 */
+	default Exchange insertExchange(SessionStorage sessions, SessionId session, int topic, UserId author,
+			String question, int questionTokens, String answer, int answerTokens, AnswerRecord record,
+			AnswerState state, String note, Instant now) {
+		sessions.touch(session, now);
+		int seq = reserveSeqs(session, topic, 2);
+		long questionId = insert(session, topic, seq, MessageRole.USER, author, question, questionTokens, null, now,
+				null, null, null);
+		long answerId = insert(session, topic, seq + 1, MessageRole.ASSISTANT, null, answer, answerTokens, record, now,
+				state, note, questionId);
+		return exchange(answerId, sessions).orElseThrow();
+	}
+
+	/**
 	 * An answer with its question and their session; empty when one of them is gone or
 	 * the message answers nothing. By default three reads one after another; a store that
 	 * can read them together does (DynamoDB: they share the session's partition).
