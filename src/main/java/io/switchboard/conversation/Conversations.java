@@ -599,6 +599,22 @@ public class Conversations {
 	}
 
 	/**
+	 * {@link #answer(long, List, String, int, AnswerRecord)} for a question asked in this
+	 * exchange, which returns the exchange as it then stands: the answer written and its
+	 * session as touched (as the write returns it, where the store can), or the session
+	 * as the exchange had it when it is gone.
+	 */
+	public Optional<Exchange> answer(Exchange asked, List<MessagePart> toolParts, String text, int tokenCount,
+			AnswerRecord record) {
+		List<MessagePart> content = new ArrayList<>(toolParts);
+		content.add(new MessagePart.Text(text));
+		return transactions
+			.execute(status -> messages.answered(asked.answerId(), parts.write(content), tokenCount, record)
+				.map(answer -> new Exchange(sessions.touched(answer.session(), clock.instant()).orElse(asked.session()),
+						asked.question(), answer)));
+	}
+
+	/**
 	 * Settles a pending question without an answer: {@link AnswerState#FAILED} or
 	 * {@link AnswerState#REFUSED}, with the reason for the user. A question that is not
 	 * pending any more stays as it is; the message as stored is returned.
