@@ -5,8 +5,11 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
 
 import io.switchboard.llm.ModelCatalog;
+import io.switchboard.storage.StorageProperties;
+import io.switchboard.storage.StorageType;
 
 import org.springframework.dao.DuplicateKeyException;
 import org.springframework.stereotype.Service;
@@ -28,6 +31,10 @@ import org.springframework.transaction.support.TransactionTemplate;
 public class Conversations {
 
 	private static final int MAX_SEQ_RETRIES = 5;
+
+	/** Where reads made at the same time as others run: a virtual thread each. */
+	private static final java.util.concurrent.Executor READS = java.util.concurrent.Executors
+		.newVirtualThreadPerTaskExecutor();
 
 	private final UserStorage users;
 
@@ -53,10 +60,17 @@ public class Conversations {
 
 	private final Clock clock;
 
+	/**
+	 * Whether reads that do not depend on each other are made at the same time: on
+	 * DynamoDB each is a request over the network; an SQL store reads one after another.
+	 */
+	private final boolean readsTogether;
+
 	Conversations(UserStorage users, SessionStorage sessions, MessageStorage messages,
 			ConfirmationStorage confirmations, SummaryStorage summaries, MemoryStorage memories,
 			MemoryProperties memory, PartsCodec parts, ModelCatalog models, ConversationProperties properties,
-			TransactionTemplate transactions, Clock clock) {
+			TransactionTemplate transactions, Clock clock, StorageProperties storage) {
+		this.readsTogether = storage.type() == StorageType.DYNAMODB;
 		this.users = users;
 		this.sessions = sessions;
 		this.messages = messages;
@@ -365,6 +379,39 @@ public class Conversations {
 	}
 
 	// ------------------------------------------------------------- summaries
+
+	/**
+	 * What a turn's context says besides its messages: the asker's remembered facts (none
+	 * without an asker) and the running summary of the topic.
+	 */
+	public record ContextNotes(List<Fact> facts, Optional<TopicSummary> summary) {
+	}
+
+	/**
+	 * The {@link ContextNotes} of a question: two reads that do not depend on each other,
+	 * the summary's on a virtual thread of its own while the facts are read, where the
+	 * store is DynamoDB.
+	 */
+	public ContextNotes contextNotes(UserId asker, SessionId session, int topic) {
+		if (asker == null) {
+			return new ContextNotes(List.of(), summary(session, topic));
+		}
+		if (!readsTogether) {
+			return new ContextNotes(facts(asker), summary(session, topic));
+		}
+		CompletableFuture<Optional<TopicSummary>> summary = CompletableFuture.supplyAsync(() -> summary(session, topic),
+				READS);
+		List<Fact> facts = facts(asker);
+		try {
+			return new ContextNotes(facts, summary.join());
+		}
+		catch (java.util.concurrent.CompletionException failed) {
+			if (failed.getCause() instanceof RuntimeException cause) {
+				throw cause;
+			}
+			throw failed;
+		}
+	}
 
 	/** The running summary of a session's topic, if it was ever compacted. */
 	public Optional<TopicSummary> summary(SessionId session, int topic) {
