@@ -356,8 +356,8 @@ public class Assistant {
 		ToolLoop.Asking asked = asking;
 		int answerTokens = tokens.count(answered.text()) + TokenCounter.PER_MESSAGE_OVERHEAD;
 		long payer = question.author() == null ? exchange.session().owner().value() : question.author().value();
-		Optional<StoredMessage> written = transactions.execute(status -> {
-			Optional<StoredMessage> answer = conversations.answer(answerId, toolSteps, answered.text(), answerTokens,
+		Optional<Exchange> written = transactions.execute(status -> {
+			Optional<Exchange> answer = conversations.answer(exchange, toolSteps, answered.text(), answerTokens,
 					record);
 			answer.ifPresent(stored -> usage.record(payer, model.name(), UsagePurpose.CHAT,
 					answered.usage().inputTokens(), answered.usage().outputTokens(),
@@ -372,11 +372,11 @@ public class Assistant {
 			// settled meanwhile by another run of this turn, or removed with its session
 			return conversations.message(answerId);
 		}
-		live.accept(new ReplyEvent.AnswerCompleted(
-				new Exchange(conversations.findSession(exchange.session().id()).orElse(exchange.session()), question,
-						written.get()),
-				response.text(), response.usage(), cost, response.finishReason(), model.demo()));
-		return written;
+		// with the session as touched by the answer's write (read with it where the
+		// store can)
+		live.accept(new ReplyEvent.AnswerCompleted(written.get(), response.text(), response.usage(), cost,
+				response.finishReason(), model.demo()));
+		return written.map(Exchange::answer);
 	}
 
 	/**

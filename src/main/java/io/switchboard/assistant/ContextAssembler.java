@@ -90,8 +90,9 @@ class ContextAssembler {
 				: windowInput;
 		Session session = exchange.session();
 		StoredMessage question = exchange.question();
-		String system = systemText(session.systemPrompt(),
-				question.author() == null ? List.of() : conversations.facts(question.author()));
+		Conversations.ContextNotes notes = conversations.contextNotes(question.author(), session.id(),
+				question.topic());
+		String system = systemText(session.systemPrompt(), notes.facts());
 		int systemTokens = system.isEmpty() ? 0 : tokens.count(system) + TokenCounter.PER_MESSAGE_OVERHEAD;
 		int questionTokens = question.tokenCount();
 		if (windowInput - systemTokens - questionTokens < 0) {
@@ -100,7 +101,7 @@ class ContextAssembler {
 		// a question longer than the budget but within the window is answered alone
 		int fixed = systemTokens + questionTokens;
 
-		Optional<TopicSummary> summary = conversations.summary(session.id(), question.topic());
+		Optional<TopicSummary> summary = notes.summary();
 		int told = summary.map(TopicSummary::throughSeq).orElse(0);
 		AssistantProperties.Compaction compaction = compactor.settings();
 		int available = budget - fixed - summaryTokens(summary);

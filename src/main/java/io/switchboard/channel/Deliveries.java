@@ -154,7 +154,7 @@ class Deliveries implements SmartLifecycle {
 	void release(long id, String platform) {
 		long now = clock.millis();
 		boolean mine = renderers.find(platform).map(ChannelRenderer::ready).orElse(false);
-		store.release(id, mine ? node.name() : null, mine ? now + CLAIM.toMillis() : null, now)
+		store.release(id, platform, mine ? node.name() : null, mine ? now + CLAIM.toMillis() : null, now)
 			.ifPresent(lane -> sendAfterCommit(id, lane));
 	}
 

@@ -69,6 +69,15 @@ interface DeliveryStore {
 	 */
 	Optional<String> release(long id, String claimedBy, Long claimedUntil, long now);
 
+	/**
+	 * {@link #release} of a delivery the caller knows to be the platform's; by default
+	 * the same. A store that needs the platform to make a delivery due (DynamoDB's due
+	 * index) takes it from here rather than reading the delivery first.
+	 */
+	default Optional<String> release(long id, String platform, String claimedBy, Long claimedUntil, long now) {
+		return release(id, claimedBy, claimedUntil, now);
+	}
+
 	/** Keeps what a live view posted, so the delivery edits it. */
 	void saveRefs(long id, String refs, long now);
 

@@ -11,9 +11,11 @@ import java.util.Optional;
 
 import io.switchboard.storage.DynamoTable;
 import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
+import software.amazon.awssdk.services.dynamodb.model.ConditionalCheckFailedException;
 import software.amazon.awssdk.services.dynamodb.model.PutItemRequest;
 import software.amazon.awssdk.services.dynamodb.model.QueryRequest;
 import software.amazon.awssdk.services.dynamodb.model.QueryResponse;
+import software.amazon.awssdk.services.dynamodb.model.ReturnValue;
 import software.amazon.awssdk.services.dynamodb.model.UpdateItemRequest;
 
 import org.springframework.boot.autoconfigure.condition.ConditionalOnProperty;
@@ -150,11 +152,44 @@ class DynamoDeliveryStore implements DeliveryStore {
 		if (row.isEmpty() || !HELD.equals(row.get().state())) {
 			return Optional.empty();
 		}
+		return table.updateIf(releasing(id, row.get().platform(), claimedBy, claimedUntil, now, false))
+				? Optional.of(row.get().lane()) : Optional.empty();
+	}
+
+	/**
+	 * One conditional update, on the platform too, which returns the lane it had; one
+	 * that was not held (or, never expected, is another platform's) goes the long way.
+	 */
+	@Override
+	public Optional<String> release(long id, String platform, String claimedBy, Long claimedUntil, long now) {
+		try {
+			return Optional.of(string(table
+				.update(releasing(id, platform, claimedBy, claimedUntil, now, true).returnValues(ReturnValue.ALL_OLD))
+				.attributes(), "lane"));
+		}
+		catch (ConditionalCheckFailedException notHeld) {
+			return release(id, claimedBy, claimedUntil, now);
+		}
+	}
+
+	/**
+	 * The update that makes a held delivery due, on condition that it is held (and the
+	 * platform's, when {@code onPlatform}).
+	 */
+	private static UpdateItemRequest.Builder releasing(long id, String platform, String claimedBy, Long claimedUntil,
+			long now, boolean onPlatform) {
 		Map<String, AttributeValue> values = new HashMap<>();
+		Map<String, String> names = new HashMap<>(Map.of("#state", "state"));
+		String condition = "#state = :held";
+		if (onPlatform) {
+			names.put("#platform", "platform");
+			values.put(":platform", s(platform));
+			condition += " AND #platform = :platform";
+		}
 		values.put(":held", s(HELD));
 		values.put(":pending", s(PENDING));
 		values.put(":now", n(now));
-		values.put(":due", s(due(row.get().platform())));
+		values.put(":due", s(due(platform)));
 		values.put(":sk", s(padded(id)));
 		String set = "SET #state = :pending, next_at = :now, updated_at = :now, gsi1pk = :due, gsi1sk = :sk";
 		if (claimedBy != null) {
@@ -165,12 +200,12 @@ class DynamoDeliveryStore implements DeliveryStore {
 		else {
 			set += " REMOVE claimed_by, claimed_until";
 		}
-		return table.updateIf(UpdateItemRequest.builder()
+		return UpdateItemRequest.builder()
 			.key(key(item(id), "A"))
 			.updateExpression(set)
-			.conditionExpression("#state = :held")
-			.expressionAttributeNames(Map.of("#state", "state"))
-			.expressionAttributeValues(values)) ? Optional.of(row.get().lane()) : Optional.empty();
+			.conditionExpression(condition)
+			.expressionAttributeNames(names)
+			.expressionAttributeValues(values);
 	}
 
 	@Override

@@ -5,8 +5,11 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
 
 import io.switchboard.llm.ModelCatalog;
+import io.switchboard.storage.StorageProperties;
+import io.switchboard.storage.StorageType;
 
 import org.springframework.dao.DuplicateKeyException;
 import org.springframework.stereotype.Service;
@@ -28,6 +31,10 @@ import org.springframework.transaction.support.TransactionTemplate;
 public class Conversations {
 
 	private static final int MAX_SEQ_RETRIES = 5;
+
+	/** Where reads made at the same time as others run: a virtual thread each. */
+	private static final java.util.concurrent.Executor READS = java.util.concurrent.Executors
+		.newVirtualThreadPerTaskExecutor();
 
 	private final UserStorage users;
 
@@ -53,10 +60,17 @@ public class Conversations {
 
 	private final Clock clock;
 
+	/**
+	 * Whether reads that do not depend on each other are made at the same time: on
+	 * DynamoDB each is a request over the network; an SQL store reads one after another.
+	 */
+	private final boolean readsTogether;
+
 	Conversations(UserStorage users, SessionStorage sessions, MessageStorage messages,
 			ConfirmationStorage confirmations, SummaryStorage summaries, MemoryStorage memories,
 			MemoryProperties memory, PartsCodec parts, ModelCatalog models, ConversationProperties properties,
-			TransactionTemplate transactions, Clock clock) {
+			TransactionTemplate transactions, Clock clock, StorageProperties storage) {
+		this.readsTogether = storage.type() == StorageType.DYNAMODB;
 		this.users = users;
 		this.sessions = sessions;
 		this.messages = messages;
@@ -366,6 +380,39 @@ public class Conversations {
 
 	// ------------------------------------------------------------- summaries
 
+	/**
+	 * What a turn's context says besides its messages: the asker's remembered facts (none
+	 * without an asker) and the running summary of the topic.
+	 */
+	public record ContextNotes(List<Fact> facts, Optional<TopicSummary> summary) {
+	}
+
+	/**
+	 * The {@link ContextNotes} of a question: two reads that do not depend on each other,
+	 * the summary's on a virtual thread of its own while the facts are read, where the
+	 * store is DynamoDB.
+	 */
+	public ContextNotes contextNotes(UserId asker, SessionId session, int topic) {
+		if (asker == null) {
+			return new ContextNotes(List.of(), summary(session, topic));
+		}
+		if (!readsTogether) {
+			return new ContextNotes(facts(asker), summary(session, topic));
+		}
+		CompletableFuture<Optional<TopicSummary>> summary = CompletableFuture.supplyAsync(() -> summary(session, topic),
+				READS);
+		List<Fact> facts = facts(asker);
+		try {
+			return new ContextNotes(facts, summary.join());
+		}
+		catch (java.util.concurrent.CompletionException failed) {
+			if (failed.getCause() instanceof RuntimeException cause) {
+				throw cause;
+			}
+			throw failed;
+		}
+	}
+
 	/** The running summary of a session's topic, if it was ever compacted. */
 	public Optional<TopicSummary> summary(SessionId session, int topic) {
 		return summaries.find(session, topic);
@@ -569,11 +616,7 @@ public class Conversations {
 	 * was removed).
 	 */
 	public Optional<Exchange> exchange(long answerId) {
-		return messages.find(answerId)
-			.filter(answer -> answer.replyTo() != null)
-			.flatMap(answer -> messages.find(answer.replyTo())
-				.flatMap(question -> sessions.find(answer.session())
-					.map(session -> new Exchange(session, question, answer))));
+		return messages.exchange(answerId, sessions);
 	}
 
 	/**
@@ -594,13 +637,28 @@ public class Conversations {
 		List<MessagePart> content = new ArrayList<>(toolParts);
 		content.add(new MessagePart.Text(text));
 		return transactions.execute(status -> {
-			Optional<StoredMessage> pending = messages.find(answerId);
-			if (pending.isEmpty() || !messages.answer(answerId, parts.write(content), tokenCount, record)) {
-				return Optional.<StoredMessage>empty();
-			}
-			sessions.touch(pending.get().session(), clock.instant());
-			return messages.find(answerId);
+			// the answer as written (returned by the write itself where the store can),
+			// then its session's last activity
+			Optional<StoredMessage> written = messages.answered(answerId, parts.write(content), tokenCount, record);
+			written.ifPresent(answer -> sessions.touch(answer.session(), clock.instant()));
+			return written;
 		});
+	}
+
+	/**
+	 * {@link #answer(long, List, String, int, AnswerRecord)} for a question asked in this
+	 * exchange, which returns the exchange as it then stands: the answer written and its
+	 * session as touched (as the write returns it, where the store can), or the session
+	 * as the exchange had it when it is gone.
+	 */
+	public Optional<Exchange> answer(Exchange asked, List<MessagePart> toolParts, String text, int tokenCount,
+			AnswerRecord record) {
+		List<MessagePart> content = new ArrayList<>(toolParts);
+		content.add(new MessagePart.Text(text));
+		return transactions
+			.execute(status -> messages.answered(asked.answerId(), parts.write(content), tokenCount, record)
+				.map(answer -> new Exchange(sessions.touched(answer.session(), clock.instant()).orElse(asked.session()),
+						asked.question(), answer)));
 	}
 
 	/**
@@ -641,16 +699,15 @@ public class Conversations {
 			List<MessagePart> answer, int answerTokens, AnswerRecord record, AnswerState state, String note) {
 		return writeInOrder(() -> {
 			Instant now = clock.instant();
-			SessionId id = sessionFor(author, choice, now);
-			int topic = choice.topic();
-			int seq = messages.reserveSeqs(id, topic, 2);
-			long questionId = messages.insert(id, topic, seq, MessageRole.USER, author.id(), parts.write(question),
-					questionTokens, null, now, null, null, null);
-			long answerId = messages.insert(id, topic, seq + 1, MessageRole.ASSISTANT, null, parts.write(answer),
-					answerTokens, record, now, state, note, questionId);
+			SessionId id = switch (choice) {
+				case SessionChoice.Existing existing -> existing.session().id();
+				case SessionChoice.Fresh fresh -> createFresh(author, fresh, now);
+			};
+			// the session touched first, then the two messages (see insertExchange)
+			Exchange stored = messages.insertExchange(sessions, id, choice.topic(), author.id(), parts.write(question),
+					questionTokens, parts.write(answer), answerTokens, record, state, note, now);
 			users.touch(author.id(), now);
-			return new Exchange(sessions.find(id).orElseThrow(), messages.find(questionId).orElseThrow(),
-					messages.find(answerId).orElseThrow());
+			return stored;
 		});
 	}
 
@@ -669,20 +726,6 @@ public class Conversations {
 			}
 		}
 		throw last;
-	}
-
-	/**
-	 * The session a message goes to: the chosen one, or a fresh one made now. Touching
-	 * the session first locks its row (PostgreSQL) for the rest of the transaction, so
-	 * concurrent writers take their order numbers one after another.
-	 */
-	private SessionId sessionFor(User author, SessionChoice choice, Instant now) {
-		SessionId id = switch (choice) {
-			case SessionChoice.Existing existing -> existing.session().id();
-			case SessionChoice.Fresh fresh -> createFresh(author, fresh, now);
-		};
-		sessions.touch(id, now);
-		return id;
 	}
 
 	private SessionId createFresh(User author, SessionChoice.Fresh fresh, Instant now) {

@@ -101,6 +101,49 @@ class DynamoMessageStore implements MessageStorage {
 	@Override
 	public long insert(SessionId session, int topic, int seq, MessageRole role, UserId author, String content,
 			int tokenCount, AnswerRecord answer, Instant now, AnswerState state, String note, Long replyTo) {
+		return number(
+				put(item(session, topic, seq, role, author, content, tokenCount, answer, now, state, note, replyTo)),
+				"id");
+	}
+
+	/**
+	 * One update of the session's item touches it (as {@link DynamoSessionStore#touch}
+	 * does) and takes the two order numbers, returning the session as it then stands; the
+	 * two messages are kept as written rather than read back.
+	 */
+	@Override
+	public Exchange insertExchange(SessionStorage sessions, SessionId session, int topic, UserId author,
+			String question, int questionTokens, String answer, int answerTokens, AnswerRecord record,
+			AnswerState state, String note, Instant now) {
+		String counter = "seq_" + topic;
+		Map<String, AttributeValue> stored;
+		try {
+			stored = table
+				.update(UpdateItemRequest.builder()
+					.key(key(DynamoItems.session(session), DynamoItems.MAIN))
+					.updateExpression("SET updated_at = :now, gsi1sk = :activity, gsi2sk = :activity"
+							+ " ADD #c :n, message_count :n")
+					.conditionExpression("attribute_exists(pk)")
+					.expressionAttributeNames(Map.of("#c", counter))
+					.expressionAttributeValues(Map.of(":now", n(now.toEpochMilli()), ":activity",
+							s(DynamoItems.activity(now.toEpochMilli(), session.value())), ":n", n(2)))
+					.returnValues(ReturnValue.ALL_NEW))
+				.attributes();
+		}
+		catch (ConditionalCheckFailedException gone) {
+			throw new ConversationException.NotFound("Session " + session + " does not exist any more.");
+		}
+		int seq = (int) (number(stored, counter) - 1);
+		Map<String, AttributeValue> asked = put(item(session, topic, seq, MessageRole.USER, author, question,
+				questionTokens, null, now, null, null, null));
+		Map<String, AttributeValue> answering = put(item(session, topic, seq + 1, MessageRole.ASSISTANT, null, answer,
+				answerTokens, record, now, state, note, id(session, topic, seq)));
+		return new Exchange(DynamoSessionStore.map(stored), map(asked), map(answering));
+	}
+
+	private static Map<String, AttributeValue> item(SessionId session, int topic, int seq, MessageRole role,
+			UserId author, String content, int tokenCount, AnswerRecord answer, Instant now, AnswerState state,
+			String note, Long replyTo) {
 		long id = id(session, topic, seq);
 		Map<String, AttributeValue> item = new HashMap<>(key(DynamoItems.session(session), sortKey(topic, seq)));
 		item.put("id", n(id));
@@ -126,13 +169,19 @@ class DynamoMessageStore implements MessageStorage {
 		if (replyTo != null) {
 			item.put("reply_to", n(replyTo));
 		}
+		return item;
+	}
+
+	/** Writes a message's item in a place no other message holds; returns the item. */
+	private Map<String, AttributeValue> put(Map<String, AttributeValue> item) {
 		try {
 			table.put(PutItemRequest.builder().item(item).conditionExpression("attribute_not_exists(pk)"));
 		}
 		catch (ConditionalCheckFailedException taken) {
-			throw new DuplicateKeyException("message place " + session + "/" + topic + "/" + seq + " is taken", taken);
+			throw new DuplicateKeyException("message place " + new SessionId(number(item, "session_id")) + "/"
+					+ number(item, "topic") + "/" + number(item, "seq") + " is taken", taken);
 		}
-		return id;
+		return item;
 	}
 
 	private static void putAnswer(Map<String, AttributeValue> item, AnswerRecord answer) {
@@ -161,9 +210,49 @@ class DynamoMessageStore implements MessageStorage {
 		return item.isEmpty() ? Optional.empty() : Optional.of(map(item));
 	}
 
+	/**
+	 * One batch read of the answer, the session's item and the message just before the
+	 * answer, which is its question when the two were stored together (as every question
+	 * is); a question elsewhere is read after it.
+	 */
+	@Override
+	public Optional<Exchange> exchange(long answerId, SessionStorage sessions) {
+		SessionId session = new SessionId(answerId >>> 32);
+		int topic = (int) ((answerId >>> 20) & MAX_TOPIC);
+		int seq = (int) (answerId & MAX_SEQ);
+		if (topic == 0 || seq == 0) {
+			return Optional.empty();
+		}
+		List<Map<String, AttributeValue>> keys = new ArrayList<>(
+				List.of(key(DynamoItems.session(session), sortKey(topic, seq)),
+						key(DynamoItems.session(session), DynamoItems.MAIN)));
+		if (seq > 1) {
+			keys.add(key(DynamoItems.session(session), sortKey(topic, seq - 1)));
+		}
+		List<Map<String, AttributeValue>> items = table.getAll(keys);
+		if (items.get(0).isEmpty()) {
+			return Optional.empty();
+		}
+		StoredMessage answer = map(items.get(0));
+		if (answer.replyTo() == null) {
+			return Optional.empty();
+		}
+		Optional<StoredMessage> question = seq > 1 && answer.replyTo() == answerId - 1
+				? Optional.of(items.get(2)).filter(item -> !item.isEmpty()).map(this::map) : find(answer.replyTo());
+		return question.flatMap(asked -> Optional.of(items.get(1))
+			.filter(item -> !item.isEmpty())
+			.map(item -> new Exchange(DynamoSessionStore.map(item), asked, answer)));
+	}
+
 	/** A conditional update: only a pending answer is written. */
 	@Override
 	public boolean answer(long id, String content, int tokenCount, AnswerRecord answer) {
+		return answered(id, content, tokenCount, answer).isPresent();
+	}
+
+	/** The conditional update of {@link #answer}, which returns the item it wrote. */
+	@Override
+	public Optional<StoredMessage> answered(long id, String content, int tokenCount, AnswerRecord answer) {
 		Map<String, AttributeValue> values = new HashMap<>();
 		values.put(":content", s(content));
 		values.put(":tokens", n(tokenCount));
@@ -186,7 +275,8 @@ class DynamoMessageStore implements MessageStorage {
 				"SET content = :content, token_count = :tokens, #model = :model, provider = :provider,"
 						+ " tokens_in = :in, tokens_out = :out, cost_nanos = :cost, latency_ms = :latency,"
 						+ " context_omitted = :omitted, tokens_cached = :cached, #state = :answered" + finish,
-				values);
+				values)
+			.map(this::map);
 	}
 
 	@Override
@@ -195,13 +285,18 @@ class DynamoMessageStore implements MessageStorage {
 		values.put(":state", s(state.dbValue()));
 		values.put(":pending", s(AnswerState.PENDING.dbValue()));
 		if (note == null) {
-			return settleIf(id, "SET #state = :state REMOVE note", values);
+			return settleIf(id, "SET #state = :state REMOVE note", values).isPresent();
 		}
 		values.put(":note", s(note));
-		return settleIf(id, "SET #state = :state, note = :note", values);
+		return settleIf(id, "SET #state = :state, note = :note", values).isPresent();
 	}
 
-	private boolean settleIf(long id, String expression, Map<String, AttributeValue> values) {
+	/**
+	 * A pending answer's update: the item as it now stands, or empty when it was not
+	 * pending (nothing changed).
+	 */
+	private Optional<Map<String, AttributeValue>> settleIf(long id, String expression,
+			Map<String, AttributeValue> values) {
 		SessionId session = new SessionId(id >>> 32);
 		int topic = (int) ((id >>> 20) & MAX_TOPIC);
 		int seq = (int) (id & MAX_SEQ);
@@ -210,16 +305,19 @@ class DynamoMessageStore implements MessageStorage {
 			names.put("#model", "model");
 		}
 		try {
-			table.update(UpdateItemRequest.builder()
-				.key(key(DynamoItems.session(session), sortKey(topic, seq)))
-				.updateExpression(expression)
-				.conditionExpression("#state = :pending")
-				.expressionAttributeNames(names)
-				.expressionAttributeValues(values));
-			return true;
+			return Optional.of(
+					table
+						.update(UpdateItemRequest.builder()
+							.key(key(DynamoItems.session(session), sortKey(topic, seq)))
+							.updateExpression(expression)
+							.conditionExpression("#state = :pending")
+							.expressionAttributeNames(names)
+							.expressionAttributeValues(values)
+							.returnValues(ReturnValue.ALL_NEW))
+						.attributes());
 		}
 		catch (ConditionalCheckFailedException notPending) {
-			return false;
+			return Optional.empty();
 		}
 	}
 

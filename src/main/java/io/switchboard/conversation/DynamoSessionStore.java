@@ -12,6 +12,7 @@ import java.util.function.Predicate;
 
 import io.switchboard.storage.DynamoTable;
 import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
+import software.amazon.awssdk.services.dynamodb.model.ConditionalCheckFailedException;
 import software.amazon.awssdk.services.dynamodb.model.DeleteItemRequest;
 import software.amazon.awssdk.services.dynamodb.model.PutItemRequest;
 import software.amazon.awssdk.services.dynamodb.model.QueryRequest;
@@ -242,11 +243,29 @@ class DynamoSessionStore implements SessionStorage {
 
 	@Override
 	public void touch(SessionId id, Instant now) {
-		String activity = DynamoItems.activity(now.toEpochMilli(), id.value());
-		updateExisting(UpdateItemRequest.builder()
+		updateExisting(touch(id, now.toEpochMilli()));
+	}
+
+	/** The same update, which returns the session it wrote. */
+	@Override
+	public Optional<Session> touched(SessionId id, Instant now) {
+		try {
+			return Optional.of(
+					map(table
+						.update(touch(id, now.toEpochMilli()).conditionExpression("attribute_exists(pk)")
+							.returnValues(ReturnValue.ALL_NEW))
+						.attributes()));
+		}
+		catch (ConditionalCheckFailedException gone) {
+			return Optional.empty();
+		}
+	}
+
+	private static UpdateItemRequest.Builder touch(SessionId id, long now) {
+		return UpdateItemRequest.builder()
 			.key(key(DynamoItems.session(id), DynamoItems.MAIN))
 			.updateExpression("SET updated_at = :now, gsi1sk = :activity, gsi2sk = :activity")
-			.expressionAttributeValues(Map.of(":now", n(now.toEpochMilli()), ":activity", s(activity))));
+			.expressionAttributeValues(Map.of(":now", n(now), ":activity", s(DynamoItems.activity(now, id.value()))));
 	}
 
 	/**
@@ -305,7 +324,7 @@ class DynamoSessionStore implements SessionStorage {
 				: null;
 	}
 
-	private static Session map(Map<String, AttributeValue> item) {
+	static Session map(Map<String, AttributeValue> item) {
 		Place origin = new Place(string(item, "origin_platform"), PlaceKind.fromDb(string(item, "origin_kind")),
 				string(item, "origin_space"), string(item, "origin_thread"));
 		return new Session(new SessionId(number(item, "id")), new UserId(number(item, "owner_id")),

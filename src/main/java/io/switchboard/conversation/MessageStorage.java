@@ -33,9 +33,53 @@ interface MessageStorage {
 	Optional<StoredMessage> find(long id);
 
 	/**
+	 * Stores a question and the assistant message behind it in the next two places of a
+	 * topic and returns the three as stored. The session is touched first: in PostgreSQL
+	 * that locks its row for the rest of the transaction, so concurrent writers take
+	 * their order numbers one after another. By default {@link SessionStorage#touch},
+	 * {@link #reserveSeqs}, two {@link #insert}s and {@link #exchange}; a store that can
+	 * touch and reserve in one write and keep what it wrote does.
+	 * @param question the question's content, written by the parts codec
+	 * @param answer the answer's content so far
+	 * @throws org.springframework.dao.DuplicateKeyException when a concurrent writer took
+	 * the places first (the caller tries again)
+	 */
+	default Exchange insertExchange(SessionStorage sessions, SessionId session, int topic, UserId author,
+			String question, int questionTokens, String answer, int answerTokens, AnswerRecord record,
+			AnswerState state, String note, Instant now) {
+		sessions.touch(session, now);
+		int seq = reserveSeqs(session, topic, 2);
+		long questionId = insert(session, topic, seq, MessageRole.USER, author, question, questionTokens, null, now,
+				null, null, null);
+		long answerId = insert(session, topic, seq + 1, MessageRole.ASSISTANT, null, answer, answerTokens, record, now,
+				state, note, questionId);
+		return exchange(answerId, sessions).orElseThrow();
+	}
+
+	/**
+	 * An answer with its question and their session; empty when one of them is gone or
+	 * the message answers nothing. By default three reads one after another; a store that
+	 * can read them together does (DynamoDB: they share the session's partition).
+	 */
+	default Optional<Exchange> exchange(long answerId, SessionStorage sessions) {
+		return find(answerId).filter(answer -> answer.replyTo() != null)
+			.flatMap(answer -> find(answer.replyTo()).flatMap(question -> sessions.find(answer.session())
+				.map(session -> new Exchange(session, question, answer))));
+	}
+
+	/**
 	 * Writes a pending answer's text; false when it is not pending any more.
 	 */
 	boolean answer(long id, String content, int tokenCount, AnswerRecord answer);
+
+	/**
+	 * Writes a pending answer's text and returns the message as it now stands; empty, and
+	 * nothing written, when it is not pending any more. By default {@link #answer} and a
+	 * read; a store whose write can return what it wrote does.
+	 */
+	default Optional<StoredMessage> answered(long id, String content, int tokenCount, AnswerRecord answer) {
+		return answer(id, content, tokenCount, answer) ? find(id) : Optional.empty();
+	}
 
 	/**
 	 * Settles a pending answer without a model's text; false when it is not pending any

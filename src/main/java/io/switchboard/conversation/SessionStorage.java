@@ -36,6 +36,15 @@ interface SessionStorage {
 	/** Records activity now: lists put the session first. */
 	void touch(SessionId id, Instant now);
 
+	/**
+	 * {@link #touch} that returns the session as it then stands; empty when it is gone.
+	 * By default a touch and a read; a store whose write can return what it wrote does.
+	 */
+	default Optional<Session> touched(SessionId id, Instant now) {
+		touch(id, now);
+		return find(id);
+	}
+
 	/** Removes a session with its messages. */
 	void delete(SessionId id);
 

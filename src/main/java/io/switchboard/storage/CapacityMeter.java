@@ -46,6 +46,12 @@ public final class CapacityMeter {
 		writeCounter.increment(units);
 	}
 
+	void reads(List<ConsumedCapacity> consumed) {
+		if (consumed != null) {
+			consumed.forEach(this::reads);
+		}
+	}
+
 	void writes(List<ConsumedCapacity> consumed) {
 		if (consumed != null) {
 			consumed.forEach(this::writes);

@@ -1,6 +1,7 @@
 package io.switchboard.storage;
 
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 
@@ -10,12 +11,14 @@ import software.amazon.awssdk.regions.Region;
 import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
 import software.amazon.awssdk.services.dynamodb.DynamoDbClientBuilder;
 import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
+import software.amazon.awssdk.services.dynamodb.model.BatchGetItemResponse;
 import software.amazon.awssdk.services.dynamodb.model.BatchWriteItemResponse;
 import software.amazon.awssdk.services.dynamodb.model.ConditionalCheckFailedException;
 import software.amazon.awssdk.services.dynamodb.model.DeleteItemRequest;
 import software.amazon.awssdk.services.dynamodb.model.DeleteRequest;
 import software.amazon.awssdk.services.dynamodb.model.GetItemRequest;
 import software.amazon.awssdk.services.dynamodb.model.GetItemResponse;
+import software.amazon.awssdk.services.dynamodb.model.KeysAndAttributes;
 import software.amazon.awssdk.services.dynamodb.model.PutItemRequest;
 import software.amazon.awssdk.services.dynamodb.model.QueryRequest;
 import software.amazon.awssdk.services.dynamodb.model.QueryResponse;
@@ -102,6 +105,47 @@ public final class DynamoTable {
 			.build());
 		meter.reads(response.consumedCapacity());
 		return response.hasItem() ? response.item() : Map.of();
+	}
+
+	/**
+	 * Items by key, read consistently in one call (DynamoDB's {@code BatchGetItem}, at
+	 * most 100 keys), again for keys it left unread: one round trip where {@link #get}
+	 * one after another would take one each. The items come in the order of the keys, an
+	 * empty map for a key with none.
+	 */
+	public List<Map<String, AttributeValue>> getAll(List<Map<String, AttributeValue>> keys) {
+		if (keys.size() > 100) {
+			throw new IllegalArgumentException("at most 100 keys a batch, not " + keys.size());
+		}
+		// a batch must not name an item twice
+		Map<List<String>, Map<String, AttributeValue>> found = new HashMap<>();
+		List<Map<String, AttributeValue>> distinct = new ArrayList<>();
+		for (Map<String, AttributeValue> key : keys) {
+			if (found.putIfAbsent(identity(key), Map.of()) == null) {
+				distinct.add(key);
+			}
+		}
+		Map<String, KeysAndAttributes> pending = distinct.isEmpty() ? Map.of()
+				: Map.of(name, KeysAndAttributes.builder().keys(distinct).consistentRead(true).build());
+		for (int attempt = 0; !pending.isEmpty(); attempt++) {
+			if (attempt == 10) {
+				throw new IllegalStateException("DynamoDB left keys of " + name + " unread ten times");
+			}
+			Map<String, KeysAndAttributes> request = pending;
+			BatchGetItemResponse response = client.batchGetItem(
+					builder -> builder.requestItems(request).returnConsumedCapacity(ReturnConsumedCapacity.TOTAL));
+			meter.reads(response.consumedCapacity());
+			response.responses().getOrDefault(name, List.of()).forEach(item -> found.put(identity(item), item));
+			pending = response.hasUnprocessedKeys() ? response.unprocessedKeys() : Map.of();
+		}
+		List<Map<String, AttributeValue>> items = new ArrayList<>(keys.size());
+		keys.forEach(key -> items.add(found.get(identity(key))));
+		return items;
+	}
+
+	/** What tells an item from the others: its key's two strings. */
+	private static List<String> identity(Map<String, AttributeValue> item) {
+		return List.of(item.get(PK).s(), item.get(SK).s());
 	}
 
 	public void put(PutItemRequest.Builder request) {

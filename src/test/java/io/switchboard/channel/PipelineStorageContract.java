@@ -136,6 +136,23 @@ abstract class PipelineStorageContract {
 		assertThat(row.claimedBy("node-a", now + 2)).isTrue();
 	}
 
+	/** The release a caller that knows the platform makes: the same outcome. */
+	@Test
+	void aHeldAnswerReleasedOnItsPlatformIsReleasedOnceWithItsLane() {
+		long id = deliveries
+			.insert(platform, "answer:held-on", "lane-p", "{}", "{}", DeliveryStore.HELD, null, null, now)
+			.orElseThrow();
+
+		assertThat(units.inOne(() -> deliveries.release(id, platform, null, null, now + 1))).contains("lane-p");
+		assertThat(deliveries.release(id, platform, "node-a", now + 60_000, now + 2)).isEmpty();
+		assertThat(deliveries.release(id + 1_000, platform, null, null, now + 2)).isEmpty();
+
+		DeliveryStore.Row row = deliveries.find(id).orElseThrow();
+		assertThat(row.state()).isEqualTo(DeliveryStore.PENDING);
+		assertThat(row.claimedBy()).isNull();
+		assertThat(deliveries.due(List.of(platform), now + 1, 10)).extracting(DeliveryStore.Due::id).contains(id);
+	}
+
 	@Test
 	void aChangeDuringASendMakesItDueAgainAfterThePace() {
 		long id = deliveries.upsertChanged(platform, "image:1", "lane", "{}", "{\"job\":1}", false, 3_000, now);
