@@ -137,10 +137,25 @@ public final class DynamoTable {
 			meter.reads(response.consumedCapacity());
 			response.responses().getOrDefault(name, List.of()).forEach(item -> found.put(identity(item), item));
 			pending = response.hasUnprocessedKeys() ? response.unprocessedKeys() : Map.of();
+			if (!pending.isEmpty()) {
+				// keys left unread mean the table is throttling: back off before asking
+				// again, as DynamoDB asks (10 ms, doubling)
+				backOff(attempt);
+			}
 		}
 		List<Map<String, AttributeValue>> items = new ArrayList<>(keys.size());
 		keys.forEach(key -> items.add(found.get(identity(key))));
 		return items;
+	}
+
+	private static void backOff(int attempt) {
+		try {
+			Thread.sleep(10L << Math.min(attempt, 6));
+		}
+		catch (InterruptedException interrupted) {
+			Thread.currentThread().interrupt();
+			throw new IllegalStateException("interrupted while DynamoDB was throttling", interrupted);
+		}
 	}
 
 	/** What tells an item from the others: its key's two strings. */
@@ -264,6 +279,9 @@ public final class DynamoTable {
 						builder -> builder.requestItems(request).returnConsumedCapacity(ReturnConsumedCapacity.TOTAL));
 				meter.writes(response.consumedCapacity());
 				pending = response.hasUnprocessedItems() ? response.unprocessedItems() : Map.of();
+				if (!pending.isEmpty()) {
+					backOff(attempt);
+				}
 			}
 		}
 	}
