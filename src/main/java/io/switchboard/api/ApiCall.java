@@ -15,8 +15,8 @@ package io.switchboard.api;
  * @param charged whether the call is usage, counted in the ledger and against the key's
  * limits: an answer that came, and a tool loop's answer that failed after rounds that
  * were spent (which has tokens and, on a free model, no cost); never another failure.
- * Only the recorder uses it: {@code api_calls} does not keep it, so a call read back from
- * there says charged only when it came (200)
+ * Kept with the call ({@code api_calls.charged}): a key's daily tokens and monthly spend
+ * are summed from the charged calls
  */
 record ApiCall(long keyId, long userId, String model, String upstream, int tokensIn, int tokensOut, long costNanos,
 		int latencyMillis, int overheadMicros, int status, boolean streamed, long at, int tokensCached,

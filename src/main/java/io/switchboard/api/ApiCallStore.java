@@ -25,8 +25,8 @@ class ApiCallStore {
 	void insert(List<ApiCall> calls) {
 		batch.batchUpdate("""
 				INSERT INTO api_calls (key_id, user_id, model, upstream, tokens_in, tokens_out, cost_nanos, latency_ms,
-				                       overhead_us, status, streamed, created_at, tokens_cached)
-				VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)""", calls, 500, (statement, call) -> {
+				                       overhead_us, status, streamed, created_at, tokens_cached, charged)
+				VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)""", calls, 500, (statement, call) -> {
 			statement.setLong(1, call.keyId());
 			statement.setLong(2, call.userId());
 			statement.setString(3, call.model());
@@ -40,23 +40,24 @@ class ApiCallStore {
 			statement.setBoolean(11, call.streamed());
 			statement.setLong(12, call.at());
 			statement.setInt(13, call.tokensCached());
+			statement.setBoolean(14, call.charged());
 		});
 	}
 
-	/** Tokens in and out of a key's calls since a time. */
+	/** Tokens in and out of a key's charged calls since a time. */
 	long tokensSince(long keyId, long sinceMillis) {
 		return tokensSince(List.of(keyId), sinceMillis).getOrDefault(keyId, 0L);
 	}
 
 	/**
-	 * Tokens in and out since a time, per key, for several keys at once (keys without
-	 * calls are left out).
+	 * Tokens in and out of charged calls since a time, per key, for several keys at once
+	 * (keys without such calls are left out): what counts against a key's daily tokens.
 	 */
 	Map<Long, Long> tokensSince(Collection<Long> keyIds, long sinceMillis) {
 		return sums("SUM(tokens_in + tokens_out)", keyIds, sinceMillis);
 	}
 
-	/** Spend since a time, per key, for several keys at once. */
+	/** Spend of charged calls since a time, per key, for several keys at once. */
 	Map<Long, Long> spendSince(Collection<Long> keyIds, long sinceMillis) {
 		return sums("SUM(cost_nanos)", keyIds, sinceMillis);
 	}
@@ -66,10 +67,12 @@ class ApiCallStore {
 		if (keyIds.isEmpty()) {
 			return sums;
 		}
+		// a failed call is not usage, though it may carry tokens (see ApiCall#charged)
 		jdbc.sql("SELECT key_id, " + sum + " FROM api_calls WHERE key_id IN (:keys) AND created_at >= :since"
-				+ " GROUP BY key_id")
+				+ " AND charged = :charged GROUP BY key_id")
 			.param("keys", keyIds)
 			.param("since", sinceMillis)
+			.param("charged", true)
 			.query((row, number) -> sums.put(row.getLong(1), row.getLong(2)))
 			.list();
 		return sums;
@@ -86,12 +89,12 @@ class ApiCallStore {
 		String where = userId == null ? "" : " WHERE user_id = " + userId.longValue();
 		return jdbc
 			.sql("SELECT key_id, user_id, model, upstream, tokens_in, tokens_out, cost_nanos, latency_ms, "
-					+ "overhead_us, status, streamed, created_at, tokens_cached FROM api_calls" + where
+					+ "overhead_us, status, streamed, created_at, tokens_cached, charged FROM api_calls" + where
 					+ " ORDER BY created_at DESC, id DESC LIMIT ?")
 			.param(limit)
 			.query((row, i) -> new ApiCall(row.getLong(1), row.getLong(2), row.getString(3), row.getString(4),
 					row.getInt(5), row.getInt(6), row.getLong(7), row.getInt(8), row.getInt(9), row.getInt(10),
-					row.getBoolean(11), row.getLong(12), row.getInt(13)))
+					row.getBoolean(11), row.getLong(12), row.getInt(13), row.getBoolean(14)))
 			.list();
 	}
 

@@ -110,6 +110,38 @@ abstract class ApiStorageContract {
 		});
 	}
 
+	/**
+	 * A key's daily tokens and monthly spend, as a node reads them when it starts or
+	 * syncs, count the calls that are usage: not a failure that carries the tokens its
+	 * upstream reported, but a tool loop's answer that failed after rounds it spent.
+	 */
+	@Test
+	void aKeysCountersSumOnlyTheCallsThatAreUsage() {
+		User owner = user();
+		ApiKey key = keys.insert(owner.id(), "k", "hash-" + UUID.randomUUID(), "hint", ApiKey.Limits.NONE,
+				Instant.now());
+		long day = LocalDate.of(2026, 3, 6).atStartOfDay(ZoneOffset.UTC).toInstant().toEpochMilli();
+		calls.insert(List.of(
+				new ApiCall(key.id(), owner.id().value(), "gpt", "openai/gpt-4o", 10, 5, 100, 12, 80, 200, false,
+						day + 1000),
+				// failed, with the tokens its upstream reported: not usage
+				new ApiCall(key.id(), owner.id().value(), "gpt", "openai/gpt-4o", 40, 20, 0, 15, 90, 502, false,
+						day + 2000, 0, false),
+				// a tool loop's answer that failed after rounds it spent: usage
+				new ApiCall(key.id(), owner.id().value(), "gpt", "openai/gpt-4o", 7, 3, 50, 15, 90, 502, false,
+						day + 3000, 0, true)));
+
+		assertThat(calls.tokensSince(key.id(), day)).isEqualTo(25);
+		assertThat(calls.spendSince(key.id(), day)).isEqualTo(150);
+		assertThat(calls.recent(owner.id().value(), 10)).extracting(ApiCall::charged)
+			.containsExactly(true, false, true);
+		// the usage page's report still shows every call, failures included
+		assertThat(calls.sums("model", owner.id().value(), day)).singleElement().satisfies(sum -> {
+			assertThat(sum.requests()).isEqualTo(3);
+			assertThat(sum.failures()).isEqualTo(2);
+		});
+	}
+
 	@Test
 	void theRecorderAddsCallsToTheLedgerOnePerUserModelAndDay() {
 		User owner = user();
