@@ -634,15 +634,21 @@ public class Conversations {
 	 */
 	public Optional<StoredMessage> answer(long answerId, List<MessagePart> toolParts, String text, int tokenCount,
 			AnswerRecord record) {
-		List<MessagePart> content = new ArrayList<>(toolParts);
-		content.add(new MessagePart.Text(text));
+		String content = answerContent(toolParts, text);
 		return transactions.execute(status -> {
 			// the answer as written (returned by the write itself where the store can),
 			// then its session's last activity
-			Optional<StoredMessage> written = messages.answered(answerId, parts.write(content), tokenCount, record);
+			Optional<StoredMessage> written = messages.answered(answerId, content, tokenCount, record);
 			written.ifPresent(answer -> sessions.touch(answer.session(), clock.instant()));
 			return written;
 		});
+	}
+
+	/** An answer's stored content: the tools' calls and results first, then the text. */
+	private String answerContent(List<MessagePart> toolParts, String text) {
+		List<MessagePart> content = new ArrayList<>(toolParts);
+		content.add(new MessagePart.Text(text));
+		return parts.write(content);
 	}
 
 	/**
@@ -653,12 +659,10 @@ public class Conversations {
 	 */
 	public Optional<Exchange> answer(Exchange asked, List<MessagePart> toolParts, String text, int tokenCount,
 			AnswerRecord record) {
-		List<MessagePart> content = new ArrayList<>(toolParts);
-		content.add(new MessagePart.Text(text));
-		return transactions
-			.execute(status -> messages.answered(asked.answerId(), parts.write(content), tokenCount, record)
-				.map(answer -> new Exchange(sessions.touched(answer.session(), clock.instant()).orElse(asked.session()),
-						asked.question(), answer)));
+		String content = answerContent(toolParts, text);
+		return transactions.execute(status -> messages.answered(asked.answerId(), content, tokenCount, record)
+			.map(answer -> new Exchange(sessions.touched(answer.session(), clock.instant()).orElse(asked.session()),
+					asked.question(), answer)));
 	}
 
 	/**

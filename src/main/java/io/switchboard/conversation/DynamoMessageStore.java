@@ -70,6 +70,24 @@ class DynamoMessageStore implements MessageStorage {
 		return String.format("M#%06d#%010d", topic, seq);
 	}
 
+	/** The key of the item of the message with this id (see {@link #id}). */
+	private static Map<String, AttributeValue> itemKey(long id) {
+		return key(DynamoItems.session(new SessionId(id >>> 32)), sortKey(topic(id), seq(id)));
+	}
+
+	/** Whether an id can name a message at all: its topic and place count from 1. */
+	private static boolean possible(long id) {
+		return topic(id) != 0 && seq(id) != 0;
+	}
+
+	private static int topic(long id) {
+		return (int) ((id >>> 20) & MAX_TOPIC);
+	}
+
+	private static int seq(long id) {
+		return (int) (id & MAX_SEQ);
+	}
+
 	/**
 	 * One atomic addition to the topic's counter on the session's item: concurrent
 	 * writers on any node get distinct numbers, with no retry. The same update counts the
@@ -83,7 +101,7 @@ class DynamoMessageStore implements MessageStorage {
 					table
 						.update(UpdateItemRequest.builder()
 							.key(key(DynamoItems.session(session), DynamoItems.MAIN))
-							.updateExpression("ADD #c :n, message_count :n")
+							.updateExpression(RESERVE)
 							.conditionExpression("attribute_exists(pk)")
 							.expressionAttributeNames(Map.of("#c", counter))
 							.expressionAttributeValues(Map.of(":n", n(count)))
@@ -94,8 +112,18 @@ class DynamoMessageStore implements MessageStorage {
 			return (int) (last - count + 1);
 		}
 		catch (ConditionalCheckFailedException gone) {
-			throw new ConversationException.NotFound("Session " + session + " does not exist any more.");
+			throw gone(session);
 		}
+	}
+
+	/**
+	 * What takes order numbers on the session's item: {@code :n} more of topic's counter
+	 * ({@code #c}), counted among the session's messages too.
+	 */
+	private static final String RESERVE = "ADD #c :n, message_count :n";
+
+	private static ConversationException.NotFound gone(SessionId session) {
+		return new ConversationException.NotFound("Session " + session + " does not exist any more.");
 	}
 
 	@Override
@@ -116,22 +144,22 @@ class DynamoMessageStore implements MessageStorage {
 			String question, int questionTokens, String answer, int answerTokens, AnswerRecord record,
 			AnswerState state, String note, Instant now) {
 		String counter = "seq_" + topic;
+		Map<String, AttributeValue> values = new HashMap<>(DynamoSessionStore.touchValues(session, now.toEpochMilli()));
+		values.put(":n", n(2));
 		Map<String, AttributeValue> stored;
 		try {
 			stored = table
 				.update(UpdateItemRequest.builder()
 					.key(key(DynamoItems.session(session), DynamoItems.MAIN))
-					.updateExpression("SET updated_at = :now, gsi1sk = :activity, gsi2sk = :activity"
-							+ " ADD #c :n, message_count :n")
+					.updateExpression(DynamoSessionStore.TOUCH + " " + RESERVE)
 					.conditionExpression("attribute_exists(pk)")
 					.expressionAttributeNames(Map.of("#c", counter))
-					.expressionAttributeValues(Map.of(":now", n(now.toEpochMilli()), ":activity",
-							s(DynamoItems.activity(now.toEpochMilli(), session.value())), ":n", n(2)))
+					.expressionAttributeValues(values)
 					.returnValues(ReturnValue.ALL_NEW))
 				.attributes();
 		}
 		catch (ConditionalCheckFailedException gone) {
-			throw new ConversationException.NotFound("Session " + session + " does not exist any more.");
+			throw gone(session);
 		}
 		int seq = (int) (number(stored, counter) - 1);
 		Map<String, AttributeValue> asked = put(item(session, topic, seq, MessageRole.USER, author, question,
@@ -200,13 +228,10 @@ class DynamoMessageStore implements MessageStorage {
 
 	@Override
 	public Optional<StoredMessage> find(long id) {
-		SessionId session = new SessionId(id >>> 32);
-		int topic = (int) ((id >>> 20) & MAX_TOPIC);
-		int seq = (int) (id & MAX_SEQ);
-		if (topic == 0 || seq == 0) {
+		if (!possible(id)) {
 			return Optional.empty();
 		}
-		Map<String, AttributeValue> item = table.get(key(DynamoItems.session(session), sortKey(topic, seq)));
+		Map<String, AttributeValue> item = table.get(itemKey(id));
 		return item.isEmpty() ? Optional.empty() : Optional.of(map(item));
 	}
 
@@ -217,17 +242,15 @@ class DynamoMessageStore implements MessageStorage {
 	 */
 	@Override
 	public Optional<Exchange> exchange(long answerId, SessionStorage sessions) {
-		SessionId session = new SessionId(answerId >>> 32);
-		int topic = (int) ((answerId >>> 20) & MAX_TOPIC);
-		int seq = (int) (answerId & MAX_SEQ);
-		if (topic == 0 || seq == 0) {
+		if (!possible(answerId)) {
 			return Optional.empty();
 		}
+		boolean afterAnother = seq(answerId) > 1;
 		List<Map<String, AttributeValue>> keys = new ArrayList<>(
-				List.of(key(DynamoItems.session(session), sortKey(topic, seq)),
-						key(DynamoItems.session(session), DynamoItems.MAIN)));
-		if (seq > 1) {
-			keys.add(key(DynamoItems.session(session), sortKey(topic, seq - 1)));
+				List.of(itemKey(answerId), key(DynamoItems.session(new SessionId(answerId >>> 32)), DynamoItems.MAIN)));
+		if (afterAnother) {
+			// the message before it, in the same topic (ids count places within a topic)
+			keys.add(itemKey(answerId - 1));
 		}
 		List<Map<String, AttributeValue>> items = table.getAll(keys);
 		if (items.get(0).isEmpty()) {
@@ -237,7 +260,7 @@ class DynamoMessageStore implements MessageStorage {
 		if (answer.replyTo() == null) {
 			return Optional.empty();
 		}
-		Optional<StoredMessage> question = seq > 1 && answer.replyTo() == answerId - 1
+		Optional<StoredMessage> question = afterAnother && answer.replyTo() == answerId - 1
 				? Optional.of(items.get(2)).filter(item -> !item.isEmpty()).map(this::map) : find(answer.replyTo());
 		return question.flatMap(asked -> Optional.of(items.get(1))
 			.filter(item -> !item.isEmpty())
@@ -297,9 +320,6 @@ class DynamoMessageStore implements MessageStorage {
 	 */
 	private Optional<Map<String, AttributeValue>> settleIf(long id, String expression,
 			Map<String, AttributeValue> values) {
-		SessionId session = new SessionId(id >>> 32);
-		int topic = (int) ((id >>> 20) & MAX_TOPIC);
-		int seq = (int) (id & MAX_SEQ);
 		Map<String, String> names = new HashMap<>(Map.of("#state", "state"));
 		if (expression.contains("#model")) {
 			names.put("#model", "model");
@@ -308,7 +328,7 @@ class DynamoMessageStore implements MessageStorage {
 			return Optional.of(
 					table
 						.update(UpdateItemRequest.builder()
-							.key(key(DynamoItems.session(session), sortKey(topic, seq)))
+							.key(itemKey(id))
 							.updateExpression(expression)
 							.conditionExpression("#state = :pending")
 							.expressionAttributeNames(names)

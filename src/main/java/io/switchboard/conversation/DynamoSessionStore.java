@@ -264,8 +264,19 @@ class DynamoSessionStore implements SessionStorage {
 	private static UpdateItemRequest.Builder touch(SessionId id, long now) {
 		return UpdateItemRequest.builder()
 			.key(key(DynamoItems.session(id), DynamoItems.MAIN))
-			.updateExpression("SET updated_at = :now, gsi1sk = :activity, gsi2sk = :activity")
-			.expressionAttributeValues(Map.of(":now", n(now), ":activity", s(DynamoItems.activity(now, id.value()))));
+			.updateExpression(TOUCH)
+			.expressionAttributeValues(touchValues(id, now));
+	}
+
+	/**
+	 * What a touch sets on the session's item (its values from {@link #touchValues}): the
+	 * last activity, by which lists put sessions in order. Also part of the message
+	 * store's update that stores a question.
+	 */
+	static final String TOUCH = "SET updated_at = :now, gsi1sk = :activity, gsi2sk = :activity";
+
+	static Map<String, AttributeValue> touchValues(SessionId id, long now) {
+		return Map.of(":now", n(now), ":activity", s(DynamoItems.activity(now, id.value())));
 	}
 
 	/**
