@@ -75,11 +75,15 @@ abstract class ApiStorageContract {
 		assertThat(keys.all()).extracting(ApiKey::id).contains(made.id(), open.id());
 	}
 
+	/** A key of this user's without limits. */
+	private ApiKey key(User owner) {
+		return keys.insert(owner.id(), "k", "hash-" + UUID.randomUUID(), "hint", ApiKey.Limits.NONE, Instant.now());
+	}
+
 	@Test
 	void callsAreWrittenInBatchesAndSummedForLimitsAndReports() {
 		User owner = user();
-		ApiKey key = keys.insert(owner.id(), "k", "hash-" + UUID.randomUUID(), "hint", ApiKey.Limits.NONE,
-				Instant.now());
+		ApiKey key = key(owner);
 		long day = LocalDate.of(2026, 3, 4).atStartOfDay(ZoneOffset.UTC).toInstant().toEpochMilli();
 		calls.insert(List.of(
 				new ApiCall(key.id(), owner.id().value(), "gpt", "openai/gpt-4o", 10, 5, 100, 12, 80, 200, false,
@@ -118,8 +122,7 @@ abstract class ApiStorageContract {
 	@Test
 	void aKeysCountersSumOnlyTheCallsThatAreUsage() {
 		User owner = user();
-		ApiKey key = keys.insert(owner.id(), "k", "hash-" + UUID.randomUUID(), "hint", ApiKey.Limits.NONE,
-				Instant.now());
+		ApiKey key = key(owner);
 		long day = LocalDate.of(2026, 3, 6).atStartOfDay(ZoneOffset.UTC).toInstant().toEpochMilli();
 		calls.insert(List.of(
 				new ApiCall(key.id(), owner.id().value(), "gpt", "openai/gpt-4o", 10, 5, 100, 12, 80, 200, false,
@@ -145,8 +148,7 @@ abstract class ApiStorageContract {
 	@Test
 	void theRecorderAddsCallsToTheLedgerOnePerUserModelAndDay() {
 		User owner = user();
-		ApiKey key = keys.insert(owner.id(), "k", "hash-" + UUID.randomUUID(), "hint", ApiKey.Limits.NONE,
-				Instant.now());
+		ApiKey key = key(owner);
 		long now = System.currentTimeMillis();
 		for (int i = 0; i < 50; i++) {
 			// a failed call: not charged, no cost (as the gateway records it)

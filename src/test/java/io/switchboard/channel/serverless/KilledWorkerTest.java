@@ -85,7 +85,7 @@ class KilledWorkerTest {
 
 	@Test
 	void aWorkerKilledWhileTheModelThinksIsFollowedByOneAnswer() throws Exception {
-		String user = "U" + java.util.UUID.randomUUID().toString().replace("-", "");
+		String user = LambdaRig.newUser();
 		// the first ask is never answered in time: the container dies waiting for it
 		rig.model.reply("Answered after the crash").firstByteDelay(Duration.ofMinutes(2));
 		int asked = rig.model.requests().size();

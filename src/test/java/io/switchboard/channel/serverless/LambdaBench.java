@@ -10,7 +10,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
-import java.util.UUID;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
@@ -320,7 +319,7 @@ public final class LambdaBench {
 	}
 
 	private static String user() {
-		return "U" + UUID.randomUUID().toString().replace("-", "");
+		return LambdaRig.newUser();
 	}
 
 	private static long ms(long nanos) {

@@ -223,6 +223,11 @@ final class LambdaRig implements AutoCloseable {
 		return Map.copyOf(workerSettings);
 	}
 
+	/** A LINE user id no other test uses. */
+	static String newUser() {
+		return "U" + java.util.UUID.randomUUID().toString().replace("-", "");
+	}
+
 	static String arn(String queue) {
 		return "arn:aws:sqs:" + REGION + ":000000000000:" + queue;
 	}

@@ -5,7 +5,6 @@ import java.nio.file.Path;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
-import java.util.UUID;
 
 import io.switchboard.fakes.FakeLine;
 import io.switchboard.testsupport.Dynalite;
@@ -34,7 +33,7 @@ public final class LambdaTrips {
 			rig.startWebhook();
 			rig.startWorker();
 			String[] regulars = new String[10];
-			Arrays.setAll(regulars, i -> "U" + UUID.randomUUID().toString().replace("-", ""));
+			Arrays.setAll(regulars, i -> LambdaRig.newUser());
 			for (String regular : regulars) {
 				turn(rig, regular, "first");
 			}

@@ -66,7 +66,7 @@ class ServerlessFunctionsTest {
 	}
 
 	private static String user() {
-		return "U" + java.util.UUID.randomUUID().toString().replace("-", "");
+		return LambdaRig.newUser();
 	}
 
 	@Test

@@ -53,7 +53,7 @@ class SlowModelTurnTest {
 
 	@Test
 	void aMessageGivenAgainWhileTheModelIsSlowAsksTheModelOnceAndAnswersOnce() throws Exception {
-		String user = "U" + java.util.UUID.randomUUID().toString().replace("-", "");
+		String user = LambdaRig.newUser();
 		rig.model.reply("Slow but once").firstByteDelay(LEASE.multipliedBy(3));
 		int modelCalls = rig.model.requests().size();
 		rig.post(FakeLine.body(rig.line.text(FakeLine.user(user), "take your time")));
